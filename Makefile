@@ -1,0 +1,56 @@
+# Åben Skole-portalen. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --upgrade "uv>=0.5"
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## Create the virtualenv and install the locked dependencies
+
+lock: | $(PY) ## Re-pin requirements.lock from pyproject.toml
+	$(PY) -m pip install --quiet --upgrade "uv>=0.5"
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+run: install ## Start the portal with demo data on http://127.0.0.1:8000 (SQLite, console mail)
+	$(PY) scripts/compilemessages.py
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install ## Run the tests (SQLite; DATABASE_URL/REDIS_URL when set)
+	$(PY) scripts/compilemessages.py
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff, bandit, migrations and translations checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r accounts associations bookings catalog municipalities notifications portal schools screening
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/check_translations.py
+
+messages: install ## Update the .po files (Danish and English) after changing UI text
+	$(PY) scripts/makemessages.py
+
+worker: install ## A Celery worker against REDIS_URL
+	$(VENV)/bin/celery -A portal worker -l info
+
+beat: install ## Celery beat against REDIS_URL
+	$(VENV)/bin/celery -A portal beat -l info
+
+.PHONY: help install lock run test lint messages worker beat

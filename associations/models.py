@@ -1,0 +1,433 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+from municipalities.tenancy import TenantQuerySet
+from portal.uploads import random_upload_path, validate_image
+from schools.models import postal_code_validator
+from screening.models import Screenable
+from screening.workflow import ScreeningState
+
+GRADES = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+def validate_cvr(value: str) -> None:
+    """A CVR number has 8 digits and passes the modulus-11 check."""
+    if not value.isdigit() or len(value) != 8:
+        raise ValidationError(_("A CVR number has exactly 8 digits."), code="cvr_format")
+    weights = (2, 7, 6, 5, 4, 3, 2, 1)
+    if value[0] == "0" or sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11:
+        raise ValidationError(_("This is not a valid CVR number."), code="cvr_checksum")
+
+
+class Domain(models.TextChoices):
+    SPORT = "sport", _("Sport")
+    SCOUTING = "scouting", _("Scouting")
+    CULTURE = "culture", _("Culture and art")
+    MUSIC = "music", _("Music")
+    NATURE = "nature", _("Nature and outdoor life")
+    SCIENCE = "science", _("Science and technology")
+    SOCIAL = "social", _("Social and health")
+    OTHER = "other", _("Other")
+
+
+class Subject(models.Model):
+    """A folkeskole subject. Data, editable by operators in the admin."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AssociationQuerySet(TenantQuerySet):
+    municipality_lookup = "municipalities"
+    municipality_is_multi = True
+
+    def live(self):
+        """Live rows, not pending edits."""
+        return self.filter(revision_of__isnull=True)
+
+    def published(self):
+        return self.live().filter(state=ScreeningState.APPROVED)
+
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
+class Association(Screenable):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[validate_cvr])
+    domains = models.JSONField(_("domains"), default=list, blank=True)
+    description = models.TextField(_("short description"), max_length=2000)
+    address = models.CharField(_("address"), max_length=200)
+    postal_code = models.CharField(
+        _("postal code"), max_length=4, validators=[postal_code_validator]
+    )
+    town = models.CharField(_("town"), max_length=100)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_role = models.CharField(_("contact person's role"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    contact_email = models.EmailField(_("contact e-mail"))
+    members_under_18 = models.PositiveIntegerField(_("members under 18"), default=0)
+    members_under_25 = models.PositiveIntegerField(_("members under 25"), default=0)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        related_name="associations",
+        verbose_name=_("offers in"),
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=random_upload_path("logos"),
+        blank=True,
+        validators=[validate_image],
+    )
+
+    objects = AssociationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("association")
+        verbose_name_plural = _("associations")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(members_under_25__gte=models.F("members_under_18")),
+                name="associations_members_under_25_includes_under_18",
+                violation_error_message=_(
+                    "Members under 25 include those under 18, so it cannot be smaller."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("associations:public_detail", args=[self.live.slug])
+
+    def clean(self):
+        super().clean()
+        if self.members_under_25 < self.members_under_18:
+            raise ValidationError(
+                {
+                    "members_under_25": _(
+                        "Members under 25 include those under 18, so it cannot be smaller."
+                    )
+                }
+            )
+        unknown = set(self.domains or []) - set(Domain.values)
+        if unknown:
+            raise ValidationError({"domains": _("Unknown domain.")})
+
+    def get_domains_display(self) -> list[str]:
+        return [Domain(d).label for d in self.domains or [] if d in Domain.values]
+
+
+class AssociationRole(models.TextChoices):
+    MEMBER = "member", _("Member")
+    ADMIN = "admin", _("Administrator")
+
+
+class AssociationMembership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("association"),
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=AssociationRole.choices, default=AssociationRole.MEMBER
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("association membership")
+        verbose_name_plural = _("association memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "association"], name="associations_membership_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.association} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == AssociationRole.ADMIN
+
+
+class Instructor(models.Model):
+    """A person who meets pupils. Only the date of the child certificate and a yes are stored."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="instructors",
+        verbose_name=_("association"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    school_experience = models.TextField(
+        _("experience with school life"),
+        blank=True,
+        max_length=1000,
+    )
+    child_certificate_confirmed = models.BooleanField(
+        _("child certificate obtained"),
+        default=False,
+        help_text=_(
+            "Danish law requires a child certificate (børneattest) for people who "
+            "work with children under 15."
+        ),
+    )
+    child_certificate_date = models.DateField(_("child certificate date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instructor")
+        verbose_name_plural = _("instructors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.child_certificate_confirmed and not self.child_certificate_date:
+            raise ValidationError({"child_certificate_date": _("Give the certificate's date.")})
+        if self.child_certificate_date and self.child_certificate_date > date.today():
+            raise ValidationError(
+                {"child_certificate_date": _("The date cannot be in the future.")}
+            )
+
+
+class OfferFormat(models.TextChoices):
+    EVENT = "event", _("Event at a sports day or theme day")
+    THEME_WEEK = "theme_week", _("Theme week")
+    VISIT = "visit", _("Single visit")
+    COURSE = "course", _("Course over several weeks")
+    OTHER = "other", _("Other")
+
+
+class Location(models.TextChoices):
+    AT_SCHOOL = "school", _("At the school")
+    AT_ASSOCIATION = "association", _("At the association")
+    ELSEWHERE = "elsewhere", _("Elsewhere")
+
+
+class PriceModel(models.TextChoices):
+    FREE = "free", _("Free")
+    MATERIALS = "materials", _("Materials only")
+    HOURLY = "hourly", _("Hourly instructor fee")
+    PER_CLASS = "per_class", _("Fixed price per class")
+    PER_SESSION = "per_session", _("Fixed price per session")
+
+
+class OfferQuerySet(TenantQuerySet):
+    municipality_lookup = "association__municipalities"
+    municipality_is_multi = True
+
+    def live(self):
+        return self.filter(revision_of__isnull=True)
+
+    def published(self):
+        """What schools may see: approved, not paused, association approved, certificates valid."""
+        return self.live().filter(
+            state=ScreeningState.APPROVED,
+            is_paused=False,
+            association__state=ScreeningState.APPROVED,
+            association__revision_of__isnull=True,
+            certificates_valid_until__gte=timezone.localdate(),
+        )
+
+    def for_member(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(association__memberships__user=user)
+
+
+class Offer(Screenable):
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="offers", verbose_name=_("association")
+    )
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    summary = models.CharField(_("one-line summary"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="offers", verbose_name=_("school subjects")
+    )
+    grade_min = models.PositiveSmallIntegerField(_("from grade"), validators=GRADES, default=0)
+    grade_max = models.PositiveSmallIntegerField(_("to grade"), validators=GRADES, default=10)
+    format = models.CharField(_("format"), max_length=20, choices=OfferFormat.choices)
+    location = models.CharField(_("where"), max_length=20, choices=Location.choices)
+    location_address = models.CharField(_("address"), max_length=200, blank=True)
+    location_postal_code = models.CharField(
+        _("postal code"), max_length=4, blank=True, validators=[postal_code_validator]
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(60 * 12)]
+    )
+    pupils_min = models.PositiveSmallIntegerField(_("minimum pupils per session"), default=1)
+    pupils_max = models.PositiveSmallIntegerField(_("maximum pupils per session"), default=30)
+    sessions_per_week = models.PositiveSmallIntegerField(
+        _("sessions possible per week"), default=1, validators=[MaxValueValidator(50)]
+    )
+    # When it can take place: ISO weeks (the range may wrap over New Year) and weekdays "12345".
+    season_start_week = models.PositiveSmallIntegerField(
+        _("from week"), default=33, validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
+    season_end_week = models.PositiveSmallIntegerField(
+        _("to week"), default=26, validators=[MinValueValidator(1), MaxValueValidator(53)]
+    )
+    weekdays = models.CharField(_("weekdays"), max_length=5, default="12345", blank=True)
+    on_request = models.BooleanField(
+        _("on request"),
+        default=True,
+        help_text=_("Schools propose dates. Otherwise the offer has fixed occasions."),
+    )
+    price_model = models.CharField(
+        _("price model"), max_length=20, choices=PriceModel.choices, default=PriceModel.FREE
+    )
+    price_amount = models.DecimalField(
+        _("price (DKK)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    learning_goals = models.TextField(_("learning goals it supports"), blank=True, max_length=3000)
+    faelles_maal_url = models.URLField(_("link to Fælles Mål"), blank=True)
+    what_to_bring = models.TextField(_("what pupils bring"), blank=True, max_length=1000)
+    accessibility = models.TextField(
+        _("accessibility for pupils with disabilities"), blank=True, max_length=1000
+    )
+    weather = models.TextField(_("weather"), blank=True, max_length=500)
+    transport = models.TextField(_("transport"), blank=True, max_length=500)
+    instructor_experience = models.TextField(
+        _("the instructors' experience with school life"), blank=True, max_length=2000
+    )
+    instructors = models.ManyToManyField(
+        Instructor, blank=True, related_name="offers", verbose_name=_("instructors")
+    )
+    is_paused = models.BooleanField(_("paused"), default=False)
+    # Denormalised from the instructors' child certificates (see associations.services).
+    certificates_valid_until = models.DateField(
+        _("child certificates valid until"), null=True, blank=True, db_index=True
+    )
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-approved_at", "title"]
+        indexes = [
+            models.Index(
+                fields=["state", "is_paused", "certificates_valid_until"],
+                name="offers_published_idx",
+            ),
+            models.Index(fields=["domain"], name="offers_domain_idx"),
+            models.Index(fields=["grade_min", "grade_max"], name="offers_grades_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade_min__lte=models.F("grade_max")),
+                name="associations_offer_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pupils_min__lte=models.F("pupils_max")),
+                name="associations_offer_pupils_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_model__in=["free"]) | Q(price_amount__isnull=False),
+                name="associations_offer_price_for_paid_model",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:offer_detail", args=[self.live.slug])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (
+            self.grade_min is not None
+            and self.grade_max is not None
+            and self.grade_min > self.grade_max
+        ):
+            errors["grade_max"] = _("The last grade must not be before the first grade.")
+        if (
+            self.pupils_min is not None
+            and self.pupils_max is not None
+            and self.pupils_min > self.pupils_max
+        ):
+            errors["pupils_max"] = _("The maximum must be at least the minimum.")
+        if self.price_model != PriceModel.FREE and self.price_amount is None:
+            errors["price_amount"] = _("Give the price for this price model.")
+        if self.location == Location.ELSEWHERE and not self.location_address:
+            errors["location_address"] = _("Give the address where it takes place.")
+        if self.weekdays and (not set(self.weekdays) <= set("12345")):
+            errors["weekdays"] = _("Choose weekdays from Monday to Friday.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def grade_range_display(self) -> str:
+        if self.grade_min == self.grade_max:
+            return f"{self.grade_min}."
+        return f"{self.grade_min}.–{self.grade_max}."
+
+
+class OfferPhoto(models.Model):
+    MAX_PER_OFFER = 5
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="photos", verbose_name=_("offer")
+    )
+    image = models.ImageField(
+        _("photo"), upload_to=random_upload_path("offers"), validators=[validate_image]
+    )
+    alt_text = models.CharField(
+        _("description of the photo"),
+        max_length=200,
+        help_text=_("Describe the photo for blind users."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.alt_text

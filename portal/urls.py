@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog  # noqa: F401
+
+from . import views
+
+# Each app's urls.py names its own paths (e.g. "offers/", "school/"); they are all
+# included at the root so that an app owns its URL space without touching this file.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("about/accessibility/", views.accessibility, name="accessibility"),
+    path("about/privacy/", views.privacy, name="privacy"),
+    path("about/contact/", views.contact, name="contact"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("catalog.urls")),
+    path("", include("associations.urls")),
+    path("", include("schools.urls")),
+    path("", include("screening.urls")),
+    path("", include("bookings.urls")),
+    path("", include("notifications.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,64 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import health
+
+
+@require_GET
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {}
+    ok, detail = health.check_database()
+    checks["database"] = detail
+    redis_result = health.check_redis()
+    if redis_result is not None:
+        redis_ok, checks["redis"] = redis_result
+        ok = ok and redis_ok
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503
+    )
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "portal/accessibility.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+@require_GET
+def contact(request):
+    from municipalities.models import Municipality
+
+    return render(
+        request,
+        "portal/contact.html",
+        {"municipalities": Municipality.objects.filter(is_active=True)},
+    )
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No context processors that could fail again; a plain page in the site's look.
+    return render(request, "errors/500.html", status=500)

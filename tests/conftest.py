@@ -1,0 +1,103 @@
+"""Fixtures for the usual cast (see STYLE.md): every view's tests include someone with no access."""
+
+import pytest
+from django.db import connection
+
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def municipality(db):
+    return f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return f.MunicipalityFactory(name="Fredensborg Kommune", slug="fredensborg", code="210")
+
+
+@pytest.fixture
+def association(municipality):
+    return f.AssociationFactory(municipalities=[municipality])
+
+
+@pytest.fixture
+def other_association(municipality):
+    return f.AssociationFactory(municipalities=[municipality])
+
+
+@pytest.fixture
+def association_member(association):
+    return f.AssociationMembershipFactory(association=association, role="member").user
+
+
+@pytest.fixture
+def association_admin(association):
+    return f.AssociationMembershipFactory(association=association, role="admin").user
+
+
+@pytest.fixture
+def other_association_admin(other_association):
+    return f.AssociationMembershipFactory(association=other_association, role="admin").user
+
+
+@pytest.fixture
+def school(municipality):
+    return f.SchoolFactory(municipality=municipality)
+
+
+@pytest.fixture
+def other_school(municipality):
+    return f.SchoolFactory(municipality=municipality)
+
+
+@pytest.fixture
+def teacher(school):
+    return f.SchoolMembershipFactory(school=school, role="teacher").user
+
+
+@pytest.fixture
+def other_teacher(other_school):
+    return f.SchoolMembershipFactory(school=other_school, role="teacher").user
+
+
+@pytest.fixture
+def department_head(school):
+    return f.SchoolMembershipFactory(school=school, role="department_head").user
+
+
+@pytest.fixture
+def consultant(municipality):
+    return f.ConsultantFactory(municipality=municipality).user
+
+
+@pytest.fixture
+def other_consultant(other_municipality):
+    return f.ConsultantFactory(municipality=other_municipality).user
+
+
+@pytest.fixture
+def published_offer(association):
+    return f.OfferFactory(association=association, published=True)
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` are skipped, with the reason, when the database is SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,187 @@
+"""factory_boy factories for the usual cast. Traits: OfferFactory(published=True) etc."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from associations.models import Association, AssociationMembership, Instructor, Offer
+from bookings.models import Occasion
+from municipalities.models import Consultant, Municipality
+from schools.models import School, SchoolMembership
+from screening.workflow import ScreeningState
+
+
+def _cvr(n: int) -> str:
+    weights = (2, 7, 6, 5, 4, 3, 2)
+    base = 2000000 + n * 131
+    while True:
+        digits = str(base)
+        check = -sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
+        if check < 10:
+            return digits + str(check)
+        base += 1
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"Kommune {n}")
+    slug = factory.Sequence(lambda n: f"kommune-{n}")
+    code = factory.Sequence(lambda n: f"{(n % 899) + 100}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name", locale="da_DK")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class ConsultantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultant
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+    @factory.post_generation
+    def group(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            from django.contrib.auth.models import Group
+
+            group, _ = Group.objects.get_or_create(name="Consultant")
+            obj.user.groups.add(group)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Skole {n}")
+    slug = factory.Sequence(lambda n: f"skole-{n}")
+    postal_code = "3000"
+    town = "Helsingør"
+    latitude = 56.03
+    longitude = 12.59
+
+
+class SchoolMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolMembership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = "teacher"
+    is_approved = True
+    approved_at = factory.LazyFunction(timezone.now)
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Forening {n}")
+    slug = factory.Sequence(lambda n: f"forening-{n}")
+    cvr = factory.Sequence(_cvr)
+    domains = ["sport"]
+    description = "En forening med tilbud til skoler."
+    address = "Havnevej 1"
+    postal_code = "3000"
+    town = "Helsingør"
+    contact_name = "Kontakt Person"
+    contact_phone = "12345678"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@forening.example")
+    members_under_18 = 10
+    members_under_25 = 20
+    state = ScreeningState.APPROVED
+    approved_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def municipalities(obj, create, extracted, **kwargs):  # noqa: N805
+        if not create:
+            return
+        obj.municipalities.set(extracted or [MunicipalityFactory()])
+
+
+class AssociationMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssociationMembership
+
+    user = factory.SubFactory(UserFactory)
+    association = factory.SubFactory(AssociationFactory)
+    role = "member"
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Instructor
+
+    association = factory.SubFactory(AssociationFactory)
+    name = factory.Faker("name", locale="da_DK")
+    role = "Instruktør"
+    child_certificate_confirmed = True
+    child_certificate_date = factory.LazyFunction(
+        lambda: (timezone.now() - timedelta(days=100)).date()
+    )
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+        skip_postgeneration_save = True
+
+    association = factory.SubFactory(AssociationFactory)
+    title = factory.Sequence(lambda n: f"Tilbud {n}")
+    slug = factory.Sequence(lambda n: f"tilbud-{n}")
+    summary = "Et godt tilbud til skolen"
+    description = "Eleverne prøver noget nyt sammen med foreningens instruktører."
+    domain = "sport"
+    grade_min = 0
+    grade_max = 10
+    format = "visit"
+    location = "school"
+    duration_minutes = 90
+    pupils_min = 1
+    pupils_max = 30
+    price_model = "free"
+    state = ScreeningState.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            state=ScreeningState.APPROVED,
+            approved_at=factory.LazyFunction(timezone.now),
+            certificates_valid_until=factory.LazyFunction(
+                lambda: (timezone.now() + timedelta(days=365)).date()
+            ),
+        )
+
+    @factory.post_generation
+    def with_instructor(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted is not False and obj.state == ScreeningState.APPROVED:
+            obj.instructors.add(InstructorFactory(association=obj.association))
+
+
+class OccasionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occasion
+
+    offer = factory.SubFactory(OfferFactory, published=True, on_request=False)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    capacity = 2

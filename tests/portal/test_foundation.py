@@ -1,0 +1,179 @@
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from associations.models import Association, Offer
+from municipalities.models import Municipality
+from schools.models import School
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_503_when_redis_is_down(client, settings):
+    # A port where nothing listens: Redis is "configured but down".
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert "redis" in response.json()["checks"]
+
+
+@pytest.mark.django_db
+def test_healthz_checks_real_redis_when_configured(client, settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set (CI sets it)")
+    settings.REDIS_URL = url
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["redis"] == "ok"
+
+
+@pytest.mark.django_db
+def test_home_is_danish_by_default_and_has_one_h1(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="da">' in html
+    assert html.count("<h1") == 1
+    assert 'id="main"' in html and "<nav" in html and "<footer" in html
+    assert "Skoler og foreninger finder hinanden" in html
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Schools and associations find each other" in html
+
+
+@pytest.mark.django_db
+def test_footer_links_resolve(client):
+    for name in ("privacy", "accessibility", "contact"):
+        assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_404_in_site_look(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_page_has_csp_and_denies_framing(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (
+        Municipality.objects.count(),
+        School.objects.count(),
+        Association.objects.count(),
+        Offer.objects.count(),
+    )
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        Municipality.objects.count(),
+        School.objects.count(),
+        Association.objects.count(),
+        Offer.objects.count(),
+    )
+    assert Offer.objects.published().count() >= 8
+
+
+@pytest.mark.django_db
+def test_demo_login_per_role_works(client):
+    from portal.demo import CONSULTANT, DEMO_PASSWORD, SCHOOL_STAFF
+
+    call_command("seed_demo", stdout=io.StringIO())
+    response = client.post(
+        reverse("accounts:login"), {"username": SCHOOL_STAFF[0][0], "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    client.logout()
+    response = client.post(
+        reverse("accounts:login"), {"username": CONSULTANT["email"], "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789abcdef",
+        "ALLOWED_HOSTS": "portal.example.dk",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_missing_secret_key():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.prod", "SECRET_KEY": ""}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_settings_defaults_are_embedded():
+    assert settings.LANGUAGE_CODE == "da"
+    assert settings.TIME_ZONE == "Europe/Copenhagen"
+    assert [code for code, _ in settings.LANGUAGES] == ["da", "en"]
+
+
+@pytest.mark.django_db
+def test_tenancy_one_call_per_model(municipality, other_municipality):
+    mine = f.SchoolFactory(municipality=municipality)
+    f.SchoolFactory(municipality=other_municipality)
+    both = f.AssociationFactory(municipalities=[municipality, other_municipality])
+    theirs = f.AssociationFactory(municipalities=[other_municipality])
+    consultant = f.ConsultantFactory(municipality=municipality).user
+
+    assert list(School.objects.for_consultant(consultant)) == [mine]
+    assert list(Association.objects.for_municipality(municipality)) == [both]
+    assert theirs in Association.objects.for_municipality(other_municipality)
+    offer = f.OfferFactory(association=both, published=True)
+    f.OfferFactory(association=theirs, published=True)
+    assert list(Offer.objects.for_consultant(consultant).published()) == [offer]
+    teacher = f.SchoolMembershipFactory(school=mine).user
+    assert list(Offer.objects.for_consultant(teacher)) == []
