@@ -410,6 +410,8 @@ class Offer(Screenable):
 
 class OfferPhoto(models.Model):
     MAX_PER_OFFER = 5
+    #: An edit of an approved offer carries its own photos; approving it replaces the live ones.
+    FOLLOWS_REVISIONS = True
 
     offer = models.ForeignKey(
         Offer, on_delete=models.CASCADE, related_name="photos", verbose_name=_("offer")

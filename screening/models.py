@@ -54,3 +54,47 @@ class Screenable(models.Model):
     def live(self):
         """The row schools see: self, or the approved item this edit belongs to."""
         return self.revision_of if self.revision_of_id else self
+
+
+class ScreeningEvent(models.Model):
+    """The audit trail: every transition and every consultant edit. Read-only, never deleted.
+
+    ``content_type``/``object_id`` point at the *live* item (for an edit of an approved
+    item, the approved row), so the whole history of an offer is in one list.
+    """
+
+    class Visibility(models.TextChoices):
+        ASSOCIATION = "association", _("Visible to the association")
+        INTERNAL = "internal", _("Internal among consultants")
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    revision_id = models.PositiveBigIntegerField(_("edit"), null=True, blank=True)
+    transition = models.CharField(_("action"), max_length=30, blank=True)
+    from_state = models.CharField(_("from"), max_length=20, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.ASSOCIATION
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("screening event")
+        verbose_name_plural = _("screening events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self):
+        return f"{self.transition or 'note'}: {self.from_state} → {self.to_state}"

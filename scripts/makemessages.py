@@ -1,6 +1,9 @@
 #!/usr/bin/env python
 """Extract UI strings into the per-app and top-level catalogues, then fill English from the source.
 
+    python scripts/makemessages.py            # every catalogue
+    python scripts/makemessages.py catalog    # one app's ("." for the top-level one)
+
 Needs GNU gettext (xgettext, msgmerge): `apt-get install gettext`. New Danish strings appear
 with an empty msgstr; translate them, then `make lint` checks that none is left.
 """
@@ -17,6 +20,7 @@ def run(args, cwd):
 
 
 def main() -> int:
+    only = sys.argv[1:]  # e.g. `makemessages.py catalog` updates just that app's catalogue
     django_admin = [
         sys.executable,
         "-m",
@@ -30,8 +34,12 @@ def main() -> int:
     langs = [f"-l{lang}" for lang in LANGUAGES]
     present = [app for app in APPS if (ROOT / app).is_dir()]
     for app in present:
+        if only and app not in only:
+            continue
         (ROOT / app / "locale").mkdir(exist_ok=True)
         run([*django_admin, *langs], cwd=ROOT / app)
+    if only and "." not in only:
+        return fill_english()
     ignores = [f"--ignore={app}/*" for app in present]
     run(
         [
@@ -46,6 +54,11 @@ def main() -> int:
         ],
         cwd=ROOT,
     )
+    return fill_english()
+
+
+def fill_english() -> int:
+    """The English catalogues repeat the (English) source strings, so they are complete."""
     for po_path in po_files():
         if po_path.parent.parent.name != "en":
             continue
