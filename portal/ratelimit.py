@@ -1,0 +1,61 @@
+"""A small fixed-window rate limit on the cache, for sign-up, invitations, booking and messages.
+
+    @ratelimit("signup", rate=settings.PORTAL_SIGNUP_RATE)          # per client address
+    @ratelimit("booking", rate="30/h", key="user")                  # per logged-in user
+
+Only POST requests count. Over the limit the view is not called and the visitor gets
+a 429 page in the site's look.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+from django.core.cache import cache
+from django.shortcuts import render
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period]
+
+
+def client_address(request) -> str:
+    # Behind the proxy the first X-Forwarded-For address is the client's (set by our proxy).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def hit(group: str, ident: str, rate: str) -> bool:
+    """Count one hit; True when the caller is still within the limit."""
+    limit, period = parse_rate(rate)
+    window = int(time.time() // period)
+    key = f"rl:{group}:{ident}:{window}"
+    cache.add(key, 0, timeout=period + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=period + 5)
+        count = 1
+    return count <= limit
+
+
+def ratelimit(group: str, *, rate: str, key: str = "ip"):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                if key == "user" and request.user.is_authenticated:
+                    ident = f"u{request.user.pk}"
+                else:
+                    ident = client_address(request)
+                if not hit(group, ident, rate):
+                    return render(request, "errors/429.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
