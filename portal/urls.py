@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", views.switch_language, name="switch_language"),
+    path("ping", views.ping, name="ping"),
     path("about/accessibility/", views.accessibility, name="accessibility"),
     path("about/privacy/", views.privacy, name="privacy"),
     path("about/contact/", views.contact, name="contact"),

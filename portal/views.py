@@ -62,3 +62,36 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors that could fail again; a plain page in the site's look.
     return render(request, "errors/500.html", status=500)
+
+
+@require_GET
+def switch_language(request, code):
+    """Language switch as a plain link, so that pages need no CSRF token and can be cached.
+
+    Only sets the language cookie; the worst a forged link can do is change the language.
+    """
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        return page_not_found(request)
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_GET
+def ping(request):
+    """The minimal view: the benchmark's floor (same server, same settings)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("pong", content_type="text/plain")

@@ -58,8 +58,8 @@ def test_home_is_danish_by_default_and_has_one_h1(client):
 
 @pytest.mark.django_db
 def test_language_switch_to_english(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    response = client.get(reverse("switch_language", args=["en"]), {"next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Schools and associations find each other" in html
@@ -177,3 +177,22 @@ def test_tenancy_one_call_per_model(municipality, other_municipality):
     assert list(Offer.objects.for_consultant(consultant).published()) == [offer]
     teacher = f.SchoolMembershipFactory(school=mine).user
     assert list(Offer.objects.for_consultant(teacher)) == []
+
+
+@pytest.mark.django_db
+def test_language_switch_refuses_foreign_redirects_and_unknown_languages(client):
+    response = client.get(reverse("switch_language", args=["en"]), {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get(reverse("switch_language", args=["xx"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_carry_no_csrf_cookie(client):
+    # Anonymous pages must not depend on the visitor (so they can be cached).
+    response = client.get("/")
+    assert "csrftoken" not in response.cookies
+
+
+def test_ping_is_minimal(client):
+    response = client.get("/ping")
+    assert response.status_code == 200 and response.content == b"pong"
