@@ -1,12 +1,20 @@
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Offer
+from associations.models import Association, Offer
+from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from schools.models import GRADE_VALIDATORS, School
+
+from .states import OPEN_STATES, WAITING_STATES, Actor, BookingState
 
 
 class CapacityUnit(models.TextChoices):
@@ -21,9 +29,16 @@ class OccasionQuerySet(TenantQuerySet):
     def upcoming(self):
         return self.filter(starts_at__gte=timezone.now(), is_cancelled=False)
 
+    def bookable(self):
+        return self.upcoming().filter(offer__revision_of__isnull=True)
+
 
 class Occasion(models.Model):
-    """A fixed date of an offer, with a capacity that bookings reserve under a row lock."""
+    """A fixed date of an offer, with a capacity that bookings reserve under a row lock.
+
+    A multi-session course is one occasion: its first session is ``starts_at``–``ends_at``,
+    the following ones are ``OccasionSession`` rows; a school books the whole series.
+    """
 
     offer = models.ForeignKey(
         Offer, on_delete=models.CASCADE, related_name="occasions", verbose_name=_("offer")
@@ -37,6 +52,11 @@ class Occasion(models.Model):
     )
     reserved = models.PositiveSmallIntegerField(_("reserved"), default=0)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    waiting_offer_hours = models.PositiveSmallIntegerField(
+        _("hours a waiting school has to accept a freed place"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+    )
 
     objects = OccasionQuerySet.as_manager()
 
@@ -63,7 +83,577 @@ class Occasion(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+        if self.capacity is not None and self.reserved > self.capacity:
+            raise ValidationError(
+                {"capacity": _("The capacity cannot be lower than the places already booked.")}
+            )
 
     @property
     def free(self) -> int:
         return max(self.capacity - self.reserved, 0)
+
+    @property
+    def all_sessions(self) -> list[tuple]:
+        first = [(self.starts_at, self.ends_at)]
+        if not self.pk:
+            return first
+        return first + [(s.starts_at, s.ends_at) for s in self.sessions.all()]
+
+    @property
+    def session_count(self) -> int:
+        return len(self.all_sessions)
+
+
+class OccasionSession(models.Model):
+    """A further session of a course occasion (the first one is the occasion itself)."""
+
+    occasion = models.ForeignKey(
+        Occasion, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("occasion")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        verbose_name = _("course session")
+        verbose_name_plural = _("course sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="bookings_session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+
+class SchoolYearSettings(models.Model):
+    """The municipality's school-year rules (winter holiday week 7 or 8)."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="school_year_settings",
+        verbose_name=_("municipality"),
+    )
+    winter_holiday_week = models.PositiveSmallIntegerField(
+        _("winter holiday week"), default=7, choices=[(7, _("Week 7")), (8, _("Week 8"))]
+    )
+
+    class Meta:
+        verbose_name = _("school-year settings")
+        verbose_name_plural = _("school-year settings")
+
+    def __str__(self):
+        return str(self.municipality)
+
+
+class BookingQuerySet(TenantQuerySet):
+    municipality_lookup = "school__municipality"
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def waiting(self):
+        return self.filter(state__in=WAITING_STATES)
+
+    def upcoming(self):
+        return self.filter(state=BookingState.CONFIRMED, starts_at__gte=timezone.now())
+
+    def past(self):
+        return self.filter(
+            Q(state=BookingState.COMPLETED)
+            | Q(state=BookingState.CONFIRMED, starts_at__lt=timezone.now())
+            | Q(state__in=[BookingState.DECLINED, BookingState.EXPIRED, BookingState.CANCELLED])
+        )
+
+    def for_school(self, school):
+        return self.filter(school=school)
+
+    def for_association(self, association):
+        return self.filter(offer__association=association)
+
+    def visible_to(self, user):
+        """Bookings the user may open: own schools', own associations', own municipality's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        q = Q(school__memberships__user=user, school__memberships__is_approved=True)
+        q |= Q(offer__association__memberships__user=user)
+        if user.consultant_municipality is not None:
+            q |= Q(school__municipality=user.consultant_municipality)
+        return self.filter(q).distinct()
+
+
+class Booking(models.Model):
+    """A school's booking of an offer: one occasion (or series), or an on-request date."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("offer")
+    )
+    occasion = models.ForeignKey(
+        Occasion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("occasion"),
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("school")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    contact_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings_as_contact",
+        verbose_name=_("contact teacher"),
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=25,
+        choices=BookingState.choices,
+        default=BookingState.REQUESTED,
+        db_index=True,
+    )
+    # When it takes place: the occasion's first session, or the first preferred date
+    # (on request) until the association confirms or proposes another.
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    preferred_dates = models.JSONField(_("preferred dates"), default=list, blank=True)
+    proposed_starts_at = models.DateTimeField(_("proposed start"), null=True, blank=True)
+    proposed_ends_at = models.DateTimeField(_("proposed end"), null=True, blank=True)
+    answer_deadline = models.DateTimeField(_("answer deadline"))
+
+    classes = models.CharField(
+        _("classes"), max_length=100, help_text=_("For example 5.A and 5.B.")
+    )
+    class_count = models.PositiveSmallIntegerField(
+        _("number of classes"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=GRADE_VALIDATORS)
+    pupils = models.PositiveSmallIntegerField(
+        _("number of pupils"),
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Only the number. Never write pupils' names."),
+    )
+    places = models.PositiveSmallIntegerField(_("places reserved"), default=0)
+    sessions = models.PositiveSmallIntegerField(_("sessions"), default=1)
+    special_needs = models.TextField(_("special needs"), blank=True, max_length=2000)
+    message = models.TextField(_("message"), blank=True, max_length=3000)
+
+    price_total = models.DecimalField(
+        _("expected price (DKK)"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    subsidy_pool = models.ForeignKey(
+        "SubsidyPool",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("subsidy pool"),
+    )
+    municipality_share = models.DecimalField(
+        _("municipality's share (DKK)"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    school_share = models.DecimalField(
+        _("school's share (DKK)"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
+    cancel_reason = models.TextField(_("reason"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["state", "answer_deadline"]),
+            models.Index(fields=["school", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="bookings_booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(municipality_share__lte=F("price_total")),
+                name="bookings_booking_share_within_price",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.offer} – {self.school} ({timezone.localtime(self.starts_at):%d.%m.%Y})"
+
+    @property
+    def municipality(self):
+        return self.school.municipality
+
+    @property
+    def association(self):
+        return self.offer.association
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state in WAITING_STATES
+
+
+class BookingEvent(models.Model):
+    """Every change of a booking: who, when, from, to, note."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_role = models.CharField(_("as"), max_length=15, choices=Actor.choices)
+    transition = models.CharField(_("action"), max_length=30, blank=True)
+    from_state = models.CharField(_("from"), max_length=25, blank=True)
+    to_state = models.CharField(_("to"), max_length=25, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id}: {self.from_state} → {self.to_state}"
+
+
+class WaitingListEntry(models.Model):
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Place offered")
+        ACCEPTED = "accepted", _("Accepted")
+        LAPSED = "lapsed", _("Offer lapsed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    occasion = models.ForeignKey(
+        Occasion, on_delete=models.CASCADE, related_name="waiting_list", verbose_name=_("occasion")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="waiting_entries", verbose_name=_("school")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    places = models.PositiveSmallIntegerField(_("places needed"), validators=[MinValueValidator(1)])
+    classes = models.CharField(_("classes"), max_length=100)
+    class_count = models.PositiveSmallIntegerField(_("number of classes"), default=1)
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=GRADE_VALIDATORS)
+    pupils = models.PositiveSmallIntegerField(_("number of pupils"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.WAITING
+    )
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waiting_entry",
+        verbose_name=_("booking"),
+    )
+    created_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("waiting-list entry")
+        verbose_name_plural = _("waiting-list entries")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.school} – {self.occasion}"
+
+
+class SubsidyPool(models.Model):
+    """The municipality's co-financing for one school year. Never overspent (row lock)."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="subsidy_pools",
+        verbose_name=_("municipality"),
+    )
+    school_year = models.PositiveSmallIntegerField(
+        _("school year (starting year)"),
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("2026 means the school year 2026/27."),
+    )
+    amount = models.DecimalField(
+        _("amount (DKK)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    municipality_share_percent = models.PositiveSmallIntegerField(
+        _("municipality's share (%)"),
+        default=50,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    cap_per_school = models.DecimalField(
+        _("cap per school (DKK)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cap_per_booking = models.DecimalField(
+        _("cap per booking (DKK)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    max_hourly_rate = models.DecimalField(
+        _("highest subsidised hourly rate (DKK)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For example 250 DKK: a higher hourly fee is subsidised only up to this."),
+    )
+    reserved = models.DecimalField(
+        _("reserved (DKK)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    spent = models.DecimalField(
+        _("spent (DKK)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("subsidy pool")
+        verbose_name_plural = _("subsidy pools")
+        ordering = ["-school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "school_year"], name="bookings_pool_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0) & Q(spent__gte=0),
+                name="bookings_pool_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=F("reserved") + F("spent")),
+                name="bookings_pool_not_overspent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+    @property
+    def left(self) -> Decimal:
+        return self.amount - self.reserved - self.spent
+
+
+class BookingMessage(models.Model):
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_side = models.CharField(_("from"), max_length=15, choices=Actor.choices)
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.booking_id} {self.created_at:%d.%m.%Y %H:%M}"
+
+
+class Evaluation(models.Model):
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("booking")
+    )
+    side = models.CharField(
+        _("from"),
+        max_length=15,
+        choices=[(Actor.SCHOOL, Actor.SCHOOL.label), (Actor.ASSOCIATION, Actor.ASSOCIATION.label)],
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=3000)
+    took_place = models.BooleanField(_("it took place"), default=True)
+    pupils_reached = models.PositiveSmallIntegerField(_("pupils reached"), null=True, blank=True)
+    pupils_joined = models.PositiveSmallIntegerField(
+        _("pupils who later joined the association"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "side"], name="bookings_evaluation_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="bookings_evaluation_rating"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.booking_id} {self.side} {self.rating}"
+
+
+class SchoolEvent(models.Model):
+    """A school's own event in its school-year calendar, e.g. "Idrætsdag, grades 0–6"."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="events", verbose_name=_("school")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), blank=True, max_length=3000)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    grade_min = models.PositiveSmallIntegerField(
+        _("from grade"), validators=GRADE_VALIDATORS, default=0
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("to grade"), validators=GRADE_VALIDATORS, default=10
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("school event")
+        verbose_name_plural = _("school events")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="bookings_schoolevent_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_min__lte=F("grade_max")), name="bookings_schoolevent_grades"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.school})"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day must not be before the first.")})
+        if (
+            self.grade_min is not None
+            and self.grade_max is not None
+            and self.grade_min > self.grade_max
+        ):
+            raise ValidationError({"grade_max": _("The last grade must not be before the first.")})
+
+
+class EventParticipation(models.Model):
+    """An association offers to take part in a school's event."""
+
+    event = models.ForeignKey(
+        SchoolEvent,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("event"),
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offer"),
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("offer to take part")
+        verbose_name_plural = _("offers to take part")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "association"], name="bookings_participation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} → {self.event}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private calendar feed URL for a school or an association (secret, revocable)."""
+
+    school = models.OneToOneField(
+        School,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feed",
+        verbose_name=_("school"),
+    )
+    association = models.OneToOneField(
+        Association,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feed",
+        verbose_name=_("association"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(school__isnull=False) & Q(association__isnull=True))
+                | (Q(school__isnull=True) & Q(association__isnull=False)),
+                name="bookings_feed_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.school or self.association)
