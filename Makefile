@@ -54,3 +54,8 @@ beat: install ## Celery beat against REDIS_URL
 	$(VENV)/bin/celery -A portal beat -l info
 
 .PHONY: help install lock run test lint messages worker beat
+
+bench: install ## Benchmark pages against a minimal view (gunicorn, PostgreSQL, wrk); writes bench/results.json
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(PY) bench/run.py
+.PHONY: bench

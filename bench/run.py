@@ -1,0 +1,267 @@
+#!/usr/bin/env python
+"""`make bench`: load each page with wrk on a gunicorn server (production settings,
+PostgreSQL, Redis when present) and compare it with a minimal Django view in the same run.
+
+Writes bench/results.json and prints a Markdown table. Timings are reported, never asserted.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/9 when reachable), BENCH_DURATION (s per
+page, default 10), BENCH_CONNECTIONS (default 8), BENCH_SCALE ("national" or "small").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SCALES = {
+    "national": [
+        "--municipalities",
+        "98",
+        "--schools",
+        "1300",
+        "--associations",
+        "20000",
+        "--offers",
+        "50000",
+        "--bookings",
+        "300000",
+    ],
+    "small": [],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def redis_url() -> str:
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return url
+    except OSError:
+        return ""
+
+
+def env_for_server() -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench"
+        ),
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(48)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": "600",
+        "AXES_FAILURE_LIMIT": "1000000",
+    }
+    url = redis_url()
+    env["REDIS_URL"] = url
+    env["CELERY_BROKER_URL"] = ""  # mail tasks run in process during the benchmark
+    return env
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)  # noqa: S603
+
+
+def ensure_database(env) -> None:
+    dbname = env["DATABASE_URL"].rsplit("/", 1)[-1]
+    exists = subprocess.run(  # noqa: S603, S607
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{dbname}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-c",  # noqa: S603, S607
+                f"CREATE DATABASE {dbname}",
+            ],
+            check=True,
+        )
+
+
+def prepare(env) -> dict:
+    ensure_database(env)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    scale = os.environ.get("BENCH_SCALE", "national")
+    probe = subprocess.run(
+        [PY, "bench/targets.py", "--check"],
+        cwd=ROOT,
+        env=env,  # noqa: S603
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode != 0:
+        print(f"Building the {scale} data set (seed_scale) ...", flush=True)
+        manage(env, "seed_scale", *SCALES[scale])
+    manage(env, "collectstatic", "--no-input", "-v", "0")
+    out = subprocess.run(
+        [PY, "bench/targets.py"],
+        cwd=ROOT,
+        env=env,
+        check=True,  # noqa: S603
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start_server(env, port):
+    workers = os.environ.get("BENCH_WORKERS", "4")
+    proc = subprocess.Popen(  # noqa: S603
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            workers,
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=1)  # noqa: S310
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def run_wrk(url, duration, connections, extra_env=None) -> dict:
+    env = {**os.environ, **(extra_env or {})}
+    result = subprocess.run(  # noqa: S603, S607
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON ") :])
+    raise RuntimeError(result.stdout + result.stderr)
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 1
+    duration = int(os.environ.get("BENCH_DURATION", "10"))
+    connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+    env = env_for_server()
+    targets = prepare(env)
+    port = free_port()
+    server = start_server(env, port)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        for page in targets["pages"]:
+            url = base + page["path"]
+            extra = {
+                "BENCH_METHOD": page.get("method", "GET"),
+                "BENCH_BODY": page.get("body", ""),
+                "BENCH_COOKIE": page.get("cookie", ""),
+                "BENCH_CONTENT_TYPE": page.get("content_type", ""),
+                "BENCH_REFERER": base + "/",
+            }
+            # Warm up (fills caches and connections), then measure.
+            run_wrk(url, 2, connections, extra)
+            stats = run_wrk(url, duration, connections, extra)
+            rows.append({**page, **stats})
+            print(
+                f"  {page['name']:<32} {stats['rps']:>8.1f} req/s  p95 {stats['p95_ms']:.1f} ms",
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    floor = next(r for r in rows if r["name"] == "minimal view")["rps"]
+    for r in rows:
+        r["ratio"] = round(r["rps"] / floor, 3) if floor else None
+        r.pop("body", None)
+        r.pop("cookie", None)
+    results = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "duration_s": duration,
+        "connections": connections,
+        "redis": bool(env["REDIS_URL"]),
+        "data": targets["data"],
+        "pages": rows,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print()
+    print(
+        f"Data: {targets['data']}; {connections} connections, {duration} s per page, "
+        f"Redis: {'yes' if env['REDIS_URL'] else 'no'}"
+    )
+    print()
+    print(
+        "| page | req/s | p50 ms | p95 ms | SQL queries/request | ratio to minimal view | errors |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        print(
+            f"| {r['name']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r.get('queries', '–')} | {r['ratio']:.2f} | "
+            f"{r['non_2xx_3xx'] + r['socket_errors']} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+#!/usr/bin/env python
+"""Pick the benchmark's URLs on the scale data, log in a school user, count SQL per page.
+
+Prints one JSON line: {"data": {...counts}, "pages": [{name, path, method, ...}]}.
+With --check, exits 1 when the scale data is missing.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.prod")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from associations.models import Association, Offer  # noqa: E402
+from municipalities.models import Municipality  # noqa: E402
+from schools.models import SchoolMembership  # noqa: E402
+
+CSRF = "benchcsrftokenbenchcsrftoken1234"  # 32 characters: an unmasked CSRF secret
+
+
+def session_cookie(user) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={CSRF}"
+
+
+def count_queries(page) -> int | None:
+    client = Client(HTTP_HOST="127.0.0.1", SERVER_NAME="127.0.0.1", secure=False)
+    if page.get("cookie"):
+        for part in page["cookie"].split("; "):
+            name, value = part.split("=", 1)
+            client.cookies[name] = value
+    cache.clear()  # count the uncached render: the worst case
+    with CaptureQueriesContext(connection) as ctx:
+        if page.get("method") == "POST":
+            response = client.post(
+                page["path"], data=page["body"], content_type=page["content_type"]
+            )
+        else:
+            response = client.get(page["path"])
+    if response.status_code >= 400:
+        return None
+    return len(ctx.captured_queries)
+
+
+def main() -> int:
+    municipality = Municipality.objects.filter(slug="scale-1").first()
+    if municipality is None:
+        return 1
+    if "--check" in sys.argv:
+        return 0
+    offer = (
+        Offer.objects.published()
+        .filter(association__municipalities=municipality, on_request=False)
+        .first()
+    )
+    association = Association.objects.published().for_municipality(municipality).first()
+    membership = (
+        SchoolMembership.objects.filter(school__municipality=municipality, is_approved=True)
+        .select_related("user")
+        .first()
+    )
+    cookie = session_cookie(membership.user)
+    m = municipality.slug
+    pages = [
+        {"name": "minimal view", "path": "/ping"},
+        {"name": "catalog", "path": f"/offers/?municipality={m}"},
+        {
+            "name": "catalog, 3 filters + search",
+            "path": f"/offers/?municipality={m}&domain=sport&grade=5&week=40&q=svømning",
+        },
+        {"name": "offer page", "path": f"/offers/{offer.slug}/"},
+        {"name": "association page", "path": f"/associations/{association.slug}/"},
+        {"name": "embed catalog", "path": f"/embed/offers/?municipality={m}"},
+        {"name": "my school (logged in)", "path": "/school/", "cookie": cookie},
+    ]
+    booking = booking_post(offer, membership, cookie)
+    if booking:
+        pages.append(booking)
+    for page in pages:
+        page["queries"] = count_queries(page)
+    data = {
+        "municipalities": Municipality.objects.count(),
+        "offers": Offer.objects.count(),
+        "associations": Association.objects.count(),
+    }
+    try:
+        from bookings.models import Booking
+
+        data["bookings"] = Booking.objects.count()
+    except ImportError:
+        pass
+    print(json.dumps({"data": data, "pages": pages}))
+    return 0
+
+
+def booking_post(offer, membership, cookie):
+    """The booking POST, when the bookings app provides a benchmark form body."""
+    try:
+        from bookings.scale import bench_booking_post
+    except ImportError:
+        return None
+    return bench_booking_post(offer=offer, membership=membership, cookie=cookie, csrf=CSRF)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
