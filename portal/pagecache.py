@@ -45,11 +45,15 @@ def bump(**_kwargs) -> None:
 
 
 def _key(request, extra: str) -> str:
-    raw = "|".join([
-        request.get_full_path(), get_language() or "", extra,
-        request.COOKIES.get("municipality", ""), request.session.get("municipality", "")
-        if hasattr(request, "session") else "",
-    ])
+    raw = "|".join(
+        [
+            request.get_full_path(),
+            get_language() or "",
+            extra,
+            request.COOKIES.get("municipality", ""),
+            request.session.get("municipality", "") if hasattr(request, "session") else "",
+        ]
+    )
     return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -59,10 +63,7 @@ def cache_anonymous_page(timeout: int = DEFAULT_TIMEOUT, key_extra=None):
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            cacheable = (
-                request.method in ("GET", "HEAD")
-                and not request.user.is_authenticated
-            )
+            cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
             if not cacheable:
                 return view(request, *args, **kwargs)
             extra = key_extra(request) if key_extra else ""
@@ -75,8 +76,10 @@ def cache_anonymous_page(timeout: int = DEFAULT_TIMEOUT, key_extra=None):
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             # Never store a page that sets cookies (session, CSRF) or is not a plain 200.
-            if response.status_code == 200 and not response.cookies and not getattr(
-                response, "streaming", False
+            if (
+                response.status_code == 200
+                and not response.cookies
+                and not getattr(response, "streaming", False)
             ):
                 cache.set(key, response, timeout)
             response["X-Page-Cache"] = "miss"

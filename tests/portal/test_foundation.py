@@ -181,7 +181,9 @@ def test_tenancy_one_call_per_model(municipality, other_municipality):
 
 @pytest.mark.django_db
 def test_language_switch_refuses_foreign_redirects_and_unknown_languages(client):
-    response = client.get(reverse("switch_language", args=["en"]), {"next": "https://evil.example/"})
+    response = client.get(
+        reverse("switch_language", args=["en"]), {"next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
     assert client.get(reverse("switch_language", args=["xx"])).status_code == 404
 
