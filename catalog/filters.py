@@ -1,0 +1,220 @@
+"""The catalog's filters (django-filter). Reused by the open data API, so no request needed:
+pass ``origin=(lat, lon)`` for the distance filter and nearest-first sorting (otherwise the
+``postal_code`` parameter gives the origin)."""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Domain, Location, OfferFormat, PriceModel, Subject
+
+from . import services
+from .search import search_offers
+
+WHERE_CHOICES = [("school", _("At the school")), ("out", _("Out of school"))]
+WEEKDAY_CHOICES = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+]
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest")),
+    ("nearest", _("Nearest")),
+]
+#: Filters shown as option lists with counts (facets).
+FACETS = ("domain", "format", "where")
+
+
+def where_q(value: str) -> Q:
+    if value == "school":
+        return Q(location=Location.AT_SCHOOL)
+    if value == "out":
+        return ~Q(location=Location.AT_SCHOOL)
+    return Q()
+
+
+def week_q(week: int) -> Q:
+    """The offer's season (from week..to week, may wrap over New Year) contains ``week``."""
+    plain = Q(season_start_week__lte=F("season_end_week")) & Q(
+        season_start_week__lte=week, season_end_week__gte=week
+    )
+    wrapping = Q(season_start_week__gt=F("season_end_week")) & (
+        Q(season_start_week__lte=week) | Q(season_end_week__gte=week)
+    )
+    return plain | wrapping
+
+
+class OfferFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Search"), method="filter_q")
+    domain = filters.MultipleChoiceFilter(
+        label=_("Domain"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
+    )
+    subject = filters.ModelMultipleChoiceFilter(
+        label=_("School subject"),
+        field_name="subjects__slug",
+        to_field_name="slug",
+        queryset=Subject.objects.all(),
+    )
+    grade = filters.NumberFilter(
+        label=_("Grade"),
+        method="filter_grade",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 10}),
+    )
+    format = filters.MultipleChoiceFilter(
+        label=_("Format"), choices=OfferFormat.choices, widget=forms.CheckboxSelectMultiple
+    )
+    where = filters.ChoiceFilter(
+        label=_("Where"), choices=WHERE_CHOICES, method="filter_where", empty_label=_("Anywhere")
+    )
+    free = filters.BooleanFilter(
+        label=_("Free only"), method="filter_free", widget=forms.CheckboxInput
+    )
+    max_price = filters.NumberFilter(
+        label=_("Maximum price per class (DKK)"),
+        method="filter_max_price",
+        widget=forms.NumberInput(attrs={"min": 0, "step": 50}),
+    )
+    week = filters.NumberFilter(
+        label=_("Week of the school year"),
+        method="filter_week",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 53}),
+    )
+    weekday = filters.ChoiceFilter(
+        label=_("Weekday"), choices=WEEKDAY_CHOICES, method="filter_weekday", empty_label=_("Any")
+    )
+    postal_code = filters.CharFilter(
+        label=_("From postal code"),
+        method="filter_noop",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "pattern": "[0-9]{4}"}),
+    )
+    distance = filters.NumberFilter(
+        label=_("Within (km)"),
+        method="filter_distance",
+        widget=forms.NumberInput(attrs={"min": 1, "max": 200}),
+    )
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_noop", empty_label=None
+    )
+
+    def __init__(self, data=None, queryset=None, *, origin=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.origin = origin
+        self._postal_origin_done = False
+
+    # The origin for distances: given (the user's school), else the postal code.
+    def get_origin(self) -> tuple[float, float] | None:
+        if self.origin is None and not self._postal_origin_done:
+            self._postal_origin_done = True
+            code = (self.data or {}).get("postal_code", "")
+            self.origin = services.origin_for_postal_code(code.strip())
+        return self.origin
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        return search_offers(queryset, value)
+
+    def filter_grade(self, queryset, name, value):
+        return queryset.filter(grade_min__lte=value, grade_max__gte=value)
+
+    def filter_where(self, queryset, name, value):
+        return queryset.filter(where_q(value))
+
+    def filter_free(self, queryset, name, value):
+        return queryset.filter(price_model=PriceModel.FREE) if value else queryset
+
+    def filter_max_price(self, queryset, name, value):
+        if "class_price" not in queryset.query.annotations:
+            queryset = queryset.annotate(class_price=services.price_for_one_class())
+        return queryset.filter(class_price__lte=value)
+
+    def filter_week(self, queryset, name, value):
+        week = int(value)
+        if not 1 <= week <= 53:
+            return queryset.none()
+        return queryset.filter(week_q(week))
+
+    def filter_weekday(self, queryset, name, value):
+        return queryset.filter(weekdays__contains=value)
+
+    def filter_distance(self, queryset, name, value):
+        origin = self.get_origin()
+        if origin is None:
+            return queryset
+        return queryset.annotate(distance=services.distance_km(origin)).filter(distance__lte=value)
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_sorted_qs"):
+            self._sorted_qs = self.sort_queryset(super().qs)
+        return self._sorted_qs
+
+    def sort_value(self) -> str:
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        sort = data.get("sort") or ""
+        if not sort:
+            sort = "relevance" if data.get("q") else "newest"
+        return sort
+
+    def sort_queryset(self, queryset: QuerySet) -> QuerySet:
+        sort = self.sort_value()
+        origin = self.get_origin()
+        if origin is not None and "distance" not in queryset.query.annotations:
+            queryset = queryset.annotate(distance=services.distance_km(origin))
+        if sort == "nearest" and origin is not None:
+            return queryset.order_by(F("distance").asc(nulls_last=True), "title", "pk")
+        if sort == "relevance" and "relevance" in queryset.query.annotations:
+            return queryset.order_by("-relevance", "-approved_at", "pk")
+        return queryset.order_by(F("approved_at").desc(nulls_last=True), "title", "pk")
+
+
+def facet_counts(data, queryset: QuerySet, origin=None) -> dict[str, dict[str, int]]:
+    """How many offers each facet option would leave, in one aggregate query.
+
+    Each facet's counts apply all the other filters (including the other facets), but
+    not its own, so a ticked option's siblings show what choosing them would add.
+    """
+    data = data.copy() if data is not None else {}
+    selected = {}
+    for facet in FACETS:
+        selected[facet] = [v for v in _getlist(data, facet) if v]
+        data.pop(facet, None)
+    base = OfferFilter(data, queryset, origin=origin).qs.order_by()
+    restrict = {
+        "domain": Q(domain__in=selected["domain"]) if selected["domain"] else Q(),
+        "format": Q(format__in=selected["format"]) if selected["format"] else Q(),
+        "where": where_q(selected["where"][0]) if selected["where"] else Q(),
+    }
+    options = {
+        "domain": [(v, Q(domain=v)) for v in Domain.values],
+        "format": [(v, Q(format=v)) for v in OfferFormat.values],
+        "where": [(v, where_q(v)) for v, _label in WHERE_CHOICES],
+    }
+    aggregates = {}
+    for facet, choices in options.items():
+        others = Q()
+        for other, q in restrict.items():
+            if other != facet:
+                others &= q
+        for value, q in choices:
+            aggregates[f"{facet}__{value}"] = Count("pk", filter=q & others, distinct=True)
+    totals = base.aggregate(**aggregates)
+    result: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    for key, count in totals.items():
+        facet, value = key.split("__", 1)
+        result[facet][value] = count
+    return result
+
+
+def _getlist(data, key) -> list:
+    if hasattr(data, "getlist"):
+        return data.getlist(key)
+    value = data.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

@@ -1,0 +1,261 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_cookie
+
+from associations.models import Association, Offer
+
+from . import permissions, services
+from .filters import OfferFilter, facet_counts
+from .models import Favourite
+
+PAGE_SIZE = 24
+EMBED_PAGE_SIZE = 12
+SIDE_LIST_SIZE = 6
+
+
+def _municipality(request):
+    municipalities = list(services.active_municipalities())
+    return municipalities, services.current_municipality(request, municipalities)
+
+
+def _filtered(request, municipality, origin):
+    data = request.GET.copy()
+    data.pop("page", None)
+    data.pop("municipality", None)
+    filterset = OfferFilter(data, services.catalog_offers(municipality), origin=origin)
+    return data, filterset
+
+
+def _page(request, queryset, size):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _page_query(request) -> str:
+    """The current query without ``page``, for pagination links that keep the filters."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+@vary_on_cookie
+def offer_list(request: HttpRequest) -> HttpResponse:
+    municipalities, municipality = _municipality(request)
+    staff = permissions.can_favourite(request.user)
+    school = services.school_of(request.user) if staff else None
+    origin = services.origin_for_school(school)
+    data, filterset = _filtered(request, municipality, origin)
+    page = _page(request, filterset.qs, PAGE_SIZE)
+    context = {
+        "municipalities": municipalities,
+        "municipality": municipality,
+        "filter": filterset,
+        "page_obj": page,
+        "offers": page.object_list,
+        "counts": facet_counts(data, services.catalog_offers(municipality), origin=origin)
+        if filterset.is_valid()
+        else {},
+        "page_query": _page_query(request),
+        "has_origin": filterset.get_origin() is not None,
+        "can_favourite": staff,
+    }
+    if staff:
+        since = services.record_visit(request.user)
+        base = services.catalog_offers(municipality)
+        context["favourite_ids"] = services.favourite_ids(request.user)
+        context["new_offers"] = (
+            list(base.filter(approved_at__gt=since).order_by("-approved_at")[:SIDE_LIST_SIZE])
+            if since
+            else []
+        )
+        context["since"] = since
+        context["near_offers"] = (
+            list(
+                base.annotate(distance=services.distance_km(origin))
+                .filter(distance__isnull=False)
+                .order_by("distance", "title")[:SIDE_LIST_SIZE]
+            )
+            if origin
+            else []
+        )
+        context["school"] = school
+    response = render(request, "catalog/offer_list.html", context)
+    if "municipality" in request.GET:
+        services.remember_municipality(request, response, municipality)
+    return response
+
+
+def _offer_or_404(slug: str) -> Offer:
+    """A published offer by slug, or by id (``/offers/42/``)."""
+    qs = (
+        Offer.objects.published()
+        .select_related("association")
+        .prefetch_related("photos", "subjects")
+    )
+    lookup = Q(slug=slug) | Q(pk=int(slug)) if slug.isdigit() else Q(slug=slug)
+    offer = qs.filter(lookup).first()
+    if offer is None:
+        raise Http404
+    return offer
+
+
+@require_GET
+@vary_on_cookie
+def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    offer = _offer_or_404(slug)
+    staff = permissions.can_favourite(request.user)
+    context = {
+        "offer": offer,
+        "occasions": services.upcoming_occasions(offer),
+        "class_price": services.offer_price_for_one_class(offer),
+        "show_contact": permissions.can_see_contact(request.user),
+        "can_favourite": staff,
+        "is_favourite": staff and Favourite.objects.filter(user=request.user, offer=offer).exists(),
+        "book_url": offer.get_absolute_url() + "book/",
+    }
+    return render(request, "catalog/offer_detail.html", context)
+
+
+@require_POST
+@login_required
+def favourite_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    if not permissions.can_favourite(request.user):
+        raise PermissionDenied
+    offer = _offer_or_404(slug)
+    services.toggle_favourite(request.user, offer)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(offer.get_absolute_url())
+
+
+@require_GET
+@login_required
+def favourite_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_favourite(request.user):
+        raise PermissionDenied
+    offers = (
+        Offer.objects.published()
+        .filter(favourites__user=request.user)
+        .select_related("association")
+        .annotate(class_price=services.price_for_one_class())
+        .prefetch_related("photos")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "catalog/favourite_list.html",
+        {"offers": offers, "can_favourite": True, "favourite_ids": {o.pk for o in offers}},
+    )
+
+
+@require_GET
+def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    association = get_object_or_404(Association.objects.published(), slug=slug)
+    offers = list(
+        Offer.objects.published()
+        .filter(association=association)
+        .select_related("association")
+        .order_by("title")
+    )
+    return render(
+        request,
+        "catalog/association_detail.html",
+        {"association": association, "offers": offers},
+    )
+
+
+# Embedding in school intranets -----------------------------------------------------------
+
+
+def _allow_framing(response: HttpResponse, municipality) -> HttpResponse:
+    """Let the municipality's configured origins (and only them) frame this response."""
+    origins = municipality.embed_origins if municipality is not None else []
+    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
+    return response
+
+
+@require_GET
+@xframe_options_exempt
+def embed_list(request: HttpRequest) -> HttpResponse:
+    municipalities, municipality = _municipality(request)
+    _data, filterset = _filtered(request, municipality, None)
+    page = _page(request, filterset.qs, EMBED_PAGE_SIZE)
+    response = render(
+        request,
+        "catalog/embed/offer_list.html",
+        {
+            "municipality": municipality,
+            "filter": filterset,
+            "page_obj": page,
+            "offers": page.object_list,
+            "page_query": _page_query(request),
+        },
+    )
+    return _allow_framing(response, municipality)
+
+
+@require_GET
+@xframe_options_exempt
+def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    municipalities, municipality = _municipality(request)
+    offer = _offer_or_404(slug)
+    if (
+        municipality is not None
+        and not offer.association.municipalities.filter(pk=municipality.pk).exists()
+    ):
+        raise Http404
+    response = render(
+        request,
+        "catalog/embed/offer_detail.html",
+        {
+            "municipality": municipality,
+            "offer": offer,
+            "occasions": services.upcoming_occasions(offer),
+            "class_price": services.offer_price_for_one_class(offer),
+        },
+    )
+    return _allow_framing(response, municipality)
+
+
+@require_GET
+@login_required
+def embed_snippet(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_make_embed_snippet(request.user):
+        raise PermissionDenied
+    municipalities = list(services.active_municipalities())
+    if not request.user.is_superuser and request.user.is_consultant:
+        municipalities = [m for m in municipalities if m == request.user.consultant_municipality]
+    municipality = services.current_municipality(request, municipalities)
+    pairs = [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in ("page", "height", "municipality")
+        for value in values
+        if value
+    ]
+    if municipality is not None:
+        pairs.insert(0, ("municipality", municipality.slug))
+    embed_path = reverse("catalog:embed_list") + ("?" + urlencode(pairs) if pairs else "")
+    height = request.GET.get("height", "800")
+    height = height if height.isdigit() and 200 <= int(height) <= 4000 else "800"
+    return render(
+        request,
+        "catalog/embed_snippet.html",
+        {
+            "municipalities": municipalities,
+            "municipality": municipality,
+            "filter": OfferFilter(request.GET, services.catalog_offers(municipality)),
+            "embed_url": request.build_absolute_uri(embed_path),
+            "height": height,
+        },
+    )
