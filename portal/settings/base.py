@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "screening",
     "bookings",
     "catalog",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, adopted now
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -215,6 +217,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+}
+
+# Privacy (GDPR) retention: see privacy/services.py.
+PRIVACY_RETENTION_SCHOOL_YEARS = env.int("PRIVACY_RETENTION_SCHOOL_YEARS", default=3)
+PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=2 * 365)
+PRIVACY_DELETION_GRACE_DAYS = env.int("PRIVACY_DELETION_GRACE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.run_retention",
+    "schedule": crontab(hour=3, minute=30),
 }
 
 # Portal rules that an operator may tune.
