@@ -10,7 +10,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 #: Trigram word similarity from which a title or association name counts as a hit.
-TRIGRAM_THRESHOLD = 0.4
+TRIGRAM_THRESHOLD = 0.5
 SEARCH_FIELDS = ("title", "summary", "description", "association__name")
 
 

@@ -1,0 +1,172 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import CatalogVisit, Favourite
+from catalog.services import COOKIE_NAME
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalog_is_public_and_lists_only_published_offers(client, association, make_offer):
+    shown = make_offer(title="Kajak i havnen")
+    f.OfferFactory(association=association, title="Kladde")  # draft
+    make_offer(title="På pause", is_paused=True)
+    response = client.get(reverse("catalog:offer_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert shown.title in html
+    assert "Kladde" not in html
+    assert "På pause" not in html
+
+
+def test_catalog_shows_only_the_chosen_municipality(client, municipality, other_municipality):
+    here = f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[municipality]), published=True
+    )
+    there = f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[other_municipality]), published=True
+    )
+    response = client.get(reverse("catalog:offer_list"), {"municipality": "fredensborg"})
+    html = response.content.decode()
+    assert there.title in html and here.title not in html
+    # Remembered in the session and a cookie.
+    assert response.cookies[COOKIE_NAME].value == "fredensborg"
+    html = client.get(reverse("catalog:offer_list")).content.decode()
+    assert there.title in html and here.title not in html
+
+
+def test_catalog_defaults_to_the_school_staffs_municipality(
+    client, other_municipality, municipality, teacher
+):
+    f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[municipality]),
+        published=True,
+        title="Hjemme",
+    )
+    client.force_login(teacher)
+    assert "Hjemme" in client.get(reverse("catalog:offer_list")).content.decode()
+
+
+def test_pagination_keeps_the_filters(client, make_offer):
+    for i in range(30):
+        make_offer(title=f"Fodbold {i:02d}", domain="sport")
+    response = client.get(reverse("catalog:offer_list"), {"domain": "sport", "grade": "5"})
+    html = response.content.decode()
+    assert "domain=sport&amp;grade=5&amp;page=2" in html
+
+
+def test_facet_counts_are_shown(client, make_offer):
+    make_offer(domain="sport")
+    make_offer(domain="sport")
+    make_offer(domain="music")
+    response = client.get(reverse("catalog:offer_list"), {"domain": "music"})
+    counts = response.context["counts"]
+    assert counts["domain"]["sport"] == 2
+    assert counts["domain"]["music"] == 1
+    assert counts["format"]["visit"] == 1  # the domain filter applies to other facets
+    assert response.context["page_obj"].paginator.count == 1
+
+
+def test_offer_detail_by_slug_and_id(client, published_offer):
+    assert client.get(published_offer.get_absolute_url()).status_code == 200
+    url = reverse("catalog:offer_detail", args=[str(published_offer.pk)])
+    assert client.get(url).status_code == 200
+
+
+def test_offer_detail_hides_unpublished(client, association):
+    draft = f.OfferFactory(association=association)
+    assert client.get(reverse("catalog:offer_detail", args=[draft.slug])).status_code == 404
+
+
+def test_offer_detail_contact_only_for_school_staff(
+    client, published_offer, teacher, association_member
+):
+    email = published_offer.association.contact_email
+    html = client.get(published_offer.get_absolute_url()).content.decode()
+    assert email not in html
+    assert published_offer.get_absolute_url() + "book/" in html
+    client.force_login(association_member)
+    assert email not in client.get(published_offer.get_absolute_url()).content.decode()
+    client.force_login(teacher)
+    assert email in client.get(published_offer.get_absolute_url()).content.decode()
+
+
+def test_offer_detail_shows_occasions_with_free_places_and_class_price(client, association):
+    offer = f.OfferFactory(
+        association=association,
+        published=True,
+        on_request=False,
+        price_model="hourly",
+        price_amount=400,
+        duration_minutes=90,
+    )
+    f.OccasionFactory(offer=offer, capacity=4, reserved=1)
+    f.OccasionFactory(offer=offer, starts_at=timezone.now() - timedelta(days=2))
+    response = client.get(offer.get_absolute_url())
+    assert len(response.context["occasions"]) == 1
+    html = response.content.decode()
+    assert "3 ledige pladser" in html or "3 free places" in html
+    assert response.context["class_price"] == 600
+
+
+def test_favourites_for_school_staff_only(client, published_offer, teacher, association_member):
+    url = reverse("catalog:favourite_toggle", args=[published_offer.slug])
+    response = client.post(url)
+    assert response.status_code == 302 and "login" in response.url
+    client.force_login(association_member)
+    assert client.post(url).status_code == 403
+    assert client.get(reverse("catalog:favourite_list")).status_code == 403
+    client.force_login(teacher)
+    client.post(url)
+    assert Favourite.objects.filter(user=teacher, offer=published_offer).exists()
+    html = client.get(reverse("catalog:favourite_list")).content.decode()
+    assert published_offer.title in html
+    client.post(url)
+    assert not Favourite.objects.filter(user=teacher).exists()
+
+
+def test_new_since_last_visit(client, teacher, association, make_offer):
+    client.force_login(teacher)
+    client.get(reverse("catalog:offer_list"))
+    visit = CatalogVisit.objects.get(user=teacher)
+    visit.last_visit_at = timezone.now() - timedelta(days=3)
+    visit.save()
+    make_offer(title="Gammelt", approved_at=timezone.now() - timedelta(days=10))
+    make_offer(title="Helt nyt")
+    response = client.get(reverse("catalog:offer_list"))
+    assert [o.title for o in response.context["new_offers"]] == ["Helt nyt"]
+
+
+def test_near_my_school(client, teacher, municipality):
+    near = f.AssociationFactory(municipalities=[municipality], latitude=56.04, longitude=12.60)
+    far = f.AssociationFactory(municipalities=[municipality], latitude=55.0, longitude=10.0)
+    f.OfferFactory(association=far, published=True, title="Langt væk")
+    f.OfferFactory(association=near, published=True, title="Tæt på")
+    client.force_login(teacher)
+    near_offers = client.get(reverse("catalog:offer_list")).context["near_offers"]
+    assert [o.title for o in near_offers] == ["Tæt på", "Langt væk"]
+    assert near_offers[0].distance < 3
+
+
+def test_anonymous_catalog_has_no_personal_lists(client, published_offer):
+    response = client.get(reverse("catalog:offer_list"))
+    assert "new_offers" not in response.context
+    assert "/favourite/" not in response.content.decode()
+
+
+def test_association_page(client, association, published_offer):
+    draft = f.OfferFactory(association=association, title="Ikke godkendt")
+    response = client.get(reverse("catalog:association_detail", args=[association.slug]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert published_offer.title in html and draft.title not in html
+
+
+def test_association_page_hides_unapproved_association(client, municipality):
+    pending = f.AssociationFactory(municipalities=[municipality], state="submitted")
+    url = reverse("catalog:association_detail", args=[pending.slug])
+    assert client.get(url).status_code == 404
