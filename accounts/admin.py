@@ -24,6 +24,12 @@ class UserAdmin(BaseUserAdmin):
             {"fields": ("last_login", "last_seen_at", "date_joined", "email_confirmed_at")},
         ),
     )
+
+    def get_queryset(self, request):
+        # Users are an operator's business; anyone else with access sees only themselves.
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(pk=request.user.pk)
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )

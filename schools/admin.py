@@ -1,0 +1,62 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from screening import schools as school_services
+
+from .models import School, SchoolMembership
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "municipality", "town", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "town"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_consultant(request.user)
+
+    def get_list_filter(self, request):
+        return ["municipality", "is_active"] if request.user.is_superuser else ["is_active"]
+
+
+@admin.register(SchoolMembership)
+class SchoolMembershipAdmin(admin.ModelAdmin):
+    """Staff accounts waiting for approval; a consultant sees their municipality's schools."""
+
+    list_display = ["user", "user_email", "school", "role", "is_approved", "created_at"]
+    list_filter = ["is_approved", "role", ("school", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__email", "user__full_name", "school__name"]
+    list_select_related = ["user", "school"]
+    ordering = ["is_approved", "created_at"]
+    actions = ["approve_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_consultant(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["approved_at", "approved_by", "created_at"]
+        return ["user", "school", "is_approved", "approved_at", "approved_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description=_("e-mail"), ordering="user__email")
+    def user_email(self, obj):
+        return obj.user.email
+
+    @admin.action(description=_("Approve the selected staff"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        done = 0
+        for membership in queryset.filter(is_approved=False):
+            try:
+                school_services.approve(membership, by=request.user)
+            except school_services.MembershipError as error:
+                self.message_user(request, f"{membership}: {error}", messages.WARNING)
+                continue
+            done += 1
+        self.message_user(request, _("%(count)d approved.") % {"count": done}, messages.SUCCESS)

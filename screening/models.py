@@ -98,3 +98,105 @@ class ScreeningEvent(models.Model):
 
     def __str__(self):
         return f"{self.transition or 'note'}: {self.from_state} → {self.to_state}"
+
+
+class RejectionReasonQuerySet(models.QuerySet):
+    def for_municipality(self, municipality):
+        if municipality is None:
+            return self.none()
+        return self.filter(municipality=municipality)
+
+    def for_consultant(self, user):
+        if user.is_superuser:
+            return self
+        return self.for_municipality(getattr(user, "consultant_municipality", None))
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class RejectionReason(models.Model):
+    """A coded reason for rejecting a submission; each municipality keeps its own list."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        related_name="rejection_reasons",
+        verbose_name=_("municipality"),
+    )
+    code = models.CharField(_("code"), max_length=20)
+    text = models.CharField(_("text"), max_length=300)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = RejectionReasonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+        ordering = ["municipality", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="screening_rejection_reason_code_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.text}"
+
+
+class Review(models.Model):
+    """The consultant's checklist for one round of screening of an item (or an edit of it).
+
+    Like ``ScreeningEvent`` it points at the live item, with ``revision_id`` for an edit.
+    A review is open until a decision closes it; the next submission opens a new one.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, verbose_name=_("type")
+    )
+    object_id = models.PositiveBigIntegerField(_("object"))
+    revision_id = models.PositiveBigIntegerField(_("edit"), null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consultant"),
+    )
+    dialogue_held = models.BooleanField(_("dialogue held with the association"), default=False)
+    instructors_know_school_life = models.BooleanField(
+        _("the instructors know school life"), default=False
+    )
+    certificates_confirmed = models.BooleanField(
+        _("child certificates confirmed and within the municipality's limit"), default=False
+    )
+    practical_info_complete = models.BooleanField(
+        _("practical information complete"), default=False
+    )
+    learning_goals_linked = models.BooleanField(_("linked to learning goals"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=30, blank=True)
+
+    CHECKS = (
+        "dialogue_held",
+        "instructors_know_school_life",
+        "certificates_confirmed",
+        "practical_info_complete",
+        "learning_goals_linked",
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "closed_at"])]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def all_checked(self) -> bool:
+        return all(getattr(self, name) for name in self.CHECKS)

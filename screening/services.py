@@ -6,14 +6,17 @@ Each transition locks the row, re-checks the current state, changes it, records 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import ScreeningEvent
-from .workflow import S, Transition, TransitionNotAllowed, target_state
+from .models import Review, ScreeningEvent
+from .workflow import WAITING_STATES, S, Transition, TransitionNotAllowed, target_state
 
 #: Fields never copied between a revision and its live row.
 _NOT_COPIED = {
@@ -215,6 +218,231 @@ def _move_children(revision, live) -> None:
         )
 
 
+# --- The consultant's decisions -------------------------------------------------------
+
+#: What a consultant does to a submission (the association submits and withdraws; beat expires).
+CONSULTANT_ACTIONS = (
+    Transition.START_REVIEW,
+    Transition.APPROVE,
+    Transition.REQUEST_CHANGES,
+    Transition.REJECT,
+    Transition.SUSPEND,
+    Transition.REINSTATE,
+)
+#: Decisions that close the current review and are e-mailed to the association.
+DECISIONS = frozenset(
+    {
+        Transition.APPROVE,
+        Transition.REQUEST_CHANGES,
+        Transition.REJECT,
+        Transition.SUSPEND,
+        Transition.REINSTATE,
+    }
+)
+
+
+class DecisionError(ValueError):
+    """A decision is missing what it needs (a message, a reason). The message is for users."""
+
+
+def association_of(item):
+    """The live association an item (an association or an offer, live or edit) belongs to."""
+    association = getattr(item, "association", None)
+    return (association or item).live
+
+
+def kind_label(item) -> str:
+    return str(type(item)._meta.verbose_name)
+
+
+def _key(item) -> dict:
+    live = item.live
+    return {
+        "content_type": ContentType.objects.get_for_model(live, for_concrete_model=True),
+        "object_id": live.pk,
+        "revision_id": item.pk if item.is_revision else None,
+    }
+
+
+@dataclass
+class CertificateRow:
+    instructor: object
+    expires: date | None
+    ok: bool
+
+
+@dataclass
+class CertificateCheck:
+    """The automatic part of the checklist: every instructor's child certificate is valid."""
+
+    limit_days: int
+    rows: list[CertificateRow] = dc_field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.rows) and all(row.ok for row in self.rows)
+
+
+def certificate_check(item) -> CertificateCheck:
+    """Check the instructors (of an offer, or all of an association) against the limit."""
+    from associations.services import certificate_expiry, certificate_limit
+
+    association = association_of(item)
+    limit = certificate_limit(association)
+    if hasattr(item, "instructors") and hasattr(item, "association"):
+        instructors = list(item.instructors.all())
+    else:
+        instructors = list(association.instructors.all())
+    today = timezone.localdate()
+    check = CertificateCheck(limit_days=limit.days)
+    for instructor in instructors:
+        expires = certificate_expiry(instructor, limit)
+        check.rows.append(CertificateRow(instructor, expires, bool(expires and expires >= today)))
+    return check
+
+
+def current_review(item, *, create: bool = False, by=None) -> Review | None:
+    """The open review of this item (or this edit); created on demand."""
+    review = Review.objects.filter(closed_at__isnull=True, **_key(item)).first()
+    if review is None and create:
+        review = Review.objects.create(reviewer=by, **_key(item))
+    return review
+
+
+@transaction.atomic
+def save_checklist(item, *, by, checks: dict[str, bool]) -> Review:
+    review = current_review(item, create=True, by=by)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    for name in Review.CHECKS:
+        setattr(review, name, bool(checks.get(name)))
+    review.reviewer = by
+    review.save()
+    return review
+
+
+def checklist_passed(item) -> bool:
+    """All five checks ticked in the open review and the certificates pass automatically."""
+    review = current_review(item)
+    return bool(review and review.all_checked and certificate_check(item).passed)
+
+
+def _close_review(key: dict, decision: str) -> None:
+    Review.objects.filter(closed_at__isnull=True, **key).update(
+        closed_at=timezone.now(), decision=decision
+    )
+
+
+def _latest_event(key: dict) -> ScreeningEvent:
+    return (
+        ScreeningEvent.objects.filter(content_type=key["content_type"], object_id=key["object_id"])
+        .order_by("-id")
+        .first()
+    )
+
+
+#: The e-mail kind (``notifications.kinds``) for each decision.
+DECISION_KINDS = {
+    Transition.APPROVE: "screening.approved",
+    Transition.REQUEST_CHANGES: "screening.changes_requested",
+    Transition.REJECT: "screening.rejected",
+    Transition.SUSPEND: "screening.suspended",
+    Transition.REINSTATE: "screening.reinstated",
+    Transition.EXPIRE: "screening.expired",
+}
+
+
+def _notify_association(
+    item, event: ScreeningEvent, template: str, extra: dict | None = None, *, kind: str = ""
+):
+    from notifications.services import absolute_url, notify
+
+    association = association_of(item)
+    context = {
+        "recipient_name": association.contact_name,
+        "item_kind": kind_label(item),
+        "item_title": str(item),
+        "association_name": association.name,
+        "event": event,
+        "transition": event.transition,
+        "message": event.message,
+        "reason_text": (event.data or {}).get("reason_text", ""),
+        "is_edit": bool(event.revision_id),
+        "action_url": absolute_url("/association/"),
+        **(extra or {}),
+    }
+    return notify(
+        kind=kind or DECISION_KINDS.get(event.transition, "screening.message"),
+        key=f"screening.{template}:event={event.pk}",
+        to_email=association.contact_email,
+        template=template,
+        context=context,
+    )
+
+
+@transaction.atomic
+def decide(item, action: str, *, by, message: str = "", reason=None):
+    """A consultant's decision on an item: transition, close the review, e-mail the association.
+
+    Request changes needs a message; reject needs a coded reason (``RejectionReason``).
+    Returns the fresh row (for an approved edit: the live row).
+    """
+    message = (message or "").strip()
+    if action not in CONSULTANT_ACTIONS:
+        raise DecisionError(_("This is not a decision a consultant takes."))
+    if action == Transition.REQUEST_CHANGES and not message:
+        raise DecisionError(_("Write a message telling the association what to change."))
+    if action == Transition.REJECT and reason is None:
+        raise DecisionError(_("Choose a reason for the rejection."))
+    data = {}
+    if reason is not None:
+        data = {"reason_code": reason.code, "reason_text": reason.text}
+    key = _key(item)
+    result = transition(item, action, by=by, message=message, data=data)
+    if action in DECISIONS:
+        _close_review(key, action)
+        _notify_association(result, _latest_event(key), "screening_decision")
+    return result
+
+
+@transaction.atomic
+def add_note(item, message: str, *, by, internal: bool) -> ScreeningEvent:
+    """A note on the activity list: to the association (e-mailed) or internal among consultants."""
+    message = (message or "").strip()
+    if not message:
+        raise DecisionError(_("Write the note."))
+    event = record(item, transition="note", message=message, actor=by, internal=internal)
+    if not internal:
+        _notify_association(item, event, "screening_message")
+    return event
+
+
+def record_edit(item, changes: list[tuple[str, str, object, object]], *, by) -> ScreeningEvent:
+    """Record a consultant's edit of a submission's text; the association sees what changed."""
+    return record(
+        item,
+        transition="consultant_edit",
+        actor=by,
+        data={
+            "fields": [
+                {"name": name, "label": str(label), "old": str(old), "new": str(new)}
+                for name, label, old, new in changes
+            ]
+        },
+    )
+
+
+def waiting_counts(user) -> dict[str, int]:
+    """How many submissions wait for this consultant (their municipality only)."""
+    from associations.models import Association, Offer
+
+    return {
+        "associations": Association.objects.for_consultant(user)
+        .filter(state__in=WAITING_STATES)
+        .count(),
+        "offers": Offer.objects.for_consultant(user).filter(state__in=WAITING_STATES).count(),
+    }
+
+
 __all__ = [
     "TransitionNotAllowed",
     "Transition",
@@ -224,4 +452,13 @@ __all__ = [
     "changed_fields",
     "history",
     "record",
+    "decide",
+    "add_note",
+    "record_edit",
+    "certificate_check",
+    "checklist_passed",
+    "current_review",
+    "save_checklist",
+    "waiting_counts",
+    "DecisionError",
 ]

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("school/join/", views.join_school, name="join_school"),
+    path("school/staff/", views.school_staff, name="school_staff"),
+    path("school/staff/<int:pk>/decide/", views.decide_staff, name="decide_staff"),
+]

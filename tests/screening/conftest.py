@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from screening import services
+from screening.models import RejectionReason, Review
+from screening.workflow import S, Transition
+from tests import factories as f
+
+
+@pytest.fixture
+def consultant_client(client, consultant):
+    client.force_login(consultant)
+    return client
+
+
+@pytest.fixture
+def submitted_offer(association):
+    offer = f.OfferFactory(association=association, title="Svømning for 3. klasse")
+    return services.transition(offer, Transition.SUBMIT)
+
+
+@pytest.fixture
+def foreign_association(other_municipality):
+    """An association of the other municipality, with a waiting offer."""
+    return f.AssociationFactory(
+        municipalities=[other_municipality], name="Fremmed Forening", state=S.SUBMITTED
+    )
+
+
+@pytest.fixture
+def foreign_offer(foreign_association):
+    offer = f.OfferFactory(association=foreign_association, title="Fremmed tilbud")
+    return services.transition(offer, Transition.SUBMIT)
+
+
+@pytest.fixture
+def reason(municipality):
+    return RejectionReason.objects.create(
+        municipality=municipality, code="R1", text="Passer ikke til skolen"
+    )
+
+
+@pytest.fixture
+def consultant_group(db):
+    return Group.objects.get(name="Consultant")
+
+
+def passed_checklist(item, by):
+    """Tick every box and give the item an instructor with a valid certificate."""
+    instructor = f.InstructorFactory(association=services.association_of(item))
+    if hasattr(item, "instructors"):
+        item.instructors.add(instructor)
+    services.save_checklist(item, by=by, checks=dict.fromkeys(Review.CHECKS, True))
