@@ -1,11 +1,44 @@
 """Template tags other apps use to show bookings (e.g. on "My association")."""
 
 from django import template
+from django.conf import settings
+from django.db.models import Avg, Count
+from django.urls import reverse
+
+from bookings.models import Booking, CalendarFeed, Evaluation
+from bookings.states import Actor
 
 register = template.Library()
 
 
-@register.inclusion_tag("bookings/_association_bookings.html")
-def association_bookings(association, user):
-    """Incoming requests first, then upcoming and past (filled in by the bookings app)."""
-    return {"association": association, "user": user, "requests": [], "upcoming": [], "past": []}
+@register.inclusion_tag("bookings/_association_bookings.html", takes_context=True)
+def association_bookings(context, association, user):
+    """Incoming requests first, then upcoming and past, with links to answer.
+
+    Shows nothing to someone who is not a member of the association.
+    """
+    empty = {"association": association, "user": user, "requests": [], "upcoming": [], "past": []}
+    if not getattr(user, "is_authenticated", False) or not any(
+        m.association_id == association.pk for m in user.association_memberships
+    ):
+        return empty
+    bookings = Booking.objects.for_association(association).select_related(
+        "offer", "school", "offer__association"
+    )
+    stats = Evaluation.objects.filter(
+        booking__offer__association=association, side=Actor.SCHOOL
+    ).aggregate(avg=Avg("rating"), n=Count("id"))
+    feed = CalendarFeed.objects.filter(association=association).first()
+    request = context.get("request")
+    return {
+        **empty,
+        "requests": bookings.waiting().order_by("answer_deadline"),
+        "upcoming": bookings.upcoming(),
+        "past": bookings.past().order_by("-starts_at")[:30],
+        "average": stats["avg"],
+        "evaluation_count": stats["n"],
+        "feed": feed,
+        "feed_url": settings.SITE_URL + reverse("bookings:feed", args=[feed.token]) if feed else "",
+        "next": request.get_full_path() if request else "",
+        "csrf_token": context.get("csrf_token"),
+    }

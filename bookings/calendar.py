@@ -1,0 +1,58 @@
+"""Bookings as iCalendar (.ics) for download and for private feeds."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from .states import BookingState
+
+SHOWN = (
+    BookingState.REQUESTED,
+    BookingState.ALTERNATIVE_PROPOSED,
+    BookingState.CONFIRMED,
+    BookingState.COMPLETED,
+)
+
+
+def bookings_calendar(bookings) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Åben Skole-portalen//bookings//DA")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Åben Skole")
+    now = timezone.now()
+    for booking in bookings.filter(state__in=SHOWN):
+        event = Event()
+        event.add("uid", f"booking-{booking.pk}@aabenskole")
+        event.add("dtstamp", now)
+        event.add("dtstart", booking.starts_at)
+        event.add("dtend", booking.ends_at)
+        event.add("summary", f"{booking.offer.title} – {booking.school.name}")
+        status = (
+            "CONFIRMED"
+            if booking.state in (BookingState.CONFIRMED, BookingState.COMPLETED)
+            else "TENTATIVE"
+        )
+        event.add("status", status)
+        place = booking.occasion.place if booking.occasion_id else ""
+        if place:
+            event.add("location", place)
+        event.add(
+            "description",
+            f"{booking.offer.association.name} · {booking.classes} · "
+            f"{BookingState(booking.state).label}",
+        )
+        event.add("url", f"{settings.SITE_URL}/bookings/{booking.pk}/")
+        cal.add_component(event)
+        if booking.occasion_id:
+            for n, session in enumerate(booking.occasion.sessions.all(), start=2):
+                extra = Event()
+                extra.add("uid", f"booking-{booking.pk}-{n}@aabenskole")
+                extra.add("dtstamp", now)
+                extra.add("dtstart", session.starts_at)
+                extra.add("dtend", session.ends_at)
+                extra.add("summary", f"{booking.offer.title} ({n}) – {booking.school.name}")
+                extra.add("status", status)
+                cal.add_component(extra)
+    return cal.to_ical()

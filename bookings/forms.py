@@ -1,0 +1,248 @@
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BookingRequestForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    occasion = forms.ModelChoiceField(
+        queryset=Occasion.objects.none(),
+        label=_("Date"),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    join_waiting_list = forms.BooleanField(
+        label=_("If the date is full, put us on the waiting list"), required=False
+    )
+    preferred_1 = forms.DateTimeField(
+        label=_("Preferred date and time"), required=False, widget=DATETIME_WIDGET
+    )
+    preferred_2 = forms.DateTimeField(
+        label=_("Second choice"), required=False, widget=DATETIME_WIDGET
+    )
+    preferred_3 = forms.DateTimeField(
+        label=_("Third choice"), required=False, widget=DATETIME_WIDGET
+    )
+    sessions = forms.IntegerField(
+        label=_("Number of sessions"),
+        min_value=1,
+        max_value=40,
+        initial=1,
+        help_text=_("A course over several weeks is booked as one series."),
+    )
+    classes = forms.CharField(
+        label=_("Classes"), max_length=100, help_text=_("For example 5.A and 5.B.")
+    )
+    class_count = forms.IntegerField(
+        label=_("Number of classes"), min_value=1, max_value=10, initial=1
+    )
+    grade = forms.IntegerField(label=_("Grade"), min_value=0, max_value=10)
+    pupils = forms.IntegerField(
+        label=_("Number of pupils"),
+        min_value=1,
+        max_value=500,
+        help_text=_("Only the number. Never write pupils' names."),
+    )
+    contact_teacher = forms.ModelChoiceField(
+        queryset=None, label=_("Contact teacher"), empty_label=None
+    )
+    special_needs = forms.CharField(
+        label=_("Special needs"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example accessibility or allergies – without names."),
+    )
+    message = forms.CharField(
+        label=_("Message to the association"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, offer, user, occasions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        schools = [m.school for m in user.active_school_memberships]
+        from schools.models import School
+
+        self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+        self.fields["contact_teacher"].queryset = (
+            get_user_model()
+            .objects.filter(
+                school_memberships__school__in=schools, school_memberships__is_approved=True
+            )
+            .distinct()
+        )
+        self.fields["contact_teacher"].initial = user.pk
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+        self.fields["grade"].min_value = offer.grade_min
+        self.fields["grade"].max_value = offer.grade_max
+        if offer.on_request:
+            del self.fields["occasion"]
+            del self.fields["join_waiting_list"]
+            self.fields["preferred_1"].required = True
+        else:
+            for name in ("preferred_1", "preferred_2", "preferred_3", "sessions"):
+                del self.fields[name]
+            self.fields["occasion"].queryset = occasions
+            self.fields["occasion"].required = True
+            self.fields["occasion"].label_from_instance = self._occasion_label
+
+    @staticmethod
+    def _occasion_label(occasion):
+        start = timezone.localtime(occasion.starts_at)
+        end = timezone.localtime(occasion.ends_at)
+        unit = CapacityUnit(occasion.capacity_unit).label
+        text = _("%(date)s %(start)s–%(end)s, %(free)s of %(capacity)s %(unit)s free") % {
+            "date": start.strftime("%d.%m.%Y"),
+            "start": start.strftime("%H:%M"),
+            "end": end.strftime("%H:%M"),
+            "free": occasion.free,
+            "capacity": occasion.capacity,
+            "unit": unit,
+        }
+        if occasion.session_count > 1:
+            text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}
+        if occasion.place:
+            text += f" · {occasion.place}"
+        return text
+
+    def clean(self):
+        data = super().clean()
+        contact = data.get("contact_teacher")
+        school = data.get("school")
+        if (
+            contact
+            and school
+            and not contact.school_memberships.filter(school=school, is_approved=True).exists()
+        ):
+            self.add_error("contact_teacher", _("The contact teacher must work at the school."))
+        return data
+
+    def preferred(self) -> list[tuple[datetime, datetime]]:
+        length = timedelta(minutes=self.offer.duration_minutes)
+        starts = [self.cleaned_data.get(f"preferred_{n}") for n in (1, 2, 3)]
+        return [(s, s + length) for s in starts if s]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CancelForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason for the cancellation"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ProposeForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("New start"), widget=DATETIME_WIDGET)
+    ends_at = forms.DateTimeField(label=_("New end"), widget=DATETIME_WIDGET)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = ["rating", "took_place", "pupils_reached", "pupils_joined", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, side, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].widget = forms.Select(choices=[(n, n) for n in range(1, 6)])
+        if side != "association":
+            del self.fields["pupils_joined"]
+
+
+class OccasionForm(forms.ModelForm):
+    extra_sessions = forms.CharField(
+        label=_("Further course sessions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For a course: one session per line as DD.MM.YYYY HH:MM-HH:MM. "
+            "The course is booked as one series."
+        ),
+    )
+
+    class Meta:
+        model = Occasion
+        fields = ["starts_at", "ends_at", "place", "capacity", "capacity_unit"]
+        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+
+    def clean_extra_sessions(self):
+        sessions = []
+        tz = timezone.get_current_timezone()
+        for line in self.cleaned_data["extra_sessions"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                day, times = line.split()
+                start_t, end_t = times.split("-")
+                start = datetime.strptime(f"{day} {start_t}", "%d.%m.%Y %H:%M")
+                end = datetime.strptime(f"{day} {end_t}", "%d.%m.%Y %H:%M")
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("Could not read “%(line)s”. Write e.g. 12.03.2027 10:00-11:30.")
+                    % {"line": line}
+                ) from exc
+            sessions.append((timezone.make_aware(start, tz), timezone.make_aware(end, tz)))
+        return sessions
+
+
+class SchoolEventForm(forms.ModelForm):
+    class Meta:
+        model = SchoolEvent
+        fields = ["title", "starts_on", "ends_on", "grade_min", "grade_max", "description"]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ParticipationForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=None, label=_("Offer"), required=False)
+    message = forms.CharField(
+        label=_("Message to the school"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers
+
+
+class SubsidyPoolForm(forms.ModelForm):
+    class Meta:
+        model = SubsidyPool
+        fields = [
+            "school_year",
+            "amount",
+            "municipality_share_percent",
+            "cap_per_school",
+            "cap_per_booking",
+            "max_hourly_rate",
+        ]

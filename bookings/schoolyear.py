@@ -1,0 +1,137 @@
+"""The Danish school year (August to June) and its holidays.
+
+Rules (the usual pattern in Danish municipalities; a municipality picks winter week 7 or 8):
+
+- the school year starts on Monday of ISO week 33 and ends on the Friday of ISO week 26;
+- summer holiday: from the Saturday of ISO week 26 to the Sunday of ISO week 32;
+- autumn holiday: ISO week 42 (with the weekends around it);
+- Christmas: 21 December to 1 January;
+- winter holiday: ISO week 7 (or 8);
+- Easter: from the Saturday before Palm Sunday to Easter Monday;
+- public holidays: Ascension Day and the Friday after it, Whit Monday, Constitution Day (5 June).
+
+Neither occasions nor course sessions may fall in a holiday (``check_not_in_holidays``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def easter_sunday(year: int) -> date:
+    """Easter Sunday (Gregorian calendar; the anonymous algorithm of Meeus/Jones/Butcher)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _iso_week(year: int, week: int, weekday: int) -> date:
+    return date.fromisocalendar(year, week, weekday)
+
+
+@dataclass(frozen=True)
+class Holiday:
+    name: str
+    first: date
+    last: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def school_year_of(day: date) -> int:
+    """The starting year of the school year a date belongs to (August starts a new one)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_bounds(start_year: int) -> tuple[date, date]:
+    return _iso_week(start_year, 33, 1), _iso_week(start_year + 1, 26, 5)
+
+
+def holidays(start_year: int, winter_week: int = 7) -> list[Holiday]:
+    """The holidays of the school year starting in August ``start_year``."""
+    y1, y2 = start_year, start_year + 1
+    easter = easter_sunday(y2)
+    return [
+        Holiday(
+            str(_("Summer holiday")),
+            _iso_week(y1, 26, 6),
+            _iso_week(y1, 32, 7),
+        ),
+        Holiday(
+            str(_("Autumn holiday")), _iso_week(y1, 42, 1) - timedelta(days=2), _iso_week(y1, 42, 7)
+        ),
+        Holiday(str(_("Christmas holiday")), date(y1, 12, 21), date(y2, 1, 1)),
+        Holiday(
+            str(_("Winter holiday")),
+            _iso_week(y2, winter_week, 1) - timedelta(days=2),
+            _iso_week(y2, winter_week, 7),
+        ),
+        Holiday(str(_("Easter holiday")), easter - timedelta(days=8), easter + timedelta(days=1)),
+        Holiday(str(_("Ascension Day")), easter + timedelta(days=39), easter + timedelta(days=40)),
+        Holiday(str(_("Whit Monday")), easter + timedelta(days=50), easter + timedelta(days=50)),
+        Holiday(str(_("Constitution Day")), date(y2, 6, 5), date(y2, 6, 5)),
+        Holiday(
+            str(_("Summer holiday")),
+            _iso_week(y2, 26, 6),
+            _iso_week(y2, 32, 7),
+        ),
+    ]
+
+
+def holiday_on(day: date, winter_week: int = 7) -> Holiday | None:
+    for holiday in holidays(school_year_of(day), winter_week):
+        if day in holiday:
+            return holiday
+    return None
+
+
+def winter_weeks_for(municipalities) -> set[int]:
+    """The winter-holiday weeks of the given municipalities (7 unless one set another)."""
+    from .models import SchoolYearSettings
+
+    weeks = set(
+        SchoolYearSettings.objects.filter(municipality__in=list(municipalities)).values_list(
+            "winter_holiday_week", flat=True
+        )
+    )
+    if len(weeks) < len(list(municipalities)) or not weeks:
+        weeks.add(7)
+    return weeks
+
+
+def _days(start: datetime | date, end: datetime | date) -> list[date]:
+    if isinstance(start, datetime):
+        start = timezone.localtime(start).date() if timezone.is_aware(start) else start.date()
+    if isinstance(end, datetime):
+        end = timezone.localtime(end).date() if timezone.is_aware(end) else end.date()
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def check_not_in_holidays(
+    sessions: list[tuple[datetime | date, datetime | date]], winter_weeks: set[int] | None = None
+) -> None:
+    """Raise ValidationError when any session (start, end) touches a school holiday."""
+    for start, end in sessions:
+        for day in _days(start, end):
+            for week in winter_weeks or {7}:
+                holiday = holiday_on(day, week)
+                if holiday:
+                    raise ValidationError(
+                        _("%(date)s is in the %(holiday)s; choose a school day.")
+                        % {"date": day.strftime("%d.%m.%Y"), "holiday": holiday.name.lower()},
+                        code="holiday",
+                    )

@@ -1,0 +1,682 @@
+"""Booking rules: requests, the lifecycle, places, the waiting list, the subsidy pool.
+
+Every state change locks the rows it touches (booking → occasion → pool, always in that
+order), re-checks the current state, changes it, records a ``BookingEvent`` and queues
+e-mail with ``notifications.services.notify()`` (delivered after commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.models import PriceModel
+from notifications.services import absolute_url, notify
+
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingMessage,
+    CapacityUnit,
+    Evaluation,
+    Occasion,
+    OccasionSession,
+    SubsidyPool,
+    WaitingListEntry,
+)
+from .schoolyear import check_not_in_holidays, school_year_of, winter_weeks_for
+from .states import (
+    OPEN_STATES,
+    Actor,
+    BookingError,
+    BookingState,
+    BookingTransition,
+    target_state,
+)
+
+CENT = Decimal("0.01")
+B = BookingState
+T = BookingTransition
+
+
+# --- Price and subsidy -------------------------------------------------------------------
+
+
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def session_hours(offer) -> Decimal:
+    return Decimal(offer.duration_minutes) / Decimal(60)
+
+
+def expected_price(
+    offer, pupils: int, sessions: int = 1, hours: Decimal | float | None = None, classes: int = 1
+) -> Decimal:
+    """The price of one booking under the offer's price model.
+
+    free: 0 · materials: the amount per pupil · hourly: the amount × hours per session ×
+    sessions · per class: the amount × classes · per session: the amount × sessions.
+    """
+    amount = Decimal(offer.price_amount or 0)
+    hours = Decimal(str(hours)) if hours is not None else session_hours(offer)
+    sessions = max(int(sessions or 1), 1)
+    match offer.price_model:
+        case PriceModel.FREE:
+            total = Decimal(0)
+        case PriceModel.MATERIALS:
+            total = amount * max(int(pupils or 0), 0)
+        case PriceModel.HOURLY:
+            total = amount * hours * sessions
+        case PriceModel.PER_CLASS:
+            total = amount * max(int(classes or 1), 1)
+        case PriceModel.PER_SESSION:
+            total = amount * sessions
+        case _:
+            total = Decimal(0)
+    return _money(total)
+
+
+def pool_for(municipality, when: datetime) -> SubsidyPool | None:
+    day = timezone.localtime(when).date()
+    return SubsidyPool.objects.filter(
+        municipality=municipality, school_year=school_year_of(day)
+    ).first()
+
+
+def subsidy_base(pool: SubsidyPool, booking: Booking) -> Decimal:
+    """The part of the price the pool subsidises (hourly fees only up to the pool's rate)."""
+    offer = booking.offer
+    if offer.price_model == PriceModel.HOURLY and pool.max_hourly_rate is not None:
+        rate = min(Decimal(offer.price_amount or 0), pool.max_hourly_rate)
+        return _money(min(rate * session_hours(offer) * booking.sessions, booking.price_total))
+    return booking.price_total
+
+
+def school_subsidy_used(pool: SubsidyPool, school, exclude_pk=None) -> Decimal:
+    qs = pool.bookings.filter(school=school, state__in=[B.CONFIRMED, B.COMPLETED])
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(s=Sum("municipality_share"))["s"] or Decimal(0)
+
+
+def _reserve_subsidy(booking: Booking) -> None:
+    """Give a confirmed paid booking its municipality share, under a lock on the pool."""
+    booking.municipality_share = Decimal(0)
+    booking.school_share = booking.price_total
+    booking.subsidy_pool = None
+    if booking.price_total <= 0:
+        return
+    found = pool_for(booking.school.municipality, booking.starts_at)
+    if found is None:
+        return
+    pool = SubsidyPool.objects.select_for_update().get(pk=found.pk)
+    share = subsidy_base(pool, booking) * Decimal(pool.municipality_share_percent) / 100
+    if pool.cap_per_booking is not None:
+        share = min(share, pool.cap_per_booking)
+    if pool.cap_per_school is not None:
+        used = school_subsidy_used(pool, booking.school, exclude_pk=booking.pk)
+        share = min(share, max(pool.cap_per_school - used, Decimal(0)))
+    share = _money(max(min(share, pool.left), Decimal(0)))
+    if share <= 0:
+        return
+    SubsidyPool.objects.filter(pk=pool.pk).update(reserved=F("reserved") + share)
+    booking.subsidy_pool = pool
+    booking.municipality_share = share
+    booking.school_share = booking.price_total - share
+
+
+def _release_subsidy(booking: Booking, *, spend: bool = False) -> None:
+    if booking.subsidy_pool_id is None or booking.municipality_share <= 0:
+        return
+    pool = SubsidyPool.objects.select_for_update().get(pk=booking.subsidy_pool_id)
+    share = booking.municipality_share
+    if spend:
+        SubsidyPool.objects.filter(pk=pool.pk).update(
+            reserved=F("reserved") - share, spent=F("spent") + share
+        )
+        return
+    SubsidyPool.objects.filter(pk=pool.pk).update(reserved=F("reserved") - share)
+    booking.municipality_share = Decimal(0)
+    booking.school_share = booking.price_total
+    booking.subsidy_pool = None
+
+
+@dataclass
+class PoolFigures:
+    amount: Decimal
+    reserved: Decimal
+    spent: Decimal
+    left: Decimal
+
+
+def pool_figures(pool: SubsidyPool, school=None) -> PoolFigures:
+    if school is None:
+        return PoolFigures(pool.amount, pool.reserved, pool.spent, pool.left)
+    qs = pool.bookings.filter(school=school)
+    reserved = qs.filter(state=B.CONFIRMED).aggregate(s=Sum("municipality_share"))["s"] or 0
+    spent = qs.filter(state=B.COMPLETED).aggregate(s=Sum("municipality_share"))["s"] or 0
+    cap = pool.cap_per_school
+    left = (cap - reserved - spent) if cap is not None else pool.left
+    return PoolFigures(cap or pool.amount, Decimal(reserved), Decimal(spent), min(left, pool.left))
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+
+def answer_deadline_for(municipality, starts_at: datetime, now: datetime | None = None):
+    """The municipality's answer period, but never after the date itself."""
+    now = now or timezone.now()
+    return min(now + timedelta(days=municipality.booking_answer_days), starts_at)
+
+
+def validate_dates(sessions, municipalities) -> None:
+    for start, end in sessions:
+        if end <= start:
+            raise ValidationError(_("The end must be after the start."))
+    check_not_in_holidays(sessions, winter_weeks_for(municipalities))
+
+
+def places_for(occasion: Occasion, class_count: int, pupils: int) -> int:
+    return class_count if occasion.capacity_unit == CapacityUnit.CLASSES else pupils
+
+
+# --- Occasions ----------------------------------------------------------------------------
+
+
+def save_occasion(occasion: Occasion, extra_sessions: list[tuple[datetime, datetime]] = ()):
+    """Create or edit an occasion (and its course sessions) outside school holidays."""
+    sessions = [(occasion.starts_at, occasion.ends_at), *extra_sessions]
+    validate_dates(sessions, occasion.offer.association.municipalities.all())
+    with transaction.atomic():
+        if occasion.pk:
+            current = Occasion.objects.select_for_update().get(pk=occasion.pk)
+            occasion.reserved = current.reserved
+        occasion.full_clean()
+        occasion.save()
+        occasion.sessions.all().delete()
+        OccasionSession.objects.bulk_create(
+            OccasionSession(occasion=occasion, starts_at=s, ends_at=e) for s, e in extra_sessions
+        )
+        Booking.objects.filter(occasion=occasion, state__in=OPEN_STATES).update(
+            starts_at=occasion.starts_at, ends_at=occasion.ends_at
+        )
+        if occasion.free:
+            offer_freed_places(occasion.pk)
+    return occasion
+
+
+def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
+    with transaction.atomic():
+        locked = Occasion.objects.select_for_update().get(pk=occasion.pk)
+        locked.is_cancelled = True
+        locked.save(update_fields=["is_cancelled"])
+        for booking in locked.bookings.filter(state__in=OPEN_STATES):
+            transition(booking, T.CANCEL, user=user, actor=Actor.ASSOCIATION, note=reason)
+        locked.waiting_list.filter(
+            state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
+        ).update(state=WaitingListEntry.State.WITHDRAWN)
+
+
+# --- Requests -----------------------------------------------------------------------------
+
+
+class OccasionFull(BookingError):
+    pass
+
+
+def request_booking(
+    *,
+    user,
+    school,
+    offer,
+    occasion: Occasion | None = None,
+    preferred: list[tuple[datetime, datetime]] | None = None,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    contact_teacher,
+    special_needs: str = "",
+    message: str = "",
+    sessions: int = 1,
+    held_places: int = 0,
+) -> Booking:
+    """A school's request. Books an occasion's places in the same transaction (or fails)."""
+    now = timezone.now()
+    with transaction.atomic():
+        if occasion is not None:
+            occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
+            if occ.offer_id != offer.pk:
+                raise BookingError(_("This date belongs to another offer."))
+            if occ.is_cancelled or occ.starts_at <= now:
+                raise BookingError(_("This date can no longer be booked."))
+            places = places_for(occ, class_count, pupils)
+            if places - held_places > occ.free:
+                raise OccasionFull(_("There are not enough free places left on this date."))
+            Occasion.objects.filter(pk=occ.pk).update(
+                reserved=F("reserved") + (places - held_places)
+            )
+            starts_at, ends_at = occ.starts_at, occ.ends_at
+            sessions = occ.session_count
+            preferred_json = []
+        else:
+            if not offer.on_request:
+                raise BookingError(_("Choose one of the offer's dates."))
+            if not preferred or len(preferred) > 3:
+                raise BookingError(_("Give one to three preferred dates."))
+            if any(start <= now for start, _end in preferred):
+                raise BookingError(_("The preferred dates must be in the future."))
+            validate_dates(preferred, [school.municipality])
+            places = 0
+            starts_at, ends_at = preferred[0]
+            preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+        booking = Booking.objects.create(
+            offer=offer,
+            occasion=occasion,
+            school=school,
+            requested_by=user,
+            contact_teacher=contact_teacher,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            preferred_dates=preferred_json,
+            answer_deadline=answer_deadline_for(school.municipality, starts_at, now),
+            classes=classes,
+            class_count=class_count,
+            grade=grade,
+            pupils=pupils,
+            places=places,
+            sessions=sessions,
+            special_needs=special_needs,
+            message=message,
+            price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
+        )
+        record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
+        _notify_association(booking, "booking_requested", "requested")
+    return booking
+
+
+def record(booking, *, user, actor, transition="", from_state="", to_state="", note=""):
+    return BookingEvent.objects.create(
+        booking=booking,
+        actor=user,
+        actor_role=actor,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+# --- The lifecycle -----------------------------------------------------------------------
+
+
+def can_cancel(booking: Booking, actor: str, now: datetime | None = None) -> bool:
+    """Either side until the cut-off before the date; later only the consultant."""
+    if booking.state not in OPEN_STATES:
+        return False
+    if actor == Actor.CONSULTANT:
+        return True
+    now = now or timezone.now()
+    cutoff = booking.starts_at - timedelta(
+        days=booking.school.municipality.cancellation_cutoff_days
+    )
+    return now < cutoff
+
+
+def transition(
+    booking: Booking,
+    name: str,
+    *,
+    user=None,
+    actor: str,
+    note: str = "",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Booking:
+    """Perform one transition from the table in ``states``. Raises BookingError if refused."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update()
+            .select_related("offer__association", "school__municipality")
+            .get(pk=booking.pk)
+        )
+        current = locked.state
+        target = target_state(name, current, actor)
+        if name == T.CANCEL:
+            if not note.strip():
+                raise BookingError(_("Give a reason for the cancellation."))
+            if not can_cancel(locked, actor, now):
+                raise BookingError(
+                    _("It is too close to the date to cancel here. Contact the consultant.")
+                )
+        if name == T.EXPIRE and locked.answer_deadline > now:
+            raise BookingError(_("The answer deadline has not passed yet."))
+        if name == T.COMPLETE and locked.ends_at > now:
+            raise BookingError(_("It has not taken place yet."))
+        if name == T.CONFIRM and locked.occasion_id is None and locked.preferred_dates:
+            chosen = starts_at.isoformat() if starts_at else locked.preferred_dates[0][0]
+            match = [pair for pair in locked.preferred_dates if pair[0] == chosen]
+            if not match:
+                raise BookingError(_("Choose one of the school's preferred dates."))
+            locked.starts_at = datetime.fromisoformat(match[0][0])
+            locked.ends_at = datetime.fromisoformat(match[0][1])
+        if name == T.CONFIRM and locked.starts_at <= now:
+            raise BookingError(_("The date has passed."))
+        if name == T.PROPOSE_ALTERNATIVE:
+            if starts_at is None or ends_at is None or ends_at <= starts_at or starts_at <= now:
+                raise BookingError(_("Give a future start and end for the new date."))
+            validate_dates([(starts_at, ends_at)], [locked.school.municipality])
+            locked.proposed_starts_at, locked.proposed_ends_at = starts_at, ends_at
+            locked.answer_deadline = answer_deadline_for(locked.school.municipality, starts_at, now)
+        if name == T.ACCEPT_ALTERNATIVE:
+            if locked.proposed_starts_at <= now:
+                raise BookingError(_("The proposed date has passed."))
+            if locked.occasion_id:
+                _release_places(locked)
+                locked.occasion = None
+            locked.starts_at, locked.ends_at = locked.proposed_starts_at, locked.proposed_ends_at
+
+        if target in (B.DECLINED, B.EXPIRED, B.CANCELLED):
+            _release_places(locked)
+            _release_subsidy(locked)
+        if target == B.CONFIRMED:
+            locked.confirmed_at = now
+            _reserve_subsidy(locked)
+        if target == B.COMPLETED:
+            _release_subsidy(locked, spend=True)
+        if name == T.CANCEL:
+            locked.cancel_reason = note
+
+        locked.state = target
+        locked.save()
+        record(
+            locked,
+            user=user,
+            actor=actor,
+            transition=name,
+            from_state=current,
+            to_state=target,
+            note=note,
+        )
+        if name != T.COMPLETE:
+            _notify_both(locked, name)
+    return locked
+
+
+def _release_places(booking: Booking) -> None:
+    if not booking.occasion_id or not booking.places:
+        return
+    occ = Occasion.objects.select_for_update().get(pk=booking.occasion_id)
+    Occasion.objects.filter(pk=occ.pk).update(reserved=F("reserved") - booking.places)
+    booking.places = 0
+    occasion_id = occ.pk
+    transaction.on_commit(lambda: offer_freed_places(occasion_id))
+
+
+def expire_overdue(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    count = 0
+    for pk in (
+        Booking.objects.waiting().filter(answer_deadline__lte=now).values_list("pk", flat=True)
+    ):
+        try:
+            transition(Booking(pk=pk), T.EXPIRE, actor=Actor.SYSTEM)
+            count += 1
+        except BookingError:
+            continue  # answered meanwhile
+    return count
+
+
+def complete_past(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    count = 0
+    for pk in Booking.objects.filter(state=B.CONFIRMED, ends_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        try:
+            transition(Booking(pk=pk), T.COMPLETE, actor=Actor.SYSTEM)
+            count += 1
+        except BookingError:
+            continue
+    return count
+
+
+# --- Waiting list -------------------------------------------------------------------------
+
+
+def join_waiting_list(
+    *, user, school, occasion: Occasion, classes: str, class_count: int, grade: int, pupils: int
+) -> WaitingListEntry:
+    places = places_for(occasion, class_count, pupils)
+    if places > occasion.capacity:
+        raise BookingError(_("This date has fewer places than you need."))
+    if occasion.waiting_list.filter(
+        school=school, state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
+    ).exists():
+        raise BookingError(_("Your school is already on the waiting list for this date."))
+    entry = WaitingListEntry.objects.create(
+        occasion=occasion,
+        school=school,
+        requested_by=user,
+        places=places,
+        classes=classes,
+        class_count=class_count,
+        grade=grade,
+        pupils=pupils,
+    )
+    transaction.on_commit(lambda: offer_freed_places(occasion.pk))
+    return entry
+
+
+def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[WaitingListEntry]:
+    """Offer free places, in order, to the first waiting entries that fit; holds the places."""
+    now = now or timezone.now()
+    offered = []
+    with transaction.atomic():
+        occ = Occasion.objects.select_for_update().get(pk=occasion_id)
+        if occ.is_cancelled or occ.starts_at <= now:
+            return offered
+        free = occ.free
+        for entry in occ.waiting_list.filter(state=WaitingListEntry.State.WAITING).select_related(
+            "requested_by", "school"
+        ):
+            if free <= 0:
+                break
+            if entry.places > free:
+                continue
+            free -= entry.places
+            entry.state = WaitingListEntry.State.OFFERED
+            entry.offered_at = now
+            entry.offer_expires_at = min(
+                now + timedelta(hours=occ.waiting_offer_hours), occ.starts_at
+            )
+            entry.save(update_fields=["state", "offered_at", "offer_expires_at"])
+            offered.append(entry)
+            notify(
+                kind="booking",
+                key=f"bookings:waiting:{entry.pk}:offered:{now:%Y%m%d%H%M%S}",
+                to_email=entry.requested_by.email,
+                user=entry.requested_by,
+                template="waiting_place_offered",
+                context={
+                    "recipient_name": entry.requested_by.full_name,
+                    "entry": entry,
+                    "occasion": occ,
+                    "action_url": absolute_url(reverse("bookings:my_school")),
+                },
+            )
+        if offered:
+            Occasion.objects.filter(pk=occ.pk).update(
+                reserved=F("reserved") + sum(e.places for e in offered)
+            )
+    return offered
+
+
+def accept_waiting_offer(entry: WaitingListEntry, *, user, contact_teacher) -> Booking:
+    with transaction.atomic():
+        locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.state != WaitingListEntry.State.OFFERED or locked.offer_expires_at <= (
+            timezone.now()
+        ):
+            raise BookingError(_("This offer of a place is no longer open."))
+        occ = locked.occasion
+        booking = request_booking(
+            user=user,
+            school=locked.school,
+            offer=occ.offer,
+            occasion=occ,
+            classes=locked.classes,
+            class_count=locked.class_count,
+            grade=locked.grade,
+            pupils=locked.pupils,
+            contact_teacher=contact_teacher,
+            held_places=locked.places,
+        )
+        locked.state = WaitingListEntry.State.ACCEPTED
+        locked.booking = booking
+        locked.save(update_fields=["state", "booking"])
+    return booking
+
+
+def lapse_waiting_offers(now: datetime | None = None) -> int:
+    """Offers of a place not taken in time lapse; the place goes to the next in line."""
+    now = now or timezone.now()
+    count = 0
+    for entry in WaitingListEntry.objects.filter(
+        state=WaitingListEntry.State.OFFERED, offer_expires_at__lte=now
+    ):
+        with transaction.atomic():
+            locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+            if locked.state != WaitingListEntry.State.OFFERED:
+                continue
+            Occasion.objects.select_for_update().get(pk=locked.occasion_id)
+            Occasion.objects.filter(pk=locked.occasion_id).update(
+                reserved=F("reserved") - locked.places
+            )
+            locked.state = WaitingListEntry.State.LAPSED
+            locked.save(update_fields=["state"])
+            occasion_id = locked.occasion_id
+            transaction.on_commit(lambda oid=occasion_id: offer_freed_places(oid))
+            count += 1
+    return count
+
+
+# --- Messages and evaluations -------------------------------------------------------------
+
+
+def post_message(booking: Booking, *, user, side: str, body: str) -> BookingMessage:
+    body = body.strip()
+    if not body:
+        raise BookingError(_("Write a message."))
+    with transaction.atomic():
+        message = BookingMessage.objects.create(
+            booking=booking, author=user, author_side=side, body=body
+        )
+        context = {"message": message}
+        if side == Actor.SCHOOL:
+            _notify_association(booking, "booking_message", f"message:{message.pk}", context)
+        else:
+            _notify_school(booking, "booking_message", f"message:{message.pk}", context)
+    return message
+
+
+def can_evaluate(booking: Booking, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return booking.state in (B.CONFIRMED, B.COMPLETED) and booking.starts_at <= now
+
+
+def save_evaluation(booking: Booking, *, user, side: str, **data) -> Evaluation:
+    if not can_evaluate(booking):
+        raise BookingError(_("You can evaluate once the date has passed."))
+    if side != Actor.ASSOCIATION:
+        data.pop("pupils_joined", None)
+    evaluation, _created = Evaluation.objects.update_or_create(
+        booking=booking, side=side, defaults={"author": user, **data}
+    )
+    return evaluation
+
+
+# --- E-mail -------------------------------------------------------------------------------
+
+
+def booking_url(booking: Booking) -> str:
+    return absolute_url(reverse("bookings:detail", args=[booking.pk]))
+
+
+def _notify_association(booking, template, event, extra=None):
+    association = booking.offer.association
+    notify(
+        kind="booking",
+        key=f"bookings:{booking.pk}:{event}:association",
+        to_email=association.contact_email,
+        template=template,
+        context={
+            "recipient_name": association.contact_name,
+            "booking": booking,
+            "action_url": booking_url(booking),
+            **(extra or {}),
+        },
+    )
+
+
+def _notify_school(booking, template, event, extra=None):
+    people = {booking.contact_teacher, booking.requested_by}
+    for person in people:
+        notify(
+            kind="booking",
+            key=f"bookings:{booking.pk}:{event}:user{person.pk}",
+            to_email=person.email,
+            user=person,
+            template=template,
+            context={
+                "recipient_name": person.full_name,
+                "booking": booking,
+                "action_url": booking_url(booking),
+                **(extra or {}),
+            },
+        )
+
+
+def _notify_both(booking, name):
+    event = f"{name}:{booking.events.count()}"
+    extra = {"state_label": BookingState(booking.state).label}
+    _notify_association(booking, "booking_changed", event, extra)
+    _notify_school(booking, "booking_changed", event, extra)
+
+
+def withdraw_waiting(entry: WaitingListEntry) -> None:
+    with transaction.atomic():
+        locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.state == WaitingListEntry.State.OFFERED:
+            Occasion.objects.select_for_update().get(pk=locked.occasion_id)
+            Occasion.objects.filter(pk=locked.occasion_id).update(
+                reserved=F("reserved") - locked.places
+            )
+            occasion_id = locked.occasion_id
+            transaction.on_commit(lambda: offer_freed_places(occasion_id))
+        if locked.state in (WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED):
+            locked.state = WaitingListEntry.State.WITHDRAWN
+            locked.save(update_fields=["state"])
+
+
+def regenerate_feed(*, school=None, association=None):
+    """A new secret address; the old one stops working at once."""
+    from .models import CalendarFeed, _new_token
+
+    owner = {"school": school} if school else {"association": association}
+    feed, created = CalendarFeed.objects.get_or_create(**owner)
+    if not created:
+        feed.token = _new_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    return feed

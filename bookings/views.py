@@ -1,0 +1,584 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Avg, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from associations.models import Offer
+from portal.ratelimit import ratelimit
+
+from . import calendar as ical
+from . import services
+from .forms import (
+    BookingRequestForm,
+    CancelForm,
+    EvaluationForm,
+    MessageForm,
+    NoteForm,
+    OccasionForm,
+    ParticipationForm,
+    ProposeForm,
+    SchoolEventForm,
+    SubsidyPoolForm,
+)
+from .models import (
+    Booking,
+    CalendarFeed,
+    Evaluation,
+    EventParticipation,
+    Occasion,
+    SchoolEvent,
+    SubsidyPool,
+    WaitingListEntry,
+)
+from .permissions import (
+    association_for,
+    booking_access,
+    occasion_for_member,
+    offer_for_member,
+    require_side,
+    school_for,
+)
+from .states import Actor, BookingError, BookingTransition, allowed_transitions
+
+T = BookingTransition
+BOOKING_RATE = getattr(settings, "PORTAL_BOOKING_RATE", "30/h")
+MESSAGE_RATE = getattr(settings, "PORTAL_MESSAGE_RATE", "30/h")
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+# --- Booking request ----------------------------------------------------------------------
+
+
+@login_required
+@ratelimit("booking", rate=BOOKING_RATE, key="user")
+def book_offer(request, slug):
+    if not request.user.active_school_memberships:
+        raise PermissionDenied
+    municipalities = {m.school.municipality_id for m in request.user.active_school_memberships}
+    offer = get_object_or_404(
+        Offer.objects.published()
+        .filter(association__municipalities__in=municipalities)
+        .distinct()
+        .select_related("association"),
+        slug=slug,
+    )
+    occasions = Occasion.objects.bookable().filter(offer=offer).prefetch_related("sessions")
+    form = BookingRequestForm(
+        request.POST or None, offer=offer, user=request.user, occasions=occasions
+    )
+    price = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        occasion = data.get("occasion")
+        sessions = occasion.session_count if occasion else data.get("sessions", 1)
+        price = services.expected_price(
+            offer, data["pupils"], sessions=sessions, classes=data["class_count"]
+        )
+        if "calculate" not in request.POST:
+            common = {
+                "classes": data["classes"],
+                "class_count": data["class_count"],
+                "grade": data["grade"],
+                "pupils": data["pupils"],
+            }
+            try:
+                booking = services.request_booking(
+                    user=request.user,
+                    school=data["school"],
+                    offer=offer,
+                    occasion=occasion,
+                    preferred=form.preferred() if offer.on_request else None,
+                    contact_teacher=data["contact_teacher"],
+                    special_needs=data["special_needs"],
+                    message=data["message"],
+                    sessions=sessions,
+                    **common,
+                )
+            except services.OccasionFull as exc:
+                if data.get("join_waiting_list"):
+                    try:
+                        services.join_waiting_list(
+                            user=request.user, school=data["school"], occasion=occasion, **common
+                        )
+                    except BookingError as wexc:
+                        form.add_error(None, str(wexc))
+                    else:
+                        messages.info(
+                            request,
+                            _("The date is full. Your school is on the waiting list."),
+                        )
+                        return redirect("bookings:my_school")
+                else:
+                    form.add_error("occasion", str(exc))
+            except (BookingError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                messages.success(request, _("Your request has been sent to the association."))
+                return redirect("bookings:detail", booking.pk)
+    return render(
+        request,
+        "bookings/book_offer.html",
+        {"offer": offer, "form": form, "price": price, "occasions": occasions},
+    )
+
+
+# --- One booking --------------------------------------------------------------------------
+
+
+@login_required
+def booking_detail(request, pk):
+    access = booking_access(request.user, pk)
+    booking = access.booking
+    side = access.side
+    evaluations = booking.evaluations.all()
+    if side != Actor.CONSULTANT:
+        # Each side sees its own evaluation; the consultant sees both.
+        evaluations = evaluations.filter(side=side)
+    own_eval = next((e for e in evaluations if e.side == side), None)
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "side": side,
+            "transitions": [
+                t
+                for t in allowed_transitions(booking.state, side)
+                if t != T.CANCEL or services.can_cancel(booking, side)
+            ],
+            "too_late_to_cancel": booking.state in services.OPEN_STATES
+            and not services.can_cancel(booking, side),
+            "events": booking.events.select_related("actor"),
+            "thread": booking.messages.select_related("author"),
+            "message_form": MessageForm(),
+            "cancel_form": CancelForm(),
+            "note_form": NoteForm(),
+            "propose_form": ProposeForm(),
+            "evaluations": evaluations,
+            "can_evaluate": side != Actor.CONSULTANT and services.can_evaluate(booking),
+            "evaluation_form": EvaluationForm(instance=own_eval, side=side),
+            "preferred": [
+                (timezone.datetime.fromisoformat(s), timezone.datetime.fromisoformat(e))
+                for s, e in booking.preferred_dates
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_action(request, pk, action):
+    access = booking_access(request.user, pk)
+    if action not in T.values:
+        raise Http404
+    side = access.side
+    starts_at = ends_at = None
+    if action == T.PROPOSE_ALTERNATIVE:
+        form = ProposeForm(request.POST)
+    elif action == T.CANCEL:
+        form = CancelForm(request.POST)
+    else:
+        form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please fill in the form correctly."))
+        return redirect("bookings:detail", pk)
+    if action == T.PROPOSE_ALTERNATIVE:
+        starts_at, ends_at = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
+    if action == T.CONFIRM and request.POST.get("chosen"):
+        try:
+            starts_at = timezone.datetime.fromisoformat(request.POST["chosen"])
+        except ValueError:
+            starts_at = None
+    try:
+        services.transition(
+            access.booking,
+            action,
+            user=request.user,
+            actor=side,
+            note=form.cleaned_data.get("note", ""),
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    except (BookingError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The booking has been updated."))
+    return redirect("bookings:detail", pk)
+
+
+@login_required
+@require_POST
+@ratelimit("booking-message", rate=MESSAGE_RATE, key="user")
+def post_message(request, pk):
+    access = booking_access(request.user, pk)
+    side = require_side(access, Actor.SCHOOL, Actor.ASSOCIATION)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        services.post_message(
+            access.booking, user=request.user, side=side, body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Your message has been sent."))
+    else:
+        messages.error(request, _("Write a message."))
+    return redirect(reverse("bookings:detail", args=[pk]) + "#messages")
+
+
+@login_required
+@require_POST
+def evaluate(request, pk):
+    access = booking_access(request.user, pk)
+    side = require_side(access, Actor.SCHOOL, Actor.ASSOCIATION)
+    existing = access.booking.evaluations.filter(side=side).first()
+    form = EvaluationForm(request.POST, instance=existing, side=side)
+    if form.is_valid():
+        data = {f: form.cleaned_data.get(f) for f in form.fields}
+        try:
+            services.save_evaluation(access.booking, user=request.user, side=side, **data)
+        except BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for your evaluation."))
+    else:
+        messages.error(request, _("Please fill in the form correctly."))
+    return redirect(reverse("bookings:detail", args=[pk]) + "#evaluation")
+
+
+# --- My school ----------------------------------------------------------------------------
+
+
+@login_required
+def my_school(request):
+    school = school_for(request.user, request.GET.get("school"))
+    bookings = Booking.objects.for_school(school).select_related("offer__association")
+    pool = services.pool_for(school.municipality, timezone.now())
+    context = {
+        "school": school,
+        "schools": [m.school for m in request.user.active_school_memberships],
+        "waiting": bookings.waiting().order_by("answer_deadline"),
+        "upcoming": bookings.upcoming(),
+        "past": bookings.past().order_by("-starts_at")[:50],
+        "waiting_list": school.waiting_entries.filter(
+            state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
+        ).select_related("occasion__offer"),
+        "events": school.events.filter(ends_on__gte=timezone.localdate()).prefetch_related(
+            "participations__association"
+        ),
+        "pool": pool,
+        "pool_figures": services.pool_figures(pool, school) if pool else None,
+        "feed": CalendarFeed.objects.filter(school=school).first(),
+        "needs_partial": False,
+    }
+    try:
+        from schools.services import needs_for_school
+    except ImportError:
+        pass
+    else:
+        context["needs"] = needs_for_school(school)
+        context["needs_partial"] = True
+    return render(request, "bookings/my_school.html", context)
+
+
+@login_required
+@require_POST
+def accept_waiting_place(request, pk):
+    schools = [m.school_id for m in request.user.active_school_memberships]
+    entry = get_object_or_404(WaitingListEntry, pk=pk, school_id__in=schools)
+    try:
+        booking = services.accept_waiting_offer(
+            entry, user=request.user, contact_teacher=request.user
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc))
+        return redirect("bookings:my_school")
+    messages.success(request, _("The place is yours. The association has been asked to confirm."))
+    return redirect("bookings:detail", booking.pk)
+
+
+@login_required
+@require_POST
+def leave_waiting_list(request, pk):
+    schools = [m.school_id for m in request.user.active_school_memberships]
+    entry = get_object_or_404(WaitingListEntry, pk=pk, school_id__in=schools)
+    services.withdraw_waiting(entry)
+    messages.success(request, _("You have left the waiting list."))
+    return redirect("bookings:my_school")
+
+
+# --- School events ------------------------------------------------------------------------
+
+
+@login_required
+def school_event_add(request):
+    school = school_for(request.user, request.GET.get("school") or request.POST.get("school"))
+    form = SchoolEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.school = school
+        event.created_by = request.user
+        event.save()
+        messages.success(request, _("The event is in the school's calendar."))
+        return redirect("bookings:my_school")
+    return render(request, "bookings/school_event_form.html", {"form": form, "school": school})
+
+
+@login_required
+def school_events(request):
+    """Schools' events in the municipalities of the user's associations."""
+    associations = [m.association for m in request.user.association_memberships]
+    if not associations:
+        raise Http404
+    events = (
+        SchoolEvent.objects.filter(
+            school__municipality__in=[m for a in associations for m in a.municipalities.all()],
+            ends_on__gte=timezone.localdate(),
+        )
+        .select_related("school")
+        .prefetch_related("participations")
+        .distinct()
+    )
+    return render(
+        request,
+        "bookings/school_events.html",
+        {"events": events, "association_ids": {a.pk for a in associations}},
+    )
+
+
+@login_required
+def participate(request, pk):
+    associations = [m.association for m in request.user.association_memberships]
+    municipality_ids = {m.pk for a in associations for m in a.municipalities.all()}
+    event = get_object_or_404(SchoolEvent, pk=pk, school__municipality_id__in=municipality_ids)
+    association = association_for(
+        request.user, request.POST.get("association") or associations[0].pk
+    )
+    offers = Offer.objects.published().filter(association=association)
+    form = ParticipationForm(request.POST or None, offers=offers)
+    if request.method == "POST" and form.is_valid():
+        EventParticipation.objects.update_or_create(
+            event=event,
+            association=association,
+            defaults={
+                "offer": form.cleaned_data["offer"],
+                "message": form.cleaned_data["message"],
+                "created_by": request.user,
+            },
+        )
+        messages.success(request, _("The school can now see that you would like to take part."))
+        return redirect("bookings:school_events")
+    return render(
+        request,
+        "bookings/participate.html",
+        {"event": event, "form": form, "association": association},
+    )
+
+
+# --- Occasions (association members) ------------------------------------------------------
+
+
+@login_required
+def occasions(request, offer_pk):
+    offer = offer_for_member(request.user, offer_pk)
+    form = OccasionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        occasion = form.save(commit=False)
+        occasion.offer = offer
+        try:
+            services.save_occasion(occasion, form.cleaned_data["extra_sessions"])
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The date has been added."))
+            return redirect("bookings:occasions", offer.pk)
+    return render(
+        request,
+        "bookings/occasions.html",
+        {
+            "offer": offer,
+            "form": form,
+            "occasions": offer.occasions.filter(is_cancelled=False).prefetch_related("sessions"),
+        },
+    )
+
+
+@login_required
+def occasion_edit(request, pk):
+    occasion = occasion_for_member(request.user, pk)
+    initial = {
+        "extra_sessions": "\n".join(
+            f"{timezone.localtime(s.starts_at):%d.%m.%Y %H:%M}-"
+            f"{timezone.localtime(s.ends_at):%H:%M}"
+            for s in occasion.sessions.all()
+        )
+    }
+    form = OccasionForm(request.POST or None, instance=occasion, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_occasion(form.instance, form.cleaned_data["extra_sessions"])
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("The date has been saved."))
+            return redirect("bookings:occasions", occasion.offer_id)
+    return render(
+        request,
+        "bookings/occasion_form.html",
+        {"occasion": occasion, "form": form, "cancel_form": CancelForm()},
+    )
+
+
+@login_required
+@require_POST
+def occasion_cancel(request, pk):
+    occasion = occasion_for_member(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the cancellation."))
+        return redirect("bookings:occasion_edit", pk)
+    try:
+        services.cancel_occasion(occasion, user=request.user, reason=form.cleaned_data["note"])
+    except BookingError as exc:
+        messages.error(request, str(exc))
+        return redirect("bookings:occasion_edit", pk)
+    messages.success(request, _("The date has been cancelled and the schools told."))
+    return redirect("bookings:occasions", occasion.offer_id)
+
+
+# --- Consultant ---------------------------------------------------------------------------
+
+
+def _consultant_municipality(user):
+    municipality = user.consultant_municipality if user.is_authenticated else None
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+@login_required
+def pool(request):
+    municipality = _consultant_municipality(request.user)
+    form = SubsidyPoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new = form.save(commit=False)
+        new.municipality = municipality
+        if SubsidyPool.objects.filter(
+            municipality=municipality, school_year=new.school_year
+        ).exists():
+            form.add_error("school_year", _("There is already a pool for this school year."))
+        else:
+            new.save()
+            messages.success(request, _("The subsidy pool has been opened."))
+            return redirect("bookings:pool")
+    pools = SubsidyPool.objects.for_municipality(municipality)
+    rows = []
+    for p in pools:
+        per_school = []
+        for school in municipality.schools.all():
+            figures = services.pool_figures(p, school)
+            if figures.reserved or figures.spent:
+                per_school.append((school, figures))
+        rows.append((p, per_school))
+    return render(request, "bookings/pool.html", {"rows": rows, "form": form})
+
+
+@login_required
+def consultant_overview(request):
+    municipality = _consultant_municipality(request.user)
+    bookings = Booking.objects.for_municipality(municipality).select_related(
+        "offer__association", "school"
+    )
+    evaluations = (
+        Evaluation.objects.filter(booking__school__municipality=municipality)
+        .select_related("booking__offer__association", "booking__school")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "bookings/consultant.html",
+        {
+            "waiting": bookings.waiting(),
+            "upcoming": bookings.upcoming(),
+            "evaluations": evaluations[:200],
+            "average": evaluations.aggregate(a=Avg("rating"))["a"],
+        },
+    )
+
+
+# --- Calendars ----------------------------------------------------------------------------
+
+
+def _own_bookings(user):
+    schools = [m.school_id for m in user.active_school_memberships]
+    associations = [m.association_id for m in user.association_memberships]
+    return Booking.objects.filter(
+        Q(school_id__in=schools) | Q(offer__association_id__in=associations)
+    ).select_related("offer__association", "school", "occasion")
+
+
+@login_required
+def my_ics(request):
+    return _ics_response(ical.bookings_calendar(_own_bookings(request.user)), "bookings.ics")
+
+
+def feed(request, token):
+    feed = CalendarFeed.objects.filter(token=token).select_related("school", "association")
+    feed = feed.first()
+    if feed is None:
+        raise Http404
+    if feed.school_id:
+        bookings = Booking.objects.for_school(feed.school)
+    else:
+        bookings = Booking.objects.for_association(feed.association)
+    bookings = bookings.select_related("offer__association", "school", "occasion")
+    return _ics_response(ical.bookings_calendar(bookings), "calendar.ics", attachment=False)
+
+
+def _ics_response(data: bytes, filename: str, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def feed_manage(request, kind, pk, action):
+    if kind == "school":
+        owner = {"school": school_for(request.user, pk)}
+        back = reverse("bookings:my_school") + f"?school={pk}"
+    elif kind == "association":
+        owner = {"association": association_for(request.user, pk)}
+        back = request.POST.get("next") or reverse("bookings:my_association_bookings", args=[pk])
+        if not back.startswith("/"):
+            back = "/"
+    else:
+        raise Http404
+    if action == "regenerate":
+        services.regenerate_feed(**owner)
+        messages.success(request, _("A new calendar address has been made. The old one stopped."))
+    elif action == "revoke":
+        CalendarFeed.objects.filter(**owner).delete()
+        messages.success(request, _("The calendar address has been revoked."))
+    else:
+        raise Http404
+    return redirect(back)
+
+
+@login_required
+def my_association_bookings(request, pk):
+    association = association_for(request.user, pk)
+    return render(request, "bookings/association_bookings.html", {"association": association})

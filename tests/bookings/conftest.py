@@ -1,0 +1,55 @@
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Occasion
+from bookings.schoolyear import holiday_on
+from tests import factories as f
+
+
+def school_day(days_ahead: int = 30, hour: int = 10) -> datetime:
+    """An aware datetime on a weekday outside the school holidays, at least days_ahead away."""
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    while day.weekday() >= 5 or holiday_on(day, 7) or holiday_on(day, 8):
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@pytest.fixture
+def occasion(published_offer):
+    published_offer.on_request = False
+    published_offer.save()
+    start = school_day(30)
+    return Occasion.objects.create(
+        offer=published_offer, starts_at=start, ends_at=start + timedelta(hours=2), capacity=2
+    )
+
+
+def make_booking(teacher, school, offer, occasion=None, **kwargs):
+    data = {
+        "classes": "5.A",
+        "class_count": 1,
+        "grade": 5,
+        "pupils": 24,
+        "contact_teacher": teacher,
+    }
+    data.update(kwargs)
+    if occasion is None and "preferred" not in data:
+        start = school_day(40)
+        data["preferred"] = [(start, start + timedelta(hours=2))]
+    return services.request_booking(
+        user=teacher, school=school, offer=offer, occasion=occasion, **data
+    )
+
+
+@pytest.fixture
+def booking(teacher, school, occasion):
+    return make_booking(teacher, school, occasion.offer, occasion)
+
+
+@pytest.fixture
+def request_booking(teacher, school, association):
+    offer = f.OfferFactory(association=association, published=True, on_request=True)
+    return make_booking(teacher, school, offer)

@@ -1,0 +1,123 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Occasion, SchoolYearSettings
+from bookings.schoolyear import (
+    check_not_in_holidays,
+    easter_sunday,
+    holiday_on,
+    school_year_of,
+    winter_weeks_for,
+)
+
+
+def aware(y, m, d, h=10):
+    return timezone.make_aware(datetime(y, m, d, h))
+
+
+@pytest.mark.parametrize(
+    ("year", "easter"),
+    [
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2027, date(2027, 3, 28)),
+        (2038, date(2038, 4, 25)),
+    ],
+)
+def test_easter_is_computed(year, easter):
+    assert easter_sunday(year) == easter
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 10, 14),  # week 42
+        date(2026, 12, 23),  # Christmas
+        date(2027, 1, 1),
+        date(2027, 2, 17),  # week 7
+        date(2027, 3, 24),  # Holy Week 2027
+        date(2027, 3, 29),  # Easter Monday
+        date(2027, 7, 15),  # summer
+        date(2026, 8, 3),
+    ],
+)
+def test_holidays(day):
+    assert holiday_on(day) is not None
+
+
+@pytest.mark.parametrize(
+    "day", [date(2026, 10, 7), date(2026, 12, 17), date(2027, 2, 24), date(2027, 6, 10)]
+)
+def test_school_days(day):
+    assert holiday_on(day) is None
+
+
+def test_winter_week_eight_by_municipality(municipality):
+    assert holiday_on(date(2027, 2, 24), 8) is not None
+    assert winter_weeks_for([municipality]) == {7}
+    SchoolYearSettings.objects.create(municipality=municipality, winter_holiday_week=8)
+    assert winter_weeks_for([municipality]) == {8}
+
+
+def test_school_year_of():
+    assert school_year_of(date(2026, 8, 20)) == 2026
+    assert school_year_of(date(2027, 6, 1)) == 2026
+
+
+def test_check_refuses_a_session_in_a_holiday():
+    with pytest.raises(ValidationError):
+        check_not_in_holidays([(aware(2026, 10, 13), aware(2026, 10, 13, 12))])
+    check_not_in_holidays([(aware(2026, 10, 7), aware(2026, 10, 7, 12))])
+
+
+def test_occasion_in_holiday_is_refused(published_offer):
+    occasion = Occasion(
+        offer=published_offer,
+        starts_at=aware(2027, 2, 16),
+        ends_at=aware(2027, 2, 16, 12),
+        capacity=2,
+    )
+    with pytest.raises(ValidationError):
+        services.save_occasion(occasion)
+    assert not Occasion.objects.exists()
+
+
+def test_course_series_with_a_session_in_a_holiday_is_refused(published_offer):
+    occasion = Occasion(
+        offer=published_offer,
+        starts_at=aware(2027, 3, 3),
+        ends_at=aware(2027, 3, 3, 12),
+        capacity=2,
+    )
+    sessions = [
+        (aware(2027, 3, 3) + timedelta(weeks=n), aware(2027, 3, 3, 12) + timedelta(weeks=n))
+        for n in range(1, 4)
+    ]  # the third falls in Holy Week
+    with pytest.raises(ValidationError):
+        services.save_occasion(occasion, sessions)
+    assert not Occasion.objects.exists()
+    services.save_occasion(occasion, sessions[:2])
+    assert occasion.session_count == 3
+
+
+def test_winter_week_of_the_municipality_blocks_occasions(published_offer, municipality):
+    SchoolYearSettings.objects.create(municipality=municipality, winter_holiday_week=8)
+    ok = Occasion(
+        offer=published_offer,
+        starts_at=aware(2027, 2, 16),
+        ends_at=aware(2027, 2, 16, 12),
+        capacity=1,
+    )
+    services.save_occasion(ok)  # week 7 is a school week in this municipality
+    refused = Occasion(
+        offer=published_offer,
+        starts_at=aware(2027, 2, 23),
+        ends_at=aware(2027, 2, 23, 12),
+        capacity=1,
+    )
+    with pytest.raises(ValidationError):
+        services.save_occasion(refused)
