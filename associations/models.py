@@ -124,7 +124,7 @@ class Association(Screenable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("associations:public_detail", args=[self.live.slug])
+        return reverse("catalog:association_detail", args=[self.live.slug])
 
     def clean(self):
         super().clean()
@@ -433,3 +433,99 @@ class OfferPhoto(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An admin invites a colleague by e-mail; the link carries a signed token with this id."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("association"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.association}"
+
+
+class JoinRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(decided_at__isnull=True)
+
+
+class JoinRequest(models.Model):
+    """A signed-up user asks to join an association; one of its admins decides."""
+
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("association"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="association_join_requests",
+        verbose_name=_("user"),
+    )
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "user"],
+                condition=Q(decided_at__isnull=True),
+                name="associations_one_pending_join_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.association}"

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.core import signing
+from django.db import transaction
 from django.db.models import Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Association, Instructor, Offer
+import screening.services as screening
+from notifications.services import absolute_url, notify
+from screening.services import start_revision
+from screening.workflow import EDITABLE_STATES, S, ScreeningState, Transition, TransitionNotAllowed
+
+from .models import (
+    Association,
+    AssociationMembership,
+    AssociationRole,
+    Instructor,
+    Invitation,
+    JoinRequest,
+    Offer,
+    OfferPhoto,
+)
 
 
 def certificate_limit(association: Association) -> timedelta:
@@ -46,3 +66,283 @@ def oldest_certificate(association: Association) -> date | None:
     return association.instructors.filter(child_certificate_confirmed=True).aggregate(
         oldest=Min("child_certificate_date")
     )["oldest"]
+
+
+# --- Creating an association, members, invitations, requests to join ----------------------
+
+RESERVED_SLUGS = {"new", "join", "invitations", "invitation"}
+INVITE_SALT = "associations.invitation"
+INVITE_MAX_AGE = 14 * 24 * 3600
+
+
+class MembershipError(Exception):
+    """A membership change that would break a rule. The message is for users."""
+
+
+def unique_slug(model, text: str, *, max_length: int = 140) -> str:
+    base = slugify(text)[: max_length - 8] or "x"
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_association(*, user, instance: Association, municipalities) -> Association:
+    """Save a new association (a draft) with ``user`` as its first administrator."""
+    instance.slug = unique_slug(Association, instance.name, max_length=160)
+    instance.updated_by = user
+    instance.save()
+    instance.municipalities.set(municipalities)
+    AssociationMembership.objects.create(
+        user=user, association=instance, role=AssociationRole.ADMIN
+    )
+    return instance
+
+
+def _locked_memberships(association: Association):
+    return list(
+        AssociationMembership.objects.select_for_update()
+        .filter(association=association)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def remove_member(association: Association, membership_id: int, *, by) -> None:
+    memberships = _locked_memberships(association)
+    target = next((m for m in memberships if m.pk == membership_id), None)
+    if target is None:
+        raise MembershipError(_("This person is not a member."))
+    admins = [m for m in memberships if m.is_admin]
+    if target.is_admin and len(admins) == 1:
+        raise MembershipError(
+            _("The association needs at least one administrator. Make someone else one first.")
+        )
+    target.delete()
+
+
+@transaction.atomic
+def set_role(association: Association, membership_id: int, role: str, *, by) -> None:
+    memberships = _locked_memberships(association)
+    target = next((m for m in memberships if m.pk == membership_id), None)
+    if target is None:
+        raise MembershipError(_("This person is not a member."))
+    last_admin = target.is_admin and len([m for m in memberships if m.is_admin]) == 1
+    if role != AssociationRole.ADMIN and last_admin:
+        raise MembershipError(_("The association needs at least one administrator."))
+    target.role = role
+    target.save(update_fields=["role"])
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk}, salt=INVITE_SALT)
+
+
+@transaction.atomic
+def invite(association: Association, email: str, *, by) -> Invitation:
+    email = email.strip().lower()
+    if association.memberships.filter(user__email__iexact=email).exists():
+        raise MembershipError(_("This person is a member already."))
+    invitation = Invitation.objects.create(association=association, email=email, invited_by=by)
+    path = reverse("associations:invitation", args=[invitation_token(invitation)])
+    notify(
+        kind="association_invitation",
+        key=f"association-invitation:{invitation.pk}",
+        to_email=email,
+        template="association_invitation",
+        context={
+            "association_name": association.name,
+            "invited_by": by.full_name,
+            "action_url": absolute_url(path),
+        },
+    )
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation in ``token``; raises MembershipError when it cannot be used."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise MembershipError(_("The invitation link is broken or has expired.")) from exc
+    invitation = (
+        Invitation.objects.pending().select_related("association").filter(pk=data["i"]).first()
+    )
+    if invitation is None:
+        raise MembershipError(_("The invitation has been used or withdrawn."))
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, user) -> AssociationMembership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise MembershipError(_("The invitation has been used or withdrawn."))
+    if invitation.email.lower() != user.email.lower():
+        raise MembershipError(
+            _("The invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = AssociationMembership.objects.get_or_create(
+        user=user, association=invitation.association
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def revoke_invitation(association: Association, invitation_id: int) -> None:
+    association.invitations.pending().filter(pk=invitation_id).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def request_to_join(user, association: Association, message: str = "") -> JoinRequest:
+    if association.memberships.filter(user=user).exists():
+        raise MembershipError(_("You are a member already."))
+    if JoinRequest.objects.pending().filter(user=user, association=association).exists():
+        raise MembershipError(_("You have asked already. The administrators decide."))
+    join_request = JoinRequest.objects.create(user=user, association=association, message=message)
+    path = reverse("associations:detail", args=[association.slug])
+    for admin in association.memberships.filter(role=AssociationRole.ADMIN).select_related("user"):
+        notify(
+            kind="association_join_request",
+            key=f"association-join-request:{join_request.pk}:{admin.user_id}",
+            to_email=admin.user.email,
+            template="association_join_request",
+            context={
+                "recipient_name": admin.user.full_name,
+                "association_name": association.name,
+                "requester": user.full_name,
+                "action_url": absolute_url(path),
+            },
+            user=admin.user,
+        )
+    return join_request
+
+
+@transaction.atomic
+def decide_join_request(
+    association: Association, join_request_id: int, *, approve: bool, by
+) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .filter(association=association, pk=join_request_id)
+        .first()
+    )
+    if join_request is None or join_request.decided_at:
+        raise MembershipError(_("This request has been answered already."))
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = by
+    join_request.approved = approve
+    join_request.save(update_fields=["decided_at", "decided_by", "approved"])
+    if approve:
+        AssociationMembership.objects.get_or_create(user=join_request.user, association=association)
+    return join_request
+
+
+# --- Editing screened items: drafts, edits of approved items, pause and withdraw ------------
+
+
+def pending_revision(item):
+    """An edit of an approved item that is not yet decided, if any."""
+    return item.revisions.exclude(state__in=[S.APPROVED, S.WITHDRAWN, S.REJECTED]).first()
+
+
+def current_version(item):
+    """What members work on and preview: the pending edit, or the item itself."""
+    return pending_revision(item) or item
+
+
+def editable_version(item, *, by):
+    """The row to save an edit into: the item while it is a draft, else a (new) edit of it.
+
+    Raises TransitionNotAllowed when the item is waiting for the consultant.
+    """
+    if item.state in EDITABLE_STATES:
+        return item
+    if item.state in (S.APPROVED, S.SUSPENDED, S.EXPIRED):
+        revision = start_revision(item, by=by)
+        if revision.state not in EDITABLE_STATES:
+            raise TransitionNotAllowed(
+                _("Your changes are waiting for screening. You can edit again afterwards.")
+            )
+        return revision
+    raise TransitionNotAllowed(
+        _("It cannot be edited while it is “%(state)s”.")
+        % {"state": ScreeningState(item.state).label}
+    )
+
+
+def submit(item, *, by):
+    """Submit the pending edit, or the item itself, for screening."""
+    return screening.transition(current_version(item), Transition.SUBMIT, by=by)
+
+
+@transaction.atomic
+def withdraw(item, *, by):
+    """Take an item off the portal (and drop any edit waiting for screening)."""
+    revision = pending_revision(item)
+    if revision is not None:
+        screening.transition(revision, Transition.WITHDRAW, by=by)
+    return screening.transition(item, Transition.WITHDRAW, by=by)
+
+
+def reopen(item, *, by):
+    return screening.transition(item, Transition.REOPEN, by=by)
+
+
+@transaction.atomic
+def set_paused(offer: Offer, paused: bool, *, by) -> Offer:
+    """Pause or resume an offer; a paused offer is not shown to schools."""
+    locked = Offer.objects.select_for_update().get(pk=offer.live.pk)
+    if locked.is_paused != paused:
+        locked.is_paused = paused
+        locked.updated_by = by
+        locked.save(update_fields=["is_paused", "updated_by", "updated_at"])
+        screening.record(
+            locked,
+            transition="pause" if paused else "unpause",
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=by,
+        )
+    return locked
+
+
+@transaction.atomic
+def create_offer(*, association: Association, instance: Offer, by) -> Offer:
+    instance.association = association
+    instance.slug = unique_slug(Offer, instance.title)
+    instance.updated_by = by
+    instance.save()
+    return instance
+
+
+def after_offer_saved(offer: Offer) -> None:
+    refresh_certificate_validity(offer)
+
+
+def after_instructors_changed(association: Association) -> None:
+    refresh_association_certificates(association)
+
+
+@transaction.atomic
+def delete_instructor(instructor: Instructor) -> None:
+    association = instructor.association
+    instructor.delete()
+    refresh_association_certificates(association)
+
+
+@transaction.atomic
+def add_photo(offer: Offer, *, image, alt_text: str) -> OfferPhoto:
+    locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    count = locked.photos.count()
+    if count >= OfferPhoto.MAX_PER_OFFER:
+        raise MembershipError(
+            _("An offer can have at most %(n)s photos.") % {"n": OfferPhoto.MAX_PER_OFFER}
+        )
+    return OfferPhoto.objects.create(offer=locked, image=image, alt_text=alt_text, position=count)
