@@ -1,0 +1,350 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Municipality
+from portal.uploads import resized_image, validate_image
+
+from .models import (
+    Association,
+    Domain,
+    Instructor,
+    Offer,
+    OfferPhoto,
+    Subject,
+)
+
+LOGO_SIZE = (600, 600)
+PHOTO_SIZE = (1600, 1600)
+WEEKDAYS = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+]
+GRADE_CHOICES = [(g, f"{g}.") for g in range(11)]
+
+
+def _row(*fields, cols: int = 2) -> Div:
+    width = 12 // cols
+    return Div(*[Div(f, css_class=f"col-md-{width}") for f in fields], css_class="row")
+
+
+def checked_image(upload, size: tuple[int, int]):
+    """A newly uploaded image is checked by content and re-encoded smaller; stored ones pass."""
+    if isinstance(upload, UploadedFile):
+        validate_image(upload)
+        return resized_image(upload, size)
+    return upload
+
+
+class AssociationForm(forms.ModelForm):
+    domains = forms.MultipleChoiceField(
+        label=_("Type of association"),
+        choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more."),
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Municipalities you offer in"),
+        queryset=Municipality.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Schools in these municipalities see your offers once they are approved."),
+    )
+
+    class Meta:
+        model = Association
+        fields = [
+            "name",
+            "cvr",
+            "domains",
+            "description",
+            "address",
+            "postal_code",
+            "town",
+            "latitude",
+            "longitude",
+            "website",
+            "contact_name",
+            "contact_role",
+            "contact_phone",
+            "contact_email",
+            "members_under_18",
+            "members_under_25",
+            "municipalities",
+            "logo",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+        help_texts = {
+            "cvr": _("The association's 8-digit CVR number."),
+            "description": _("A few lines about who you are and what you do with children."),
+            "latitude": _("Optional. Shown on the map, e.g. 56.036."),
+            "longitude": _("Optional. Shown on the map, e.g. 12.611."),
+            "contact_name": _("The one person schools and the municipality contact."),
+            "members_under_25": _("Including those under 18."),
+            "logo": _("JPEG, PNG or WebP, at most 5 MB."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("About the association"), "name", "cvr", "domains", "description"),
+            Fieldset(
+                _("Address"),
+                "address",
+                _row("postal_code", "town"),
+                _row("latitude", "longitude"),
+                "website",
+            ),
+            Fieldset(
+                _("Contact person"),
+                _row("contact_name", "contact_role"),
+                _row("contact_phone", "contact_email"),
+            ),
+            Fieldset(
+                _("Members and municipalities"),
+                _row("members_under_18", "members_under_25"),
+                "municipalities",
+            ),
+            Fieldset(_("Logo"), "logo"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
+        if (lat is None) != (lng is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        if lat is not None and not 54 <= lat <= 58:
+            self.add_error("latitude", _("This is not a position in Denmark."))
+        if lng is not None and not 8 <= lng <= 15.5:
+            self.add_error("longitude", _("This is not a position in Denmark."))
+        return cleaned
+
+    def clean_logo(self):
+        return checked_image(self.cleaned_data.get("logo"), LOGO_SIZE)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of your colleague"))
+
+
+class JoinRequestForm(forms.Form):
+    association = forms.ModelChoiceField(
+        label=_("Association"),
+        queryset=Association.objects.none(),
+        help_text=_("Its administrators are asked to approve you."),
+    )
+    message = forms.CharField(
+        label=_("Message to the administrators"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Association.objects.live().exclude(state__in=["withdrawn", "rejected"])
+        if user is not None and user.is_authenticated:
+            queryset = queryset.exclude(memberships__user=user)
+        self.fields["association"].queryset = queryset.order_by("name")
+
+
+class InstructorForm(forms.ModelForm):
+    class Meta:
+        model = Instructor
+        fields = [
+            "name",
+            "role",
+            "school_experience",
+            "child_certificate_confirmed",
+            "child_certificate_date",
+        ]
+        widgets = {
+            "school_experience": forms.Textarea(attrs={"rows": 3}),
+            "child_certificate_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "school_experience": _("E.g. years as a coach for school classes, or as a teacher."),
+            "child_certificate_date": _(
+                "The date the child certificate was issued. We store only the date."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OfferForm(forms.ModelForm):
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("School subjects"),
+        queryset=Subject.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    grade_min = forms.TypedChoiceField(label=_("From grade"), choices=GRADE_CHOICES, coerce=int)
+    grade_max = forms.TypedChoiceField(
+        label=_("To grade"), choices=GRADE_CHOICES, coerce=int, initial=10
+    )
+    weekdays = forms.MultipleChoiceField(
+        label=_("Weekdays"),
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["1", "2", "3", "4", "5"],
+    )
+    instructors = forms.ModelMultipleChoiceField(
+        label=_("Instructors"),
+        queryset=Instructor.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Who meets the pupils. The offer is shown only while all of them have a valid "
+            "child certificate."
+        ),
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "domain",
+            "subjects",
+            "grade_min",
+            "grade_max",
+            "format",
+            "location",
+            "location_address",
+            "location_postal_code",
+            "duration_minutes",
+            "pupils_min",
+            "pupils_max",
+            "sessions_per_week",
+            "season_start_week",
+            "season_end_week",
+            "weekdays",
+            "on_request",
+            "price_model",
+            "price_amount",
+            "learning_goals",
+            "faelles_maal_url",
+            "what_to_bring",
+            "accessibility",
+            "weather",
+            "transport",
+            "instructor_experience",
+            "instructors",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "learning_goals": forms.Textarea(attrs={"rows": 4}),
+            "what_to_bring": forms.Textarea(attrs={"rows": 2}),
+            "accessibility": forms.Textarea(attrs={"rows": 2}),
+            "weather": forms.Textarea(attrs={"rows": 2}),
+            "transport": forms.Textarea(attrs={"rows": 2}),
+            "instructor_experience": forms.Textarea(attrs={"rows": 3}),
+            "format": forms.RadioSelect,
+            "location": forms.RadioSelect,
+            "price_model": forms.RadioSelect,
+        }
+        help_texts = {
+            "summary": _("One line that schools see in the list of offers."),
+            "description": _("What the pupils do, and what they get out of it."),
+            "location_address": _("Only when it takes place elsewhere."),
+            "season_start_week": _(
+                "The school year runs from week 33 to week 26; the range may cross New Year."
+            ),
+            "on_request": _("Schools propose dates. Otherwise you announce fixed dates."),
+            "price_amount": _("In DKK. Required unless the offer is free."),
+            "learning_goals": _("Which learning goals (Fælles Mål) the offer supports."),
+            "faelles_maal_url": _("A link to the subject's Fælles Mål page on emu.dk."),
+            "instructor_experience": _("E.g. experience with school classes and teaching."),
+        }
+
+    def __init__(self, *args, association: Association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instructors"].queryset = association.instructors.all()
+        if self.instance.pk and not self.is_bound:
+            self.initial["weekdays"] = list(self.instance.weekdays)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("1. What"), "title", "summary", "description", "domain", "subjects", "format"
+            ),
+            Fieldset(
+                _("2. For whom"),
+                _row("grade_min", "grade_max"),
+                _row("pupils_min", "pupils_max"),
+            ),
+            Fieldset(
+                _("3. Where"),
+                "location",
+                _row("location_address", "location_postal_code"),
+            ),
+            Fieldset(
+                _("4. When"),
+                _row("duration_minutes", "sessions_per_week"),
+                _row("season_start_week", "season_end_week"),
+                "weekdays",
+                "on_request",
+            ),
+            Fieldset(_("5. Price"), "price_model", "price_amount"),
+            Fieldset(_("6. Learning goals"), "learning_goals", "faelles_maal_url"),
+            Fieldset(
+                _("7. Practical information"),
+                "what_to_bring",
+                "accessibility",
+                "weather",
+                "transport",
+            ),
+            Fieldset(_("8. Instructors"), "instructors", "instructor_experience"),
+        )
+
+    def clean_weekdays(self) -> str:
+        return "".join(sorted(set(self.cleaned_data.get("weekdays") or [])))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("price_model") == "free":
+            cleaned["price_amount"] = None
+        return cleaned
+
+
+class OfferPhotoForm(forms.ModelForm):
+    class Meta:
+        model = OfferPhoto
+        fields = ["image", "alt_text"]
+        widgets = {
+            "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
+
+    def __init__(self, *args, offer: Offer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer = offer
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.offer.photos.count() >= OfferPhoto.MAX_PER_OFFER:
+            raise forms.ValidationError(
+                _("An offer can have at most %(n)s photos. Remove one first."),
+                params={"n": OfferPhoto.MAX_PER_OFFER},
+                code="too_many",
+            )
+        return cleaned
+
+    def clean_image(self):
+        return checked_image(self.cleaned_data.get("image"), PHOTO_SIZE)

@@ -1,0 +1,494 @@
+"""Thin views: find the object through ``permissions``, validate a form, call ``services``."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import confirmed_email_required
+from portal.ratelimit import ratelimit
+from screening.services import history
+from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
+
+from . import services
+from .forms import (
+    AssociationForm,
+    InstructorForm,
+    InviteForm,
+    JoinRequestForm,
+    OfferForm,
+    OfferPhotoForm,
+)
+from .models import Association, AssociationRole, Invitation, OfferPhoto
+from .permissions import get_association_for, get_instructor_for, get_offer_for
+
+
+def _detail(association):
+    return redirect("associations:detail", association.slug)
+
+
+# --- Start: my associations, create, ask to join, invitations -------------------------------
+
+
+@login_required
+def my_association(request):
+    associations = list(Association.objects.live().for_member(request.user).order_by("name"))
+    if len(associations) == 1:
+        return _detail(associations[0])
+    if not associations:
+        return redirect("accounts:home")
+    return render(request, "associations/choose.html", {"associations": associations})
+
+
+@confirmed_email_required
+def create(request):
+    form = AssociationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        association = services.create_association(
+            user=request.user,
+            instance=form.save(commit=False),
+            municipalities=form.cleaned_data["municipalities"],
+        )
+        messages.success(
+            request,
+            _("The association is created as a draft. Add instructors and offers, then submit."),
+        )
+        return _detail(association)
+    return render(request, "associations/profile_form.html", {"form": form, "creating": True})
+
+
+@require_POST
+@confirmed_email_required
+def join_request(request):
+    form = JoinRequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.request_to_join(
+                request.user, form.cleaned_data["association"], form.cleaned_data["message"]
+            )
+        except services.MembershipError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your request is sent. The administrators decide."))
+    else:
+        messages.error(request, _("Choose an association."))
+    return redirect("accounts:home")
+
+
+@login_required
+def invitation_list(request):
+    invitations = (
+        Invitation.objects.pending()
+        .filter(email__iexact=request.user.email)
+        .select_related("association", "invited_by")
+    )
+    items = [(i, services.invitation_token(i)) for i in invitations]
+    return render(request, "associations/invitation_list.html", {"items": items})
+
+
+def invitation(request, token):
+    """The link in the invitation e-mail: sign up or log in, then accept."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.MembershipError as exc:
+        return render(request, "associations/invitation.html", {"error": str(exc)}, status=400)
+    if not request.user.is_authenticated:
+        return render(request, "associations/invitation.html", {"invitation": invitation})
+    if request.method == "POST":
+        if not request.user.email_confirmed:
+            messages.warning(request, _("Please confirm your e-mail address first."))
+            return redirect("accounts:home")
+        try:
+            services.accept_invitation(invitation, request.user)
+        except services.MembershipError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.association.name}
+            )
+            return _detail(invitation.association)
+    return render(request, "associations/invitation.html", {"invitation": invitation})
+
+
+# --- My association -----------------------------------------------------------------------
+
+
+@login_required
+def detail(request, slug):
+    association, membership = get_association_for(request.user, slug)
+    profile = services.current_version(association)
+    offers = []
+    for offer in association.offers.live().prefetch_related("revisions").order_by("title"):
+        offers.append(
+            {
+                "offer": offer,
+                "edit": services.pending_revision(offer),
+                "messages": [e for e in history(offer) if e.message],
+            }
+        )
+    context = {
+        "association": association,
+        "membership": membership,
+        "profile": profile,
+        "profile_messages": [e for e in history(association) if e.message],
+        "offers": offers,
+        "instructors": association.instructors.all(),
+        "members": association.memberships.select_related("user").order_by("user__full_name"),
+        "join_requests": association.join_requests.pending().select_related("user"),
+        "invitations": association.invitations.pending(),
+        "invite_form": InviteForm(),
+        "S": S,
+        "editable_states": EDITABLE_STATES,
+    }
+    return render(request, "associations/detail.html", context)
+
+
+@login_required
+def profile_edit(request, slug):
+    association, _membership = get_association_for(request.user, slug)
+    if request.method == "POST":
+        with transaction.atomic():
+            try:
+                target = services.editable_version(association, by=request.user)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return _detail(association)
+            form = AssociationForm(request.POST, request.FILES, instance=target)
+            if form.is_valid():
+                target = form.save(commit=False)
+                target.updated_by = request.user
+                target.save()
+                form.save_m2m()
+                messages.success(request, _("The profile is saved. Preview it, then submit it."))
+                return _detail(association)
+            transaction.set_rollback(True)
+    else:
+        form = AssociationForm(instance=services.current_version(association))
+    return render(
+        request, "associations/profile_form.html", {"form": form, "association": association}
+    )
+
+
+@login_required
+def profile_preview(request, slug):
+    association, _membership = get_association_for(request.user, slug)
+    profile = services.current_version(association)
+    offers = association.offers.live().order_by("title")
+    return render(
+        request,
+        "associations/profile_preview.html",
+        {"association": association, "profile": profile, "offers": offers},
+    )
+
+
+def _screening_action(request, item, action, done_message):
+    try:
+        action(item, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done_message)
+
+
+@require_POST
+@login_required
+def profile_submit(request, slug):
+    association, _membership = get_association_for(request.user, slug)
+    _screening_action(
+        request,
+        association,
+        services.submit,
+        _("The profile is submitted. The municipality's consultant will contact you."),
+    )
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def profile_withdraw(request, slug):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    _screening_action(request, association, services.withdraw, _("The profile is withdrawn."))
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def profile_reopen(request, slug):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    _screening_action(request, association, services.reopen, _("The profile is a draft again."))
+    return _detail(association)
+
+
+# --- Members ------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@ratelimit("invite", rate=settings.PORTAL_INVITE_RATE, key="user")
+def invite(request, slug):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invite(association, form.cleaned_data["email"], by=request.user)
+        except services.MembershipError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("An invitation is sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+    else:
+        messages.error(request, _("Give a valid e-mail address."))
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def revoke_invitation(request, slug, invitation_id):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    services.revoke_invitation(association, invitation_id)
+    messages.success(request, _("The invitation is withdrawn."))
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def remove_member(request, slug, membership_id):
+    association, membership = get_association_for(request.user, slug)
+    if membership.pk != membership_id and not membership.is_admin:
+        raise PermissionDenied
+    try:
+        services.remove_member(association, membership_id, by=request.user)
+    except services.MembershipError as exc:
+        messages.error(request, str(exc))
+        return _detail(association)
+    if membership.pk == membership_id:
+        messages.success(request, _("You have left %(name)s.") % {"name": association.name})
+        return redirect("accounts:home")
+    messages.success(request, _("The member is removed."))
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def set_role(request, slug, membership_id):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    role = request.POST.get("role")
+    if role not in AssociationRole.values:
+        raise Http404
+    try:
+        services.set_role(association, membership_id, role, by=request.user)
+    except services.MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The role is changed."))
+    return _detail(association)
+
+
+@require_POST
+@login_required
+def decide_join_request(request, slug, request_id, decision):
+    association, _membership = get_association_for(request.user, slug, admin=True)
+    try:
+        services.decide_join_request(
+            association, request_id, approve=decision == "approve", by=request.user
+        )
+    except services.MembershipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The request is answered."))
+    return _detail(association)
+
+
+# --- Instructors --------------------------------------------------------------------------
+
+
+@login_required
+def instructor_form(request, slug, instructor_id=None):
+    if instructor_id is None:
+        association, _membership = get_association_for(request.user, slug)
+        instance = None
+    else:
+        instance, association = get_instructor_for(request.user, slug, instructor_id)
+    form = InstructorForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            instructor = form.save(commit=False)
+            instructor.association = association
+            instructor.save()
+            services.after_instructors_changed(association)
+        messages.success(request, _("The instructor is saved."))
+        return redirect(reverse("associations:detail", args=[slug]) + "#instructors")
+    return render(
+        request,
+        "associations/instructor_form.html",
+        {"form": form, "association": association, "instructor": instance},
+    )
+
+
+@require_POST
+@login_required
+def instructor_delete(request, slug, instructor_id):
+    instructor, association = get_instructor_for(request.user, slug, instructor_id)
+    services.delete_instructor(instructor)
+    messages.success(request, _("The instructor is removed."))
+    return redirect(reverse("associations:detail", args=[slug]) + "#instructors")
+
+
+# --- Offers -------------------------------------------------------------------------------
+
+
+@login_required
+def offer_create(request, slug):
+    association, _membership = get_association_for(request.user, slug)
+    form = OfferForm(request.POST or None, association=association)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            offer = services.create_offer(
+                association=association, instance=form.save(commit=False), by=request.user
+            )
+            form.save_m2m()
+            services.after_offer_saved(offer)
+        messages.success(request, _("The offer is saved as a draft. Add photos and preview it."))
+        return redirect("associations:offer_edit", slug, offer.pk)
+    return render(
+        request, "associations/offer_form.html", {"form": form, "association": association}
+    )
+
+
+@login_required
+def offer_edit(request, slug, offer_id):
+    offer, _membership = get_offer_for(request.user, slug, offer_id)
+    association = offer.association
+    if request.method == "POST":
+        with transaction.atomic():
+            try:
+                target = services.editable_version(offer, by=request.user)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return _detail(association)
+            form = OfferForm(request.POST, instance=target, association=association)
+            if form.is_valid():
+                target = form.save(commit=False)
+                target.updated_by = request.user
+                target.save()
+                form.save_m2m()
+                services.after_offer_saved(target)
+                messages.success(request, _("The offer is saved. Preview it, then submit it."))
+                return redirect("associations:offer_edit", slug, offer.pk)
+            transaction.set_rollback(True)
+    else:
+        form = OfferForm(instance=services.current_version(offer), association=association)
+    version = services.current_version(offer)
+    return render(
+        request,
+        "associations/offer_form.html",
+        {
+            "form": form,
+            "association": association,
+            "offer": offer,
+            "version": version,
+            "photos": version.photos.all(),
+            "photo_form": OfferPhotoForm(offer=version),
+            "max_photos": OfferPhoto.MAX_PER_OFFER,
+        },
+    )
+
+
+@login_required
+def offer_preview(request, slug, offer_id):
+    offer, _membership = get_offer_for(request.user, slug, offer_id)
+    return render(
+        request,
+        "associations/offer_preview.html",
+        {
+            "association": offer.association,
+            "live_offer": offer,
+            "offer": services.current_version(offer),
+        },
+    )
+
+
+@require_POST
+@login_required
+def offer_photo_add(request, slug, offer_id):
+    offer, _membership = get_offer_for(request.user, slug, offer_id)
+    with transaction.atomic():
+        try:
+            target = services.editable_version(offer, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect("associations:offer_edit", slug, offer.pk)
+        form = OfferPhotoForm(request.POST, request.FILES, offer=target)
+        if form.is_valid():
+            try:
+                services.add_photo(
+                    target, image=form.cleaned_data["image"], alt_text=form.cleaned_data["alt_text"]
+                )
+            except services.MembershipError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The photo is added."))
+                return redirect("associations:offer_edit", slug, offer.pk)
+        transaction.set_rollback(True)
+    form_errors = [str(e) for errs in form.errors.values() for e in errs]
+    for error in form_errors:
+        messages.error(request, error)
+    return render(
+        request,
+        "associations/offer_photo_form.html",
+        {"form": form, "association": offer.association, "offer": offer},
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def offer_photo_delete(request, slug, offer_id, photo_id):
+    offer, _membership = get_offer_for(request.user, slug, offer_id)
+    with transaction.atomic():
+        try:
+            target = services.editable_version(offer, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect("associations:offer_edit", slug, offer.pk)
+        # An edit has its own copies of the photos (sharing the files): find the copy.
+        photo = get_object_or_404(OfferPhoto, pk=photo_id, offer__in=[offer, target])
+        if photo.offer_id != target.pk:
+            photo = target.photos.filter(image=photo.image.name).first()
+            if photo is None:
+                raise Http404
+        photo.delete()
+    messages.success(request, _("The photo is removed."))
+    return redirect("associations:offer_edit", slug, offer.pk)
+
+
+@require_POST
+@login_required
+def offer_action(request, slug, offer_id, action):
+    offer, _membership = get_offer_for(request.user, slug, offer_id)
+    actions = {
+        "submit": (services.submit, _("The offer is submitted for screening.")),
+        "withdraw": (services.withdraw, _("The offer is withdrawn.")),
+        "reopen": (services.reopen, _("The offer is a draft again.")),
+        "pause": (
+            lambda item, by: services.set_paused(item, True, by=by),
+            _("The offer is paused. Schools do not see it until you resume it."),
+        ),
+        "unpause": (
+            lambda item, by: services.set_paused(item, False, by=by),
+            _("The offer is active again."),
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    func, done = actions[action]
+    _screening_action(request, offer, func, done)
+    return _detail(offer.association)
