@@ -1,0 +1,32 @@
+import pytest
+from django.core.cache import cache
+
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def stranger(db):
+    """Logged in, confirmed, but a member of nothing."""
+    return f.UserFactory()
+
+
+@pytest.fixture
+def draft_offer(association):
+    return f.OfferFactory(association=association)
+
+
+@pytest.fixture
+def instructor(association):
+    return f.InstructorFactory(association=association)
+
+
+@pytest.fixture
+def other_instructor(other_association):
+    return f.InstructorFactory(association=other_association)
