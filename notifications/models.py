@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from municipalities.tenancy import TenantQuerySet
 
 
 class Notification(models.Model):
@@ -38,6 +41,10 @@ class Notification(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    #: Facts the e-mail was written for (e.g. ``{"booking": 12, "starts_on": "2026-06-05"}``);
+    #: the kind's ``still_wanted`` check compares them with the present just before sending.
+    guard = models.JSONField(_("conditions"), default=dict, blank=True)
+    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -50,3 +57,93 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice for one kind of e-mail. No row means: send it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    enabled = models.BooleanField(_("send"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notifications_preference_one_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}: {self.enabled}"
+
+
+class ReminderRuleQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class ReminderRule(models.Model):
+    """When a municipality reminds the two sides of a booking: a record, not a constant."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "booking.reminder", _("Reminder before the occasion")
+        EVALUATION = "booking.evaluation", _("Request to evaluate the occasion")
+
+    class Anchor(models.TextChoices):
+        BEFORE_START = "before_start", _("before the start")
+        AFTER_END = "after_end", _("after the end")
+
+    class Recipients(models.TextChoices):
+        SCHOOL = "school", _("the school's contact teacher")
+        ASSOCIATION = "association", _("the association's contact")
+        BOTH = "both", _("both")
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        related_name="reminder_rules",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("message"), max_length=30, choices=Kind.choices)
+    days = models.PositiveSmallIntegerField(
+        _("days"), validators=[MinValueValidator(0), MaxValueValidator(60)]
+    )
+    anchor = models.CharField(_("counted from"), max_length=20, choices=Anchor.choices)
+    recipients = models.CharField(
+        _("to"), max_length=20, choices=Recipients.choices, default=Recipients.BOTH
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ReminderRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["municipality", "anchor", "-days"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "anchor", "days"],
+                name="notifications_reminderrule_unique_timing",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.days} {self.get_anchor_display()}"
+
+    @property
+    def template(self) -> str:
+        return "reminder_booking" if self.kind == self.Kind.REMINDER else "reminder_evaluation"
+
+    def to_school(self) -> bool:
+        return self.recipients in (self.Recipients.SCHOOL, self.Recipients.BOTH)
+
+    def to_association(self) -> bool:
+        return self.recipients in (self.Recipients.ASSOCIATION, self.Recipients.BOTH)

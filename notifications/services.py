@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import Notification
+from . import kinds
+from .models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 
 #: A row left in "sending" longer than this is treated as abandoned by a dead worker.
 STALE_CLAIM = timedelta(minutes=15)
+#: After this many attempts a row stays FAILED until an operator re-queues it.
+MAX_ATTEMPTS = 10
 
 
 def absolute_url(path: str) -> str:
@@ -38,6 +44,50 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str,
     return subject, text, html
 
 
+def wants(user, kind: str) -> bool:
+    """Does this user want e-mails of this kind? Essential kinds are always sent."""
+    if user is None or kinds.is_essential(kind):
+        return True
+    return not NotificationPreference.objects.filter(user=user, kind=kind, enabled=False).exists()
+
+
+def set_preference(user, kind: str, enabled: bool) -> None:
+    """Turn one kind on or off for a user (essential kinds cannot be turned off)."""
+    if kinds.is_essential(kind) and not enabled:
+        raise ValueError(f"{kind} is essential and cannot be turned off")
+    NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"enabled": enabled}
+    )
+
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(user, kind: str) -> str:
+    """A signed token naming the user and the kind; works without login and never expires."""
+    return signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or "u" not in data or "k" not in data:
+        return None
+    return data["u"], data["k"]
+
+
+def unsubscribe_url(user, kind: str) -> str:
+    return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind)]))
+
+
+def _recipient_user(to_email: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=to_email, is_active=True).first()
+
+
 def notify(
     *,
     kind: str,
@@ -48,31 +98,44 @@ def notify(
     user=None,
     language: str | None = None,
     deliver: bool = True,
+    guard: dict | None = None,
 ) -> Notification | None:
-    """Queue one e-mail, once. Returns None when the key was already used.
+    """Queue one e-mail, once. Returns None when the key was already used or nothing is sent.
 
     Call it inside the transaction that causes the e-mail; delivery is enqueued
-    only after that transaction commits.
+    only after that transaction commits. The recipient's user (given, or found by the
+    address) decides the language and may have turned the kind off: then a SKIPPED row
+    records that the e-mail was deliberately not sent. ``guard`` holds the facts the e-mail
+    was written for; the kind's ``still_wanted`` check compares them at sending time.
     """
     if not to_email:
         return None
-    language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
+    key = key[:255]
     if Notification.objects.filter(key=key).exists():
         return None
+    if user is None:
+        user = _recipient_user(to_email)
+    language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
+    fields = {
+        "key": key,
+        "kind": kind,
+        "user": user,
+        "to_email": to_email,
+        "language": language,
+        "guard": guard or {},
+    }
+    if not wants(user, kind):
+        fields.update(state=Notification.State.SKIPPED, last_error="turned off by the recipient")
+        fields.update(subject="", body_text="")
+        _insert(fields)
+        return None
+    context = dict(context)
+    if user is not None and not kinds.is_essential(kind):
+        fields["unsubscribe_url"] = context["unsubscribe_url"] = unsubscribe_url(user, kind)
     subject, text, html = render_email(template, context, language)
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key[:255],
-                kind=kind,
-                user=user,
-                to_email=to_email,
-                language=language,
-                subject=subject[:255],
-                body_text=text,
-                body_html=html,
-            )
-    except IntegrityError:
+    fields.update(subject=subject[:255], body_text=text, body_html=html)
+    notification = _insert(fields)
+    if notification is None:
         return None  # someone else queued the same key at the same moment
     if deliver:
         from .tasks import deliver_notification
@@ -81,32 +144,76 @@ def notify(
     return notification
 
 
+def _insert(fields: dict) -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
 def claim(notification_id: int) -> Notification | None:
-    """Claim a queued (or failed, or abandoned) row with a conditional UPDATE; None if taken."""
+    """Claim a queued (or failed, or abandoned) row with a conditional UPDATE; None if taken.
+
+    Exactly one caller can move a row to SENDING: two workers running the same task, a
+    task retried after a crash and the beat sweeper all race through this one UPDATE.
+    A row stuck in SENDING (its worker died mid-send) becomes claimable after STALE_CLAIM.
+    """
     now = timezone.now()
     claimable = Q(state__in=[Notification.State.QUEUED, Notification.State.FAILED]) | Q(
         state=Notification.State.SENDING, claimed_at__lt=now - STALE_CLAIM
     )
-    updated = Notification.objects.filter(claimable, pk=notification_id).update(
-        state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    updated = Notification.objects.filter(
+        claimable, pk=notification_id, attempts__lt=MAX_ATTEMPTS
+    ).update(state=Notification.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if updated != 1:
         return None
     return Notification.objects.get(pk=notification_id)
 
 
+def requeue(notification_ids) -> list[int]:
+    """Operators: put failed rows back in the queue with fresh attempts; returns their ids."""
+    ids = list(
+        Notification.objects.filter(
+            pk__in=list(notification_ids), state=Notification.State.FAILED
+        ).values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED).update(
+        state=Notification.State.QUEUED, attempts=0
+    )
+    from .tasks import deliver_notification
+
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: deliver_notification.delay(pk))
+    return ids
+
+
 def build_message(notification: Notification, connection=None) -> EmailMultiAlternatives:
+    headers = {"X-Portal-Notification": notification.key[:200]}
+    if notification.unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{notification.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
         connection=connection,
-        headers={"X-Portal-Notification": notification.key[:200]},
+        headers=headers,
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
     return message
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth trying again later? Connection trouble and 4xx answers are; 5xx answers are not."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return any(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500 or exc.smtp_code == -1
+    return isinstance(exc, smtplib.SMTPException | OSError | ConnectionError | TimeoutError)
 
 
 def mark_sent(notification: Notification) -> None:
@@ -115,21 +222,57 @@ def mark_sent(notification: Notification) -> None:
     )
 
 
-def mark_failed(notification: Notification, error: Exception) -> None:
+def mark_failed(notification: Notification, error: BaseException) -> None:
+    """Record the error; a permanent one uses up the attempts so only an operator re-queues it."""
+    update = {
+        "state": Notification.State.FAILED,
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+    }
+    if not is_transient(error):
+        update["attempts"] = MAX_ATTEMPTS
+    Notification.objects.filter(pk=notification.pk).update(**update)
+
+
+def mark_skipped(notification: Notification, reason: str) -> None:
     Notification.objects.filter(pk=notification.pk).update(
-        state=Notification.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+        state=Notification.State.SKIPPED, last_error=reason[:2000]
     )
 
 
+def still_wanted(notification: Notification) -> str:
+    """ "" when the e-mail should go out; otherwise the reason it should not (checked at send)."""
+    check = kinds.get(notification.kind).still_wanted
+    if check is None:
+        return ""
+    return check(notification)
+
+
 def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int, Exception]]]:
-    """Send already-claimed rows over one SMTP connection. Returns (sent, failures)."""
+    """Send already-claimed rows over one SMTP connection. Returns (sent, failures).
+
+    Each row is re-checked against the present first (a cancelled booking gets no reminder).
+    """
     sent, failures = 0, []
-    if not notifications:
+    to_send = []
+    for notification in notifications:
+        reason = still_wanted(notification)
+        if reason:
+            mark_skipped(notification, reason)
+        else:
+            to_send.append(notification)
+    if not to_send:
         return sent, failures
     connection = get_connection()
     try:
         connection.open()
-        for notification in notifications:
+    except Exception as exc:  # noqa: BLE001 - connection failed: every row fails
+        log.warning("opening the mail connection failed: %s", exc)
+        for notification in to_send:
+            mark_failed(notification, exc)
+            failures.append((notification.pk, exc))
+        return sent, failures
+    try:
+        for notification in to_send:
             try:
                 build_message(notification, connection).send()
             except Exception as exc:  # noqa: BLE001 - recorded and retried
@@ -139,11 +282,13 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
             else:
                 mark_sent(notification)
                 sent += 1
-    except Exception as exc:  # noqa: BLE001 - connection failed: every row fails
-        for notification in notifications:
-            mark_failed(notification, exc)
-            failures.append((notification.pk, exc))
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
     return sent, failures
+
+
+def claim_and_send(notification_ids: list[int]) -> tuple[int, list[tuple[int, Exception]]]:
+    """Claim what we can of these rows and send them over one connection."""
+    claimed = [n for n in (claim(pk) for pk in notification_ids) if n is not None]
+    return send_claimed(claimed)

@@ -1,22 +1,23 @@
-import smtplib
-import socket
+"""Celery tasks for e-mail. Each takes ids, is safe to run twice and has time limits."""
+
+from datetime import date, timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from . import services
 from .models import Notification
 
-RETRYABLE = (smtplib.SMTPException, socket.error, ConnectionError, TimeoutError)
+
+def backoff(retries: int) -> int:
+    """Exponential backoff: base, 2×base, 4×base, ... capped at one hour."""
+    base = getattr(settings, "NOTIFICATIONS_RETRY_BACKOFF", 30)
+    return min(base * 2**retries, 3600)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    max_retries=8,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(bind=True, acks_late=True, max_retries=8, soft_time_limit=60, time_limit=90)
 def deliver_notification(self, notification_id: int) -> str:
     """Deliver one outbox row. Safe to run twice: only one run can claim the row."""
     notification = services.claim(notification_id)
@@ -25,28 +26,60 @@ def deliver_notification(self, notification_id: int) -> str:
     _sent, failures = services.send_claimed([notification])
     if failures:
         _pk, exc = failures[0]
-        if isinstance(exc, RETRYABLE) and self.request.retries < self.max_retries:
-            # Exponential backoff: 30 s, 60 s, 120 s, ... capped at one hour.
-            raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600))
+        if services.is_transient(exc) and self.request.retries < self.max_retries:
+            raise self.retry(exc=exc, countdown=backoff(self.request.retries))
         return "failed"
     return "sent"
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def retry_queued(batch_size: int = 200) -> int:
-    """Beat job: pick up rows that were never delivered (lost task, dead worker, failed send)."""
-    cutoff = timezone.now() - services.STALE_CLAIM
-    ids = list(
-        Notification.objects.filter(
-            state__in=[Notification.State.QUEUED, Notification.State.FAILED],
-            created_at__lt=timezone.now() - services.STALE_CLAIM,
-            attempts__lt=10,
-        ).values_list("pk", flat=True)[:batch_size]
-    ) + list(
-        Notification.objects.filter(
-            state=Notification.State.SENDING, claimed_at__lt=cutoff
-        ).values_list("pk", flat=True)[:batch_size]
+    """Beat job: pick up rows that were never delivered (lost task, dead worker, failed send).
+
+    A queued row older than a few minutes lost its task; a failed row whose last attempt is
+    older than STALE_CLAIM waits for another try; a row stuck in SENDING lost its worker.
+    """
+    now = timezone.now()
+    stale = now - services.STALE_CLAIM
+    due = (
+        Q(state=Notification.State.QUEUED, created_at__lt=now - timedelta(minutes=5))
+        | Q(state=Notification.State.FAILED, claimed_at__lt=stale)
+        | Q(state=Notification.State.SENDING, claimed_at__lt=stale)
     )
-    claimed = [n for n in (services.claim(pk) for pk in ids) if n is not None]
-    sent, _failures = services.send_claimed(claimed)
+    ids = list(
+        Notification.objects.filter(due, attempts__lt=services.MAX_ATTEMPTS)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    sent, _failures = services.claim_and_send(ids)
     return sent
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def scan_reminders(today: str | None = None) -> int:
+    """Beat job: queue and send the reminders due today (or on ``today``, an ISO date)."""
+    from . import reminders
+
+    return reminders.scan_booking_reminders(date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def scan_answer_deadlines(today: str | None = None) -> int:
+    """Beat job: remind associations 3 days before an unanswered request's deadline."""
+    from . import reminders
+
+    return reminders.scan_answer_deadlines(date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def send_weekly_digests() -> int:
+    from . import digests
+
+    return digests.send_weekly_digests()
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def send_submission_digests() -> int:
+    from . import digests
+
+    return digests.send_submission_digests()

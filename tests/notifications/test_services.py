@@ -1,0 +1,183 @@
+"""notify(), preferences, claiming and sending: the outbox guarantees, in process."""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notifications import kinds, services
+from notifications.models import Notification, NotificationPreference
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+TEMPLATE = "digest_submissions"
+
+
+def queue(user=None, kind="screening.digest", key="k1", to="a@example.com", deliver=False, **kw):
+    return services.notify(
+        kind=kind,
+        key=key,
+        to_email=to if user is None else user.email,
+        template=TEMPLATE,
+        context={"recipient_name": "Ida", "municipality": "Helsingør", "waiting": []},
+        user=user,
+        deliver=deliver,
+        **kw,
+    )
+
+
+def test_same_key_is_queued_once():
+    first = queue()
+    assert first is not None
+    assert queue() is None
+    assert Notification.objects.count() == 1
+
+
+def test_notify_delivers_on_commit_in_the_recipients_language(django_capture_on_commit_callbacks):
+    user = f.UserFactory(language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(user=user, deliver=True)
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.SENT
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "Submissions waiting for screening" in message.body
+    assert message.alternatives[0][1] == "text/html"
+
+
+def test_danish_is_the_default_language():
+    notification = queue(to="nobody@example.com")
+    assert "venter" in notification.body_text or "screening" in notification.body_text.lower()
+    assert notification.language == "da"
+
+
+def test_opted_out_kind_is_recorded_as_skipped_and_not_sent(django_capture_on_commit_callbacks):
+    user = f.UserFactory()
+    services.set_preference(user, "screening.digest", False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue(user=user, deliver=True) is None
+    row = Notification.objects.get()
+    assert row.state == Notification.State.SKIPPED
+    assert mail.outbox == []
+
+
+def test_the_user_is_found_by_address_for_preferences():
+    user = f.UserFactory(email="lone@example.com")
+    services.set_preference(user, "screening.digest", False)
+    assert queue(to="LONE@example.com") is None
+    assert Notification.objects.get().state == Notification.State.SKIPPED
+
+
+def test_essential_kinds_cannot_be_turned_off():
+    user = f.UserFactory()
+    with pytest.raises(ValueError):
+        services.set_preference(user, "booking.reminder", False)
+    NotificationPreference.objects.create(user=user, kind="booking.reminder", enabled=False)
+    assert queue(user=user, kind="booking.reminder") is not None
+
+
+def test_unknown_kinds_count_as_essential():
+    assert kinds.is_essential("something.new")
+
+
+def test_optional_kinds_get_a_working_unsubscribe_link(client):
+    user = f.UserFactory()
+    notification = queue(user=user)
+    assert notification.unsubscribe_url
+    assert notification.unsubscribe_url in notification.body_text
+    assert notification.unsubscribe_url in notification.body_html
+    message = services.build_message(notification)
+    assert message.extra_headers["List-Unsubscribe"] == f"<{notification.unsubscribe_url}>"
+    path = notification.unsubscribe_url.removeprefix("http://127.0.0.1:8000")
+    assert client.post(path).status_code == 200
+    assert not services.wants(user, "screening.digest")
+
+
+def test_essential_kinds_have_no_unsubscribe_link():
+    user = f.UserFactory()
+    notification = queue(user=user, kind="booking.cancelled")
+    assert notification.unsubscribe_url == ""
+
+
+def test_only_one_claim_wins():
+    notification = queue()
+    assert services.claim(notification.pk) is not None
+    assert services.claim(notification.pk) is None
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.SENDING
+    assert notification.attempts == 1
+
+
+def test_a_row_stuck_in_sending_is_reclaimed_after_the_stale_time():
+    notification = queue()
+    services.claim(notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - services.STALE_CLAIM + timedelta(minutes=1)
+    )
+    assert services.claim(notification.pk) is None
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - services.STALE_CLAIM - timedelta(minutes=1)
+    )
+    assert services.claim(notification.pk) is not None
+
+
+def test_sent_rows_are_never_claimed_again():
+    notification = queue()
+    sent, failures = services.claim_and_send([notification.pk])
+    assert (sent, failures) == (1, [])
+    assert services.claim(notification.pk) is None
+    assert services.claim_and_send([notification.pk]) == (0, [])
+    assert len(mail.outbox) == 1
+
+
+def test_rows_that_used_up_their_attempts_wait_for_an_operator():
+    notification = queue()
+    Notification.objects.filter(pk=notification.pk).update(
+        state=Notification.State.FAILED, attempts=services.MAX_ATTEMPTS
+    )
+    assert services.claim(notification.pk) is None
+    assert services.requeue([notification.pk]) == [notification.pk]
+    notification.refresh_from_db()
+    assert (notification.state, notification.attempts) == (Notification.State.QUEUED, 0)
+
+
+@pytest.mark.parametrize(
+    ("exc", "transient"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x": (451, b"later")}), True),
+        (smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}), False),
+        (smtplib.SMTPDataError(452, b"full"), True),
+        (smtplib.SMTPDataError(554, b"spam"), False),
+        (smtplib.SMTPServerDisconnected("gone"), True),
+        (ConnectionRefusedError(), True),
+        (ValueError("bug"), False),
+    ],
+)
+def test_only_temporary_errors_are_retried(exc, transient):
+    assert services.is_transient(exc) is transient
+
+
+def test_a_permanent_failure_is_recorded_and_not_retried(settings):
+    notification = queue()
+    claimed = services.claim(notification.pk)
+    services.mark_failed(claimed, smtplib.SMTPRecipientsRefused({"a@x": (550, b"unknown")}))
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.FAILED
+    assert "SMTPRecipientsRefused" in notification.last_error
+    assert notification.attempts == services.MAX_ATTEMPTS
+
+
+def test_an_unreachable_server_fails_every_row_with_the_error(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    rows = [queue(key="a"), queue(key="b")]
+    sent, failures = services.claim_and_send([r.pk for r in rows])
+    assert sent == 0 and len(failures) == 2
+    for row in rows:
+        row.refresh_from_db()
+        assert row.state == Notification.State.FAILED
+        assert row.last_error
+        assert row.attempts == 1  # a connection error is temporary: it will be tried again
