@@ -181,10 +181,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_TRACK_STARTED = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Retries of a failed e-mail wait NOTIFICATIONS_RETRY_BACKOFF seconds, then twice that, ...
+NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=30)
 CELERY_BEAT_SCHEDULE = {
     "notifications-retry-failed": {
         "task": "notifications.tasks.retry_queued",
         "schedule": crontab(minute="*/10"),
+    },
+    # Keys carry the date, so running the scans hourly never sends twice.
+    "notifications-booking-reminders": {
+        "task": "notifications.tasks.scan_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "notifications-answer-deadlines": {
+        "task": "notifications.tasks.scan_answer_deadlines",
+        "schedule": crontab(minute=20),
+    },
+    "notifications-submission-digest": {
+        "task": "notifications.tasks.send_submission_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
     },
 }
 
