@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "screening",
     "bookings",
     "catalog",
+    # Single sign-on (OpenID Connect per municipality) and the open data API.
+    "rest_framework",
+    "drf_spectacular",
+    "sso",
+    "api",
     "privacy",
 ]
 
@@ -207,6 +212,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
     },
+    # Bookings: unanswered requests expire, past bookings complete, held waiting places lapse.
+    "bookings-expire-requests": {
+        "task": "bookings.tasks.expire_overdue_requests",
+        "schedule": crontab(minute="*/15"),
+    },
+    "bookings-complete-past": {
+        "task": "bookings.tasks.complete_past_bookings",
+        "schedule": crontab(minute=40),
+    },
+    "bookings-lapse-waiting-offers": {
+        "task": "bookings.tasks.lapse_waiting_offers",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Content Security Policy: no inline scripts or styles anywhere (django-csp 4).
@@ -252,3 +270,31 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
 # Portal rules that an operator may tune.
 PORTAL_SIGNUP_RATE = env.str("PORTAL_SIGNUP_RATE", default="10/h")
 PORTAL_INVITE_RATE = env.str("PORTAL_INVITE_RATE", default="30/h")
+
+# --- Single sign-on and open data API (sso/, api/) ---------------------------------------
+# OpenID providers are configured per municipality in the admin (sso.OIDCProvider).
+SSO_HTTP_TIMEOUT = env.int("SSO_HTTP_TIMEOUT", default=10)  # seconds per call to a provider
+# The open data API: read-only, anonymous, paginated and throttled through the cache.
+API_RATE = env.str("API_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiRateThrottle"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Åben Skole open data API",
+    "DESCRIPTION": (
+        "Read-only data about published offers, associations and fixed-date occasions "
+        "per municipality. No personal data."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
