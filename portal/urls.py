@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("bookings.urls")),
     path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
     path("", include("sso.urls")),
     path("", include("api.urls")),
     path("", include("privacy.urls")),

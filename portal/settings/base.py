@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "screening",
     "bookings",
     "catalog",
+    "dashboard",
     # Single sign-on (OpenID Connect per municipality) and the open data API.
     "rest_framework",
     "drf_spectacular",

@@ -1,0 +1,868 @@
+"""The consultant's numbers: one function per table, each a few aggregated queries.
+
+Every function takes the municipality and the school year (its starting year: 2026 means
+1 August 2026 to 31 July 2027) and returns a list of plain dicts (rows). Nothing here
+queries per row: grouping is done with ``values().annotate()`` and conditional
+aggregation, so the dashboard costs the same number of queries with 10 or 100,000 bookings.
+
+``TABLES`` describes every table (title, columns and their kinds) for the page and the
+exports, so that what is shown and what is downloaded are the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from associations.models import Association, Domain, Offer
+from bookings.models import Booking, Evaluation, SubsidyPool, WaitingListEntry
+from bookings.states import OPEN_STATES, BookingState
+from municipalities.models import Municipality
+from schools.models import School
+from screening.models import ScreeningEvent
+from screening.workflow import WAITING_STATES as SCREENING_WAITING
+from screening.workflow import ScreeningState, Transition
+
+#: A collaboration is a booking that was confirmed (and possibly has taken place).
+COLLABORATION_STATES = (BookingState.CONFIRMED, BookingState.COMPLETED)
+EXPIRY_WINDOW_DAYS = 60
+
+GRADE_BANDS = [
+    ("0-3", _("Grades 0–3"), 0, 3),
+    ("4-6", _("Grades 4–6"), 4, 6),
+    ("7-10", _("Grades 7–10"), 7, 10),
+]
+
+
+# The period ------------------------------------------------------------------------------
+
+
+def school_year_of(day: date) -> int:
+    """The starting year of the school year (1 August to 31 July) a date belongs to."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def current_school_year() -> int:
+    return school_year_of(timezone.localdate())
+
+
+def school_year_range(year: int) -> tuple[datetime, datetime]:
+    """[1 August ``year`` 00:00, 1 August ``year + 1`` 00:00) in local time."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date(year, 8, 1), time.min), tz)
+    end = timezone.make_aware(datetime.combine(date(year + 1, 8, 1), time.min), tz)
+    return start, end
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def school_year_months(year: int) -> list[date]:
+    return [date(year + (m < 8), m, 1) for m in (*range(8, 13), *range(1, 8))]
+
+
+def _in(prefix: str, year: int) -> Q:
+    start, end = school_year_range(year)
+    return Q(**{f"{prefix}__gte": start, f"{prefix}__lt": end})
+
+
+def _month(value) -> date | None:
+    """TruncMonth gives a datetime on PostgreSQL and may give a date elsewhere."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def _collaborations(municipality: Municipality, year: int):
+    """Collaborations of this school year and the one before (the comparison)."""
+    return Booking.objects.for_municipality(municipality).filter(
+        _in("starts_at", year - 1) | _in("starts_at", year), state__in=COLLABORATION_STATES
+    )
+
+
+def _two_years(year: int, prefix: str = "") -> dict:
+    """Conditional aggregation: collaborations and pupils this year and the year before."""
+    p = f"{prefix}__" if prefix else ""
+    this, prev = _in(f"{p}starts_at", year), _in(f"{p}starts_at", year - 1)
+    return {
+        "n_this": Count(f"{p}id", filter=this),
+        "p_this": Sum(f"{p}pupils", filter=this, default=0),
+        "n_prev": Count(f"{p}id", filter=prev),
+        "p_prev": Sum(f"{p}pupils", filter=prev, default=0),
+    }
+
+
+def _two_year_row(name, r: dict) -> dict:
+    return {
+        "name": str(name),
+        "collaborations": r["n_this"],
+        "pupils": r["p_this"],
+        "prev_collaborations": r["n_prev"],
+        "prev_pupils": r["p_prev"],
+    }
+
+
+# Collaborations --------------------------------------------------------------------------
+
+
+def collaborations_by_month(municipality: Municipality, year: int) -> list[dict]:
+    counts = {
+        (_month(r["month"])): r
+        for r in _collaborations(municipality, year)
+        .annotate(month=TruncMonth("starts_at"))
+        .values("month")
+        .annotate(n=Count("id"), p=Sum("pupils"))
+        .order_by("month")
+    }
+    rows = []
+    for month, prev in zip(school_year_months(year), school_year_months(year - 1), strict=True):
+        this_row, prev_row = counts.get(month, {}), counts.get(prev, {})
+        rows.append(
+            {
+                "month": month,
+                "collaborations": this_row.get("n", 0),
+                "pupils": this_row.get("p") or 0,
+                "prev_collaborations": prev_row.get("n", 0),
+                "prev_pupils": prev_row.get("p") or 0,
+            }
+        )
+    return rows
+
+
+def _sorted(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (-r["collaborations"], -r["prev_collaborations"], r["name"]))
+
+
+def collaborations_by_domain(municipality: Municipality, year: int) -> list[dict]:
+    labels = dict(Domain.choices)
+    rows = (
+        _collaborations(municipality, year)
+        .values("offer__domain")
+        .annotate(**_two_years(year))
+        .order_by()
+    )
+    return _sorted([_two_year_row(labels.get(r["offer__domain"], _("Other")), r) for r in rows])
+
+
+def collaborations_by_school(municipality: Municipality, year: int) -> list[dict]:
+    rows = (
+        _collaborations(municipality, year)
+        .values("school_id", "school__name")
+        .annotate(**_two_years(year))
+        .order_by()
+    )
+    return _sorted([_two_year_row(r["school__name"], r) for r in rows])
+
+
+def collaborations_by_association(municipality: Municipality, year: int) -> list[dict]:
+    rows = (
+        _collaborations(municipality, year)
+        .values("offer__association_id", "offer__association__name")
+        .annotate(**_two_years(year))
+        .order_by()
+    )
+    return _sorted([_two_year_row(r["offer__association__name"], r) for r in rows])
+
+
+def collaborations_by_grade_band(municipality: Municipality, year: int) -> list[dict]:
+    band = Case(
+        *[
+            When(grade__gte=low, grade__lte=high, then=Value(key))
+            for key, _l, low, high in GRADE_BANDS
+        ],
+        default=Value(""),
+    )
+    counts = {
+        r["band"]: r
+        for r in _collaborations(municipality, year)
+        .annotate(band=band)
+        .values("band")
+        .annotate(**_two_years(year))
+        .order_by()
+    }
+    empty = {"n_this": 0, "p_this": 0, "n_prev": 0, "p_prev": 0}
+    return [_two_year_row(label, counts.get(key, empty)) for key, label, _lo, _hi in GRADE_BANDS]
+
+
+# Reach -----------------------------------------------------------------------------------
+
+
+def schools_without_collaboration(municipality: Municipality, year: int) -> list[dict]:
+    """Active schools with no confirmed or completed booking this school year."""
+    this = _in("bookings__starts_at", year) & Q(bookings__state__in=COLLABORATION_STATES)
+    prev = _in("bookings__starts_at", year - 1) & Q(bookings__state__in=COLLABORATION_STATES)
+    open_requests = _in("bookings__starts_at", year) & Q(bookings__state__in=OPEN_STATES)
+    rows = (
+        School.objects.for_municipality(municipality)
+        .active()
+        .annotate(
+            n=Count("bookings", filter=this),
+            prev_collaborations=Count("bookings", filter=prev),
+            open_requests=Count(
+                "bookings", filter=open_requests & ~Q(bookings__state=BookingState.CONFIRMED)
+            ),
+        )
+        .filter(n=0)
+        .order_by("name")
+        .values("name", "prev_collaborations", "open_requests")
+    )
+    return list(rows)
+
+
+def associations_without_booking(municipality: Municipality, year: int) -> list[dict]:
+    """Approved associations with approved offers that no school here booked this year."""
+    booked = Booking.objects.filter(
+        _in("starts_at", year),
+        offer__association=OuterRef("pk"),
+        school__municipality=municipality,
+    )
+    rows = (
+        Association.objects.filter(municipalities=municipality)
+        .published()
+        .annotate(
+            approved_offers=Count(
+                "offers",
+                filter=Q(offers__state=ScreeningState.APPROVED, offers__revision_of__isnull=True),
+            ),
+            booked=Exists(booked),
+        )
+        .filter(approved_offers__gt=0, booked=False)
+        .order_by("name")
+        .values("name", "approved_offers")
+    )
+    return list(rows)
+
+
+def offers_never_booked(municipality: Municipality, year: int) -> list[dict]:
+    """Approved offers that no school in this municipality has ever booked."""
+    booked = Booking.objects.filter(offer=OuterRef("pk"), school__municipality=municipality)
+    labels = dict(Domain.choices)
+    rows = (
+        Offer.objects.filter(association__municipalities=municipality)
+        .live()
+        .filter(state=ScreeningState.APPROVED)
+        .annotate(booked=Exists(booked))
+        .filter(booked=False)
+        .order_by("association__name", "title")
+        .values("title", "association__name", "domain", "approved_at")
+    )
+    return [
+        {
+            "title": r["title"],
+            "association": r["association__name"],
+            "domain": str(labels.get(r["domain"], r["domain"])),
+            "approved_at": _local_date(r["approved_at"]),
+        }
+        for r in rows
+    ]
+
+
+def _local_date(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value else None
+
+
+# Screening -------------------------------------------------------------------------------
+
+
+def screening_waiting(municipality: Municipality, year: int | None = None) -> list[dict]:
+    """Items waiting for a consultant now, oldest first, with the days they have waited."""
+    now = timezone.now()
+    associations = (
+        Association.objects.filter(municipalities=municipality, state__in=SCREENING_WAITING)
+        .values("name", "state", "submitted_at", "revision_of_id")
+        .order_by()
+    )
+    offers = (
+        Offer.objects.filter(association__municipalities=municipality, state__in=SCREENING_WAITING)
+        .values("title", "association__name", "state", "submitted_at", "revision_of_id")
+        .order_by()
+    )
+    rows = []
+    for r in associations:
+        rows.append(
+            {
+                "kind": str(_("Association profile")),
+                "name": r["name"],
+                "association": r["name"],
+                "is_edit": r["revision_of_id"] is not None,
+                "state": r["state"],
+                "submitted_at": r["submitted_at"],
+            }
+        )
+    for r in offers:
+        rows.append(
+            {
+                "kind": str(_("Offer")),
+                "name": r["title"],
+                "association": r["association__name"],
+                "is_edit": r["revision_of_id"] is not None,
+                "state": r["state"],
+                "submitted_at": r["submitted_at"],
+            }
+        )
+    labels = dict(ScreeningState.choices)
+    for row in rows:
+        submitted = row["submitted_at"]
+        row["days_waiting"] = (now - submitted).days if submitted else None
+        row["submitted_at"] = _local_date(submitted)
+        row["state"] = str(labels.get(row["state"], row["state"]))
+        row["is_edit"] = str(_("Edit")) if row["is_edit"] else str(_("New"))
+    rows.sort(key=lambda r: (r["submitted_at"] or date.max, r["name"]))
+    return rows
+
+
+DECISIONS = (Transition.APPROVE, Transition.REQUEST_CHANGES, Transition.REJECT)
+
+
+def _screened_in(municipality: Municipality) -> Q:
+    """ScreeningEvents (generic relation to the live item) of this municipality's items."""
+    types = ContentType.objects.get_for_models(Association, Offer)
+    association_ids = Association.objects.filter(municipalities=municipality).values("pk")
+    offer_ids = Offer.objects.filter(association__municipalities=municipality).values("pk")
+    return Q(content_type=types[Association], object_id__in=association_ids) | Q(
+        content_type=types[Offer], object_id__in=offer_ids
+    )
+
+
+def screening_decisions_by_month(municipality: Municipality, year: int) -> list[dict]:
+    counts = {
+        _month(r["month"]): r
+        for r in ScreeningEvent.objects.filter(
+            _screened_in(municipality), _in("created_at", year), transition__in=DECISIONS
+        )
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            approved=Count("id", filter=Q(transition=Transition.APPROVE)),
+            changes_requested=Count("id", filter=Q(transition=Transition.REQUEST_CHANGES)),
+            rejected=Count("id", filter=Q(transition=Transition.REJECT)),
+        )
+        .order_by()
+    }
+    rows = []
+    for month in school_year_months(year):
+        found = counts.get(month, {})
+        rows.append(
+            {
+                "month": month,
+                "approved": found.get("approved", 0),
+                "changes_requested": found.get("changes_requested", 0),
+                "rejected": found.get("rejected", 0),
+            }
+        )
+    return rows
+
+
+def approvals_expiring(municipality: Municipality, year: int | None = None) -> list[dict]:
+    """Approved associations and offers whose approval runs out in the next 60 days."""
+    now = timezone.now()
+    window = Q(
+        state=ScreeningState.APPROVED,
+        revision_of__isnull=True,
+        approval_expires_at__gte=now,
+        approval_expires_at__lt=now + timedelta(days=EXPIRY_WINDOW_DAYS),
+    )
+    rows = [
+        {
+            "kind": str(_("Association profile")),
+            "name": r["name"],
+            "association": r["name"],
+            "expires_on": _local_date(r["approval_expires_at"]),
+        }
+        for r in Association.objects.filter(window, municipalities=municipality).values(
+            "name", "approval_expires_at"
+        )
+    ]
+    rows += [
+        {
+            "kind": str(_("Offer")),
+            "name": r["title"],
+            "association": r["association__name"],
+            "expires_on": _local_date(r["approval_expires_at"]),
+        }
+        for r in Offer.objects.filter(window, association__municipalities=municipality).values(
+            "title", "association__name", "approval_expires_at"
+        )
+    ]
+    rows.sort(key=lambda r: (r["expires_on"], r["name"]))
+    return rows
+
+
+# Bookings that did not happen, and waiting lists ----------------------------------------
+
+OUTCOME_STATES = (BookingState.DECLINED, BookingState.EXPIRED, BookingState.CANCELLED)
+
+
+def bookings_not_held(municipality: Municipality, year: int) -> list[dict]:
+    """Declined, expired and cancelled bookings, this year and the year before."""
+    this, prev = _in("starts_at", year), _in("starts_at", year - 1)
+    counts = {
+        r["state"]: r
+        for r in Booking.objects.for_municipality(municipality)
+        .filter(this | prev, state__in=OUTCOME_STATES)
+        .values("state")
+        .annotate(
+            bookings=Count("id", filter=this),
+            pupils=Sum("pupils", filter=this, default=0),
+            prev_bookings=Count("id", filter=prev),
+        )
+        .order_by()
+    }
+    rows = []
+    for state in OUTCOME_STATES:
+        found = counts.get(state, {})
+        rows.append(
+            {
+                "name": str(state.label),
+                "bookings": found.get("bookings", 0),
+                "pupils": found.get("pupils", 0),
+                "prev_bookings": found.get("prev_bookings", 0),
+            }
+        )
+    return rows
+
+
+def waiting_lists(municipality: Municipality, year: int) -> list[dict]:
+    """Occasions of this school year with schools of this municipality on the waiting list."""
+    active = (WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED)
+    rows = (
+        WaitingListEntry.objects.filter(
+            _in("occasion__starts_at", year), school__municipality=municipality, state__in=active
+        )
+        .values(
+            "occasion_id",
+            "occasion__starts_at",
+            "occasion__offer__title",
+            "occasion__offer__association__name",
+        )
+        .annotate(
+            schools=Count("school", distinct=True), pupils=Sum("pupils"), places=Sum("places")
+        )
+        .order_by("occasion__starts_at", "occasion_id")
+    )
+    return [
+        {
+            "offer": r["occasion__offer__title"],
+            "association": r["occasion__offer__association__name"],
+            "date": _local_date(r["occasion__starts_at"]),
+            "schools": r["schools"],
+            "pupils": r["pupils"] or 0,
+            "places": r["places"] or 0,
+        }
+        for r in rows
+    ]
+
+
+# The subsidy pool ------------------------------------------------------------------------
+
+
+def subsidy_pool(municipality: Municipality, year: int) -> list[dict]:
+    pool = SubsidyPool.objects.for_municipality(municipality).filter(school_year=year).first()
+    if pool is None:
+        return []
+    return [
+        {
+            "school_year": school_year_label(year),
+            "amount": pool.amount,
+            "reserved": pool.reserved,
+            "spent": pool.spent,
+            "left": pool.left,
+        }
+    ]
+
+
+def subsidy_by_school(municipality: Municipality, year: int) -> list[dict]:
+    """The municipality's share per school: reserved by open bookings, spent on completed."""
+    zero = Decimal("0")
+    rows = (
+        Booking.objects.for_municipality(municipality)
+        .filter(subsidy_pool__school_year=year, subsidy_pool__municipality=municipality)
+        .values("school_id", "school__name")
+        .annotate(
+            reserved=Sum("municipality_share", filter=Q(state__in=OPEN_STATES), default=zero),
+            spent=Sum("municipality_share", filter=Q(state=BookingState.COMPLETED), default=zero),
+            school_share=Sum(
+                "school_share",
+                filter=Q(state__in=(*OPEN_STATES, BookingState.COMPLETED)),
+                default=zero,
+            ),
+        )
+        .order_by("school__name")
+    )
+    return [
+        {
+            "name": r["school__name"],
+            "reserved": r["reserved"],
+            "spent": r["spent"],
+            "school_share": r["school_share"],
+        }
+        for r in rows
+        if r["reserved"] or r["spent"] or r["school_share"]
+    ]
+
+
+# Evaluations -----------------------------------------------------------------------------
+
+
+def _evaluations(municipality: Municipality, year: int):
+    return Evaluation.objects.filter(
+        _in("booking__starts_at", year), booking__school__municipality=municipality
+    )
+
+
+def evaluations_by_association(municipality: Municipality, year: int) -> list[dict]:
+    rows = (
+        _evaluations(municipality, year)
+        .values("booking__offer__association_id", "booking__offer__association__name")
+        .annotate(
+            evaluations=Count("id"),
+            average=Avg("rating"),
+            pupils_joined=Sum("pupils_joined", default=0),
+        )
+        .order_by("booking__offer__association__name")
+    )
+    return [
+        {
+            "name": r["booking__offer__association__name"],
+            "evaluations": r["evaluations"],
+            "average": _one_decimal(r["average"]),
+            "pupils_joined": r["pupils_joined"],
+        }
+        for r in rows
+    ]
+
+
+def evaluations_by_domain(municipality: Municipality, year: int) -> list[dict]:
+    labels = dict(Domain.choices)
+    rows = (
+        _evaluations(municipality, year)
+        .values("booking__offer__domain")
+        .annotate(
+            evaluations=Count("id"),
+            average=Avg("rating"),
+            pupils_joined=Sum("pupils_joined", default=0),
+        )
+        .order_by()
+    )
+    result = [
+        {
+            "name": str(labels.get(r["booking__offer__domain"], _("Other"))),
+            "evaluations": r["evaluations"],
+            "average": _one_decimal(r["average"]),
+            "pupils_joined": r["pupils_joined"],
+        }
+        for r in rows
+    ]
+    return sorted(result, key=lambda r: r["name"])
+
+
+def evaluation_comments(municipality: Municipality, year: int) -> list[dict]:
+    sides = {"school": str(_("School")), "association": str(_("Association"))}
+    rows = (
+        _evaluations(municipality, year)
+        .exclude(comment="")
+        .values(
+            "booking__starts_at",
+            "booking__offer__title",
+            "booking__offer__association__name",
+            "booking__school__name",
+            "side",
+            "rating",
+            "comment",
+        )
+        .order_by("-booking__starts_at", "-id")
+    )
+    return [
+        {
+            "date": _local_date(r["booking__starts_at"]),
+            "offer": r["booking__offer__title"],
+            "association": r["booking__offer__association__name"],
+            "school": r["booking__school__name"],
+            "side": sides.get(r["side"], r["side"]),
+            "rating": r["rating"],
+            "comment": r["comment"],
+        }
+        for r in rows
+    ]
+
+
+def _one_decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal("0.1"))
+
+
+# Public key figures ----------------------------------------------------------------------
+
+
+def key_figures(municipality: Municipality, year: int | None = None) -> dict:
+    """Three numbers anyone may see when the municipality has switched them on."""
+    year = current_school_year() if year is None else year
+    return {
+        "school_year": school_year_label(year),
+        "associations": Association.objects.filter(municipalities=municipality).published().count(),
+        "offers": Offer.objects.published()
+        .filter(association__municipalities=municipality)
+        .distinct()
+        .count(),
+        "collaborations": Booking.objects.for_municipality(municipality)
+        .filter(_in("starts_at", year), state__in=COLLABORATION_STATES)
+        .count(),
+    }
+
+
+# The tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    #: text, int, decimal (kroner), average (one decimal), date, month
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Municipality, int], list[dict]]
+    description: str = ""
+
+
+def _two_year_columns(first: Column) -> tuple[Column, ...]:
+    return (
+        first,
+        Column("collaborations", _("Collaborations"), "int"),
+        Column("pupils", _("Pupils reached"), "int"),
+        Column("prev_collaborations", _("Collaborations the year before"), "int"),
+        Column("prev_pupils", _("Pupils the year before"), "int"),
+    )
+
+
+NAME_SCHOOL = Column("name", _("School"))
+NAME_ASSOCIATION = Column("name", _("Association"))
+
+TABLES: dict[str, Table] = {
+    t.slug: t
+    for t in [
+        Table(
+            "collaborations-by-month",
+            _("Collaborations and pupils by month"),
+            _two_year_columns(Column("month", _("Month"), "month")),
+            collaborations_by_month,
+        ),
+        Table(
+            "collaborations-by-domain",
+            _("Collaborations by domain"),
+            _two_year_columns(Column("name", _("Domain"))),
+            collaborations_by_domain,
+        ),
+        Table(
+            "collaborations-by-school",
+            _("Collaborations by school"),
+            _two_year_columns(NAME_SCHOOL),
+            collaborations_by_school,
+        ),
+        Table(
+            "collaborations-by-association",
+            _("Collaborations by association"),
+            _two_year_columns(NAME_ASSOCIATION),
+            collaborations_by_association,
+        ),
+        Table(
+            "collaborations-by-grade",
+            _("Collaborations by grade band"),
+            _two_year_columns(Column("name", _("Grades"))),
+            collaborations_by_grade_band,
+        ),
+        Table(
+            "schools-without-collaboration",
+            _("Schools with no collaboration this school year"),
+            (
+                Column("name", _("School")),
+                Column("open_requests", _("Requests waiting for an answer"), "int"),
+                Column("prev_collaborations", _("Collaborations the year before"), "int"),
+            ),
+            schools_without_collaboration,
+        ),
+        Table(
+            "associations-without-booking",
+            _("Associations with approved offers but no booking this school year"),
+            (
+                Column("name", _("Association")),
+                Column("approved_offers", _("Approved offers"), "int"),
+            ),
+            associations_without_booking,
+        ),
+        Table(
+            "offers-never-booked",
+            _("Approved offers never booked"),
+            (
+                Column("title", _("Offer")),
+                Column("association", _("Association")),
+                Column("domain", _("Domain")),
+                Column("approved_at", _("Approved"), "date"),
+            ),
+            offers_never_booked,
+        ),
+        Table(
+            "screening-waiting",
+            _("Waiting for screening"),
+            (
+                Column("kind", _("Type")),
+                Column("is_edit", _("New or edit")),
+                Column("name", _("Name")),
+                Column("association", _("Association")),
+                Column("state", pgettext_lazy("screening", "State")),
+                Column("submitted_at", _("Submitted"), "date"),
+                Column("days_waiting", _("Days waiting"), "int"),
+            ),
+            screening_waiting,
+        ),
+        Table(
+            "screening-decisions",
+            _("Screening decisions by month"),
+            (
+                Column("month", _("Month"), "month"),
+                Column("approved", _("Approved"), "int"),
+                Column("changes_requested", _("Changes requested"), "int"),
+                Column("rejected", _("Rejected"), "int"),
+            ),
+            screening_decisions_by_month,
+        ),
+        Table(
+            "approvals-expiring",
+            _("Approvals expiring in the next 60 days"),
+            (
+                Column("kind", _("Type")),
+                Column("name", _("Name")),
+                Column("association", _("Association")),
+                Column("expires_on", _("Expires"), "date"),
+            ),
+            approvals_expiring,
+        ),
+        Table(
+            "bookings-not-held",
+            _("Bookings declined, expired or cancelled"),
+            (
+                Column("name", _("Outcome")),
+                Column("bookings", _("Bookings"), "int"),
+                Column("pupils", _("Pupils"), "int"),
+                Column("prev_bookings", _("Bookings the year before"), "int"),
+            ),
+            bookings_not_held,
+        ),
+        Table(
+            "waiting-lists",
+            _("Waiting lists"),
+            (
+                Column("date", _("Date"), "date"),
+                Column("offer", _("Offer")),
+                Column("association", _("Association")),
+                Column("schools", _("Schools waiting"), "int"),
+                Column("places", _("Places wanted"), "int"),
+                Column("pupils", _("Pupils"), "int"),
+            ),
+            waiting_lists,
+        ),
+        Table(
+            "subsidy-pool",
+            _("The subsidy pool"),
+            (
+                Column("school_year", _("School year")),
+                Column("amount", _("Amount (DKK)"), "decimal"),
+                Column("reserved", _("Reserved (DKK)"), "decimal"),
+                Column("spent", _("Spent (DKK)"), "decimal"),
+                Column("left", _("Left (DKK)"), "decimal"),
+            ),
+            subsidy_pool,
+        ),
+        Table(
+            "subsidy-by-school",
+            _("The municipality's subsidy by school"),
+            (
+                NAME_SCHOOL,
+                Column("reserved", _("Reserved (DKK)"), "decimal"),
+                Column("spent", _("Spent (DKK)"), "decimal"),
+                Column("school_share", _("The school's own share (DKK)"), "decimal"),
+            ),
+            subsidy_by_school,
+        ),
+        Table(
+            "evaluations-by-association",
+            _("Evaluations by association"),
+            (
+                NAME_ASSOCIATION,
+                Column("evaluations", _("Evaluations"), "int"),
+                Column("average", _("Average score (1–5)"), "average"),
+                Column("pupils_joined", _("Pupils who later joined"), "int"),
+            ),
+            evaluations_by_association,
+        ),
+        Table(
+            "evaluations-by-domain",
+            _("Evaluations by domain"),
+            (
+                Column("name", _("Domain")),
+                Column("evaluations", _("Evaluations"), "int"),
+                Column("average", _("Average score (1–5)"), "average"),
+                Column("pupils_joined", _("Pupils who later joined"), "int"),
+            ),
+            evaluations_by_domain,
+        ),
+        Table(
+            "evaluation-comments",
+            _("Comments from evaluations"),
+            (
+                Column("date", _("Date"), "date"),
+                Column("offer", _("Offer")),
+                Column("association", _("Association")),
+                Column("school", _("School")),
+                Column("side", _("From")),
+                Column("rating", _("Score"), "int"),
+                Column("comment", _("Comment")),
+            ),
+            evaluation_comments,
+        ),
+    ]
+}
+
+
+def table_rows(slug: str, municipality: Municipality, year: int) -> list[dict]:
+    return TABLES[slug].rows(municipality, year)
+
+
+def all_tables(municipality: Municipality, year: int) -> dict[str, list[dict]]:
+    return {slug: table.rows(municipality, year) for slug, table in TABLES.items()}
+
+
+def summary(tables: dict[str, list[dict]]) -> dict:
+    """Headline numbers, computed from the tables already fetched (no extra queries)."""
+    months = tables["collaborations-by-month"]
+    return {
+        "collaborations": sum(r["collaborations"] for r in months),
+        "prev_collaborations": sum(r["prev_collaborations"] for r in months),
+        "pupils": sum(r["pupils"] for r in months),
+        "prev_pupils": sum(r["prev_pupils"] for r in months),
+        "schools_without": len(tables["schools-without-collaboration"]),
+        "screening_waiting": len(tables["screening-waiting"]),
+        "expiring": len(tables["approvals-expiring"]),
+        "associations_with_collaboration": len(
+            [r for r in tables["collaborations-by-association"] if r["collaborations"]]
+        ),
+    }

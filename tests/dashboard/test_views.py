@@ -1,0 +1,125 @@
+"""Who sees the dashboard, of which municipality, and how many queries it costs."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+
+from .conftest import YEAR
+from .factories import BookingFactory, EvaluationFactory, local
+
+URL = reverse("dashboard:index")
+
+
+def get(client, user, **params):
+    client.force_login(user)
+    return client.get(URL, {"period": YEAR, **params})
+
+
+def test_anonymous_goes_to_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "who", ["teacher", "department_head", "association_member", "association_admin"]
+)
+def test_school_staff_and_association_members_are_refused(client, request, who):
+    user = request.getfixturevalue(who)
+    assert get(client, user).status_code == 403
+    response = client.get(reverse("dashboard:export", args=["collaborations-by-school", "csv"]))
+    assert response.status_code == 403
+
+
+def test_a_plain_user_is_refused(client, db):
+    assert get(client, f.UserFactory()).status_code == 403
+
+
+def test_consultant_sees_the_numbers(client, consultant, data):
+    response = get(client, consultant)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Overblik: Helsingør Kommune" in html
+    assert "Skole C" in html  # no collaboration this year
+    assert "Rigtig god dag" in html
+    summary = response.context["summary"]
+    assert summary["collaborations"] == 3
+    assert summary["prev_collaborations"] == 1
+    assert summary["pupils"] == 67
+    assert summary["schools_without"] == 1
+    assert summary["screening_waiting"] == 1
+    assert html.count("<h1") == 1
+
+
+def test_consultant_never_sees_another_municipality(client, consultant, data):
+    response = get(client, consultant, municipality="fredensborg")
+    html = response.content.decode()
+    assert response.context["municipality"].slug == "helsingor"
+    assert "Fremmed Skole" not in html and "Fremmed Klub" not in html
+    assert "Hemmelig kommentar" not in html
+    assert response.context["summary"]["pupils"] == 67
+
+
+def test_other_consultant_sees_only_fredensborg(client, other_consultant, data):
+    response = get(client, other_consultant, municipality="helsingor")
+    html = response.content.decode()
+    assert response.context["municipality"].slug == "fredensborg"
+    assert "Skole A" not in html and "Idrætsforeningen" not in html
+    assert response.context["summary"]["collaborations"] == 1
+    assert response.context["summary"]["pupils"] == 99
+
+
+def test_superuser_picks_a_municipality(client, data):
+    admin = f.UserFactory(is_superuser=True, is_staff=True)
+    response = get(client, admin, municipality="fredensborg")
+    assert response.context["municipality"].slug == "fredensborg"
+    assert response.context["summary"]["pupils"] == 99
+    assert get(client, admin, municipality="nowhere").status_code == 404
+
+
+def test_period_defaults_to_the_current_school_year(client, consultant, data):
+    from dashboard.services import current_school_year
+
+    client.force_login(consultant)
+    assert client.get(URL).context["year"] == current_school_year()
+    assert client.get(URL, {"period": "nonsense"}).context["year"] == current_school_year()
+    assert client.get(URL, {"period": "2024"}).context["summary"]["collaborations"] == 1
+
+
+def test_charts_are_accessible_svg(client, consultant, data):
+    html = get(client, consultant).content.decode()
+    assert html.count('role="img"') == 6
+    assert 'aria-labelledby="chart-collaborations-by-month-title' in html
+    assert '<title id="chart-collaborations-by-school-title">' in html
+    assert "<caption" in html
+    assert "style=" not in html and "<script>" not in html
+
+
+def _add_many(municipality, n):
+    school = f.SchoolFactory(municipality=municipality)
+    for i in range(n):
+        club = f.AssociationFactory(municipalities=[municipality])
+        offer = f.OfferFactory(association=club, published=True, domain="music")
+        booking = BookingFactory(
+            offer=offer,
+            school=f.SchoolFactory(municipality=municipality) if i % 2 else school,
+            state="completed",
+            starts_at=local(2025, 9 + i % 4, 1 + i),
+            grade=i % 11,
+        )
+        EvaluationFactory(booking=booking, comment=f"Kommentar {i}")
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(
+    client, consultant, municipality, django_assert_max_num_queries
+):
+    client.force_login(consultant)
+    client.get(URL, {"period": YEAR})  # warm the content-type cache
+    with django_assert_max_num_queries(30) as few:
+        assert client.get(URL, {"period": YEAR}).status_code == 200
+    _add_many(municipality, 25)
+    with django_assert_max_num_queries(30) as many:
+        response = client.get(URL, {"period": YEAR})
+    assert response.context["summary"]["collaborations"] == 25
+    assert len(many.captured_queries) == len(few.captured_queries)
