@@ -21,6 +21,7 @@ APPS = [
     "schools",
     "screening",
     "api",
+    "sso",
 ]
 LANGUAGES = ["da", "en"]
 

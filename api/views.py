@@ -1,0 +1,136 @@
+"""The open data API: read-only lists per municipality, anonymous, paginated, throttled."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from associations.models import Association, Offer, Subject
+from bookings.models import Occasion
+from municipalities.models import Municipality
+
+from .filters import AssociationFilter, OccasionFilter, OfferFilter
+from .serializers import (
+    AssociationSerializer,
+    MunicipalitySerializer,
+    OccasionSerializer,
+    OfferSerializer,
+)
+
+NOT_FOUND = OpenApiResponse(description="Unknown municipality or page.")
+BAD_REQUEST = OpenApiResponse(description="A filter has an invalid value.")
+THROTTLED = OpenApiResponse(description="Too many requests; try again later.")
+LIST_ERRORS = {400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED}
+
+
+@extend_schema(
+    summary="API index",
+    responses={200: OpenApiResponse(description="Links to the resources."), 429: THROTTLED},
+)
+@api_view(["GET"])
+def index(request):
+    """Where to start: the municipalities, the schema and the documentation."""
+    return Response(
+        {
+            "municipalities": reverse("api:municipalities", request=request),
+            "schema": reverse("api:schema", request=request),
+            "docs": reverse("api:docs", request=request),
+        }
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: MunicipalitySerializer(many=True), 404: NOT_FOUND, 429: THROTTLED}
+    )
+)
+class MunicipalityList(generics.ListAPIView):
+    """Active municipalities. Their slugs select the data in the other endpoints."""
+
+    serializer_class = MunicipalitySerializer
+    queryset = Municipality.objects.filter(is_active=True).order_by("name")
+
+
+class MunicipalityScoped(generics.ListAPIView):
+    #: The model, for the schema generator (the real queryset needs the URL's slug).
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.get_list()
+
+    def get_municipality(self) -> Municipality:
+        if not hasattr(self, "_municipality"):
+            self._municipality = get_object_or_404(
+                Municipality, slug=self.kwargs["slug"], is_active=True
+            )
+        return self._municipality
+
+
+@extend_schema_view(get=extend_schema(responses={200: OfferSerializer(many=True), **LIST_ERRORS}))
+class OfferList(MunicipalityScoped):
+    """Published offers in the municipality, with the catalog's filters."""
+
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    model = Offer
+
+    def get_list(self):
+        return (
+            Offer.objects.published()
+            .for_municipality(self.get_municipality())
+            .select_related("association")
+            .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("slug")))
+            .order_by("title", "pk")
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: AssociationSerializer(many=True), **LIST_ERRORS})
+)
+class AssociationList(MunicipalityScoped):
+    """Published associations that offer in the municipality."""
+
+    serializer_class = AssociationSerializer
+    filterset_class = AssociationFilter
+    model = Association
+
+    def get_list(self):
+        return (
+            Association.objects.published()
+            .for_municipality(self.get_municipality())
+            .order_by("name", "pk")
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: OccasionSerializer(many=True), **LIST_ERRORS})
+)
+class OccasionList(MunicipalityScoped):
+    """Upcoming fixed-date occasions of published offers, filtered like the offers."""
+
+    serializer_class = OccasionSerializer
+    filterset_class = OccasionFilter
+    model = Occasion
+
+    def get_list(self):
+        return (
+            Occasion.objects.upcoming()
+            .filter(offer__in=Offer.objects.published().for_municipality(self.get_municipality()))
+            .select_related("offer", "offer__association")
+            .order_by("starts_at", "pk")
+        )
+
+
+def docs(request):
+    """The API documentation (Swagger UI, served from our own static files)."""
+    return render(
+        request,
+        "api/docs.html",
+        {"title": _("Open data API"), "schema_url": reverse("api:schema")},
+    )
