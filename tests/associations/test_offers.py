@@ -1,0 +1,388 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from associations.forms import OfferForm
+from associations.models import Offer, OfferPhoto
+from screening.services import transition
+from screening.workflow import ScreeningState as S
+from screening.workflow import Transition
+
+from .images import fake_image, image_upload
+
+
+def offer_data(**overrides):
+    data = {
+        "title": "Kajak for 5. klasse",
+        "summary": "Eleverne lærer at padle sikkert",
+        "description": "En dag på vandet med instruktører.",
+        "domain": "sport",
+        "grade_min": "4",
+        "grade_max": "6",
+        "format": "visit",
+        "location": "association",
+        "location_address": "",
+        "location_postal_code": "",
+        "duration_minutes": "120",
+        "pupils_min": "10",
+        "pupils_max": "28",
+        "sessions_per_week": "2",
+        "season_start_week": "33",
+        "season_end_week": "40",
+        "weekdays": ["2", "4"],
+        "on_request": "on",
+        "price_model": "materials",
+        "price_amount": "250",
+        "learning_goals": "Idræt: kropsbevidsthed",
+        "faelles_maal_url": "https://emu.dk/grundskole/idraet",
+        "what_to_bring": "Skiftetøj",
+        "accessibility": "Kontakt os",
+        "weather": "Aflyses ved storm",
+        "transport": "Bus 340",
+        "instructor_experience": "Mange års erfaring",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.django_db
+def test_create_offer_with_all_fields(client, association_member, association, instructor):
+    client.force_login(association_member)
+    data = offer_data(instructors=[instructor.pk])
+    response = client.post(reverse("associations:offer_create", args=[association.slug]), data)
+    offer = Offer.objects.get(title="Kajak for 5. klasse")
+    assert response.status_code == 302
+    assert response.url == reverse("associations:offer_edit", args=[association.slug, offer.pk])
+    assert offer.association == association and offer.state == S.DRAFT
+    assert offer.weekdays == "24" and offer.grade_min == 4 and offer.grade_max == 6
+    assert list(offer.instructors.all()) == [instructor]
+    # The certificate validity is computed right away.
+    assert offer.certificates_valid_until is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"pupils_min": "30", "pupils_max": "10"}, "pupils_max"),
+        ({"grade_min": "7", "grade_max": "3"}, "grade_max"),
+        ({"grade_max": "11"}, "grade_max"),
+        ({"price_model": "hourly", "price_amount": ""}, "price_amount"),
+        ({"price_amount": "-5"}, "price_amount"),
+        ({"location": "elsewhere"}, "location_address"),
+        ({"duration_minutes": "5"}, "duration_minutes"),
+        ({"weekdays": ["6"]}, "weekdays"),
+        ({"season_start_week": "54"}, "season_start_week"),
+        ({"title": ""}, "title"),
+        ({"faelles_maal_url": "not a url"}, "faelles_maal_url"),
+    ],
+)
+def test_invalid_offer_is_refused_next_to_the_field_and_keeps_input(
+    client, association_member, association, overrides, field
+):
+    client.force_login(association_member)
+    response = client.post(
+        reverse("associations:offer_create", args=[association.slug]), offer_data(**overrides)
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    page = response.content.decode()
+    assert "error-summary" in page
+    assert "Eleverne lærer at padle sikkert" in page and "Bus 340" in page
+    assert not Offer.objects.filter(association=association).exists()
+
+
+@pytest.mark.django_db
+def test_free_offer_drops_a_typed_price(association):
+    form = OfferForm(offer_data(price_model="free", price_amount="99"), association=association)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["price_amount"] is None
+
+
+@pytest.mark.django_db
+def test_another_associations_instructor_is_refused(
+    client, association_member, association, other_instructor
+):
+    client.force_login(association_member)
+    response = client.post(
+        reverse("associations:offer_create", args=[association.slug]),
+        offer_data(instructors=[other_instructor.pk]),
+    )
+    assert response.status_code == 200
+    assert "instructors" in response.context["form"].errors
+    assert not Offer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_another_associations_instructor_is_refused_on_edit(
+    client, association_member, draft_offer, other_instructor
+):
+    client.force_login(association_member)
+    url = reverse("associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk])
+    response = client.post(url, offer_data(instructors=[other_instructor.pk]))
+    assert response.status_code == 200
+    assert "instructors" in response.context["form"].errors
+    assert not draft_offer.instructors.exists()
+
+
+@pytest.mark.django_db
+def test_edit_draft_offer(client, association_member, draft_offer):
+    client.force_login(association_member)
+    url = reverse("associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    response = client.post(url, offer_data(title="Nyt navn"))
+    assert response.status_code == 302
+    draft_offer.refresh_from_db()
+    assert draft_offer.title == "Nyt navn"
+
+
+@pytest.mark.django_db
+def test_edit_of_published_offer_waits_while_schools_see_the_approved_one(
+    client, association_member, published_offer
+):
+    slug = published_offer.association.slug
+    client.force_login(association_member)
+    url = reverse("associations:offer_edit", args=[slug, published_offer.pk])
+    old = published_offer.title
+    response = client.post(
+        url, offer_data(title="Ny titel", instructors=[published_offer.instructors.get().pk])
+    )
+    assert response.status_code == 302
+    published_offer.refresh_from_db()
+    assert published_offer.title == old
+    assert Offer.objects.published().get() == published_offer
+    edit = published_offer.revisions.get()
+    assert edit.title == "Ny titel" and edit.state == S.DRAFT
+    assert edit not in Offer.objects.published()
+    client.post(reverse("associations:offer_action", args=[slug, published_offer.pk, "submit"]))
+    edit.refresh_from_db()
+    assert edit.state == S.SUBMITTED
+    # Approving the edit puts it live.
+    transition(edit, Transition.APPROVE)
+    published_offer.refresh_from_db()
+    assert published_offer.title == "Ny titel"
+
+
+@pytest.mark.django_db
+def test_pause_unpause_and_withdraw(client, association_member, published_offer):
+    slug = published_offer.association.slug
+    client.force_login(association_member)
+
+    def act(action):
+        return client.post(
+            reverse("associations:offer_action", args=[slug, published_offer.pk, action])
+        )
+
+    act("pause")
+    published_offer.refresh_from_db()
+    assert published_offer.is_paused and not Offer.objects.published().exists()
+    act("unpause")
+    assert Offer.objects.published().exists()
+    act("withdraw")
+    published_offer.refresh_from_db()
+    assert published_offer.state == S.WITHDRAWN
+    assert not Offer.objects.published().exists()
+    response = client.post(
+        reverse("associations:offer_action", args=[slug, published_offer.pk, "withdraw"]),
+        follow=True,
+    )
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert levels[-1] == "error"  # withdrawing twice is refused with a message, not a crash
+    assert (
+        client.post(
+            reverse("associations:offer_action", args=[slug, published_offer.pk, "approve"])
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_member_cannot_approve_own_offer_by_submitting_twice(
+    client, association_member, draft_offer
+):
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_action", args=[draft_offer.association.slug, draft_offer.pk, "submit"]
+    )
+    client.post(url)
+    client.post(url)
+    draft_offer.refresh_from_db()
+    assert draft_offer.state == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_preview_uses_the_catalog_partial(client, association_member, draft_offer):
+    client.force_login(association_member)
+    url = reverse("associations:offer_preview", args=[draft_offer.association.slug, draft_offer.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "catalog/_offer_body.html" in [t.name for t in response.templates]
+    assert draft_offer.description in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_add_photos_up_to_five(client, association_member, draft_offer):
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_photo_add", args=[draft_offer.association.slug, draft_offer.pk]
+    )
+    for i in range(OfferPhoto.MAX_PER_OFFER):
+        response = client.post(url, {"image": image_upload(f"p{i}.jpg"), "alt_text": f"Foto {i}"})
+        assert response.status_code == 302
+    assert draft_offer.photos.count() == 5
+    response = client.post(url, {"image": image_upload("p6.jpg"), "alt_text": "Foto 6"})
+    assert response.status_code == 400
+    assert draft_offer.photos.count() == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"image": "fake", "alt_text": "Et foto"},
+        {"image": "real", "alt_text": ""},
+        {"alt_text": "Uden billede"},
+    ],
+)
+def test_bad_photo_is_refused(client, association_member, draft_offer, data):
+    data = dict(data)
+    if data.get("image") == "fake":
+        data["image"] = fake_image()
+    elif data.get("image") == "real":
+        data["image"] = image_upload()
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_photo_add", args=[draft_offer.association.slug, draft_offer.pk]
+    )
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert not draft_offer.photos.exists()
+
+
+@pytest.mark.django_db
+def test_too_large_photo_is_refused(client, association_member, draft_offer, monkeypatch):
+    import portal.uploads
+
+    monkeypatch.setattr(portal.uploads, "MAX_UPLOAD_BYTES", 100)
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_photo_add", args=[draft_offer.association.slug, draft_offer.pk]
+    )
+    response = client.post(url, {"image": image_upload(size=(200, 200)), "alt_text": "Stort"})
+    assert response.status_code == 400
+    assert "5 MB" in response.content.decode()
+    assert not draft_offer.photos.exists()
+
+
+@pytest.mark.django_db
+def test_photo_of_a_published_offer_goes_into_the_edit(client, association_member, published_offer):
+    live_photo = OfferPhoto.objects.create(
+        offer=published_offer, image=image_upload(), alt_text="Gammelt"
+    )
+    slug = published_offer.association.slug
+    client.force_login(association_member)
+    client.post(
+        reverse("associations:offer_photo_delete", args=[slug, published_offer.pk, live_photo.pk])
+    )
+    assert published_offer.photos.get() == live_photo  # schools still see it
+    edit = published_offer.revisions.get()
+    assert not edit.photos.exists()
+
+
+@pytest.mark.django_db
+def test_offer_with_old_certificate_drops_out_after_instructor_change(
+    client, association_member, published_offer
+):
+    instructor = published_offer.instructors.get()
+    slug = published_offer.association.slug
+    client.force_login(association_member)
+    old = (timezone.now() - timedelta(days=800)).date()
+    response = client.post(
+        reverse("associations:instructor_edit", args=[slug, instructor.pk]),
+        {
+            "name": instructor.name,
+            "role": "Træner",
+            "school_experience": "",
+            "child_certificate_confirmed": "on",
+            "child_certificate_date": old.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert not Offer.objects.published().exists()
+    # Renewing it brings the offer back.
+    client.post(
+        reverse("associations:instructor_edit", args=[slug, instructor.pk]),
+        {
+            "name": instructor.name,
+            "role": "Træner",
+            "child_certificate_confirmed": "on",
+            "child_certificate_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert Offer.objects.published().get() == published_offer
+
+
+@pytest.mark.django_db
+def test_deleting_the_only_instructor_unpublishes(client, association_member, published_offer):
+    instructor = published_offer.instructors.get()
+    client.force_login(association_member)
+    client.post(
+        reverse(
+            "associations:instructor_delete",
+            args=[published_offer.association.slug, instructor.pk],
+        )
+    )
+    assert not Offer.objects.published().exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "A", "child_certificate_confirmed": "on"}, "child_certificate_date"),
+        (
+            {
+                "name": "A",
+                "child_certificate_confirmed": "on",
+                "child_certificate_date": "2999-01-01",
+            },
+            "child_certificate_date",
+        ),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_invalid_instructor(client, association_member, association, data, field):
+    client.force_login(association_member)
+    response = client.post(reverse("associations:instructor_create", args=[association.slug]), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not association.instructors.exists()
+
+
+@pytest.mark.django_db
+def test_add_instructor(client, association_member, association):
+    client.force_login(association_member)
+    response = client.post(
+        reverse("associations:instructor_create", args=[association.slug]),
+        {
+            "name": "Ole",
+            "role": "Træner",
+            "child_certificate_confirmed": "on",
+            "child_certificate_date": "2025-09-01",
+        },
+    )
+    assert response.status_code == 302
+    assert association.instructors.get().name == "Ole"
+
+
+@pytest.mark.django_db
+def test_offer_form_is_in_sections(client, association_member, association):
+    client.force_login(association_member)
+    page = client.get(
+        reverse("associations:offer_create", args=[association.slug])
+    ).content.decode()
+    assert page.count("<fieldset") >= 8
+    assert page.count("<h1") == 1
