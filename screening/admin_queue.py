@@ -265,7 +265,8 @@ class ScreeningAdminMixin:
             reasons = RejectionReason.objects.active().filter(
                 municipality__in=services.association_of(obj).municipalities.all()
             )
-        form = DecisionForm(request.POST or None, action=action, reasons=reasons)
+        data = request.POST if request.method == "POST" else None
+        form = DecisionForm(data, action=action, reasons=reasons)
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.decide(

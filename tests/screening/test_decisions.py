@@ -1,0 +1,139 @@
+"""Decisions, e-mails, notes, consultant edits and the checklist (services)."""
+
+import pytest
+from django.core import mail
+
+from notifications.models import Notification
+from screening import services
+from screening.models import Review, ScreeningEvent
+from screening.workflow import S, Transition
+from tests import factories as f
+
+from .conftest import passed_checklist
+
+pytestmark = pytest.mark.django_db
+
+
+def test_request_changes_needs_a_message(submitted_offer, consultant):
+    with pytest.raises(services.DecisionError):
+        services.decide(submitted_offer, Transition.REQUEST_CHANGES, by=consultant, message="  ")
+    submitted_offer.refresh_from_db()
+    assert submitted_offer.state == S.SUBMITTED
+
+
+def test_reject_needs_a_reason_and_records_it(submitted_offer, consultant, reason):
+    with pytest.raises(services.DecisionError):
+        services.decide(submitted_offer, Transition.REJECT, by=consultant, message="Nej")
+    offer = services.decide(
+        submitted_offer, Transition.REJECT, by=consultant, reason=reason, message="Se mail"
+    )
+    assert offer.state == S.REJECTED
+    event = services.history(offer).last()
+    assert event.data == {"reason_code": "R1", "reason_text": "Passer ikke til skolen"}
+    assert event.message == "Se mail"
+
+
+def test_association_actions_are_not_consultant_decisions(submitted_offer, consultant):
+    with pytest.raises(services.DecisionError):
+        services.decide(submitted_offer, Transition.WITHDRAW, by=consultant)
+
+
+def test_each_decision_is_emailed_to_the_association_contact(
+    submitted_offer, association, consultant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(
+            submitted_offer, Transition.REQUEST_CHANGES, by=consultant, message="Tilføj pris"
+        )
+    notification = Notification.objects.get(kind="screening.changes_requested")
+    assert notification.to_email == association.contact_email
+    assert "Tilføj pris" in notification.body_text
+    assert "/association/" in notification.body_text
+    assert "/association/" in notification.body_html
+    assert [m.to for m in mail.outbox] == [[association.contact_email]]
+
+
+def test_approval_email_and_start_review_sends_none(submitted_offer, association, consultant):
+    offer = services.decide(submitted_offer, Transition.START_REVIEW, by=consultant)
+    assert not Notification.objects.exists()
+    services.decide(offer, Transition.APPROVE, by=consultant)
+    assert Notification.objects.get().kind == "screening.approved"
+
+
+def test_message_to_association_is_visible_and_mailed(submitted_offer, consultant):
+    services.add_note(submitted_offer, "Ring til mig", by=consultant, internal=False)
+    assert [e.message for e in services.history(submitted_offer)][-1] == "Ring til mig"
+    assert Notification.objects.filter(kind="screening.message").count() == 1
+
+
+def test_internal_note_is_never_visible_to_the_association(submitted_offer, consultant):
+    services.add_note(submitted_offer, "Kendt for rod", by=consultant, internal=True)
+    assert "Kendt for rod" not in [e.message for e in services.history(submitted_offer)]
+    assert "Kendt for rod" in [
+        e.message for e in services.history(submitted_offer, include_internal=True)
+    ]
+    assert not Notification.objects.filter(body_text__contains="Kendt for rod").exists()
+    assert ScreeningEvent.objects.get(message="Kendt for rod").visibility == "internal"
+
+
+def test_empty_note_is_refused(submitted_offer, consultant):
+    with pytest.raises(services.DecisionError):
+        services.add_note(submitted_offer, " ", by=consultant, internal=True)
+
+
+def test_consultant_edit_is_recorded_for_the_association(submitted_offer, consultant):
+    services.record_edit(
+        submitted_offer, [("description", "Beskrivelse", "gammel", "ny")], by=consultant
+    )
+    event = services.history(submitted_offer).last()
+    assert event.transition == "consultant_edit" and event.actor == consultant
+    assert event.data["fields"] == [
+        {"name": "description", "label": "Beskrivelse", "old": "gammel", "new": "ny"}
+    ]
+
+
+def test_certificate_check_flags_old_and_missing_certificates(association, municipality):
+    offer = f.OfferFactory(association=association)
+    assert not services.certificate_check(offer).passed  # no instructors
+    fresh = f.InstructorFactory(association=association)
+    offer.instructors.add(fresh)
+    assert services.certificate_check(offer).passed
+    old = f.InstructorFactory(association=association, child_certificate_date="2019-01-01")
+    missing = f.InstructorFactory(
+        association=association, child_certificate_confirmed=False, child_certificate_date=None
+    )
+    offer.instructors.add(old, missing)
+    check = services.certificate_check(offer)
+    assert not check.passed
+    assert {r.instructor.pk: r.ok for r in check.rows} == {
+        fresh.pk: True,
+        old.pk: False,
+        missing.pk: False,
+    }
+    assert check.limit_days == municipality.child_certificate_max_age.days
+
+
+def test_checklist_passes_only_with_all_boxes_and_valid_certificates(submitted_offer, consultant):
+    assert not services.checklist_passed(submitted_offer)
+    checks = dict.fromkeys(Review.CHECKS, True)
+    services.save_checklist(
+        submitted_offer, by=consultant, checks={**checks, "dialogue_held": False}
+    )
+    assert not services.checklist_passed(submitted_offer)
+    services.save_checklist(submitted_offer, by=consultant, checks=checks)
+    assert not services.checklist_passed(submitted_offer)  # still no instructor
+    passed_checklist(submitted_offer, consultant)
+    assert services.checklist_passed(submitted_offer)
+    assert Review.objects.count() == 1
+
+
+def test_decision_closes_the_review_and_next_round_opens_a_new_one(submitted_offer, consultant):
+    passed_checklist(submitted_offer, consultant)
+    offer = services.decide(
+        submitted_offer, Transition.REQUEST_CHANGES, by=consultant, message="Ret"
+    )
+    review = Review.objects.get()
+    assert review.closed_at is not None and review.decision == Transition.REQUEST_CHANGES
+    offer = services.transition(offer, Transition.SUBMIT)
+    assert services.current_review(offer) is None
+    assert not services.checklist_passed(offer)
