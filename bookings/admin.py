@@ -1,0 +1,98 @@
+from django.contrib import admin
+
+from .models import (
+    Booking,
+    BookingEvent,
+    Occasion,
+    OccasionSession,
+    SchoolEvent,
+    SchoolYearSettings,
+    SubsidyPool,
+    WaitingListEntry,
+)
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Consultants see their own municipality's rows (the same queryset methods as the views)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_consultant(request.user)
+
+
+class OccasionSessionInline(admin.TabularInline):
+    model = OccasionSession
+    extra = 0
+
+
+@admin.register(Occasion)
+class OccasionAdmin(TenantAdmin):
+    list_display = ["offer", "starts_at", "capacity", "reserved", "is_cancelled"]
+    list_filter = ["is_cancelled"]
+    readonly_fields = ["reserved"]
+    inlines = [OccasionSessionInline]
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "actor_role",
+        "transition",
+        "from_state",
+        "to_state",
+        "note",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(TenantAdmin):
+    """Read-only: state changes go through the services (lifecycle rules, locks, e-mail)."""
+
+    list_display = ["offer", "school", "starts_at", "state", "answer_deadline"]
+    list_filter = ["state"]
+    search_fields = ["offer__title", "school__name"]
+    inlines = [BookingEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SubsidyPool)
+class SubsidyPoolAdmin(TenantAdmin):
+    list_display = ["municipality", "school_year", "amount", "reserved", "spent"]
+    readonly_fields = ["reserved", "spent"]
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(admin.ModelAdmin):
+    list_display = ["occasion", "school", "places", "state", "created_at"]
+    list_filter = ["state"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(school__municipality=request.user.consultant_municipality)
+
+
+@admin.register(SchoolEvent)
+class SchoolEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "school", "starts_on", "ends_on"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(school__municipality=request.user.consultant_municipality)
+
+
+admin.site.register(SchoolYearSettings)

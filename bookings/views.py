@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -282,9 +284,11 @@ def my_school(request):
         "feed": CalendarFeed.objects.filter(school=school).first(),
         "needs_partial": False,
     }
-    try:
+    try:  # the school's needs come from the schools app, when it has them
         from schools.services import needs_for_school
-    except ImportError:
+
+        get_template("schools/_my_needs.html")
+    except (ImportError, TemplateDoesNotExist):
         pass
     else:
         context["needs"] = needs_for_school(school)

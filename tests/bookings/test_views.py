@@ -1,0 +1,517 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from bookings import services
+from bookings.models import Booking, BookingMessage, CalendarFeed, Evaluation, SubsidyPool
+from bookings.states import Actor, BookingState, BookingTransition
+from notifications.models import Notification
+from tests import factories as f
+
+from .conftest import make_booking, school_day
+
+T = BookingTransition
+
+
+@pytest.fixture
+def stranger(db):
+    return f.UserFactory()
+
+
+# --- Booking request ----------------------------------------------------------------------
+
+
+def test_book_an_occasion(client, teacher, school, occasion):
+    url = reverse("bookings:book_offer", args=[occasion.offer.slug])
+    client.force_login(teacher)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Never write pupils' names" in page.content.decode() or "aldrig" in (
+        page.content.decode().lower()
+    )
+    data = {
+        "school": school.pk,
+        "occasion": occasion.pk,
+        "classes": "5.A",
+        "class_count": 1,
+        "grade": 5,
+        "pupils": 22,
+        "contact_teacher": teacher.pk,
+        "special_needs": "",
+        "message": "Vi glæder os",
+    }
+    response = client.post(url, data)
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:detail", args=[booking.pk])
+    assert booking.state == BookingState.REQUESTED and booking.pupils == 22
+    occasion.refresh_from_db()
+    assert occasion.reserved == 1
+
+
+def test_request_on_request_offer_with_preferred_dates_and_price(
+    client, teacher, school, association
+):
+    offer = f.OfferFactory(
+        association=association,
+        published=True,
+        on_request=True,
+        price_model="hourly",
+        price_amount=Decimal("300"),
+        duration_minutes=60,
+    )
+    url = reverse("bookings:book_offer", args=[offer.slug])
+    client.force_login(teacher)
+    d1, d2 = school_day(20), school_day(27)
+    data = {
+        "school": school.pk,
+        "preferred_1": d1.strftime("%Y-%m-%dT%H:%M"),
+        "preferred_2": d2.strftime("%Y-%m-%dT%H:%M"),
+        "sessions": 6,
+        "classes": "7.B",
+        "class_count": 1,
+        "grade": 7,
+        "pupils": 25,
+        "contact_teacher": teacher.pk,
+    }
+    page = client.post(url, {**data, "calculate": "1"})
+    assert page.status_code == 200 and not Booking.objects.exists()
+    assert page.context["price"] == Decimal("1800.00")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert len(booking.preferred_dates) == 2 and booking.sessions == 6
+    assert booking.price_total == Decimal("1800.00")
+
+
+def test_preferred_date_in_holiday_is_refused(client, teacher, school, association):
+    from datetime import datetime
+
+    offer = f.OfferFactory(association=association, published=True, on_request=True)
+    year = timezone.localdate().year + 1
+    winter = (
+        timezone.make_aware(datetime(year, 2, 17, 10))
+        if year != 2027
+        else (timezone.make_aware(datetime(2027, 2, 17, 10)))
+    )
+    client.force_login(teacher)
+    response = client.post(
+        reverse("bookings:book_offer", args=[offer.slug]),
+        {
+            "school": school.pk,
+            "preferred_1": winter.strftime("%Y-%m-%dT%H:%M"),
+            "sessions": 1,
+            "classes": "1.A",
+            "class_count": 1,
+            "grade": 1,
+            "pupils": 20,
+            "contact_teacher": teacher.pk,
+        },
+    )
+    assert response.status_code == 200 and not Booking.objects.exists()
+
+
+def test_full_occasion_puts_the_school_on_the_waiting_list(
+    client, teacher, school, occasion, other_teacher, other_school
+):
+    make_booking(other_teacher, other_school, occasion.offer, occasion, class_count=2)
+    client.force_login(teacher)
+    response = client.post(
+        reverse("bookings:book_offer", args=[occasion.offer.slug]),
+        {
+            "school": school.pk,
+            "occasion": occasion.pk,
+            "classes": "3.A",
+            "class_count": 1,
+            "grade": 3,
+            "pupils": 20,
+            "contact_teacher": teacher.pk,
+            "join_waiting_list": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert school.waiting_entries.get().places == 1
+
+
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "association_member", "consultant"])
+def test_only_school_staff_book(client, occasion, who, request):
+    url = reverse("bookings:book_offer", args=[occasion.offer.slug])
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = client.get(url)
+    assert response.status_code in (302, 403)
+    if who == "anonymous":
+        assert "login" in response["Location"]
+
+
+def test_booking_is_rate_limited(client, teacher, school, occasion, settings):
+    client.force_login(teacher)
+    url = reverse("bookings:book_offer", args=[occasion.offer.slug])
+    codes = [client.post(url, {"school": school.pk}).status_code for _ in range(31)]
+    assert codes[-1] == 429 and codes[0] == 200
+
+
+# --- Permissions through the views ---------------------------------------------------------
+
+
+@pytest.fixture
+def confirmed(booking, association_member):
+    return services.transition(booking, T.CONFIRM, user=association_member, actor=Actor.ASSOCIATION)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("teacher", 200),
+        ("department_head", 200),
+        ("association_member", 200),
+        ("consultant", 200),
+        ("other_teacher", 404),
+        ("other_association_admin", 404),
+        ("other_consultant", 404),
+        ("stranger", 404),
+    ],
+)
+def test_who_sees_a_booking(client, booking, who, status, request):
+    BookingMessage.objects.create(
+        booking=booking,
+        author=booking.requested_by,
+        author_side=Actor.SCHOOL,
+        body="Hemmelig besked",
+    )
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("bookings:detail", args=[booking.pk]))
+    assert response.status_code == status
+    if status == 404:
+        assert "Hemmelig besked" not in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(client, booking):
+    response = client.get(reverse("bookings:detail", args=[booking.pk]))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who", ["other_teacher", "other_association_admin", "stranger"])
+def test_strangers_cannot_act_message_or_evaluate(client, booking, who, request):
+    client.force_login(request.getfixturevalue(who))
+    pk = booking.pk
+    assert client.post(reverse("bookings:action", args=[pk, "confirm"])).status_code == 404
+    assert (
+        client.post(reverse("bookings:action", args=[pk, "cancel"]), {"note": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("bookings:post_message", args=[pk]), {"body": "hej"}).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("bookings:evaluate", args=[pk]), {"rating": 5, "took_place": "on"}
+        ).status_code
+        == 404
+    )
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED
+    assert not booking.messages.exists() and not booking.evaluations.exists()
+
+
+def test_association_confirms_through_the_view(client, booking, association_member):
+    client.force_login(association_member)
+    response = client.post(reverse("bookings:action", args=[booking.pk, "confirm"]))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED
+
+
+def test_school_cannot_confirm_through_the_view(client, booking, teacher):
+    client.force_login(teacher)
+    client.post(reverse("bookings:action", args=[booking.pk, "confirm"]))
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED
+
+
+def test_association_proposes_and_school_accepts(client, booking, association_member, teacher):
+    new = school_day(60)
+    client.force_login(association_member)
+    client.post(
+        reverse("bookings:action", args=[booking.pk, "propose_alternative"]),
+        {
+            "starts_at": new.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (new + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    booking.refresh_from_db()
+    assert booking.state == BookingState.ALTERNATIVE_PROPOSED
+    client.force_login(teacher)
+    client.post(reverse("bookings:action", args=[booking.pk, "accept_alternative"]))
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED and booking.starts_at == new
+
+
+def test_consultant_may_not_post_messages(client, booking, consultant):
+    client.force_login(consultant)
+    response = client.post(reverse("bookings:post_message", args=[booking.pk]), {"body": "hej"})
+    assert response.status_code == 403
+
+
+def test_message_notifies_the_other_side(client, booking, teacher, association_member, association):
+    client.force_login(teacher)
+    client.post(reverse("bookings:post_message", args=[booking.pk]), {"body": "Hvor mødes vi?"})
+    msg = BookingMessage.objects.get()
+    assert msg.author_side == Actor.SCHOOL
+    assert Notification.objects.filter(
+        key__contains=f"message:{msg.pk}", to_email=association.contact_email
+    ).exists()
+    client.force_login(association_member)
+    client.post(reverse("bookings:post_message", args=[booking.pk]), {"body": "Ved hallen"})
+    reply = BookingMessage.objects.latest("id")
+    assert Notification.objects.filter(
+        key__contains=f"message:{reply.pk}", to_email=teacher.email
+    ).exists()
+
+
+# --- Evaluation ---------------------------------------------------------------------------
+
+
+def _in_the_past(booking):
+    past = timezone.now() - timedelta(days=1)
+    Booking.objects.filter(pk=booking.pk).update(starts_at=past - timedelta(hours=2), ends_at=past)
+
+
+def test_evaluation_after_the_date_only(
+    client, confirmed, teacher, association_member, consultant, other_teacher, association
+):
+    url = reverse("bookings:evaluate", args=[confirmed.pk])
+    client.force_login(teacher)
+    client.post(url, {"rating": 4, "took_place": "on", "pupils_reached": 22})
+    assert not Evaluation.objects.exists()  # not before the date
+    _in_the_past(confirmed)
+    client.post(
+        url,
+        {
+            "rating": 4,
+            "took_place": "on",
+            "pupils_reached": 22,
+            "pupils_joined": 9,
+            "comment": "Godt",
+        },
+    )
+    school_eval = Evaluation.objects.get(side=Actor.SCHOOL)
+    assert school_eval.rating == 4 and school_eval.pupils_joined is None
+    client.force_login(association_member)
+    client.post(
+        url,
+        {
+            "rating": 5,
+            "took_place": "on",
+            "pupils_reached": 22,
+            "pupils_joined": 3,
+            "comment": "Dejlige elever",
+        },
+    )
+    assert Evaluation.objects.get(side=Actor.ASSOCIATION).pupils_joined == 3
+    # The association's average (schools' ratings) on its overview.
+    html = Template("{% load bookings_tags %}{% association_bookings a u %}").render(
+        Context({"a": association, "u": association_member})
+    )
+    assert "4.0" in html or "4,0" in html
+    # The consultant sees all evaluations.
+    client.force_login(consultant)
+    page = client.get(reverse("bookings:consultant")).content.decode()
+    assert "Dejlige elever" in page and "Godt" in page
+    client.force_login(other_teacher)
+    assert client.get(reverse("bookings:detail", args=[confirmed.pk])).status_code == 404
+
+
+def test_other_consultant_has_no_overview_of_this_municipality(
+    client, confirmed, other_consultant, stranger
+):
+    client.force_login(other_consultant)
+    page = client.get(reverse("bookings:consultant")).content.decode()
+    assert confirmed.school.name not in page
+    client.force_login(stranger)
+    assert client.get(reverse("bookings:consultant")).status_code == 404
+
+
+# --- My school and My association ---------------------------------------------------------
+
+
+def test_my_school_lists_its_bookings_only(
+    client, booking, teacher, other_teacher, other_school, association
+):
+    offer = f.OfferFactory(
+        association=association, published=True, on_request=True, title="Skak for begyndere"
+    )
+    make_booking(other_teacher, other_school, offer)
+    client.force_login(teacher)
+    page = client.get(reverse("bookings:my_school"))
+    assert page.status_code == 200
+    assert booking in page.context["waiting"]
+    assert "Skak for begyndere" not in page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["stranger", "association_member", "consultant"])
+def test_my_school_is_for_school_staff(client, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("bookings:my_school")).status_code == 404
+
+
+def test_association_tag_lists_requests_first(
+    booking, association, association_member, other_association_admin
+):
+    rf = RequestFactory().get("/")
+    tpl = Template("{% load bookings_tags %}{% association_bookings a u %}")
+    rf.user = association_member
+    html = tpl.render(Context({"a": association, "u": association_member, "request": rf}))
+    assert reverse("bookings:detail", args=[booking.pk]) in html
+    assert html.index(reverse("bookings:detail", args=[booking.pk])) < html.index("ics")
+    # Another association's admin sees nothing of ours.
+    html = tpl.render(Context({"a": association, "u": other_association_admin}))
+    assert reverse("bookings:detail", args=[booking.pk]) not in html
+
+
+# --- Calendars ----------------------------------------------------------------------------
+
+
+def test_ics_download_parses(client, confirmed, teacher, other_teacher):
+    client.force_login(teacher)
+    response = client.get(reverse("bookings:my_ics"))
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1
+    assert events[0]["uid"] == f"booking-{confirmed.pk}@aabenskole"
+    assert events[0].decoded("dtstart") == confirmed.starts_at
+    assert str(events[0]["status"]) == "CONFIRMED"
+    client.force_login(other_teacher)
+    other = Calendar.from_ical(client.get(reverse("bookings:my_ics")).content)
+    assert list(other.walk("VEVENT")) == []
+
+
+def test_private_feed_token_regenerate_and_revoke(
+    client, confirmed, teacher, school, other_teacher
+):
+    client.force_login(other_teacher)
+    url = reverse("bookings:feed_manage", args=["school", school.pk, "regenerate"])
+    assert client.post(url).status_code == 404
+    client.force_login(teacher)
+    client.post(url)
+    feed = CalendarFeed.objects.get(school=school)
+    client.logout()
+    response = client.get(reverse("bookings:feed", args=[feed.token]))
+    assert response.status_code == 200
+    assert len(list(Calendar.from_ical(response.content).walk("VEVENT"))) == 1
+    old = feed.token
+    client.force_login(teacher)
+    client.post(url)
+    client.logout()
+    assert client.get(reverse("bookings:feed", args=[old])).status_code == 404
+    new = CalendarFeed.objects.get(school=school).token
+    assert client.get(reverse("bookings:feed", args=[new])).status_code == 200
+    client.force_login(teacher)
+    client.post(reverse("bookings:feed_manage", args=["school", school.pk, "revoke"]))
+    client.logout()
+    assert client.get(reverse("bookings:feed", args=[new])).status_code == 404
+
+
+def test_association_feed(
+    client, confirmed, association, association_member, other_association_admin
+):
+    url = reverse("bookings:feed_manage", args=["association", association.pk, "regenerate"])
+    client.force_login(other_association_admin)
+    assert client.post(url).status_code == 404
+    client.force_login(association_member)
+    client.post(url)
+    token = CalendarFeed.objects.get(association=association).token
+    cal = Calendar.from_ical(client.get(reverse("bookings:feed", args=[token])).content)
+    assert [str(e["uid"]) for e in cal.walk("VEVENT")] == [f"booking-{confirmed.pk}@aabenskole"]
+
+
+# --- Occasions, school events, pool -------------------------------------------------------
+
+
+def test_member_adds_and_cancels_occasions(
+    client, published_offer, association_member, other_association_admin, teacher, school
+):
+    url = reverse("bookings:occasions", args=[published_offer.pk])
+    client.force_login(other_association_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(association_member)
+    start = school_day(25)
+    response = client.post(
+        url,
+        {
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "Hallen",
+            "capacity": 2,
+            "capacity_unit": "classes",
+            "extra_sessions": "",
+        },
+    )
+    assert response.status_code == 302
+    occ = published_offer.occasions.get()
+    b = make_booking(teacher, school, published_offer, occ)
+    client.force_login(other_association_admin)
+    assert (
+        client.post(reverse("bookings:occasion_cancel", args=[occ.pk]), {"note": "x"}).status_code
+        == 404
+    )
+    client.force_login(association_member)
+    client.post(reverse("bookings:occasion_cancel", args=[occ.pk]), {"note": "Ingen instruktør"})
+    b.refresh_from_db()
+    occ.refresh_from_db()
+    assert occ.is_cancelled and b.state == BookingState.CANCELLED
+
+
+def test_school_event_visible_to_associations_who_offer_to_take_part(
+    client, teacher, school, association_member, published_offer, other_teacher, stranger
+):
+    client.force_login(teacher)
+    client.post(
+        reverse("bookings:school_event_add"),
+        {
+            "school": school.pk,
+            "title": "Idrætsdag",
+            "starts_on": school_day(60).date(),
+            "ends_on": school_day(60).date(),
+            "grade_min": 0,
+            "grade_max": 6,
+        },
+    )
+    event = school.events.get()
+    client.force_login(association_member)
+    assert "Idrætsdag" in client.get(reverse("bookings:school_events")).content.decode()
+    client.post(
+        reverse("bookings:participate", args=[event.pk]),
+        {"offer": published_offer.pk, "message": "Vi kommer gerne med fodbold"},
+    )
+    client.force_login(teacher)
+    assert "Vi kommer gerne" in client.get(reverse("bookings:my_school")).content.decode()
+    client.force_login(other_teacher)
+    assert "Vi kommer gerne" not in client.get(reverse("bookings:my_school")).content.decode()
+    client.force_login(stranger)
+    assert client.get(reverse("bookings:school_events")).status_code == 404
+
+
+def test_pool_page_for_the_consultant_only(
+    client, consultant, other_consultant, teacher, municipality
+):
+    SubsidyPool.objects.create(
+        municipality=municipality,
+        school_year=2026,
+        amount=Decimal("400000"),
+        max_hourly_rate=Decimal("250"),
+    )
+    client.force_login(consultant)
+    page = client.get(reverse("bookings:pool"))
+    assert page.status_code == 200 and "400000" in page.content.decode()
+    client.force_login(other_consultant)
+    assert "400000" not in client.get(reverse("bookings:pool")).content.decode()
+    client.force_login(teacher)
+    assert client.get(reverse("bookings:pool")).status_code == 404
