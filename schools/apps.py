@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools")
+
+    def ready(self):
+        from notifications import kinds
+
+        kinds.register(
+            "need_answered", _("An association answered our school's need"), essential=False
+        )

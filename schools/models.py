@@ -108,3 +108,164 @@ class SchoolMembership(models.Model):
 
 
 GRADE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class SchoolNeedQuerySet(TenantQuerySet):
+    municipality_lookup = "school__municipality"
+
+    def open(self):
+        """Not closed, and the period has not ended (needs expire after their period)."""
+        from django.utils import timezone
+
+        return self.filter(is_closed=False, period_end__gte=timezone.localdate())
+
+    def for_school(self, school):
+        return self.filter(school=school)
+
+
+class SchoolNeed(models.Model):
+    """What a school is looking for ("who needs what"): associations answer with an offer."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="needs", verbose_name=_("school")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=3000)
+    grade_min = models.PositiveSmallIntegerField(
+        _("from grade"), validators=GRADE_VALIDATORS, default=0
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("to grade"), validators=GRADE_VALIDATORS, default=10
+    )
+    pupils = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"), help_text=_("The need expires after this day."))
+    # One of associations.models.Domain (not imported: associations imports this module).
+    domain = models.CharField(_("domain"), max_length=20, blank=True)
+    subjects = models.ManyToManyField(
+        "associations.Subject", blank=True, related_name="needs", verbose_name=_("school subjects")
+    )
+    budget = models.DecimalField(
+        _("budget (DKK)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    is_closed = models.BooleanField(_("closed"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SchoolNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school need")
+        verbose_name_plural = _("school needs")
+        ordering = ["period_start", "title"]
+        indexes = [
+            models.Index(fields=["school", "period_end"], name="schools_need_school_end_idx"),
+            models.Index(fields=["is_closed", "period_end"], name="schools_need_open_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade_min__lte=models.F("grade_max")),
+                name="schools_need_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="schools_need_period_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("schools:need_detail", args=[self.pk])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if (
+            self.grade_min is not None
+            and self.grade_max is not None
+            and self.grade_min > self.grade_max
+        ):
+            errors["grade_max"] = _("The last grade must not be before the first grade.")
+        if self.period_start and self.period_end and self.period_start > self.period_end:
+            errors["period_end"] = _("The end must not be before the start.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return not self.is_closed and self.period_end >= timezone.localdate()
+
+    @property
+    def grade_range_display(self) -> str:
+        if self.grade_min == self.grade_max:
+            return f"{self.grade_min}."
+        return f"{self.grade_min}.–{self.grade_max}."
+
+    def get_domain_display(self) -> str:
+        from associations.models import Domain
+
+        return Domain(self.domain).label if self.domain in Domain.values else ""
+
+
+class NeedAnswer(models.Model):
+    """An association's answer to a need: one of its offers, a message, or both."""
+
+    need = models.ForeignKey(
+        SchoolNeed, on_delete=models.CASCADE, related_name="answers", verbose_name=_("need")
+    )
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.CASCADE,
+        related_name="need_answers",
+        verbose_name=_("association"),
+    )
+    offer = models.ForeignKey(
+        "associations.Offer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="need_answers",
+        verbose_name=_("offer"),
+    )
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("answer to a need")
+        verbose_name_plural = _("answers to needs")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(offer__isnull=False) | ~models.Q(message=""),
+                name="schools_needanswer_offer_or_message",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} → {self.need}"

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "schools"
-urlpatterns: list = []
+urlpatterns = [
+    path("needs/", views.need_list, name="need_list"),
+    path("needs/new/", views.need_create, name="need_create"),
+    path("needs/<int:pk>/", views.need_detail, name="need_detail"),
+    path("needs/<int:pk>/close/", views.need_close, name="need_close"),
+]

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Domain, Offer, Subject
+
+from .models import SchoolNeed
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class NeedForm(forms.ModelForm):
+    school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    domain = forms.ChoiceField(
+        label=_("Domain"), choices=[("", _("Any"))] + list(Domain.choices), required=False
+    )
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("School subjects"),
+        queryset=Subject.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = SchoolNeed
+        fields = [
+            "school",
+            "title",
+            "description",
+            "grade_min",
+            "grade_max",
+            "pupils",
+            "period_start",
+            "period_end",
+            "domain",
+            "subjects",
+            "budget",
+        ]
+        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import School
+
+        self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+            self.fields["school"].widget = forms.HiddenInput()
+
+    def save(self, commit=True):
+        self.instance.school = self.cleaned_data["school"]
+        return super().save(commit)
+
+
+class AnswerForm(forms.Form):
+    association = forms.ChoiceField(label=_("Answer as"))
+    offer = forms.ModelChoiceField(
+        label=_("One of our offers"),
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label=_("No offer, only a message"),
+    )
+    message = forms.CharField(
+        label=_("Message to the school"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, associations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.associations = {str(a.pk): a for a in associations}
+        self.fields["association"].choices = [(str(a.pk), a.name) for a in associations]
+        if len(associations) == 1:
+            self.fields["association"].widget = forms.HiddenInput()
+            self.fields["association"].initial = str(associations[0].pk)
+        offer_ids = [o.pk for a in associations for o in a.published_offers]
+        self.fields["offer"].queryset = Offer.objects.filter(pk__in=offer_ids).order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        association = self.associations.get(data.get("association") or "")
+        data["association"] = association
+        offer = data.get("offer")
+        if association is not None and offer is not None and offer.association_id != association.pk:
+            self.add_error("offer", _("Choose one of this association's offers."))
+        if not offer and not (data.get("message") or "").strip():
+            raise forms.ValidationError(_("Choose an offer or write a message."))
+        return data

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import permissions, services
+from .forms import AnswerForm, NeedForm
+from .models import SchoolNeed
+
+
+def _need_or_404(user, pk: int) -> SchoolNeed:
+    """The need, if the user may see it; 404 for everyone else."""
+    need = get_object_or_404(SchoolNeed.objects.select_related("school"), pk=pk)
+    if not permissions.can_view_need(user, need):
+        raise Http404
+    return need
+
+
+def _board_access(user) -> bool:
+    return bool(
+        permissions.staff_schools(user)
+        or permissions.association_municipality_ids(user)
+        or getattr(user, "consultant_municipality", None)
+    )
+
+
+@login_required
+def need_list(request: HttpRequest) -> HttpResponse:
+    if not _board_access(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "schools/need_list.html",
+        {
+            "needs": services.board_needs(request.user),
+            "can_post": bool(permissions.staff_schools(request.user)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_create(request: HttpRequest) -> HttpResponse:
+    schools = permissions.staff_schools(request.user)
+    if not schools:
+        raise PermissionDenied
+    form = NeedForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        need = services.post_need(school=form.cleaned_data["school"], user=request.user, form=form)
+        messages.success(request, _("Your need is on the board."))
+        return redirect(need)
+    return render(request, "schools/need_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need_or_404(request.user, pk)
+    school_side = permissions.is_school_side(request.user, need)
+    can_answer = permissions.can_answer_need(request.user, need)
+    form = None
+    if can_answer:
+        associations = services.offers_for_answer(request.user, need)
+        form = AnswerForm(request.POST or None, associations=associations)
+        if request.method == "POST" and form.is_valid():
+            services.answer_need(
+                need=need,
+                association=form.cleaned_data["association"],
+                offer=form.cleaned_data.get("offer"),
+                message=form.cleaned_data.get("message", "").strip(),
+                user=request.user,
+            )
+            messages.success(request, _("Your answer was sent to the school."))
+            return redirect(need)
+    elif request.method == "POST":
+        raise PermissionDenied
+    answers = services.need_answers(need)
+    if not school_side:
+        # Associations see only their own answers; the school sees them all.
+        answers = answers.filter(association__memberships__user=request.user)
+    return render(
+        request,
+        "schools/need_detail.html",
+        {"need": need, "answers": answers, "form": form, "school_side": school_side},
+    )
+
+
+@login_required
+@require_POST
+def need_close(request: HttpRequest, pk: int) -> HttpResponse:
+    need = _need_or_404(request.user, pk)
+    if not permissions.is_school_side(request.user, need):
+        raise PermissionDenied
+    services.close_need(need)
+    messages.success(request, _("The need is closed."))
+    return redirect(need)
