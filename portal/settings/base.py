@@ -44,12 +44,12 @@ INSTALLED_APPS = [
     "bookings",
     "catalog",
     "dashboard",
+    "privacy",
     # Single sign-on (OpenID Connect per municipality) and the open data API.
     "rest_framework",
     "drf_spectacular",
     "sso",
     "api",
-    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +266,19 @@ PRIVACY_DELETION_GRACE_DAYS = env.int("PRIVACY_DELETION_GRACE_DAYS", default=30)
 CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": crontab(hour=3, minute=30),
+}
+# Re-screening (screening/tasks.py): daily; outbox keys and state re-checks make reruns safe.
+CELERY_BEAT_SCHEDULE["screening-remind-expiring"] = {
+    "task": "screening.tasks.remind_expiring_approvals",
+    "schedule": crontab(hour=6, minute=10),
+}
+CELERY_BEAT_SCHEDULE["screening-expire-approvals"] = {
+    "task": "screening.tasks.expire_approvals",
+    "schedule": crontab(hour=0, minute=20),
+}
+CELERY_BEAT_SCHEDULE["screening-child-certificates"] = {
+    "task": "screening.tasks.check_child_certificates",
+    "schedule": crontab(hour=0, minute=40),
 }
 
 # Portal rules that an operator may tune.
