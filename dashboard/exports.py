@@ -85,6 +85,8 @@ def to_csv(table: Table, rows: list[dict]) -> bytes:
 def _xlsx_value(value, kind: str):
     if value is None or value == "":
         return None
+    if kind in ("date", "month"):
+        return value
     if kind == "int":
         return int(value)
     if kind in ("decimal", "average"):

@@ -404,6 +404,13 @@ def approvals_expiring(municipality: Municipality, year: int | None = None) -> l
 # Bookings that did not happen, and waiting lists ----------------------------------------
 
 OUTCOME_STATES = (BookingState.DECLINED, BookingState.EXPIRED, BookingState.CANCELLED)
+#: The same msgids and context as ``BookingState``: the bookings app's translation wins
+#: where it has one; these make sure the dashboard is Danish either way.
+OUTCOME_LABELS = {
+    BookingState.DECLINED: pgettext_lazy("booking state", "Declined"),
+    BookingState.EXPIRED: pgettext_lazy("booking state", "Expired"),
+    BookingState.CANCELLED: pgettext_lazy("booking state", "Cancelled"),
+}
 
 
 def bookings_not_held(municipality: Municipality, year: int) -> list[dict]:
@@ -426,7 +433,7 @@ def bookings_not_held(municipality: Municipality, year: int) -> list[dict]:
         found = counts.get(state, {})
         rows.append(
             {
-                "name": str(state.label),
+                "name": str(OUTCOME_LABELS[state]),
                 "bookings": found.get("bookings", 0),
                 "pupils": found.get("pupils", 0),
                 "prev_bookings": found.get("prev_bookings", 0),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from associations.models import Offer
 from screening.models import ScreeningEvent
 from tests import factories as f
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser, page  # noqa: F401
 
 from .factories import (
     BookingFactory,
