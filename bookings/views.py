@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from associations.models import Offer
 from portal.ratelimit import ratelimit
 
-from . import calendar as ical
+from . import ics as ical
 from . import services
 from .forms import (
     BookingRequestForm,
