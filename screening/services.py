@@ -118,9 +118,47 @@ def transition(item, action: str, *, by=None, message: str = "", data=None):
         actor=by,
         data=data,
     )
+    if action == Transition.SUBMIT:
+        _notify_consultants_of_submission(locked, by=by)
     if action == Transition.APPROVE and locked.is_revision:
         return apply_revision(locked, by=by)
     return locked
+
+
+def _notify_consultants_of_submission(item, *, by=None) -> None:
+    """One e-mail per submission to the consultants who chose that (others get a digest)."""
+    from django.urls import reverse
+
+    from municipalities.models import Consultant
+    from notifications.services import absolute_url, notify
+
+    consultants = (
+        Consultant.objects.active()
+        .filter(
+            municipality__in=_municipalities_of(item),
+            submission_emails=Consultant.DigestChoice.EACH,
+        )
+        .select_related("user")
+    )
+    opts = type(item)._meta
+    url = absolute_url(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk]))
+    for consultant in consultants:
+        notify(
+            kind="screening.submitted",
+            key=f"screening.submitted:{opts.model_name}={item.pk}:at={item.submitted_at:%Y%m%d%H%M%S}"
+            f":consultant={consultant.pk}",
+            to_email=consultant.user.email,
+            user=consultant.user,
+            template="screening_submitted",
+            context={
+                "recipient_name": consultant.user.get_full_name(),
+                "item_title": str(item),
+                "item_kind": kind_label(item),
+                "association_name": association_of(item).name,
+                "is_edit": item.is_revision,
+                "action_url": url,
+            },
+        )
 
 
 @transaction.atomic

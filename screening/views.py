@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,16 @@ from schools.models import SchoolMembership
 
 from . import schools as school_services
 from .forms import JoinSchoolForm
+
+
+@login_required
+def queue(request):
+    """The consultant's queue lives in the admin: waiting offers, oldest first."""
+    if not (request.user.is_consultant or request.user.is_superuser):
+        raise Http404
+    return redirect(
+        reverse("admin:associations_offer_changelist") + "?state__in=submitted,in_review"
+    )
 
 
 @confirmed_email_required

@@ -269,3 +269,10 @@ def test_a_user_without_the_group_gets_nothing(client, submitted_offer):
     assert client.post(f"{OFFERS}{submitted_offer.pk}/decide/approve/").status_code in (403, 404)
     client.logout()
     assert client.get(OFFERS).status_code == 302  # to the admin log-in
+
+
+def test_screening_queue_link_goes_to_the_admin(consultant_client, client, teacher):
+    response = consultant_client.get("/screening/")
+    assert response.status_code == 302 and response["Location"].startswith(OFFERS)
+    client.force_login(teacher)
+    assert client.get("/screening/").status_code == 404

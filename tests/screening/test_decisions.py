@@ -54,10 +54,11 @@ def test_each_decision_is_emailed_to_the_association_contact(
 
 
 def test_approval_email_and_start_review_sends_none(submitted_offer, association, consultant):
+    to_association = Notification.objects.filter(to_email=association.contact_email)
     offer = services.decide(submitted_offer, Transition.START_REVIEW, by=consultant)
-    assert not Notification.objects.exists()
+    assert not to_association.exists()
     services.decide(offer, Transition.APPROVE, by=consultant)
-    assert Notification.objects.get().kind == "screening.approved"
+    assert to_association.get().kind == "screening.approved"
 
 
 def test_message_to_association_is_visible_and_mailed(submitted_offer, consultant):
@@ -137,3 +138,19 @@ def test_decision_closes_the_review_and_next_round_opens_a_new_one(submitted_off
     offer = services.transition(offer, Transition.SUBMIT)
     assert services.current_review(offer) is None
     assert not services.checklist_passed(offer)
+
+
+def test_submission_is_mailed_to_consultants_who_want_each(
+    association, consultant, other_consultant
+):
+    from municipalities.models import Consultant
+
+    daily = f.ConsultantFactory(
+        municipality=consultant.consultant.municipality,
+        submission_emails=Consultant.DigestChoice.DAILY,
+    )
+    offer = services.transition(f.OfferFactory(association=association), Transition.SUBMIT)
+    sent = Notification.objects.filter(kind="screening.submitted")
+    assert [n.to_email for n in sent] == [consultant.email]
+    assert f"/admin/associations/offer/{offer.pk}/change/" in sent.get().body_text
+    assert daily.user.email not in [n.to_email for n in Notification.objects.all()]
