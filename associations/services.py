@@ -257,6 +257,14 @@ def current_version(item):
     return pending_revision(item) or item
 
 
+def can_edit(item) -> bool:
+    """Whether members may save changes now (directly, or as an edit of an approved item)."""
+    revision = pending_revision(item)
+    if revision is not None:
+        return revision.state in EDITABLE_STATES
+    return item.state in EDITABLE_STATES or item.state in (S.APPROVED, S.SUSPENDED, S.EXPIRED)
+
+
 def editable_version(item, *, by):
     """The row to save an edit into: the item while it is a draft, else a (new) edit of it.
 

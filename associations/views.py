@@ -171,7 +171,9 @@ def profile_edit(request, slug):
     else:
         form = AssociationForm(instance=services.current_version(association))
     return render(
-        request, "associations/profile_form.html", {"form": form, "association": association}
+        request,
+        "associations/profile_form.html",
+        {"form": form, "association": association, "can_edit": services.can_edit(association)},
     )
 
 
@@ -396,6 +398,7 @@ def offer_edit(request, slug, offer_id):
             "offer": offer,
             "version": version,
             "photos": version.photos.all(),
+            "can_edit": services.can_edit(offer),
             "photo_form": OfferPhotoForm(offer=version),
             "max_photos": OfferPhoto.MAX_PER_OFFER,
         },

@@ -9,6 +9,7 @@ from associations.models import Offer, OfferPhoto
 from screening.services import transition
 from screening.workflow import ScreeningState as S
 from screening.workflow import Transition
+from tests import factories as f
 
 from .images import fake_image, image_upload
 
@@ -386,3 +387,30 @@ def test_offer_form_is_in_sections(client, association_member, association):
     ).content.decode()
     assert page.count("<fieldset") >= 8
     assert page.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_my_association_renders_offers_in_every_state(client, association_member, association):
+    offers = {state: f.OfferFactory(association=association, state=state) for state in S.values}
+    client.force_login(association_member)
+    response = client.get(reverse("associations:detail", args=[association.slug]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for offer in offers.values():
+        assert offer.title in page
+        edit = client.get(reverse("associations:offer_edit", args=[association.slug, offer.pk]))
+        assert edit.status_code == 200
+        assert edit.context["can_edit"] is (
+            offer.state in ("draft", "changes_requested", "approved", "suspended", "expired")
+        )
+
+
+@pytest.mark.django_db
+def test_submitted_offer_cannot_be_changed(client, association_member, draft_offer):
+    Offer.objects.filter(pk=draft_offer.pk).update(state=S.SUBMITTED)
+    client.force_login(association_member)
+    url = reverse("associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk])
+    response = client.post(url, offer_data(title="Ændret"), follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    draft_offer.refresh_from_db()
+    assert draft_offer.title != "Ændret"
