@@ -22,7 +22,7 @@ from .serializers import (
 )
 
 NOT_FOUND = OpenApiResponse(description="Unknown municipality or page.")
-BAD_REQUEST = OpenApiResponse(description="A filter has an invalid value.")
+BAD_REQUEST = OpenApiResponse(description="A filter or the page size has an invalid value.")
 THROTTLED = OpenApiResponse(description="Too many requests; try again later.")
 LIST_ERRORS = {400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED}
 
@@ -44,9 +44,7 @@ def index(request):
 
 
 @extend_schema_view(
-    get=extend_schema(
-        responses={200: MunicipalitySerializer(many=True), 404: NOT_FOUND, 429: THROTTLED}
-    )
+    get=extend_schema(responses={200: MunicipalitySerializer(many=True), **LIST_ERRORS})
 )
 class MunicipalityList(generics.ListAPIView):
     """Active municipalities. Their slugs select the data in the other endpoints."""

@@ -1,0 +1,45 @@
+"""Schemathesis generates requests from the OpenAPI schema and checks every answer against it:
+no server errors, documented status codes, content types and response schemas."""
+
+from datetime import timedelta
+
+import pytest
+import schemathesis
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+
+from associations.models import Subject
+from portal.wsgi import application
+from tests import factories as f
+
+
+@pytest.fixture
+def api_data(db, settings):
+    settings.API_RATE = "100000/min"  # the throttle is tested elsewhere
+    municipality = f.MunicipalityFactory(slug="helsingor", code="217", name="Helsingør Kommune")
+    association = f.AssociationFactory(municipalities=[municipality], domains=["sport", "music"])
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    offer.subjects.add(*Subject.objects.all()[:2])
+    f.OfferFactory(
+        association=association,
+        published=True,
+        price_model="per_class",
+        price_amount=250,
+        domain="music",
+    )
+    f.OccasionFactory(offer=offer, starts_at=timezone.now() + timedelta(days=5))
+
+
+# Generating the schema needs no database, so it can be loaded when the module is collected.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_its_schema(case, api_data):
+    case.call_and_validate()
