@@ -1,6 +1,7 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from bookings import services
@@ -15,6 +16,12 @@ def school_day(days_ahead: int = 30, hour: int = 10) -> datetime:
     while day.weekday() >= 5 or holiday_on(day, 7) or holiday_on(day, 8):
         day += timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters are keyed by user id, and ids repeat between test runs."""
+    cache.clear()
 
 
 @pytest.fixture
