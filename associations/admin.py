@@ -4,7 +4,6 @@ The queue, decisions, checklist and notes come from ``screening.admin_queue``.
 """
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
@@ -12,7 +11,7 @@ from .models import Association, Domain, Instructor, Offer
 
 
 class AssociationDomainFilter(admin.SimpleListFilter):
-    title = _("domain")
+    title = Offer._meta.get_field("domain").verbose_name
     parameter_name = "domain"
 
     def lookups(self, request, model_admin):

@@ -1,7 +1,7 @@
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
+from django.contrib import admin
 
-from screening import schools as school_services
+from accounts.models import User
+from screening.admin_queue import approve_memberships
 
 from .models import School, SchoolMembership
 
@@ -29,7 +29,7 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "school__name"]
     list_select_related = ["user", "school"]
     ordering = ["is_approved", "created_at"]
-    actions = ["approve_selected"]
+    actions = [approve_memberships]
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_consultant(request.user)
@@ -45,18 +45,6 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
-    @admin.display(description=_("e-mail"), ordering="user__email")
+    @admin.display(description=User._meta.get_field("email").verbose_name, ordering="user__email")
     def user_email(self, obj):
         return obj.user.email
-
-    @admin.action(description=_("Approve the selected staff"), permissions=["change"])
-    def approve_selected(self, request, queryset):
-        done = 0
-        for membership in queryset.filter(is_approved=False):
-            try:
-                school_services.approve(membership, by=request.user)
-            except school_services.MembershipError as error:
-                self.message_user(request, f"{membership}: {error}", messages.WARNING)
-                continue
-            done += 1
-        self.message_user(request, _("%(count)d approved.") % {"count": done}, messages.SUCCESS)

@@ -256,7 +256,7 @@ def test_school_membership_approve_action(consultant_client, consultant, school)
     pending = f.SchoolMembershipFactory(school=school, is_approved=False, approved_at=None)
     consultant_client.post(
         "/admin/schools/schoolmembership/",
-        {"action": "approve_selected", "_selected_action": [pending.pk]},
+        {"action": "approve_memberships", "_selected_action": [pending.pk]},
     )
     pending.refresh_from_db()
     assert pending.is_approved and pending.approved_by == consultant

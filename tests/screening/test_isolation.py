@@ -109,7 +109,7 @@ def test_note_and_checklist_answer_404(stranger, ours, view):
         ("/admin/associations/offer/", "start_review_selected", "offer"),
         ("/admin/associations/offer/", "approve_selected", "offer"),
         ("/admin/associations/association/", "suspend_selected", "association"),
-        ("/admin/schools/schoolmembership/", "approve_selected", "membership"),
+        ("/admin/schools/schoolmembership/", "approve_memberships", "membership"),
     ],
 )
 def test_actions_ignore_other_municipalities_ids(stranger, ours, url, action, key):
