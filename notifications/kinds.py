@@ -26,13 +26,23 @@ class Kind:
     #: Optional check, run just before sending: returns a reason (str) when the e-mail is
     #: no longer wanted (booking cancelled or moved), or "" to send it.
     still_wanted: Callable | None = field(default=None, compare=False)
+    #: Optional check of the recipient's other choices, e.g. a consultant who chose a daily
+    #: digest instead of one e-mail per submission: returns False to skip.
+    user_wants: Callable | None = field(default=None, compare=False)
 
 
 KINDS: dict[str, Kind] = {}
 
 
-def register(code: str, label, *, essential: bool, still_wanted: Callable | None = None) -> Kind:
-    kind = Kind(code=code, label=label, essential=essential, still_wanted=still_wanted)
+def register(
+    code: str,
+    label,
+    *,
+    essential: bool,
+    still_wanted: Callable | None = None,
+    user_wants: Callable | None = None,
+) -> Kind:
+    kind = Kind(code, label, essential, still_wanted=still_wanted, user_wants=user_wants)
     KINDS[code] = kind
     return kind
 
@@ -57,8 +67,19 @@ def _booking_still_wanted(notification) -> str:
     return reminders.booking_reminder_still_wanted(notification)
 
 
+def _wants_each_submission(user) -> bool:
+    """Consultants who chose the daily digest get no e-mail per submission."""
+    consultant = getattr(user, "consultant", None)
+    return consultant is None or consultant.submission_emails != "daily"
+
+
 # Screening (sent by screening.services).
-register("screening.submitted", _("A submission waits for screening"), essential=False)
+register(
+    "screening.submitted",
+    _("A submission waits for screening"),
+    essential=False,
+    user_wants=_wants_each_submission,
+)
 register(
     "screening.digest", _("Daily digest of submissions waiting for screening"), essential=False
 )

@@ -46,7 +46,12 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str,
 
 def wants(user, kind: str) -> bool:
     """Does this user want e-mails of this kind? Essential kinds are always sent."""
-    if user is None or kinds.is_essential(kind):
+    if user is None:
+        return True
+    check = kinds.get(kind).user_wants
+    if check is not None and not check(user):
+        return False
+    if kinds.is_essential(kind):
         return True
     return not NotificationPreference.objects.filter(user=user, kind=kind, enabled=False).exists()
 
