@@ -61,6 +61,9 @@ class AssociationAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     inlines = [InstructorInline]
     prepopulated_fields = {}
 
+    def preview_context(self, obj) -> dict:
+        return {"offers": obj.live.offers.published().order_by("title")}
+
 
 @admin.register(Offer)
 class OfferAdmin(ScreeningAdminMixin, admin.ModelAdmin):

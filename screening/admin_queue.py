@@ -205,7 +205,12 @@ class ScreeningAdminMixin:
         return obj
 
     def preview(self, request, obj) -> str:
-        context = {self.preview_name: obj, "object": obj, "preview": True, "request": request}
+        context = {
+            self.preview_name: obj,
+            "object": obj,
+            "preview": True,
+            **self.preview_context(obj),
+        }
         try:
             get_template(self.preview_template)
         except TemplateDoesNotExist:
@@ -223,6 +228,10 @@ class ScreeningAdminMixin:
         return render_to_string(self.preview_template, context, request=request)
 
     summary_fields: tuple[str, ...] = ()
+
+    def preview_context(self, obj) -> dict:
+        """Extra context the catalog partial needs (e.g. an association's offers)."""
+        return {}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))

@@ -456,10 +456,13 @@ def add_note(item, message: str, *, by, internal: bool) -> ScreeningEvent:
 
 def record_edit(item, changes: list[tuple[str, str, object, object]], *, by) -> ScreeningEvent:
     """Record a consultant's edit of a submission's text; the association sees what changed."""
+    labels = ", ".join(str(label) for _name, label, _old, _new in changes)
     return record(
         item,
         transition="consultant_edit",
         actor=by,
+        # The message makes the edit show on "My association" like any other event.
+        message=str(_("The consultant edited the text: %(fields)s.") % {"fields": labels}),
         data={
             "fields": [
                 {"name": name, "label": str(label), "old": str(old), "new": str(new)}

@@ -276,3 +276,13 @@ def test_screening_queue_link_goes_to_the_admin(consultant_client, client, teach
     assert response.status_code == 302 and response["Location"].startswith(OFFERS)
     client.force_login(teacher)
     assert client.get("/screening/").status_code == 404
+
+
+def test_association_change_page_previews_profile_with_its_published_offers(
+    consultant_client, association, published_offer
+):
+    response = consultant_client.get(f"{ASSOCIATIONS}{association.pk}/change/")
+    assert response.status_code == 200
+    preview = response.context["screening_preview"]
+    assert association.description in preview
+    assert published_offer.title in preview

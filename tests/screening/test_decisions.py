@@ -88,6 +88,7 @@ def test_consultant_edit_is_recorded_for_the_association(submitted_offer, consul
     )
     event = services.history(submitted_offer).last()
     assert event.transition == "consultant_edit" and event.actor == consultant
+    assert "Beskrivelse" in event.message  # shown on "My association" with the other messages
     assert event.data["fields"] == [
         {"name": "description", "label": "Beskrivelse", "old": "gammel", "new": "ny"}
     ]
