@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vText
 
 from associations.models import Offer
@@ -63,7 +63,7 @@ class NewOffersFeed(Feed):
         return [item.get_domain_display()]
 
 
-@require_GET
+@require_safe
 def occasions_ical(request: HttpRequest, municipality: str) -> HttpResponse:
     municipality_obj = get_object_or_404(Municipality, slug=municipality, is_active=True)
     published = Offer.objects.published().for_municipality(municipality_obj)

@@ -4,17 +4,21 @@ import math
 from datetime import datetime
 
 from django.db.models import (
+    Avg,
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Power, Sqrt
+from django.db.models.functions import Coalesce, Power, Sqrt
 from django.utils import timezone
 
 from associations.models import Association, Offer, OfferPhoto, PriceModel
@@ -46,7 +50,8 @@ def school_of(user) -> School | None:
 
 
 def current_municipality(request, municipalities: list[Municipality]) -> Municipality | None:
-    """The municipality the visitor browses: ?kommune=, session, cookie, own school, first."""
+    """The municipality the visitor browses: ?municipality=, session, cookie, own school, and
+    otherwise the active municipality with the most published offers (the only one, usually)."""
     by_slug = {m.slug: m for m in municipalities}
     for slug in (
         request.GET.get("municipality"),
@@ -58,7 +63,16 @@ def current_municipality(request, municipalities: list[Municipality]) -> Municip
     school = school_of(request.user)
     if school is not None and school.municipality.slug in by_slug:
         return by_slug[school.municipality.slug]
-    return municipalities[0] if municipalities else None
+    if len(municipalities) <= 1:
+        return municipalities[0] if municipalities else None
+    counts = dict(
+        Offer.objects.published()
+        .filter(association__municipalities__in=[m.pk for m in municipalities])
+        .values_list("association__municipalities")
+        .annotate(n=Count("pk"))
+        .values_list("association__municipalities", "n")
+    )
+    return max(municipalities, key=lambda m: counts.get(m.pk, 0))
 
 
 def remember_municipality(request, response, municipality: Municipality | None) -> None:
@@ -147,18 +161,36 @@ def origin_for_school(school: School | None) -> tuple[float, float] | None:
     return (school.latitude, school.longitude)
 
 
+def _postal_code_centre(field: str):
+    """The mean ``field`` (latitude/longitude) of known schools in the association's postal
+    code: where an association without coordinates probably is."""
+    return Subquery(
+        School.objects.filter(
+            postal_code=OuterRef("association__postal_code"), **{f"{field}__isnull": False}
+        )
+        .order_by()
+        .values("postal_code")
+        .annotate(centre=Avg(field))
+        .values("centre")[:1],
+        output_field=FloatField(),
+    )
+
+
 def distance_km(origin: tuple[float, float]):
-    """An expression: the approximate distance (km) from origin to the offer's association.
+    """An expression: the approximate distance (km) from origin to the offer's association
+    (its coordinates, else the centre of its postal code).
 
     Equirectangular approximation, well under 1 % off at Danish distances, and it works on
     SQLite and PostgreSQL alike.
     """
     lat0, lon0 = origin
     km_lon = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(lat0))
+    latitude = Coalesce(F("association__latitude"), _postal_code_centre("latitude"))
+    longitude = Coalesce(F("association__longitude"), _postal_code_centre("longitude"))
     return ExpressionWrapper(
         Sqrt(
-            Power((F("association__latitude") - Value(lat0)) * Value(KM_PER_DEGREE_LAT), 2)
-            + Power((F("association__longitude") - Value(lon0)) * Value(km_lon), 2)
+            Power((latitude - Value(lat0)) * Value(KM_PER_DEGREE_LAT), 2)
+            + Power((longitude - Value(lon0)) * Value(km_lon), 2)
         ),
         output_field=FloatField(),
     )

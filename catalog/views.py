@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from associations.models import Association, Offer
@@ -46,7 +46,7 @@ def _page_query(request) -> str:
     return params.urlencode()
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def offer_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
@@ -108,7 +108,7 @@ def _offer_or_404(slug: str) -> Offer:
     return offer
 
 
-@require_GET
+@require_safe
 @vary_on_cookie
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = _offer_or_404(slug)
@@ -138,7 +138,7 @@ def favourite_toggle(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(offer.get_absolute_url())
 
 
-@require_GET
+@require_safe
 @login_required
 def favourite_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_favourite(request.user):
@@ -158,7 +158,7 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
     association = get_object_or_404(Association.objects.published(), slug=slug)
     offers = list(
@@ -184,7 +184,7 @@ def _allow_framing(response: HttpResponse, municipality) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt
 def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
@@ -204,7 +204,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
     return _allow_framing(response, municipality)
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt
 def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities, municipality = _municipality(request)
@@ -227,7 +227,7 @@ def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _allow_framing(response, municipality)
 
 
-@require_GET
+@require_safe
 @login_required
 def embed_snippet(request: HttpRequest) -> HttpResponse:
     if not permissions.can_make_embed_snippet(request.user):

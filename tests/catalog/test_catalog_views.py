@@ -170,3 +170,19 @@ def test_association_page_hides_unapproved_association(client, municipality):
     pending = f.AssociationFactory(municipalities=[municipality], state="submitted")
     url = reverse("catalog:association_detail", args=[pending.slug])
     assert client.get(url).status_code == 404
+
+
+def test_default_municipality_is_the_one_with_offers(client, municipality, other_municipality):
+    # "Fredensborg" sorts first but has no offers; the catalog opens on Helsingør.
+    f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[municipality]),
+        published=True,
+        title="Her er noget",
+    )
+    response = client.get(reverse("catalog:offer_list"))
+    assert response.context["municipality"] == municipality
+
+
+def test_head_requests_work(client, published_offer):
+    assert client.head(reverse("catalog:offer_list")).status_code == 200
+    assert client.head(reverse("catalog:embed_list")).status_code == 200

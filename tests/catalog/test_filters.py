@@ -137,3 +137,14 @@ def test_facet_counts_one_query(municipality, make_offer, django_assert_num_quer
         counts = facet_counts(QueryDict("where=school"), catalog_offers(municipality))
     assert counts["domain"] == {**counts["domain"], "sport": 1, "music": 1}
     assert counts["where"]["school"] == 2 and counts["where"]["out"] == 1
+
+
+def test_association_without_coordinates_is_placed_at_its_postal_code(municipality):
+    f.SchoolFactory(municipality=municipality, postal_code="3100", latitude=56.09, longitude=12.46)
+    f.SchoolFactory(municipality=municipality, postal_code="3100", latitude=56.07, longitude=12.44)
+    club = f.AssociationFactory(municipalities=[municipality], postal_code="3100")
+    f.OfferFactory(association=club, published=True, title="Hornbæk")
+    fs = OfferFilter(QueryDict("distance=2"), catalog_offers(municipality), origin=(56.08, 12.45))
+    offers = list(fs.qs)
+    assert [o.title for o in offers] == ["Hornbæk"]
+    assert offers[0].distance < 0.5
