@@ -18,6 +18,8 @@ from .permissions import dashboard_municipality
 
 #: How many school years back the period picker offers.
 YEARS_BACK = 5
+#: Rows shown per table on the page; the downloads always hold every row.
+PAGE_ROWS = 100
 
 
 def _period(request: HttpRequest) -> int:
@@ -37,6 +39,11 @@ class TableView:
     cells: list[list[tuple[str, bool]]]
     csv_url: str
     xlsx_url: str
+    total: int = 0
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.cells)
 
 
 NUMERIC = {"int", "decimal", "average"}
@@ -53,8 +60,9 @@ def _table_view(slug: str, rows: list[dict], query: str) -> TableView:
                 (exports.display_cell(row.get(c.key), c.kind), c.kind in NUMERIC)
                 for c in table.columns
             ]
-            for row in rows
+            for row in rows[:PAGE_ROWS]
         ],
+        total=len(rows),
         csv_url=reverse("dashboard:export", args=[slug, "csv"]) + "?" + query,
         xlsx_url=reverse("dashboard:export", args=[slug, "xlsx"]) + "?" + query,
     )

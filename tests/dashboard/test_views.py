@@ -122,4 +122,22 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     with django_assert_max_num_queries(30) as many:
         response = client.get(URL, {"period": YEAR})
     assert response.context["summary"]["collaborations"] == 25
+    assert response.context["tables"]["evaluation_comments"].total == 25
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_long_tables_are_cut_on_the_page_but_not_in_the_download(
+    client, consultant, municipality, monkeypatch
+):
+    from dashboard import views
+
+    _add_many(municipality, 4)
+    monkeypatch.setattr(views, "PAGE_ROWS", 3)
+    response = get(client, consultant)
+    table = response.context["tables"]["evaluation_comments"]
+    assert (len(table.cells), table.total, table.hidden) == (3, 4, 1)
+    assert "Viser de første 3 af 4 rækker" in response.content.decode()
+    csv_response = client.get(
+        reverse("dashboard:export", args=["evaluation-comments", "csv"]), {"period": YEAR}
+    )
+    assert csv_response.content.decode("utf-8-sig").count("Kommentar ") == 4
