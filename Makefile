@@ -23,6 +23,11 @@ $(STAMP): requirements.lock | $(PY)
 
 install: $(STAMP) ## Create the virtualenv and install the locked dependencies
 
+# axe-core (npm) for the accessibility tests; without npm those tests skip and say why.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: accessibility tests will be skipped"; fi
+
 lock: | $(PY) ## Re-pin requirements.lock from pyproject.toml
 	$(PY) -m pip install --quiet --upgrade "uv>=0.5"
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
@@ -33,7 +38,7 @@ run: install ## Start the portal with demo data on http://127.0.0.1:8000 (SQLite
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install ## Run the tests (SQLite; DATABASE_URL/REDIS_URL when set)
+test: install node_modules/.installed ## Run the tests (SQLite; DATABASE_URL/REDIS_URL when set)
 	$(PY) scripts/compilemessages.py
 	$(PY) -m pytest $(PYTEST_ARGS)
 
