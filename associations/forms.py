@@ -275,6 +275,9 @@ class OfferForm(forms.ModelForm):
     def __init__(self, *args, association: Association, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instructors"].queryset = association.instructors.all()
+        for name in ("format", "location", "price_model"):  # radio buttons need no "---------"
+            field = self.fields[name]
+            field.choices = [c for c in field.choices if c[0] != ""]
         if self.instance.pk and not self.is_bound:
             self.initial["weekdays"] = list(self.instance.weekdays)
         self.helper = FormHelper()

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -386,6 +387,8 @@ def test_offer_form_is_in_sections(client, association_member, association):
         reverse("associations:offer_create", args=[association.slug])
     ).content.decode()
     assert page.count("<fieldset") >= 8
+    # Radio buttons have no empty "---------" choice.
+    assert not re.search(r'<input[^>]*type="radio"[^>]*value=""', page)
     assert page.count("<h1") == 1
 
 
