@@ -115,6 +115,10 @@ class BookingRequestForm(forms.Form):
             text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}
         if occasion.place:
             text += f" · {occasion.place}"
+        if occasion.collects_requests():
+            text += " · " + _(
+                "requests collected until %(date)s, then one class per school first and a draw"
+            ) % {"date": timezone.localtime(occasion.allocation_deadline).strftime("%d.%m.%Y")}
         return text
 
     def clean(self):
@@ -189,8 +193,19 @@ class OccasionForm(forms.ModelForm):
 
     class Meta:
         model = Occasion
-        fields = ["starts_at", "ends_at", "place", "capacity", "capacity_unit"]
-        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+        fields = [
+            "starts_at",
+            "ends_at",
+            "place",
+            "capacity",
+            "capacity_unit",
+            "allocation_deadline",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "allocation_deadline": DATETIME_WIDGET,
+        }
 
     def clean_extra_sessions(self):
         sessions = []

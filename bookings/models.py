@@ -58,6 +58,18 @@ class Occasion(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
     )
 
+    allocation_deadline = models.DateTimeField(
+        _("requests collected until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. Collect requests until this time, then allocate fairly: one class per "
+            "school first, then by lot."
+        ),
+    )
+    allocated_at = models.DateTimeField(_("allocated"), null=True, blank=True)
+    allocation_seed = models.CharField(_("seed of the draw"), max_length=32, blank=True)
+
     objects = OccasionQuerySet.as_manager()
 
     class Meta:
@@ -83,6 +95,14 @@ class Occasion(models.Model):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must be after the start.")})
+        if (
+            self.allocation_deadline
+            and self.starts_at
+            and self.allocation_deadline >= (self.starts_at)
+        ):
+            raise ValidationError(
+                {"allocation_deadline": _("The allocation must be before the date.")}
+            )
         if self.capacity is not None and self.reserved > self.capacity:
             raise ValidationError(
                 {"capacity": _("The capacity cannot be lower than the places already booked.")}
@@ -91,6 +111,13 @@ class Occasion(models.Model):
     @property
     def free(self) -> int:
         return max(self.capacity - self.reserved, 0)
+
+    def collects_requests(self, now=None) -> bool:
+        """True while requests are collected for a fair allocation at the deadline."""
+        now = now or timezone.now()
+        return bool(
+            self.allocation_deadline and not self.allocated_at and now < (self.allocation_deadline)
+        )
 
     @property
     def all_sessions(self) -> list[tuple]:
@@ -374,12 +401,24 @@ class WaitingListEntry(models.Model):
         related_name="waiting_entry",
         verbose_name=_("booking"),
     )
+    contact_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact teacher"),
+    )
+    for_allocation = models.BooleanField(_("request for the fair allocation"), default=False)
+    #: Place in line after a fair allocation (the draw); otherwise the order of joining counts.
+    rank = models.PositiveIntegerField(_("place in line"), null=True, blank=True)
+    allocation_note = models.TextField(_("how the places were allocated"), blank=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
 
     class Meta:
         verbose_name = _("waiting-list entry")
         verbose_name_plural = _("waiting-list entries")
-        ordering = ["created_at", "id"]
+        ordering = [F("rank").asc(nulls_last=True), "created_at", "id"]
 
     def __str__(self):
         return f"{self.school} – {self.occasion}"

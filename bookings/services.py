@@ -7,15 +7,18 @@ e-mail with ``notifications.services.notify()`` (delivered after commit).
 
 from __future__ import annotations
 
+import random
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from associations.models import PriceModel
@@ -259,6 +262,8 @@ def request_booking(
                 raise BookingError(_("This date belongs to another offer."))
             if occ.is_cancelled or occ.starts_at <= now:
                 raise BookingError(_("This date can no longer be booked."))
+            if occ.collects_requests(now):
+                raise BookingError(_("Requests for this date are allocated at the deadline."))
             places = places_for(occ, class_count, pupils)
             if places - held_places > occ.free:
                 raise OccasionFull(_("There are not enough free places left on this date."))
@@ -484,7 +489,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
     offered = []
     with transaction.atomic():
         occ = Occasion.objects.select_for_update().get(pk=occasion_id)
-        if occ.is_cancelled or occ.starts_at <= now:
+        if occ.is_cancelled or occ.starts_at <= now or occ.collects_requests(now):
             return offered
         free = occ.free
         for entry in occ.waiting_list.filter(state=WaitingListEntry.State.WAITING).select_related(
@@ -680,3 +685,153 @@ def regenerate_feed(*, school=None, association=None):
         feed.created_at = timezone.now()
         feed.save(update_fields=["token", "created_at"])
     return feed
+
+
+# --- Fair allocation ----------------------------------------------------------------------
+
+
+def apply_for_allocation(
+    *,
+    user,
+    school,
+    occasion: Occasion,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    contact_teacher=None,
+) -> WaitingListEntry:
+    """A request for an occasion that collects requests until its allocation deadline."""
+    if not occasion.collects_requests():
+        raise BookingError(_("Requests for this date are no longer collected."))
+    places = places_for(occasion, class_count, pupils)
+    if places > occasion.capacity:
+        raise BookingError(_("This date has fewer places than you need."))
+    return WaitingListEntry.objects.create(
+        occasion=occasion,
+        school=school,
+        requested_by=user,
+        contact_teacher=contact_teacher or user,
+        places=places,
+        classes=classes,
+        class_count=class_count,
+        grade=grade,
+        pupils=pupils,
+        for_allocation=True,
+    )
+
+
+def draw_order(entries: list[WaitingListEntry], seed: str) -> list[WaitingListEntry]:
+    """One class per school first (each school's first request), then the rest; by lot."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret
+    firsts, rest, seen = [], [], set()
+    for entry in sorted(entries, key=lambda e: (e.created_at, e.pk)):
+        (rest if entry.school_id in seen else firsts).append(entry)
+        seen.add(entry.school_id)
+    rng.shuffle(firsts)
+    rng.shuffle(rest)
+    return firsts + rest
+
+
+def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = None) -> list:
+    """Allocate the places of an occasion that collected requests. Explained to each school."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occ = Occasion.objects.select_for_update().get(pk=occasion_id)
+        if occ.allocated_at or not occ.allocation_deadline or occ.allocation_deadline > now:
+            return []
+        occ.allocated_at = now
+        occ.allocation_seed = seed or secrets.token_hex(8)
+        occ.save(update_fields=["allocated_at", "allocation_seed"])
+        entries = list(
+            occ.waiting_list.filter(
+                state=WaitingListEntry.State.WAITING, for_allocation=True
+            ).select_related("school__municipality", "requested_by", "contact_teacher")
+        )
+        order = draw_order(entries, occ.allocation_seed)
+        schools = len({e.school_id for e in entries})
+        free = occ.free
+        rank = 0
+        results = []
+        for position, entry in enumerate(order, start=1):
+            won = entry.places <= free
+            if won:
+                free -= entry.places
+                booking = request_booking(
+                    user=entry.requested_by,
+                    school=entry.school,
+                    offer=occ.offer,
+                    occasion=occ,
+                    classes=entry.classes,
+                    class_count=entry.class_count,
+                    grade=entry.grade,
+                    pupils=entry.pupils,
+                    contact_teacher=entry.contact_teacher or entry.requested_by,
+                )
+                booking = transition(
+                    booking,
+                    T.CONFIRM,
+                    actor=Actor.ASSOCIATION,
+                    note=_("Allocated fairly at the deadline."),
+                )
+                entry.state = WaitingListEntry.State.ACCEPTED
+                entry.booking = booking
+            else:
+                rank += 1
+                entry.rank = rank
+            with translation.override(settings.LANGUAGE_CODE):
+                entry.allocation_note = _allocation_note(
+                    entries=len(entries),
+                    schools=schools,
+                    capacity=occ.capacity,
+                    position=position,
+                    won=won,
+                    rank=entry.rank,
+                    seed=occ.allocation_seed,
+                )
+            entry.save(update_fields=["state", "booking", "rank", "allocation_note"])
+            results.append(entry)
+            notify(
+                kind="booking",
+                key=f"bookings:allocation:{entry.pk}",
+                to_email=entry.requested_by.email,
+                user=entry.requested_by,
+                template="allocation_result",
+                context={
+                    "recipient_name": entry.requested_by.full_name,
+                    "entry": entry,
+                    "occasion": occ,
+                    "won": won,
+                    "action_url": absolute_url(reverse("bookings:my_school")),
+                },
+            )
+    return results
+
+
+def _allocation_note(*, entries, schools, capacity, position, won, rank, seed) -> str:
+    text = _(
+        "%(entries)s requests from %(schools)s schools for %(capacity)s places. First every "
+        "school's first class took part in a draw, then the other classes. Your class was "
+        "number %(position)s in the draw (seed %(seed)s)."
+    ) % {
+        "entries": entries,
+        "schools": schools,
+        "capacity": capacity,
+        "position": position,
+        "seed": seed,
+    }
+    if won:
+        return text + " " + _("It got a place.")
+    return (
+        text
+        + " "
+        + _("There was no place left; it is number %(rank)s on the waiting list.") % {"rank": rank}
+    )
+
+
+def allocate_due(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = Occasion.objects.filter(
+        allocation_deadline__lte=now, allocated_at__isnull=True, is_cancelled=False
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in due if allocate(pk, now=now) is not None)

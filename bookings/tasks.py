@@ -23,3 +23,10 @@ def lapse_waiting_offers() -> int:
 @shared_task(time_limit=120, soft_time_limit=100)
 def offer_freed_places(occasion_id: int) -> int:
     return len(services.offer_freed_places(occasion_id))
+
+
+@shared_task(time_limit=300, soft_time_limit=240)
+def allocate_due_occasions() -> int:
+    """Occasions whose request deadline has passed are allocated fairly (one class per school
+    first, then by lot)."""
+    return services.allocate_due()

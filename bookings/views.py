@@ -11,6 +11,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,6 +98,36 @@ def book_offer(request, slug):
                 "grade": data["grade"],
                 "pupils": data["pupils"],
             }
+            if occasion is not None and occasion.collects_requests():
+                try:
+                    services.apply_for_allocation(
+                        user=request.user,
+                        school=data["school"],
+                        occasion=occasion,
+                        contact_teacher=data["contact_teacher"],
+                        **common,
+                    )
+                except BookingError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Your request takes part in the allocation on %(date)s. "
+                            "You will be told the result."
+                        )
+                        % {
+                            "date": date_format(
+                                timezone.localtime(occasion.allocation_deadline), "DATETIME_FORMAT"
+                            )
+                        },
+                    )
+                    return redirect("bookings:my_school")
+                return render(
+                    request,
+                    "bookings/book_offer.html",
+                    {"offer": offer, "form": form, "price": price, "occasions": occasions},
+                )
             try:
                 booking = services.request_booking(
                     user=request.user,

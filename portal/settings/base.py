@@ -225,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.lapse_waiting_offers",
         "schedule": crontab(minute="*/15"),
     },
+    "bookings-allocate-due": {
+        "task": "bookings.tasks.allocate_due_occasions",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Content Security Policy: no inline scripts or styles anywhere (django-csp 4).
