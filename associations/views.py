@@ -165,6 +165,8 @@ def profile_edit(request, slug):
                 target.updated_by = request.user
                 target.save()
                 form.save_m2m()
+                # The municipalities decide how old a child certificate may be.
+                services.after_instructors_changed(association)
                 messages.success(request, _("The profile is saved. Preview it, then submit it."))
                 return _detail(association)
             transaction.set_rollback(True)

@@ -417,3 +417,35 @@ def test_submitted_offer_cannot_be_changed(client, association_member, draft_off
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     draft_offer.refresh_from_db()
     assert draft_offer.title != "Ændret"
+
+
+@pytest.mark.django_db
+def test_offer_with_fixed_dates_links_to_its_occasions(client, association_member, association):
+    fixed = f.OfferFactory(association=association, on_request=False)
+    on_request = f.OfferFactory(association=association, on_request=True)
+    client.force_login(association_member)
+    page = client.get(reverse("associations:detail", args=[association.slug])).content.decode()
+    assert reverse("bookings:occasions", args=[fixed.pk]) in page
+    assert reverse("bookings:occasions", args=[on_request.pk]) not in page
+
+
+@pytest.mark.django_db
+def test_stricter_municipality_in_profile_unpublishes_old_certificates(
+    client, association_member, association, municipality
+):
+    Association = type(association)
+    Association.objects.filter(pk=association.pk).update(state=S.DRAFT)
+    offer = f.OfferFactory(association=association, published=True)
+    instructor = offer.instructors.get()
+    instructor.child_certificate_date = timezone.localdate() - timedelta(days=200)
+    instructor.save()
+    municipality.child_certificate_max_age_months = 6
+    municipality.save()
+    from .test_views_profile import profile_data
+
+    client.force_login(association_member)
+    client.post(
+        reverse("associations:profile_edit", args=[association.slug]), profile_data(municipality)
+    )
+    offer.refresh_from_db()
+    assert offer.certificates_valid_until < timezone.localdate()
