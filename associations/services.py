@@ -80,7 +80,8 @@ class MembershipError(Exception):
 
 
 def unique_slug(model, text: str, *, max_length: int = 140) -> str:
-    base = slugify(text)[: max_length - 8] or "x"
+    danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+    base = slugify(text.translate(danish))[: max_length - 8] or "x"
     slug, n = base, 1
     while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
         n += 1
