@@ -127,7 +127,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "year_label": this_label,
         "prev_label": prev_label,
         "years": [
-            (y, services.school_year_label(y)) for y in range(current, current - YEARS_BACK, -1)
+            (y, services.school_year_label(y))
+            for y in sorted({year, *range(current, current - YEARS_BACK, -1)}, reverse=True)
         ],
         "municipalities": (
             Municipality.objects.filter(is_active=True).order_by("name")

@@ -85,6 +85,9 @@ def test_period_defaults_to_the_current_school_year(client, consultant, data):
     assert client.get(URL).context["year"] == current_school_year()
     assert client.get(URL, {"period": "nonsense"}).context["year"] == current_school_year()
     assert client.get(URL, {"period": "2024"}).context["summary"]["collaborations"] == 1
+    old = client.get(URL, {"period": "2019"})
+    assert old.context["year"] == 2019 and (2019, "2019/20") in old.context["years"]
+    assert client.get(URL, {"period": "1850"}).context["year"] == current_school_year()
 
 
 def test_charts_are_accessible_svg(client, consultant, data):
