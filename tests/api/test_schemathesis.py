@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
@@ -14,7 +16,18 @@ from tests import factories as f
 
 
 @pytest.fixture
-def api_data(db, settings):
+def _keep_test_connection():
+    """Like Django's test client: the WSGI app must not close the test's DB connection
+    at the end of a request (PostgreSQL would lose the test transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(db, settings, _keep_test_connection):
     settings.API_RATE = "100000/min"  # the throttle is tested elsewhere
     municipality = f.MunicipalityFactory(slug="helsingor", code="217", name="Helsingør Kommune")
     association = f.AssociationFactory(municipalities=[municipality], domains=["sport", "music"])
