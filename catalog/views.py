@@ -52,7 +52,9 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     staff = permissions.can_favourite(request.user)
     school = services.school_of(request.user) if staff else None
-    origin = services.origin_for_school(school)
+    school_origin = services.origin_for_school(school)
+    # A postal code in the form wins over the school's position.
+    origin = None if request.GET.get("postal_code") else school_origin
     data, filterset = _filtered(request, municipality, origin)
     page = _page(request, filterset.qs, PAGE_SIZE)
     context = {
@@ -67,6 +69,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "page_query": _page_query(request),
         "has_origin": filterset.get_origin() is not None,
         "can_favourite": staff,
+        "can_embed": permissions.can_make_embed_snippet(request.user),
     }
     if staff:
         since = services.record_visit(request.user)
@@ -80,11 +83,11 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         context["since"] = since
         context["near_offers"] = (
             list(
-                base.annotate(distance=services.distance_km(origin))
+                base.annotate(distance=services.distance_km(school_origin))
                 .filter(distance__isnull=False)
                 .order_by("distance", "title")[:SIDE_LIST_SIZE]
             )
-            if origin
+            if school_origin
             else []
         )
         context["school"] = school

@@ -186,3 +186,27 @@ def test_default_municipality_is_the_one_with_offers(client, municipality, other
 def test_head_requests_work(client, published_offer):
     assert client.head(reverse("catalog:offer_list")).status_code == 200
     assert client.head(reverse("catalog:embed_list")).status_code == 200
+
+
+def test_invalid_filter_values_do_not_break_the_page(client, published_offer):
+    response = client.get(reverse("catalog:offer_list"), {"grade": "x", "domain": "nope"})
+    assert response.status_code == 200
+    assert published_offer.title in response.content.decode()
+
+
+def test_postal_code_wins_over_the_school_position(client, teacher, municipality):
+    f.SchoolFactory(municipality=municipality, postal_code="1000", latitude=55.68, longitude=12.57)
+    cph = f.AssociationFactory(municipalities=[municipality], latitude=55.68, longitude=12.57)
+    f.OfferFactory(association=cph, published=True, title="København")
+    client.force_login(teacher)  # the teacher's school is in Helsingør
+    response = client.get(reverse("catalog:offer_list"), {"postal_code": "1000", "distance": "5"})
+    assert [o.title for o in response.context["offers"]] == ["København"]
+    response = client.get(reverse("catalog:offer_list"), {"distance": "5"})
+    assert list(response.context["offers"]) == []
+
+
+def test_feed_links_on_the_catalog(client, municipality, published_offer):
+    html = client.get(reverse("catalog:offer_list")).content.decode()
+    assert reverse("catalog:offer_feed", args=[municipality.slug]) in html
+    assert reverse("catalog:occasion_calendar", args=[municipality.slug]) in html
+    assert reverse("catalog:embed_snippet") not in html
