@@ -183,7 +183,13 @@ def profile_edit(request, slug):
 def profile_preview(request, slug):
     association, _membership = get_association_for(request.user, slug)
     profile = services.current_version(association)
-    offers = association.offers.live().order_by("title")
+    # The offers as they will look: their pending edits, without withdrawn and rejected ones.
+    offers = [
+        services.current_version(o)
+        for o in association.offers.live()
+        .exclude(state__in=[S.WITHDRAWN, S.REJECTED])
+        .order_by("title")
+    ]
     return render(
         request,
         "associations/profile_preview.html",

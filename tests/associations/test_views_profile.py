@@ -247,3 +247,13 @@ def test_user_without_role_is_sent_to_me(client, stranger):
 
 def test_mail_outbox_is_empty_between_tests():
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_profile_preview_lists_offers_as_they_will_be(client, association_member, association):
+    draft = f.OfferFactory(association=association, title="Kladdetilbud")
+    f.OfferFactory(association=association, title="Tilbagetrukket", state=S.WITHDRAWN)
+    client.force_login(association_member)
+    response = client.get(reverse("associations:profile_preview", args=[association.slug]))
+    page = response.content.decode()
+    assert draft.title in page and "Tilbagetrukket" not in page
