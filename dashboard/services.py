@@ -26,6 +26,7 @@ from django.utils.translation import pgettext_lazy
 from associations.models import Association, Domain, Offer
 from bookings.models import Booking, Evaluation, SubsidyPool, WaitingListEntry
 from bookings.states import OPEN_STATES, BookingState
+from bookings.states import WAITING_STATES as BOOKING_WAITING
 from municipalities.models import Municipality
 from schools.models import School
 from screening.models import ScreeningEvent
@@ -204,16 +205,14 @@ def schools_without_collaboration(municipality: Municipality, year: int) -> list
     """Active schools with no confirmed or completed booking this school year."""
     this = _in("bookings__starts_at", year) & Q(bookings__state__in=COLLABORATION_STATES)
     prev = _in("bookings__starts_at", year - 1) & Q(bookings__state__in=COLLABORATION_STATES)
-    open_requests = _in("bookings__starts_at", year) & Q(bookings__state__in=OPEN_STATES)
+    waiting = _in("bookings__starts_at", year) & Q(bookings__state__in=BOOKING_WAITING)
     rows = (
         School.objects.for_municipality(municipality)
         .active()
         .annotate(
             n=Count("bookings", filter=this),
             prev_collaborations=Count("bookings", filter=prev),
-            open_requests=Count(
-                "bookings", filter=open_requests & ~Q(bookings__state=BookingState.CONFIRMED)
-            ),
+            open_requests=Count("bookings", filter=waiting),
         )
         .filter(n=0)
         .order_by("name")

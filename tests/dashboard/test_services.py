@@ -183,3 +183,16 @@ def test_every_table_answers_for_an_empty_municipality(municipality):
     for slug, table in s.TABLES.items():
         rows = table.rows(municipality, YEAR)
         assert isinstance(rows, list), slug
+
+
+def test_a_waiting_request_is_not_a_collaboration_but_is_shown(data, municipality):
+    from .factories import BookingFactory, local
+
+    BookingFactory(offer=data.sport, school=data.school_c, state="requested",
+                   starts_at=local(2026, 4, 14))  # fmt: skip
+    BookingFactory(offer=data.sport, school=data.school_c, state="alternative_proposed",
+                   starts_at=local(2026, 5, 5))  # fmt: skip
+    BookingFactory(offer=data.sport, school=data.school_c, state="declined",
+                   starts_at=local(2026, 5, 6))  # fmt: skip
+    rows = s.schools_without_collaboration(municipality, YEAR)
+    assert rows == [{"name": "Skole C", "prev_collaborations": 1, "open_requests": 2}]
