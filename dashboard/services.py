@@ -868,6 +868,7 @@ def summary(tables: dict[str, list[dict]]) -> dict:
         "schools_without": len(tables["schools-without-collaboration"]),
         "screening_waiting": len(tables["screening-waiting"]),
         "expiring": len(tables["approvals-expiring"]),
+        "pupils_joined": sum(r["pupils_joined"] or 0 for r in tables["evaluations-by-association"]),
         "associations_with_collaboration": len(
             [r for r in tables["collaborations-by-association"] if r["collaborations"]]
         ),

@@ -49,6 +49,7 @@ def test_consultant_sees_the_numbers(client, consultant, data):
     assert summary["pupils"] == 67
     assert summary["schools_without"] == 1
     assert summary["screening_waiting"] == 1
+    assert summary["pupils_joined"] == 5
     assert html.count("<h1") == 1
 
 
