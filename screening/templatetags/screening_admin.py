@@ -1,7 +1,15 @@
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from screening import services
+from screening.workflow import ScreeningState, Transition
+
+OTHER_EVENTS = {
+    "start_edit": _("Started an edit of the approved version"),
+    "note": _("Note"),
+    "consultant_edit": _("Edited the text"),
+}
 
 register = template.Library()
 
@@ -20,3 +28,17 @@ def screening_waiting(context):
         "associations_url": reverse("admin:associations_association_changelist") + query,
         "offers_url": reverse("admin:associations_offer_changelist") + query,
     }
+
+
+@register.filter
+def state_label(value: str) -> str:
+    """The translated label of a screening state code."""
+    return str(ScreeningState(value).label) if value in ScreeningState.values else value
+
+
+@register.filter
+def action_label(value: str) -> str:
+    """The translated label of a transition (or the other events on the activity list)."""
+    if value in Transition.values:
+        return str(Transition(value).label)
+    return str(OTHER_EVENTS.get(value, value))
