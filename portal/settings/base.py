@@ -310,7 +310,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Åben Skole open data API",
     "DESCRIPTION": (
         "Read-only data about published offers, associations and fixed-date occasions "
-        "per municipality. No personal data."
+        "per municipality. No personal data (no contact persons, phone numbers, e-mail "
+        "addresses or instructors).\n\n"
+        "Everything belongs to a municipality: list them at `/api/municipalities/`, then use "
+        "the slug in the path, e.g. `/api/municipalities/helsingor/offers/`. The offer and "
+        "occasion filters have the same names and meaning as the catalog's (domain, subject, "
+        "grade, format, where, free, max_price, week, weekday, q). Lists are paginated "
+        "(`page`, `page_size` up to 200) and requests are rate limited per address (429)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
