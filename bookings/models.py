@@ -362,6 +362,14 @@ class BookingEvent(models.Model):
     def __str__(self):
         return f"{self.booking_id}: {self.from_state} → {self.to_state}"
 
+    @property
+    def from_label(self) -> str:
+        return BookingState(self.from_state).label if self.from_state else ""
+
+    @property
+    def to_label(self) -> str:
+        return BookingState(self.to_state).label if self.to_state else ""
+
 
 class WaitingListEntry(models.Model):
     class State(models.TextChoices):

@@ -79,8 +79,10 @@ def school_for(user, school_pk: int | None = None) -> School:
     schools = [m.school for m in user.active_school_memberships]
     if not schools:
         raise Http404
-    if school_pk is None:
+    if school_pk in (None, ""):
         return schools[0]
+    if not str(school_pk).isdigit():
+        raise Http404
     for school in schools:
         if school.pk == int(school_pk):
             return school

@@ -12,6 +12,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -597,9 +598,11 @@ def feed_manage(request, kind, pk, action):
         back = reverse("bookings:my_school") + f"?school={pk}"
     elif kind == "association":
         owner = {"association": association_for(request.user, pk)}
-        back = request.POST.get("next") or reverse("bookings:my_association_bookings", args=[pk])
-        if not back.startswith("/"):
-            back = "/"
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("bookings:my_association_bookings", args=[pk])
     else:
         raise Http404
     if action == "regenerate":

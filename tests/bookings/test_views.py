@@ -226,6 +226,8 @@ def test_association_confirms_through_the_view(client, booking, association_memb
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED
+    page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert "Forespurgt → Bekræftet" in page  # the history, in Danish
 
 
 def test_school_cannot_confirm_through_the_view(client, booking, teacher):
@@ -515,3 +517,15 @@ def test_pool_page_for_the_consultant_only(
     assert "400000" not in client.get(reverse("bookings:pool")).content.decode()
     client.force_login(teacher)
     assert client.get(reverse("bookings:pool")).status_code == 404
+
+
+def test_feed_redirect_stays_on_the_site(client, association, association_member):
+    client.force_login(association_member)
+    url = reverse("bookings:feed_manage", args=["association", association.pk, "regenerate"])
+    response = client.post(url, {"next": "//evil.example/"})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+
+
+def test_my_school_with_a_bad_school_id(client, teacher):
+    client.force_login(teacher)
+    assert client.get(reverse("bookings:my_school") + "?school=abc").status_code == 404
