@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vText
 
@@ -17,6 +18,8 @@ from bookings.models import Occasion
 from municipalities.models import Municipality
 
 FEED_SIZE = 50
+#: Feeds hold nothing personal, so caches may keep them for a while.
+FEED_MAX_AGE = 15 * 60
 #: Occasions this far ahead go into the calendar.
 CALENDAR_DAYS = 366
 
@@ -64,6 +67,7 @@ class NewOffersFeed(Feed):
 
 
 @require_safe
+@cache_control(public=True, max_age=FEED_MAX_AGE)
 def occasions_ical(request: HttpRequest, municipality: str) -> HttpResponse:
     municipality_obj = get_object_or_404(Municipality, slug=municipality, is_active=True)
     published = Offer.objects.published().for_municipality(municipality_obj)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.cache import cache_control
 
 from . import feeds, views
 
@@ -6,7 +7,11 @@ app_name = "catalog"
 urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/favourites/", views.favourite_list, name="favourite_list"),
-    path("offers/feed/<slug:municipality>/", feeds.NewOffersFeed(), name="offer_feed"),
+    path(
+        "offers/feed/<slug:municipality>/",
+        cache_control(public=True, max_age=feeds.FEED_MAX_AGE)(feeds.NewOffersFeed()),
+        name="offer_feed",
+    ),
     path("offers/calendar/<slug:municipality>.ics", feeds.occasions_ical, name="occasion_calendar"),
     path("offers/<slug:slug>/", views.offer_detail, name="offer_detail"),
     path("offers/<slug:slug>/favourite/", views.favourite_toggle, name="favourite_toggle"),

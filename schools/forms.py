@@ -37,7 +37,11 @@ class NeedForm(forms.ModelForm):
             "subjects",
             "budget",
         ]
-        widgets = {"period_start": DateInput(), "period_end": DateInput()}
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ def test_atom_feed_of_newly_approved_offers(client, municipality, make_offer, ot
     body = response.content.decode()
     assert body.index("Nyeste") < body.index("Ældre")
     assert "Andet sted" not in body
+    assert "public" in response["Cache-Control"]
 
 
 def test_atom_feed_unknown_municipality(client):
