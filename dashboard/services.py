@@ -119,25 +119,71 @@ def _two_year_row(name, r: dict) -> dict:
 # Collaborations --------------------------------------------------------------------------
 
 
-def collaborations_by_month(municipality: Municipality, year: int) -> list[dict]:
-    counts = {
-        (_month(r["month"])): r
-        for r in _collaborations(municipality, year)
-        .annotate(month=TruncMonth("starts_at"))
-        .values("month")
+def _band():
+    return Case(
+        *[When(grade__gte=lo, grade__lte=hi, then=Value(key)) for key, _l, lo, hi in GRADE_BANDS],
+        default=Value(""),
+    )
+
+
+def booking_cube(municipality: Municipality, year: int) -> list[dict]:
+    """One scan of the bookings of this school year and the one before, grouped by state,
+    month, domain and grade band: at most 7 × 24 × 8 × 3 rows, however many bookings.
+
+    The month, domain, grade-band and outcome tables are roll-ups of it; ``all_tables``
+    computes it once for all of them.
+    """
+    rows = (
+        Booking.objects.for_municipality(municipality)
+        .filter(_in("starts_at", year - 1) | _in("starts_at", year))
+        .annotate(month=TruncMonth("starts_at"), band=_band())
+        .values("state", "month", "offer__domain", "band")
         .annotate(n=Count("id"), p=Sum("pupils"))
-        .order_by("month")
-    }
+        .order_by()
+    )
+    return [
+        {
+            "state": r["state"],
+            "month": _month(r["month"]),
+            "year": school_year_of(_month(r["month"])),
+            "domain": r["offer__domain"],
+            "band": r["band"],
+            "n": r["n"],
+            "pupils": r["p"] or 0,
+        }
+        for r in rows
+    ]
+
+
+def _roll_up(cube: list[dict], year: int, key: str, states=COLLABORATION_STATES) -> dict:
+    """{value of ``key``: {"n_this", "p_this", "n_prev", "p_prev"}} over the given states."""
+    totals: dict = {}
+    for r in cube:
+        if r["state"] not in states or r["year"] not in (year, year - 1):
+            continue
+        t = totals.setdefault(r[key], {"n_this": 0, "p_this": 0, "n_prev": 0, "p_prev": 0})
+        suffix = "this" if r["year"] == year else "prev"
+        t[f"n_{suffix}"] += r["n"]
+        t[f"p_{suffix}"] += r["pupils"]
+    return totals
+
+
+def collaborations_by_month(
+    municipality: Municipality, year: int, cube: list[dict] | None = None
+) -> list[dict]:
+    cube = booking_cube(municipality, year) if cube is None else cube
+    by_month = _roll_up(cube, year, "month")
+    empty = {"n_this": 0, "p_this": 0, "n_prev": 0, "p_prev": 0}
     rows = []
     for month, prev in zip(school_year_months(year), school_year_months(year - 1), strict=True):
-        this_row, prev_row = counts.get(month, {}), counts.get(prev, {})
+        this_row, prev_row = by_month.get(month, empty), by_month.get(prev, empty)
         rows.append(
             {
                 "month": month,
-                "collaborations": this_row.get("n", 0),
-                "pupils": this_row.get("p") or 0,
-                "prev_collaborations": prev_row.get("n", 0),
-                "prev_pupils": prev_row.get("p") or 0,
+                "collaborations": this_row["n_this"],
+                "pupils": this_row["p_this"],
+                "prev_collaborations": prev_row["n_prev"],
+                "prev_pupils": prev_row["p_prev"],
             }
         )
     return rows
@@ -147,15 +193,13 @@ def _sorted(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["collaborations"], -r["prev_collaborations"], r["name"]))
 
 
-def collaborations_by_domain(municipality: Municipality, year: int) -> list[dict]:
+def collaborations_by_domain(
+    municipality: Municipality, year: int, cube: list[dict] | None = None
+) -> list[dict]:
+    cube = booking_cube(municipality, year) if cube is None else cube
     labels = dict(Domain.choices)
-    rows = (
-        _collaborations(municipality, year)
-        .values("offer__domain")
-        .annotate(**_two_years(year))
-        .order_by()
-    )
-    return _sorted([_two_year_row(labels.get(r["offer__domain"], _("Other")), r) for r in rows])
+    totals = _roll_up(cube, year, "domain")
+    return _sorted([_two_year_row(labels.get(d, _("Other")), t) for d, t in totals.items()])
 
 
 def collaborations_by_school(municipality: Municipality, year: int) -> list[dict]:
@@ -178,24 +222,13 @@ def collaborations_by_association(municipality: Municipality, year: int) -> list
     return _sorted([_two_year_row(r["offer__association__name"], r) for r in rows])
 
 
-def collaborations_by_grade_band(municipality: Municipality, year: int) -> list[dict]:
-    band = Case(
-        *[
-            When(grade__gte=low, grade__lte=high, then=Value(key))
-            for key, _l, low, high in GRADE_BANDS
-        ],
-        default=Value(""),
-    )
-    counts = {
-        r["band"]: r
-        for r in _collaborations(municipality, year)
-        .annotate(band=band)
-        .values("band")
-        .annotate(**_two_years(year))
-        .order_by()
-    }
+def collaborations_by_grade_band(
+    municipality: Municipality, year: int, cube: list[dict] | None = None
+) -> list[dict]:
+    cube = booking_cube(municipality, year) if cube is None else cube
+    totals = _roll_up(cube, year, "band")
     empty = {"n_this": 0, "p_this": 0, "n_prev": 0, "p_prev": 0}
-    return [_two_year_row(label, counts.get(key, empty)) for key, label, _lo, _hi in GRADE_BANDS]
+    return [_two_year_row(label, totals.get(key, empty)) for key, label, _lo, _hi in GRADE_BANDS]
 
 
 # Reach -----------------------------------------------------------------------------------
@@ -412,33 +445,22 @@ OUTCOME_LABELS = {
 }
 
 
-def bookings_not_held(municipality: Municipality, year: int) -> list[dict]:
+def bookings_not_held(
+    municipality: Municipality, year: int, cube: list[dict] | None = None
+) -> list[dict]:
     """Declined, expired and cancelled bookings, this year and the year before."""
-    this, prev = _in("starts_at", year), _in("starts_at", year - 1)
-    counts = {
-        r["state"]: r
-        for r in Booking.objects.for_municipality(municipality)
-        .filter(this | prev, state__in=OUTCOME_STATES)
-        .values("state")
-        .annotate(
-            bookings=Count("id", filter=this),
-            pupils=Sum("pupils", filter=this, default=0),
-            prev_bookings=Count("id", filter=prev),
-        )
-        .order_by()
-    }
-    rows = []
-    for state in OUTCOME_STATES:
-        found = counts.get(state, {})
-        rows.append(
-            {
-                "name": str(OUTCOME_LABELS[state]),
-                "bookings": found.get("bookings", 0),
-                "pupils": found.get("pupils", 0),
-                "prev_bookings": found.get("prev_bookings", 0),
-            }
-        )
-    return rows
+    cube = booking_cube(municipality, year) if cube is None else cube
+    totals = _roll_up(cube, year, "state", states=OUTCOME_STATES)
+    empty = {"n_this": 0, "p_this": 0, "n_prev": 0, "p_prev": 0}
+    return [
+        {
+            "name": str(OUTCOME_LABELS[state]),
+            "bookings": totals.get(state, empty)["n_this"],
+            "pupils": totals.get(state, empty)["p_this"],
+            "prev_bookings": totals.get(state, empty)["n_prev"],
+        }
+        for state in OUTCOME_STATES
+    ]
 
 
 def waiting_lists(municipality: Municipality, year: int) -> list[dict]:
@@ -646,8 +668,10 @@ class Table:
     slug: str
     title: str
     columns: tuple[Column, ...]
-    rows: Callable[[Municipality, int], list[dict]]
+    rows: Callable[..., list[dict]]
     description: str = ""
+    #: A roll-up of ``booking_cube`` (accepts ``cube=``).
+    uses_cube: bool = False
 
 
 def _two_year_columns(first: Column) -> tuple[Column, ...]:
@@ -671,12 +695,14 @@ TABLES: dict[str, Table] = {
             _("Collaborations and pupils by month"),
             _two_year_columns(Column("month", _("Month"), "month")),
             collaborations_by_month,
+            uses_cube=True,
         ),
         Table(
             "collaborations-by-domain",
             _("Collaborations by domain"),
             _two_year_columns(Column("name", _("Domain"))),
             collaborations_by_domain,
+            uses_cube=True,
         ),
         Table(
             "collaborations-by-school",
@@ -695,6 +721,7 @@ TABLES: dict[str, Table] = {
             _("Collaborations by grade band"),
             _two_year_columns(Column("name", _("Grades"))),
             collaborations_by_grade_band,
+            uses_cube=True,
         ),
         Table(
             "schools-without-collaboration",
@@ -772,6 +799,7 @@ TABLES: dict[str, Table] = {
                 Column("prev_bookings", _("Bookings the year before"), "int"),
             ),
             bookings_not_held,
+            uses_cube=True,
         ),
         Table(
             "waiting-lists",
@@ -854,7 +882,13 @@ def table_rows(slug: str, municipality: Municipality, year: int) -> list[dict]:
 
 
 def all_tables(municipality: Municipality, year: int) -> dict[str, list[dict]]:
-    return {slug: table.rows(municipality, year) for slug, table in TABLES.items()}
+    cube = booking_cube(municipality, year)
+    return {
+        slug: table.rows(municipality, year, cube=cube)
+        if table.uses_cube
+        else table.rows(municipality, year)
+        for slug, table in TABLES.items()
+    }
 
 
 def summary(tables: dict[str, list[dict]]) -> dict:

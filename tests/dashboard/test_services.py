@@ -196,3 +196,31 @@ def test_a_waiting_request_is_not_a_collaboration_but_is_shown(data, municipalit
                    starts_at=local(2026, 5, 6))  # fmt: skip
     rows = s.schools_without_collaboration(municipality, YEAR)
     assert rows == [{"name": "Skole C", "prev_collaborations": 1, "open_requests": 2}]
+
+
+def test_school_year_and_months_follow_danish_local_time(data, municipality):
+    from .factories import BookingFactory, local
+
+    # Midnight on 1 August in Copenhagen is still 31 July in UTC.
+    BookingFactory(offer=data.sport, school=data.school_c, state="completed",
+                   starts_at=local(2025, 8, 1, 0), pupils=11)  # fmt: skip
+    BookingFactory(offer=data.sport, school=data.school_c, state="completed",
+                   starts_at=local(2025, 7, 31, 23), pupils=13)  # fmt: skip
+    rows = by_name(s.collaborations_by_month(municipality, YEAR), "month")
+    assert (rows[date(2025, 8, 1)]["collaborations"], rows[date(2025, 8, 1)]["pupils"]) == (1, 11)
+    previous = by_name(s.collaborations_by_month(municipality, YEAR - 1), "month")
+    assert previous[date(2025, 7, 1)]["pupils"] == 13
+    assert s.schools_without_collaboration(municipality, YEAR) == []
+
+
+def test_the_tables_agree_with_each_other(data, municipality):
+    tables = s.all_tables(municipality, YEAR)
+    total = sum(r["collaborations"] for r in tables["collaborations-by-month"])
+    for slug in (
+        "collaborations-by-domain",
+        "collaborations-by-school",
+        "collaborations-by-association",
+        "collaborations-by-grade",
+    ):
+        assert sum(r["collaborations"] for r in tables[slug]) == total == 3, slug
+    assert tables["bookings-not-held"] == s.bookings_not_held(municipality, YEAR)
