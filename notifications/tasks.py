@@ -23,13 +23,13 @@ def deliver_notification(self, notification_id: int) -> str:
     notification = services.claim(notification_id)
     if notification is None:
         return "not claimable"
-    _sent, failures = services.send_claimed([notification])
+    sent, failures = services.send_claimed([notification])
     if failures:
         _pk, exc = failures[0]
         if services.is_transient(exc) and self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=backoff(self.request.retries))
         return "failed"
-    return "sent"
+    return "sent" if sent else "skipped"
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)

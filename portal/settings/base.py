@@ -195,14 +195,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.retry_queued",
         "schedule": crontab(minute="*/10"),
     },
-    # Keys carry the date, so running the scans hourly never sends twice.
+    # Keys carry the date, so running the scans every hour of the day never sends twice;
+    # hourly (not once) so that a beat or worker outage delays reminders by an hour at most.
     "notifications-booking-reminders": {
         "task": "notifications.tasks.scan_reminders",
-        "schedule": crontab(minute=5),
+        "schedule": crontab(minute=5, hour="7-20"),
     },
     "notifications-answer-deadlines": {
         "task": "notifications.tasks.scan_answer_deadlines",
-        "schedule": crontab(minute=20),
+        "schedule": crontab(minute=20, hour="7-20"),
     },
     "notifications-submission-digest": {
         "task": "notifications.tasks.send_submission_digests",

@@ -212,3 +212,18 @@ def test_the_scan_walks_many_bookings_in_batches(school, published_offer, teache
         )
     assert reminders.scan_booking_reminders(batch_size=7) == 50
     assert Notification.objects.filter(state="sent").count() == 50
+
+
+def test_each_batch_goes_over_one_smtp_connection(school, published_offer, teacher, mailbox):
+    for _ in range(10):
+        BookingFactory(
+            school=school,
+            offer=published_offer,
+            contact_teacher=teacher,
+            requested_by=teacher,
+            starts_at=at(7),
+            ends_at=at(7, 12),
+        )
+    assert reminders.scan_booking_reminders(batch_size=7) == 20
+    assert mailbox.wait_for(20, settle=0.2) == 20
+    assert len(mailbox.sessions) == 2  # 7 bookings, then 3: two batches, two connections
