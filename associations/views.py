@@ -306,6 +306,8 @@ def set_role(request, slug, membership_id):
 @login_required
 def decide_join_request(request, slug, request_id, decision):
     association, _membership = get_association_for(request.user, slug, admin=True)
+    if decision not in ("approve", "decline"):
+        raise Http404
     try:
         services.decide_join_request(
             association, request_id, approve=decision == "approve", by=request.user
@@ -449,9 +451,6 @@ def offer_photo_add(request, slug, offer_id):
                 messages.success(request, _("The photo is added."))
                 return redirect("associations:offer_edit", slug, offer.pk)
         transaction.set_rollback(True)
-    form_errors = [str(e) for errs in form.errors.values() for e in errs]
-    for error in form_errors:
-        messages.error(request, error)
     return render(
         request,
         "associations/offer_photo_form.html",

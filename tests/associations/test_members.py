@@ -212,3 +212,15 @@ def test_unconfirmed_user_cannot_ask_to_join(client, association):
     client.force_login(user)
     client.post(reverse("associations:join_request"), {"association": association.pk})
     assert not JoinRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_decision_is_404(client, stranger, association, association_admin):
+    join_request = services.request_to_join(stranger, association)
+    client.force_login(association_admin)
+    url = reverse(
+        "associations:decide_join_request", args=[association.slug, join_request.pk, "maybe"]
+    )
+    assert client.post(url).status_code == 404
+    join_request.refresh_from_db()
+    assert join_request.decided_at is None
