@@ -86,22 +86,34 @@ register(
 register(
     "screening.changes_requested", _("Changes requested to your profile or offer"), essential=True
 )
-register("screening.approved", _("Your profile or offer was approved"), essential=False)
+register("screening.approved", _("Your profile or offer was approved"), essential=True)
 register("screening.rejected", _("Your profile or offer was rejected"), essential=True)
 register("screening.suspended", _("Your profile or offer was suspended"), essential=True)
 register("screening.expiring", _("An approval expires soon"), essential=True)
+register("screening.expired", _("An approval has expired"), essential=True)
+register("screening.reinstated", _("Your profile or offer was reinstated"), essential=True)
+register("screening.message", _("A message from the consultant"), essential=True)
+register("school.membership_approved", _("Your access to a school was approved"), essential=True)
+register("need_answered", _("An association answered your school's need"), essential=False)
+register("privacy.inactive_warning", _("Your account is about to be deleted"), essential=True)
+
+# Accounts: always sent (the user asked for them).
+register("confirm_email", _("Confirm your e-mail address"), essential=True)
+register("password_reset", _("Choose a new password"), essential=True)
 
 # Associations (sent by associations.services).
-register("associations.signup", _("Sign-up and invitations to an association"), essential=True)
+register("association_invitation", _("An invitation to join an association"), essential=True)
+register("association_join_request", _("Someone asks to join your association"), essential=True)
 
-# Bookings (sent by bookings.services).
+# Bookings (sent by bookings.services). "booking" alone: any booking e-mail, always sent.
+register("booking", _("News about a booking"), essential=True)
 register("booking.requested", _("A school requests a booking"), essential=True)
 register("booking.confirmed", _("A booking was confirmed"), essential=True)
 register("booking.declined", _("A booking was declined"), essential=True)
 register("booking.alternative", _("An alternative date was proposed"), essential=True)
 register("booking.cancelled", _("A booking was cancelled"), essential=True)
 register("booking.message", _("A new message about a booking"), essential=False)
-register("booking.waitlist_place", _("A place became free on the waiting list"), essential=False)
+register("booking.waitlist_place", _("A place became free on the waiting list"), essential=True)
 register("booking.answer_deadline", _("A request waits for your answer"), essential=True)
 register(
     "booking.reminder",
