@@ -151,7 +151,9 @@ class JoinRequestForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        queryset = Association.objects.live().exclude(state__in=["withdrawn", "rejected"])
+        # Only approved associations are listed: drafts are seen by their members alone
+        # (a new association's admin invites colleagues instead).
+        queryset = Association.objects.published()
         if user is not None and user.is_authenticated:
             queryset = queryset.exclude(memberships__user=user)
         self.fields["association"].queryset = queryset.order_by("name")

@@ -224,3 +224,14 @@ def test_unknown_decision_is_404(client, stranger, association, association_admi
     assert client.post(url).status_code == 404
     join_request.refresh_from_db()
     assert join_request.decided_at is None
+
+
+@pytest.mark.django_db
+def test_join_form_lists_only_approved_associations(stranger, association):
+    from associations.forms import JoinRequestForm
+
+    draft = f.AssociationFactory(state="draft", name="Hemmelig kladde")
+    choices = list(JoinRequestForm(user=stranger).fields["association"].queryset)
+    assert association in choices and draft not in choices
+    form = JoinRequestForm({"association": draft.pk}, user=stranger)
+    assert not form.is_valid()
