@@ -413,7 +413,10 @@ def transition(
             to_state=target,
             note=note,
         )
-        if name != T.COMPLETE:
+        if name == T.COMPLETE:
+            _notify_association(locked, "evaluation_request", "evaluate")
+            _notify_school(locked, "evaluation_request", "evaluate")
+        else:
             _notify_both(locked, name)
     return locked
 

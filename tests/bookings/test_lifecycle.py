@@ -186,6 +186,10 @@ def test_complete_after_the_date(booking, association_member):
     assert services.complete_past() == 1
     booking.refresh_from_db()
     assert booking.state == B.COMPLETED
+    # Both sides are asked for an evaluation.
+    asked = Notification.objects.filter(key__contains=":evaluate:")
+    assert asked.filter(to_email=booking.offer.association.contact_email).exists()
+    assert asked.filter(to_email=booking.contact_teacher.email).exists()
 
 
 def test_complete_refused_before_the_date(booking, association_member):
