@@ -137,7 +137,6 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
     from portal.celery import app
 
     app.conf.broker_url = url
-    app.conf.task_always_eager = False
     app.control.purge()  # tasks left over from an aborted run would act on a flushed database
 
     env = {
@@ -199,4 +198,16 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
             proc.wait()
         if os.environ.get("SHOW_WORKER_LOG"):
             print(log.read_text())  # noqa: T201
+
+
+@pytest.fixture
+def celery_worker(celery_workers):
+    """During one test, tasks sent from this process go to the real workers, not in process.
+
+    Only for the test: every other test in the session keeps eager tasks.
+    """
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_workers
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

@@ -18,7 +18,7 @@ from tests import factories as f
 
 from .factories import BookingFactory, at
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("celery_workers")]
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("celery_worker")]
 
 
 @pytest.fixture
