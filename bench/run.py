@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PY = sys.executable
 SCALES = {
     "national": [
@@ -71,6 +72,8 @@ def env_for_server() -> dict:
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": "600",
         "AXES_FAILURE_LIMIT": "1000000",
+        # The booking POST page is loaded thousands of times by one user.
+        "PORTAL_BOOKING_RATE": "100000000/h",
     }
     url = redis_url()
     env["REDIS_URL"] = url
@@ -227,6 +230,10 @@ def main() -> int:
                 f"  {page['name']:<32} {stats['rps']:>8.1f} req/s  p95 {stats['p95_ms']:.1f} ms",
                 flush=True,
             )
+        from bench import contention
+
+        contention_result = contention.run(base, env)
+        print(f"  booking contention: {contention_result}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -242,6 +249,7 @@ def main() -> int:
         "redis": bool(env["REDIS_URL"]),
         "data": targets["data"],
         "pages": rows,
+        "booking_contention": contention_result,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
@@ -260,6 +268,13 @@ def main() -> int:
             f"{r.get('queries', '–')} | {r['ratio']:.2f} | "
             f"{r['non_2xx_3xx'] + r['socket_errors']} |"
         )
+    c = contention_result
+    print()
+    print(
+        f"Booking contention: {c['attempts']} concurrent attempts on {c['places']} places: "
+        f"{c['booked']} booked, {c['server_errors_5xx']} server errors, slowest answer "
+        f"{c['slowest_s']} s -> {'OK' if c['ok'] else 'NOT OK'}"
+    )
     return 0
 
 

@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE["screening-child-certificates"] = {
 # Portal rules that an operator may tune.
 PORTAL_SIGNUP_RATE = env.str("PORTAL_SIGNUP_RATE", default="10/h")
 PORTAL_INVITE_RATE = env.str("PORTAL_INVITE_RATE", default="30/h")
+PORTAL_BOOKING_RATE = env.str("PORTAL_BOOKING_RATE", default="30/h")
+PORTAL_MESSAGE_RATE = env.str("PORTAL_MESSAGE_RATE", default="30/h")
 
 # --- Single sign-on and open data API (sso/, api/) ---------------------------------------
 # OpenID providers are configured per municipality in the admin (sso.OIDCProvider).

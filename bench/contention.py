@@ -1,0 +1,96 @@
+"""Booking contention: N concurrent booking attempts on a few free places, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(base: str, env: dict) -> dict:
+    setup = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/contention_setup.py"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(setup["attempts"]))
+
+    def attempt(item):
+        data = urllib.parse.urlencode(item["body"]).encode()
+        request = urllib.request.Request(
+            base + setup["path"],
+            data=data,
+            method="POST",
+            headers={
+                "Cookie": item["cookie"],
+                "Referer": base + "/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        barrier.wait()
+        started = time.monotonic()
+        try:
+            # Redirects are not followed: a 302 means "booked", a 200 shows the form again.
+            opener = urllib.request.build_opener(NoRedirect)
+            status = opener.open(request, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError:
+            status = 0
+        with lock:
+            results.append((status, time.monotonic() - started))
+
+    threads = [threading.Thread(target=attempt, args=(item,)) for item in setup["attempts"]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = json.loads(
+        subprocess.run(
+            [sys.executable, "bench/contention_setup.py", "--count", str(setup["occasion"])],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
+    statuses = [s for s, _t in results]
+    return {
+        "attempts": len(results),
+        "places": setup["places"],
+        "booked": counts["bookings"],
+        "reserved": counts["reserved"],
+        "redirect_302": statuses.count(302),
+        "form_again_200": statuses.count(200),
+        "server_errors_5xx": sum(1 for s in statuses if s >= 500 or s == 0),
+        "slowest_s": round(max(t for _s, t in results), 3),
+        "ok": counts["bookings"] == setup["places"] == counts["reserved"]
+        and not any(s >= 500 or s == 0 for s in statuses)
+        and max(t for _s, t in results) <= 2.0,
+    }
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        return fp
