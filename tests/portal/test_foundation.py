@@ -198,3 +198,24 @@ def test_anonymous_pages_carry_no_csrf_cookie(client):
 def test_ping_is_minimal(client):
     response = client.get("/ping")
     assert response.status_code == 200 and response.content == b"pong"
+
+
+def test_collectstatic_works_with_production_storage(tmp_path):
+    """The manifest storage refuses missing files (e.g. source maps) at deploy time."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789abcdef",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
