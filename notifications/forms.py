@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Consultant
 
 from . import kinds, services
 
@@ -9,6 +12,14 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.consultant = getattr(user, "consultant", None)
+        if self.consultant is not None:
+            self.fields["submission_emails"] = forms.ChoiceField(
+                label=_("E-mails about submissions waiting for screening"),
+                choices=Consultant.DigestChoice.choices,
+                initial=self.consultant.submission_emails,
+                widget=forms.RadioSelect,
+            )
         for kind in kinds.optional_kinds():
             self.fields[self.field_name(kind.code)] = forms.BooleanField(
                 label=kind.label,
@@ -21,6 +32,8 @@ class PreferencesForm(forms.Form):
         return "kind_" + code.replace(".", "__")
 
     def save(self) -> None:
+        if self.consultant is not None:
+            services.set_submission_emails(self.consultant, self.cleaned_data["submission_emails"])
         for kind in kinds.optional_kinds():
             services.set_preference(
                 self.user, kind.code, self.cleaned_data[self.field_name(kind.code)]

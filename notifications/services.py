@@ -65,6 +65,12 @@ def set_preference(user, kind: str, enabled: bool) -> None:
     )
 
 
+def set_submission_emails(consultant, choice: str) -> None:
+    """A consultant chooses one e-mail per submission or one daily digest."""
+    type(consultant).objects.filter(pk=consultant.pk).update(submission_emails=choice)
+    consultant.submission_emails = choice
+
+
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 

@@ -85,3 +85,16 @@ def test_a_consultant_with_the_daily_digest_gets_no_mail_per_submission(consulta
     other = f.UserFactory()
     assert not services.wants(consultant, "screening.submitted")
     assert services.wants(other, "screening.submitted")
+
+
+def test_a_consultant_chooses_the_daily_submission_digest(client, consultant, teacher):
+    client.force_login(consultant)
+    response = client.get(SETTINGS)
+    assert 'name="submission_emails"' in response.content.decode()
+    client.post(SETTINGS, {"submission_emails": "daily"})
+    consultant.consultant.refresh_from_db()
+    assert consultant.consultant.submission_emails == "daily"
+    assert not services.wants(consultant, "screening.submitted")
+    # Not offered to others.
+    client.force_login(teacher)
+    assert 'name="submission_emails"' not in client.get(SETTINGS).content.decode()
