@@ -135,11 +135,26 @@ def login(page, base_url: str, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{base_url}/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
 
 
 def switch_language(page, code: str) -> None:
     """Use the language switch in the header (a link per language) like a visitor would."""
-    page.locator(f".language-switch a[hreflang={code}]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f".language-switch a[hreflang={code}]").click()
+
+
+@pytest.fixture
+def consultant_group(transactional_db):
+    """The Consultant group with its admin permissions.
+
+    It comes from a data migration, and the flush after each browser test (transactional_db)
+    removes it; the migration's function is idempotent, so run it again.
+    """
+    import importlib
+
+    from django.apps import apps as global_apps
+
+    migration = importlib.import_module("screening.migrations.0003_consultant_group")
+    migration.create_group(global_apps, None)

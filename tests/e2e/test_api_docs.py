@@ -1,15 +1,10 @@
 """The API documentation page in a real browser, under the strict CSP: Swagger UI renders
 from our own static files, and the browser reports no CSP violation or script error."""
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _playwright, base_url, browser, page  # noqa: F401
 
-pytestmark = pytest.mark.e2e
-
-
-def test_docs_page_renders_swagger_ui_without_csp_violations(page, base_url):  # noqa: F811
+def test_docs_page_renders_swagger_ui_without_csp_violations(page, base_url):
     problems = []
     page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
     page.on("pageerror", lambda exc: problems.append(str(exc)))
