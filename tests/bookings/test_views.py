@@ -529,3 +529,60 @@ def test_feed_redirect_stays_on_the_site(client, association, association_member
 def test_my_school_with_a_bad_school_id(client, teacher):
     client.force_login(teacher)
     assert client.get(reverse("bookings:my_school") + "?school=abc").status_code == 404
+
+
+def test_pages_render_for_their_people_and_404_for_others(
+    client,
+    occasion,
+    booking,
+    association,
+    association_member,
+    teacher,
+    consultant,
+    other_association_admin,
+    other_teacher,
+    stranger,
+):
+    member_pages = [
+        reverse("bookings:occasion_edit", args=[occasion.pk]),
+        reverse("bookings:my_association_bookings", args=[association.pk]),
+        reverse("bookings:occasions", args=[occasion.offer_id]),
+    ]
+    client.force_login(association_member)
+    for url in member_pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+    assert f"/bookings/{booking.pk}/" in client.get(member_pages[1]).content.decode()
+    client.force_login(other_association_admin)
+    for url in member_pages[:1] + member_pages[2:]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(member_pages[1]).status_code == 404
+    client.force_login(teacher)
+    assert client.get(reverse("bookings:school_event_add")).status_code == 200
+    client.force_login(stranger)
+    assert client.get(reverse("bookings:school_event_add")).status_code == 404
+
+
+def test_consultant_opens_a_pool(client, consultant, municipality):
+    client.force_login(consultant)
+    response = client.post(
+        reverse("bookings:pool"),
+        {
+            "school_year": 2026,
+            "amount": "400000",
+            "municipality_share_percent": 50,
+            "max_hourly_rate": "250",
+        },
+    )
+    assert response.status_code == 302
+    pool = SubsidyPool.objects.get()
+    assert pool.municipality == municipality and pool.left == Decimal("400000")
+    again = client.post(
+        reverse("bookings:pool"),
+        {
+            "school_year": 2026,
+            "amount": "1",
+            "municipality_share_percent": 50,
+        },
+    )
+    assert again.status_code == 200 and SubsidyPool.objects.count() == 1
