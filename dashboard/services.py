@@ -513,12 +513,13 @@ def subsidy_pool(municipality: Municipality, year: int) -> list[dict]:
 
 
 def subsidy_by_school(municipality: Municipality, year: int) -> list[dict]:
-    """The municipality's share per school: reserved by open bookings, spent on completed."""
+    """The municipality's share per school: reserved by open bookings, spent on completed,
+    and what is left under the pool's cap per school (when the pool has one)."""
     zero = Decimal("0")
     rows = (
         Booking.objects.for_municipality(municipality)
         .filter(subsidy_pool__school_year=year, subsidy_pool__municipality=municipality)
-        .values("school_id", "school__name")
+        .values("school_id", "school__name", "subsidy_pool__cap_per_school")
         .annotate(
             reserved=Sum("municipality_share", filter=Q(state__in=OPEN_STATES), default=zero),
             spent=Sum("municipality_share", filter=Q(state=BookingState.COMPLETED), default=zero),
@@ -536,6 +537,11 @@ def subsidy_by_school(municipality: Municipality, year: int) -> list[dict]:
             "reserved": r["reserved"],
             "spent": r["spent"],
             "school_share": r["school_share"],
+            "left_of_cap": (
+                r["subsidy_pool__cap_per_school"] - r["reserved"] - r["spent"]
+                if r["subsidy_pool__cap_per_school"] is not None
+                else None
+            ),
         }
         for r in rows
         if r["reserved"] or r["spent"] or r["school_share"]
@@ -834,6 +840,7 @@ TABLES: dict[str, Table] = {
                 Column("reserved", _("Reserved (DKK)"), "decimal"),
                 Column("spent", _("Spent (DKK)"), "decimal"),
                 Column("school_share", _("The school's own share (DKK)"), "decimal"),
+                Column("left_of_cap", _("Left under the cap per school (DKK)"), "decimal"),
             ),
             subsidy_by_school,
         ),

@@ -55,8 +55,8 @@ def test_csv_in_danish_format(client, consultant, data):
     assert len(rows) == 13
     subsidy = read_csv(export(client, consultant, "subsidy-by-school", "csv"))
     assert subsidy[1:] == [
-        ["Skole A", "500,00", "0,00", "500,00"],
-        ["Skole B", "0,00", "1200,25", "1200,25"],
+        ["Skole A", "500,00", "0,00", "500,00", ""],
+        ["Skole B", "0,00", "1200,25", "1200,25", ""],
     ]
     averages = read_csv(export(client, consultant, "evaluations-by-association", "csv"))
     assert averages[1] == ["Idrætsforeningen", "3", "4,3", "5"]
@@ -71,7 +71,7 @@ def test_xlsx_has_real_numbers_and_dates(client, consultant, data):
     assert sheet["B3"].number_format == "#,##0"
     assert sheet["A3"].number_format == "mm.yyyy"
     rows, sheet = read_xlsx(export(client, consultant, "subsidy-by-school", "xlsx"))
-    assert rows[2] == ("Skole B", 0, 1200.25, 1200.25)
+    assert rows[2] == ("Skole B", 0, 1200.25, 1200.25, None)
     assert sheet["C3"].number_format == "#,##0.00"
     rows, sheet = read_xlsx(export(client, consultant, "evaluations-by-association", "xlsx"))
     assert rows[1] == ("Idrætsforeningen", 3, 4.3, 5)

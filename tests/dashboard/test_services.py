@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from bookings.models import SubsidyPool
 from dashboard import services as s
 
 from .conftest import YEAR
@@ -142,6 +143,11 @@ def test_subsidy(data, municipality):
     assert rows["Skole A"]["reserved"] == Decimal("500") and rows["Skole A"]["spent"] == 0
     assert rows["Skole B"]["spent"] == Decimal("1200.25")
     assert rows["Skole B"]["school_share"] == Decimal("1200.25")
+    assert rows["Skole B"]["left_of_cap"] is None  # the pool has no cap per school
+    SubsidyPool.objects.filter(school_year=YEAR).update(cap_per_school=Decimal("2000"))
+    rows = by_name(s.subsidy_by_school(municipality, YEAR))
+    assert rows["Skole A"]["left_of_cap"] == Decimal("1500")
+    assert rows["Skole B"]["left_of_cap"] == Decimal("799.75")
 
 
 def test_evaluations(data, municipality):
