@@ -85,7 +85,7 @@ def main() -> int:
         {"name": "catalog", "path": f"/offers/?municipality={m}"},
         {
             "name": "catalog, 3 filters + search",
-            "path": f"/offers/?municipality={m}&domain=sport&grade=5&week=40&q=svømning",
+            "path": f"/offers/?municipality={m}&domain=sport&grade=5&week=40&q=sv%C3%B8mning",
         },
         {"name": "offer page", "path": f"/offers/{offer.slug}/"},
         {"name": "association page", "path": f"/associations/{association.slug}/"},
