@@ -145,3 +145,13 @@ def test_long_tables_are_cut_on_the_page_but_not_in_the_download(
         reverse("dashboard:export", args=["evaluation-comments", "csv"]), {"period": YEAR}
     )
     assert csv_response.content.decode("utf-8-sig").count("Kommentar ") == 4
+
+
+def test_english_page_says_what_it_means(client, consultant, data):
+    client.force_login(consultant)
+    client.cookies["portal_language"] = "en"
+    html = client.get(URL, {"period": YEAR}).content.decode()
+    assert "Dashboard: Helsingør Kommune" in html
+    assert "Pupils who later joined an association" in html
+    assert "as reported in evaluations" in html
+    assert ">Expired<" in html
