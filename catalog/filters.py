@@ -48,14 +48,24 @@ def week_q(week: int) -> Q:
     return plain | wrapping
 
 
+class RelatedBySlugFilter(filters.ModelMultipleChoiceFilter):
+    """Choose related objects by slug in the URL (?subject=idraet), filter by the object.
+
+    django-filter would filter ``subjects=<slug>`` when ``to_field_name`` is set; keeping
+    ``field_name`` a plain relation also lets drf-spectacular document it as a string."""
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
 class OfferFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_q")
     domain = filters.MultipleChoiceFilter(
         label=_("Domain"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
     )
-    subject = filters.ModelMultipleChoiceFilter(
+    subject = RelatedBySlugFilter(
         label=_("School subject"),
-        field_name="subjects__slug",
+        field_name="subjects",
         to_field_name="slug",
         queryset=Subject.objects.all(),
     )
