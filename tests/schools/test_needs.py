@@ -199,3 +199,26 @@ def test_needs_for_school_and_partial(need, school, other_school, association):
 
     html = render_to_string("schools/_my_needs.html", {"needs": needs})
     assert need.title in html and need.get_absolute_url() in html
+
+
+def test_board_queries_do_not_grow(
+    client, school, association_admin, django_assert_max_num_queries
+):
+    from associations.models import Subject
+
+    subject = Subject.objects.get_or_create(slug="idraet", defaults={"name": "Idræt"})[0]
+
+    def add(n):
+        for _ in range(n):
+            need = SchoolNeedFactory(school=school)
+            need.subjects.add(subject)
+
+    client.force_login(association_admin)
+    url = reverse("schools:need_list")
+    add(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    add(20)
+    with django_assert_max_num_queries(12) as many:
+        client.get(url)
+    assert len(few.captured_queries) == len(many.captured_queries)
