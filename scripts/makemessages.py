@@ -64,9 +64,11 @@ def fill_english() -> int:
             continue
         po = polib.pofile(str(po_path))
         for entry in po:
+            # English is the source language: every msgstr is its msgid. (msgmerge's fuzzy
+            # guesses, e.g. "Expires" for "Expired", must not survive.)
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            elif not entry.msgstr:
+            else:
                 entry.msgstr = entry.msgid
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
