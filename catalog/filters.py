@@ -26,7 +26,7 @@ SORT_CHOICES = [
     ("nearest", _("Nearest")),
 ]
 #: Filters shown as option lists with counts (facets).
-FACETS = ("domain", "format", "where")
+FACETS = ("domain", "format", "where", "free")
 
 
 def where_q(value: str) -> Q:
@@ -199,11 +199,13 @@ def facet_counts(data, queryset: QuerySet, origin=None) -> dict[str, dict[str, i
         "domain": Q(domain__in=selected["domain"]) if selected["domain"] else Q(),
         "format": Q(format__in=selected["format"]) if selected["format"] else Q(),
         "where": where_q(selected["where"][0]) if selected["where"] else Q(),
+        "free": Q(price_model=PriceModel.FREE) if _truthy(selected["free"]) else Q(),
     }
     options = {
         "domain": [(v, Q(domain=v)) for v in Domain.values],
         "format": [(v, Q(format=v)) for v in OfferFormat.values],
         "where": [(v, where_q(v)) for v, _label in WHERE_CHOICES],
+        "free": [("true", Q(price_model=PriceModel.FREE))],
     }
     aggregates = {}
     for facet, choices in options.items():
@@ -219,6 +221,10 @@ def facet_counts(data, queryset: QuerySet, origin=None) -> dict[str, dict[str, i
         facet, value = key.split("__", 1)
         result[facet][value] = count
     return result
+
+
+def _truthy(values: list) -> bool:
+    return any(str(v).lower() in ("true", "on", "1", "yes") for v in values)
 
 
 def _getlist(data, key) -> list:

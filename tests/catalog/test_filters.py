@@ -137,6 +137,15 @@ def test_facet_counts_one_query(municipality, make_offer, django_assert_num_quer
         counts = facet_counts(QueryDict("where=school"), catalog_offers(municipality))
     assert counts["domain"] == {**counts["domain"], "sport": 1, "music": 1}
     assert counts["where"]["school"] == 2 and counts["where"]["out"] == 1
+    assert counts["free"]["true"] == 2  # with where=school applied
+
+
+def test_free_count_ignores_the_free_filter_itself(municipality, make_offer):
+    make_offer(price_model="free")
+    make_offer(price_model="materials", price_amount=Decimal("100"))
+    counts = facet_counts(QueryDict("free=true"), catalog_offers(municipality))
+    assert counts["free"]["true"] == 1
+    assert counts["domain"]["sport"] == 1  # the free filter applies to the other facets
 
 
 def test_association_without_coordinates_is_placed_at_its_postal_code(municipality):
