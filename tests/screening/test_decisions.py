@@ -155,3 +155,27 @@ def test_submission_is_mailed_to_consultants_who_want_each(
     assert [n.to_email for n in sent] == [consultant.email]
     assert f"/admin/associations/offer/{offer.pk}/change/" in sent.get().body_text
     assert daily.user.email not in [n.to_email for n in Notification.objects.all()]
+
+
+@pytest.mark.parametrize(
+    ("action", "subject_start"),
+    [
+        (Transition.APPROVE, "Godkendt"),
+        (Transition.REJECT, "Afvist"),
+        (Transition.SUSPEND, "Suspenderet"),
+        (Transition.REINSTATE, "Genindsat"),
+    ],
+)
+def test_decision_emails_are_in_danish_per_decision(
+    association, consultant, reason, action, subject_start
+):
+    state = S.SUSPENDED if action == Transition.REINSTATE else S.APPROVED
+    if action in (Transition.APPROVE, Transition.REJECT):
+        state = S.IN_REVIEW
+    offer = f.OfferFactory(association=association, state=state, title="Kajak")
+    services.decide(
+        offer, action, by=consultant, reason=reason if action == Transition.REJECT else None
+    )
+    notification = Notification.objects.get(to_email=association.contact_email)
+    assert notification.subject == f"{subject_start}: Kajak"
+    assert "/association/" in notification.body_text

@@ -204,3 +204,13 @@ def test_group_migration_is_idempotent():
     migration.create_group(apps, None)
     assert Group.objects.filter(name="Consultant").count() == 1
     assert set(Group.objects.get(name="Consultant").permissions.all()) == before
+
+
+def test_staff_in_the_group_without_a_consultant_row_sees_nothing(client, ours):
+    user = f.UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Consultant"))
+    client.force_login(user)
+    for url, _key in LISTS:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == [], url
