@@ -5,13 +5,27 @@ exactly the same here as in the catalog, and a catalog link turns into an API ca
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from associations.models import Association, Domain, Offer
 from bookings.models import Occasion
 from catalog.filters import OfferFilter as CatalogOfferFilter
 
 
+def _subject_filter(catalog_filter):
+    """The catalog's own subject filter (slugs), described as a string for the schema:
+    the schema generator cannot follow it from the Occasion model."""
+    documented = extend_schema_field({"type": "string"})(
+        type("SubjectFilter", (type(catalog_filter),), {})
+    )
+    return documented(
+        label=catalog_filter.label, field_name=catalog_filter.field_name, **catalog_filter.extra
+    )
+
+
 class OfferFilter(CatalogOfferFilter):
+    subject = _subject_filter(CatalogOfferFilter.base_filters["subject"])
+
     class Meta:
         model = Offer
         fields: list[str] = []
@@ -19,6 +33,8 @@ class OfferFilter(CatalogOfferFilter):
 
 class OccasionFilter(CatalogOfferFilter):
     """The catalog's offer filters, applied to the occasion's offer; sorted by date."""
+
+    subject = _subject_filter(CatalogOfferFilter.base_filters["subject"])
 
     class Meta:
         model = Occasion
