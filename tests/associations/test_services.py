@@ -103,3 +103,31 @@ def test_pause_is_recorded_and_idempotent(association_member, published_offer):
     services.set_paused(published_offer, True, by=association_member)
     services.set_paused(published_offer, True, by=association_member)
     assert [e.transition for e in history(published_offer)] == ["pause"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="screening.services.apply_revision sets the live offer's instructors but does not "
+    "recompute certificates_valid_until (reported to the lead; the screening app owns it)",
+)
+@pytest.mark.django_db
+def test_approving_an_edit_with_an_uncertified_instructor_unpublishes(
+    association_member, published_offer
+):
+    from associations.models import Offer
+    from screening.services import transition
+    from screening.workflow import Transition
+
+    uncertified = f.InstructorFactory(
+        association=published_offer.association,
+        child_certificate_confirmed=False,
+        child_certificate_date=None,
+    )
+    edit = services.editable_version(published_offer, by=association_member)
+    edit.instructors.set([uncertified])
+    transition(edit, Transition.SUBMIT)
+    assert Offer.objects.published().get() == published_offer  # the approved one stays
+    transition(edit, Transition.APPROVE)
+    published_offer.refresh_from_db()
+    assert published_offer.certificates_valid_until is None
+    assert not Offer.objects.published().exists()
