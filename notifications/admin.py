@@ -85,7 +85,8 @@ class ReminderRuleAdmin(admin.ModelAdmin):
     def _allowed(self, request, obj=None) -> bool:
         if request.user.is_superuser:
             return True
-        municipality = request.user.consultant_municipality
+        # Also asked for anonymous visitors (the admin log-in page builds its app list).
+        municipality = getattr(request.user, "consultant_municipality", None)
         if municipality is None:
             return False
         return obj is None or obj.municipality_id == municipality.pk

@@ -219,3 +219,9 @@ def test_collectstatic_works_with_production_storage(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+@pytest.mark.django_db
+def test_admin_login_page_works_for_anonymous_visitors(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
