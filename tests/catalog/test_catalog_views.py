@@ -210,3 +210,12 @@ def test_feed_links_on_the_catalog(client, municipality, published_offer):
     assert reverse("catalog:offer_feed", args=[municipality.slug]) in html
     assert reverse("catalog:occasion_calendar", args=[municipality.slug]) in html
     assert reverse("catalog:embed_snippet") not in html
+
+
+def test_favourite_redirect_stays_on_the_site(client, published_offer, teacher):
+    client.force_login(teacher)
+    url = reverse("catalog:favourite_toggle", args=[published_offer.slug])
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response.url == published_offer.get_absolute_url()
+    response = client.post(url, {"next": "/offers/?domain=sport"})
+    assert response.url == "/offers/?domain=sport"
