@@ -188,3 +188,11 @@ def test_schema_and_docs_page(client, db):
     assert "api/docs.js" in html
     assert "cdn" not in html.lower()
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/municipalities/{slug}/occasions/" in out.read_text()
