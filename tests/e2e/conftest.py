@@ -158,3 +158,11 @@ def consultant_group(transactional_db):
 
     migration = importlib.import_module("screening.migrations.0003_consultant_group")
     migration.create_group(global_apps, None)
+
+
+def open_account_menu(page):
+    """The account menu is a <details> element (works without JavaScript)."""
+    menu = page.locator("header details.account-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return menu

@@ -59,7 +59,6 @@ PUBLIC_PAGES = [
     "catalog:association_detail",
     "catalog:embed_list",
     "catalog:embed_detail",
-    pending("schools:need_list", "schools' needs are being built"),
 ]
 
 
@@ -98,8 +97,38 @@ def test_signup_form_with_validation_errors(axe_page, base_url, world):
     assert not violations, format_violations(violations)
 
 
-def test_logged_in_pages(axe_page, base_url, world):
-    """The header of a logged-in user (navigation per role, log-out button) and 'me'."""
-    consultant = f.ConsultantFactory(municipality=world["municipality"]).user
-    login(axe_page, base_url, consultant.email)
-    assert_accessible(axe_page, base_url + "/about/contact/")
+MY_PAGES = {
+    "teacher": [
+        "/offers/",
+        "/needs/",
+        "/needs/new/",
+        "/school/",
+        "/offers/kajak-for-7-klasse/book/",
+        "/notifications/settings/",
+        "/account/data/",
+    ],
+    "association_admin": [
+        "/association/",
+        "/association/roklub/",
+        "/association/roklub/profile/",
+        "/association/roklub/offers/new/",
+        "/needs/",
+    ],
+    "consultant": ["/dashboard/", "/consultant/bookings/", "/pool/", "/school/staff/"],
+}
+
+
+@pytest.mark.parametrize(
+    "role,path", [(role, path) for role, paths in MY_PAGES.items() for path in paths]
+)
+def test_my_pages_and_dashboard(axe_page, base_url, world, role, path):
+    """The "My ..." pages, forms and the dashboard, with the account menu of each role."""
+    if role == "teacher":
+        school = f.SchoolFactory(municipality=world["municipality"])
+        user = f.SchoolMembershipFactory(school=school, role="teacher").user
+    elif role == "association_admin":
+        user = f.AssociationMembershipFactory(association=world["association"], role="admin").user
+    else:
+        user = f.ConsultantFactory(municipality=world["municipality"]).user
+    login(axe_page, base_url, user.email)
+    assert_accessible(axe_page, base_url + path)

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from tests import factories as f
-from tests.e2e.conftest import login, switch_language
+from tests.e2e.conftest import login, open_account_menu, switch_language
 
 
 def test_home_page_in_danish_with_skip_link(page, base_url):
@@ -50,8 +50,9 @@ def test_login_with_wrong_password_shows_an_error_then_logs_in(page, base_url):
     expect(page.locator("main")).to_contain_text("adgangskode")  # Danish error text
     login(page, base_url, user.email)
     assert "/login/" not in page.url
-    # Logged in: the navigation offers "Log out".
-    expect(page.locator("header button[type=submit]", has_text="Log ud")).to_be_visible()
+    # Logged in: the account menu offers "Log out".
+    menu = open_account_menu(page)
+    expect(menu.locator("button[type=submit]", has_text="Log ud")).to_be_visible()
 
 
 def test_login_and_logout_in_english(page, base_url):
@@ -59,7 +60,7 @@ def test_login_and_logout_in_english(page, base_url):
     page.goto(base_url + "/login/")
     switch_language(page, "en")
     login(page, base_url, user.email)
-    logout = page.locator("header button[type=submit]", has_text="Log out")
+    logout = open_account_menu(page).locator("button[type=submit]", has_text="Log out")
     expect(logout).to_be_visible()
     logout.click()
     page.wait_for_load_state()
