@@ -1,12 +1,11 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
 app_name = "api"
 urlpatterns = [
-    path("api/", views.index, name="index"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/", views.Index.as_view(), name="index"),
+    path("api/schema/", views.Schema.as_view(), name="schema"),
     path("api/docs/", views.docs, name="docs"),
     path("api/municipalities/", views.MunicipalityList.as_view(), name="municipalities"),
     path("api/municipalities/<slug:slug>/offers/", views.OfferList.as_view(), name="offers"),

@@ -4,10 +4,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
-from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from associations.models import Association, Offer, Subject
 from bookings.models import Occasion
@@ -27,33 +28,48 @@ THROTTLED = OpenApiResponse(description="Too many requests; try again later.")
 LIST_ERRORS = {400: BAD_REQUEST, 404: NOT_FOUND, 429: THROTTLED}
 
 
-@extend_schema(
-    summary="API index",
-    responses={200: OpenApiResponse(description="Links to the resources."), 429: THROTTLED},
-)
-@api_view(["GET"])
-def index(request):
-    """Where to start: the municipalities, the schema and the documentation."""
-    return Response(
-        {
-            "municipalities": reverse("api:municipalities", request=request),
-            "schema": reverse("api:schema", request=request),
-            "docs": reverse("api:docs", request=request),
-        }
+class OpenData:
+    """Open data may be read by anyone, also by a web page on another site (CORS).
+
+    Safe because the API is read-only, anonymous and never looks at cookies."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class Index(OpenData, APIView):
+    @extend_schema(
+        summary="API index",
+        responses={200: OpenApiResponse(description="Links to the resources."), 429: THROTTLED},
     )
+    def get(self, request):
+        """Where to start: the municipalities, the schema and the documentation."""
+        return Response(
+            {
+                "municipalities": reverse("api:municipalities", request=request),
+                "schema": reverse("api:schema", request=request),
+                "docs": reverse("api:docs", request=request),
+            }
+        )
+
+
+class Schema(OpenData, SpectacularAPIView):
+    """The OpenAPI 3 schema."""
 
 
 @extend_schema_view(
     get=extend_schema(responses={200: MunicipalitySerializer(many=True), **LIST_ERRORS})
 )
-class MunicipalityList(generics.ListAPIView):
+class MunicipalityList(OpenData, generics.ListAPIView):
     """Active municipalities. Their slugs select the data in the other endpoints."""
 
     serializer_class = MunicipalitySerializer
     queryset = Municipality.objects.filter(is_active=True).order_by("name")
 
 
-class MunicipalityScoped(generics.ListAPIView):
+class MunicipalityScoped(OpenData, generics.ListAPIView):
     #: The model, for the schema generator (the real queryset needs the URL's slug).
     model = None
 

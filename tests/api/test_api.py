@@ -163,6 +163,14 @@ def test_occasions_are_upcoming_fixed_dates_of_published_offers(client, municipa
     assert results(client, url, domain="sport")["count"] == 2
 
 
+def test_open_to_other_sites_and_sets_no_cookies(client, municipality):
+    for url in ["/api/", "/api/schema/", "/api/municipalities/", offers_url(municipality)]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert not response.cookies
+
+
 def test_api_is_read_only(client, municipality):
     response = client.post(offers_url(municipality), {}, content_type="application/json")
     assert response.status_code == 405
