@@ -57,10 +57,9 @@ def callback(request: HttpRequest) -> HttpResponse:
         flow = services.pop_flow(request, request.GET.get("state", ""))
         if request.GET.get("error") or not request.GET.get("code"):
             raise services.SSOError("denied")
-        user, provider = services.finish_login(flow, request.GET["code"])
+        user, _provider = services.finish_login(flow, request.GET["code"])
     except services.SSOError as exc:
         messages.error(request, ERRORS[str(exc)])
         return redirect("accounts:login")
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session["sso_provider"] = provider.pk
     return redirect(flow["next"] or "accounts:home")
