@@ -177,9 +177,11 @@ def world(db):
     _try(w, "feed_x", school_feed, None)
 
     def unsubscribe():
+        from notifications.kinds import optional_kinds
         from notifications.services import unsubscribe_token
 
-        return unsubscribe_token(w.users["tch_x"], "screening.approved")
+        # An e-mail kind that a user may turn off (the essential ones cannot be unsubscribed).
+        return unsubscribe_token(w.users["tch_x"], optional_kinds()[0].code)
 
     _try(w, "unsubscribe_token", unsubscribe, DUMMY_TOKEN)
 
