@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from associations.models import Association, Offer
+from portal.pagecache import cache_anonymous_page
 
 from . import permissions, services
 from .filters import OfferFilter, facet_counts
@@ -40,6 +42,30 @@ def _page(request, queryset, size):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+def _remember_choice(request, response) -> None:
+    """Runs on every answer, also from the page cache: remember ?municipality= in a cookie."""
+    if (
+        "municipality" in request.GET
+        and response.status_code == 200
+        and not request.user.is_authenticated  # the view remembers it in the session then
+    ):
+        slug = request.GET["municipality"]
+        # No query here (this runs on cache hits too): unknown slugs are ignored when read.
+        if re.fullmatch(r"[-a-z0-9_]{1,50}", slug):
+            response.set_cookie(
+                services.COOKIE_NAME,
+                slug,
+                max_age=services.COOKIE_MAX_AGE,
+                samesite="Lax",
+                httponly=True,
+            )
+
+
+# Anonymous pages are served from the page cache (portal.pagecache), keyed by URL, language
+# and the remembered municipality; every change to what they show invalidates them.
+cached_page = cache_anonymous_page(vary_cookies=(services.COOKIE_NAME,), after=_remember_choice)
+
+
 def _page_query(request) -> str:
     """The current query without ``page``, for pagination links that keep the filters."""
     params = request.GET.copy()
@@ -49,6 +75,7 @@ def _page_query(request) -> str:
 
 @require_safe
 @vary_on_cookie
+@cached_page
 def offer_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     staff = permissions.can_favourite(request.user)
@@ -93,7 +120,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         )
         context["school"] = school
     response = render(request, "catalog/offer_list.html", context)
-    if "municipality" in request.GET:
+    if "municipality" in request.GET and request.user.is_authenticated:
         services.remember_municipality(request, response, municipality)
     return response
 
@@ -114,6 +141,7 @@ def _offer_or_404(slug: str) -> Offer:
 
 @require_safe
 @vary_on_cookie
+@cached_page
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = _offer_or_404(slug)
     staff = permissions.can_favourite(request.user)
@@ -165,6 +193,8 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@vary_on_cookie
+@cached_page
 def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
     association = get_object_or_404(Association.objects.published(), slug=slug)
     offers = list(
@@ -192,6 +222,7 @@ def _allow_framing(response: HttpResponse, municipality) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
+@cached_page
 def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     _data, filterset = _filtered(request, municipality, None)
@@ -212,6 +243,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
+@cached_page
 def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     offer = _offer_or_404(slug)

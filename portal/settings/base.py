@@ -263,6 +263,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
+# Rendered anonymous pages are cached and invalidated on every change (portal/pagecache.py).
+PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
+
 # Privacy (GDPR) retention: see privacy/services.py.
 PRIVACY_RETENTION_SCHOOL_YEARS = env.int("PRIVACY_RETENTION_SCHOOL_YEARS", default=3)
 PRIVACY_INACTIVE_DAYS = env.int("PRIVACY_INACTIVE_DAYS", default=2 * 365)
