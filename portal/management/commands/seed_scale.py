@@ -30,6 +30,7 @@ from associations.models import (
     Subject,
 )
 from bookings.models import Occasion
+from bookings.scale import next_school_day
 from municipalities.models import Municipality
 from schools.models import School, SchoolMembership
 from screening.workflow import ScreeningState
@@ -336,7 +337,7 @@ class Command(BaseCommand):
             if o.on_request:
                 continue
             for _ in range(3):
-                day = (self.now + timedelta(days=rng.randint(-200, 200))).date()
+                day = next_school_day((self.now + timedelta(days=rng.randint(-200, 200))).date())
                 start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=tz)
                 objs.append(
                     Occasion(
