@@ -511,7 +511,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
             entry.save(update_fields=["state", "offered_at", "offer_expires_at"])
             offered.append(entry)
             notify(
-                kind="booking",
+                kind="booking.waitlist_place",
                 key=f"bookings:waiting:{entry.pk}:offered:{now:%Y%m%d%H%M%S}",
                 to_email=entry.requested_by.email,
                 user=entry.requested_by,
@@ -621,10 +621,35 @@ def booking_url(booking: Booking) -> str:
     return absolute_url(reverse("bookings:detail", args=[booking.pk]))
 
 
+#: The e-mail kind (notifications.kinds) of each booking e-mail, for preferences and guards.
+KIND_OF_TEMPLATE = {
+    "booking_requested": "booking.requested",
+    "booking_message": "booking.message",
+    "evaluation_request": "booking.evaluation",
+}
+
+
+KIND_OF_TRANSITION = {
+    "confirm": "booking.confirmed",
+    "accept_alternative": "booking.confirmed",
+    "decline": "booking.declined",
+    "decline_alternative": "booking.declined",
+    "propose_alternative": "booking.alternative",
+    "cancel": "booking.cancelled",
+    "expire": "booking.expired",
+}
+
+
+def _kind(template: str, extra=None) -> str:
+    if template == "booking_changed" and extra and extra.get("kind"):
+        return extra["kind"]
+    return KIND_OF_TEMPLATE.get(template, "booking")
+
+
 def _notify_association(booking, template, event, extra=None):
     association = booking.offer.association
     notify(
-        kind="booking",
+        kind=_kind(template, extra),
         key=f"bookings:{booking.pk}:{event}:association",
         to_email=association.contact_email,
         template=template,
@@ -641,7 +666,7 @@ def _notify_school(booking, template, event, extra=None):
     people = {booking.contact_teacher, booking.requested_by}
     for person in people:
         notify(
-            kind="booking",
+            kind=_kind(template, extra),
             key=f"bookings:{booking.pk}:{event}:user{person.pk}",
             to_email=person.email,
             user=person,
@@ -657,7 +682,7 @@ def _notify_school(booking, template, event, extra=None):
 
 def _notify_both(booking, name):
     event = f"{name}:{booking.events.count()}"
-    extra = {"state_label": BookingState(booking.state).label}
+    extra = {"state_label": BookingState(booking.state).label, "kind": KIND_OF_TRANSITION.get(name)}
     _notify_association(booking, "booking_changed", event, extra)
     _notify_school(booking, "booking_changed", event, extra)
 

@@ -39,7 +39,7 @@ def main() -> int:
         (ROOT / app / "locale").mkdir(exist_ok=True)
         run([*django_admin, *langs], cwd=ROOT / app)
     if only and "." not in only:
-        return fill_english()
+        return fill_english(only)
     ignores = [f"--ignore={app}/*" for app in present]
     run(
         [
@@ -57,10 +57,13 @@ def main() -> int:
     return fill_english()
 
 
-def fill_english() -> int:
+def fill_english(only=()) -> int:
     """The English catalogues repeat the (English) source strings, so they are complete."""
     for po_path in po_files():
         if po_path.parent.parent.name != "en":
+            continue
+        app = po_path.parents[3].name if po_path.parents[3] != ROOT else "."
+        if only and app not in only:
             continue
         po = polib.pofile(str(po_path))
         for entry in po:

@@ -68,7 +68,7 @@ def test_confirm(booking, association_member, teacher):
     assert b.state == B.CONFIRMED and b.confirmed_at
     ev = b.events.last()
     assert (ev.from_state, ev.to_state, ev.actor) == (B.REQUESTED, B.CONFIRMED, association_member)
-    assert Notification.objects.filter(to_email=teacher.email, kind="booking").exists()
+    assert Notification.objects.filter(to_email=teacher.email, kind="booking.confirmed").exists()
 
 
 def test_decline_frees_the_place(booking, occasion, association_member):
