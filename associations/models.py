@@ -140,6 +140,12 @@ class Association(Screenable):
         if unknown:
             raise ValidationError({"domains": _("Unknown domain.")})
 
+    def after_revision_applied(self) -> None:
+        """An approved edit may change the municipalities and so the certificate limit."""
+        from .services import refresh_association_certificates
+
+        refresh_association_certificates(self)
+
     def get_domains_display(self) -> list[str]:
         return [Domain(d).label for d in self.domains or [] if d in Domain.values]
 
@@ -400,6 +406,12 @@ class Offer(Screenable):
             errors["weekdays"] = _("Choose weekdays from Monday to Friday.")
         if errors:
             raise ValidationError(errors)
+
+    def after_revision_applied(self) -> None:
+        """An approved edit may name other instructors: recompute the certificate validity."""
+        from .services import refresh_certificate_validity
+
+        refresh_certificate_validity(self)
 
     @property
     def grade_range_display(self) -> str:

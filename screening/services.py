@@ -234,6 +234,10 @@ def apply_revision(revision, *, by=None):
         getattr(live, field.name).set(getattr(revision, field.name).all())
     _move_children(revision, live)
     revision.delete()
+    # Derived data of the owning app (e.g. an offer's child-certificate validity).
+    hook = getattr(live, "after_revision_applied", None)
+    if hook is not None:
+        hook()
     return live
 
 

@@ -105,11 +105,6 @@ def test_pause_is_recorded_and_idempotent(association_member, published_offer):
     assert [e.transition for e in history(published_offer)] == ["pause"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="screening.services.apply_revision sets the live offer's instructors but does not "
-    "recompute certificates_valid_until (reported to the lead; the screening app owns it)",
-)
 @pytest.mark.django_db
 def test_approving_an_edit_with_an_uncertified_instructor_unpublishes(
     association_member, published_offer

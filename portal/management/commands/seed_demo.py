@@ -1,9 +1,10 @@
 """Load demo data idempotently and print one login per role. `make run` calls it."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,9 +16,8 @@ from associations.models import (
     Subject,
 )
 from associations.services import refresh_certificate_validity
-from bookings.models import Occasion
 from municipalities.models import Consultant, Municipality
-from portal import demo
+from portal import demo, demo_activity
 from schools.models import School, SchoolMembership
 from screening.workflow import ScreeningState
 
@@ -46,8 +46,14 @@ class Command(BaseCommand):
             user.save()
         return user
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's e-mails (bookings, decisions) are kept in memory, not printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self.seed()
+        self.print_logins()
+
+    @transaction.atomic
+    def seed(self):
         now = timezone.now()
         municipality, _ = Municipality.objects.update_or_create(
             code=demo.MUNICIPALITY["code"], defaults=demo.MUNICIPALITY
@@ -197,24 +203,10 @@ class Command(BaseCommand):
             offer.subjects.set([subjects[s] for s in subject_slugs if s in subjects])
             offer.instructors.set(association.instructors.all())
             refresh_certificate_validity(offer)
-            if not on_request and not offer.occasions.exists():
-                self.add_occasions(offer, now)
+            if not on_request and not offer.occasions.exists() and not waiting:
+                demo_activity.make_occasions(offer, timezone.localdate())
 
-        self.print_logins()
-
-    def add_occasions(self, offer, now):
-        tz = timezone.get_current_timezone()
-        for weeks_ahead in (3, 5, 8):
-            day = (now + timedelta(weeks=weeks_ahead)).date()
-            day -= timedelta(days=day.weekday() - 1) if day.weekday() > 1 else timedelta(0)
-            start = datetime.combine(day, time(9, 0), tzinfo=tz)
-            Occasion.objects.create(
-                offer=offer,
-                starts_at=start,
-                ends_at=start + timedelta(minutes=offer.duration_minutes),
-                place=offer.association.address,
-                capacity=2,
-            )
+        demo_activity.build(municipality, stdout=self.stdout)
 
     def grant_consultant_group(self, user):
         from django.contrib.auth.models import Group
