@@ -6,7 +6,9 @@ Writes bench/results.json and prints a Markdown table. Timings are reported, nev
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/9 when reachable), BENCH_DURATION (s per
-page, default 10), BENCH_CONNECTIONS (default 8), BENCH_SCALE ("national" or "small").
+page, default 10), BENCH_CONNECTIONS (default 8), BENCH_SCALE ("national" or "small"), BENCH_WORKERS (gunicorn
+workers, default 4), BENCH_REMINDERS (e-mails for the reminder benchmark, default 10000; 0
+skips it; see bench/reminders.py).
 """
 
 from __future__ import annotations
@@ -77,8 +79,23 @@ def env_for_server() -> dict:
     }
     url = redis_url()
     env["REDIS_URL"] = url
-    env["CELERY_BROKER_URL"] = ""  # mail tasks run in process during the benchmark
+    # As in production, a request only queues its e-mails (outbox row + Celery task); no
+    # worker runs during the page benchmark, the queue is purged afterwards. Without Redis
+    # tasks run in process, into the dummy mail backend (nothing is printed).
+    env["CELERY_BROKER_URL"] = url
+    env["EMAIL_URL"] = "dummymail://"
     return env
+
+
+def purge_queue(env) -> None:
+    if env.get("CELERY_BROKER_URL"):
+        subprocess.run(  # noqa: S603
+            [PY, "-m", "celery", "-A", "portal", "purge", "-f"],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            capture_output=True,
+        )
 
 
 def manage(env, *args, **kwargs):
@@ -237,6 +254,13 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        purge_queue(env)
+    reminders_result = None
+    if os.environ.get("BENCH_REMINDERS", "10000") != "0":
+        from bench import reminders
+
+        reminders_result = reminders.run(env)
+        print(f"  {reminders.describe(reminders_result)}", flush=True)
     floor = next(r for r in rows if r["name"] == "minimal view")["rps"]
     for r in rows:
         r["ratio"] = round(r["rps"] / floor, 3) if floor else None
@@ -250,6 +274,7 @@ def main() -> int:
         "data": targets["data"],
         "pages": rows,
         "booking_contention": contention_result,
+        "reminders": reminders_result,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
@@ -275,6 +300,10 @@ def main() -> int:
         f"{c['booked']} booked, {c['server_errors_5xx']} server errors, slowest answer "
         f"{c['slowest_s']} s -> {'OK' if c['ok'] else 'NOT OK'}"
     )
+    if reminders_result is not None:
+        from bench import reminders
+
+        print(reminders.describe(reminders_result))
     return 0
 
 

@@ -61,12 +61,9 @@ def count_queries(page) -> int | None:
     return len(ctx.captured_queries)
 
 
-def main() -> int:
-    municipality = Municipality.objects.filter(slug="scale-1").first()
-    if municipality is None:
-        return 1
-    if "--check" in sys.argv:
-        return 0
+def collect_pages() -> list[dict]:
+    """The benchmark's pages on the scale data (municipality scale-1)."""
+    municipality = Municipality.objects.get(slug="scale-1")
     offer = (
         Offer.objects.published()
         .filter(association__municipalities=municipality, on_request=False)
@@ -95,6 +92,15 @@ def main() -> int:
     booking = booking_post(offer, membership, cookie)
     if booking:
         pages.append(booking)
+    return pages
+
+
+def main() -> int:
+    if not Municipality.objects.filter(slug="scale-1").exists():
+        return 1
+    if "--check" in sys.argv:
+        return 0
+    pages = collect_pages()
     for page in pages:
         page["queries"] = count_queries(page)
     data = {

@@ -7,13 +7,22 @@ or delete of an offer, association, occasion, booking or photo bumps the generat
 (``bump()``, wired with signals in ``PortalConfig.ready``), so the next request renders
 fresh data. Nobody sees stale free places: the bump happens when the change commits, and
 the generation lives in the shared cache (Redis in production), so every web process sees
-it at once.
+it within ``PAGECACHE_LOCAL_SECONDS`` (1 s in production, off by default).
+
+Two levels: each web process keeps the generation for up to that second and the most
+recently served pages (pickled, ``PAGECACHE_LOCAL_ENTRIES``) in its own memory, so a hit
+costs no network round trip at all; below that, the shared cache holds every page for
+``timeout`` seconds. The process that bumps the generation forgets its copy at once.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import pickle  # noqa: S403 - our own responses, from our own cache
+import threading
+import time
+from collections import OrderedDict
 from http.cookies import SimpleCookie
 
 from django.conf import settings
@@ -25,12 +34,64 @@ GENERATION_KEY = "pagecache:generation"
 DEFAULT_TIMEOUT = 300
 
 
-def generation() -> int:
+_lock = threading.Lock()
+_local_generation: list = [None, 0.0]  # value, monotonic time it was read
+_local_pages: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _local_seconds() -> float:
+    """Off unless configured (production sets 1 s; tests clear the shared cache between
+    tests, which a process-local copy would not notice)."""
+    return float(getattr(settings, "PAGECACHE_LOCAL_SECONDS", 0))
+
+
+def _shared_generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
         value = cache.get(GENERATION_KEY) or 1
     return int(value)
+
+
+def generation() -> int:
+    """The current generation; read from the shared cache at most once per local second."""
+    ttl = _local_seconds()
+    now = time.monotonic()
+    value, read_at = _local_generation
+    if value is not None and ttl > 0 and now - read_at < ttl:
+        return value
+    value = _shared_generation()
+    _local_generation[:] = [value, now]
+    return value
+
+
+def forget_local() -> None:
+    """Drop this process's copies (the generation and its pages)."""
+    with _lock:
+        _local_generation[:] = [None, 0.0]
+        _local_pages.clear()
+
+
+def _local_get(key: str):
+    if _local_seconds() <= 0:
+        return None
+    with _lock:
+        data = _local_pages.get(key)
+        if data is not None:
+            _local_pages.move_to_end(key)
+    return pickle.loads(data) if data is not None else None  # noqa: S301 - our own bytes
+
+
+def _local_set(key: str, response) -> None:
+    if _local_seconds() <= 0:
+        return
+    data = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
+    limit = int(getattr(settings, "PAGECACHE_LOCAL_ENTRIES", 256))
+    with _lock:
+        _local_pages[key] = data
+        _local_pages.move_to_end(key)
+        while len(_local_pages) > limit:
+            _local_pages.popitem(last=False)
 
 
 def bump(**_kwargs) -> None:
@@ -41,6 +102,7 @@ def bump(**_kwargs) -> None:
             cache.incr(GENERATION_KEY)
         except ValueError:
             cache.add(GENERATION_KEY, 2, timeout=None)
+        forget_local()
 
     transaction.on_commit(_bump)
 
@@ -88,7 +150,11 @@ def cache_anonymous_page(
 
         def _cached_or_rendered(request, view, args, kwargs):
             key = _key(request, vary_cookies)
-            response = cache.get(key)
+            response = _local_get(key)
+            if response is None:
+                response = cache.get(key)
+                if response is not None:
+                    _local_set(key, response)
             if response is not None:
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -103,6 +169,7 @@ def cache_anonymous_page(
             if storable:
                 cookies, response.cookies = response.cookies, SimpleCookie()
                 cache.set(key, response, timeout)  # pickled now, without the cookies
+                _local_set(key, response)
                 response.cookies = cookies
             response["X-Page-Cache"] = "miss" if storable else "skip"
             return response

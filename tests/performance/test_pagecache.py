@@ -141,3 +141,33 @@ def test_logged_in_users_always_get_a_fresh_page(client, teacher, published_offe
     get(client, url)
     response, _body = get(client, url)
     assert "X-Page-Cache" not in response
+
+
+def test_the_process_local_copy_is_dropped_when_this_process_bumps(
+    anon, settings, association, school, teacher, django_capture_on_commit_callbacks
+):
+    """With the per-process layer on (production), a change made here is seen here at once."""
+    from portal import pagecache
+
+    settings.PAGECACHE_LOCAL_SECONDS = 60
+    pagecache.forget_local()
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    occasion = f.OccasionFactory(offer=offer, capacity=2)
+    url = f"/offers/{offer.slug}/"
+    assert "2 free places" in get(anon, url)[1]
+    response, _body = get(anon, url)
+    assert response["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_services.request_booking(
+            user=teacher,
+            school=school,
+            offer=offer,
+            occasion=occasion,
+            classes="5.A",
+            class_count=1,
+            grade=5,
+            pupils=22,
+            contact_teacher=teacher,
+        )
+    assert "1 free place" in get(anon, url)[1]
+    pagecache.forget_local()
