@@ -61,6 +61,9 @@ beat: install ## Celery beat against REDIS_URL
 .PHONY: help install lock run test lint messages worker beat
 
 bench: install ## Benchmark pages against a minimal view (gunicorn, PostgreSQL, wrk); writes bench/results.json
-	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
-.PHONY: bench
+
+bench-reminders: install ## Reminder throughput: 10,000 e-mails through a real Celery worker to a local SMTP server
+	$(PY) bench/reminders.py
+.PHONY: bench bench-reminders
