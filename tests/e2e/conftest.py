@@ -52,6 +52,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+# One Playwright driver and one Chromium per test process. Other apps' browser tests import
+# these fixtures (``from tests.e2e.conftest import browser``), which defines them a second time
+# in their module; a second sync_playwright() in the same process would fail ("Sync API inside
+# the asyncio loop"), so every definition shares the same instances, counted by users.
+_SHARED: dict = {"playwright": None, "browser": None, "users": 0}
+
+
 @pytest.fixture(scope="session")
 def _playwright():
     if not CHROMIUM.exists():
@@ -60,15 +67,26 @@ def _playwright():
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is a dev dependency
         skip_or_fail("playwright (Python) is not installed")
-    with sync_playwright() as pw:
-        yield pw
+    if _SHARED["playwright"] is None:
+        _SHARED["playwright"] = sync_playwright().start()
+    _SHARED["users"] += 1
+    yield _SHARED["playwright"]
+    _SHARED["users"] -= 1
+    if _SHARED["users"] == 0:
+        if _SHARED["browser"] is not None:
+            _SHARED["browser"].close()
+            _SHARED["browser"] = None
+        _SHARED["playwright"].stop()
+        _SHARED["playwright"] = None
 
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    browser = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
+    if _SHARED["browser"] is None:
+        _SHARED["browser"] = _playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+    return _SHARED["browser"]
 
 
 @pytest.fixture(autouse=True)
