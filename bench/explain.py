@@ -46,10 +46,32 @@ def run_page(page):
     return response.status_code, ctx.captured_queries
 
 
+def extra_pages() -> list[dict]:
+    """Pages not in the load test: the consultant dashboard (as a superuser) and key figures."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    admin, _created = User.objects.get_or_create(
+        email="bench-admin@scale.example",
+        defaults={
+            "full_name": "Benchmark admin",
+            "is_superuser": True,
+            "is_staff": True,
+            "password": make_password(None),
+        },
+    )
+    cookie = targets.session_cookie(admin)
+    return [
+        {"name": "dashboard", "path": "/dashboard/?municipality=scale-1", "cookie": cookie},
+        {"name": "key figures", "path": "/key-figures/scale-1/"},
+    ]
+
+
 def main() -> int:
     analyze = "--analyze" in sys.argv
     top = int(sys.argv[sys.argv.index("--top") + 1]) if "--top" in sys.argv else 3
-    pages = targets.collect_pages()
+    pages = targets.collect_pages() + extra_pages()
     for page in pages:
         if page["name"] == "minimal view":
             continue

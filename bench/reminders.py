@@ -201,7 +201,7 @@ def _free_code() -> str:
     from municipalities.models import Municipality
 
     used = set(Municipality.objects.values_list("code", flat=True))
-    return next(f"{n:03d}" for n in range(999, 0, -1) if f"{n:03d}" not in used)
+    return next(f"{n:03d}" for n in range(998, 0, -1) if f"{n:03d}" not in used)
 
 
 def start_worker(env: dict, log: Path) -> subprocess.Popen:
