@@ -13,6 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.prod")
+# Count (and explain) the uncached render: the worst case.
+os.environ["PAGECACHE_ENABLED"] = "false"
 
 import django  # noqa: E402
 
