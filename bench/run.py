@@ -7,7 +7,8 @@ Writes bench/results.json and prints a Markdown table. Timings are reported, nev
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench),
 BENCH_REDIS_URL (default redis://127.0.0.1:6379/9 when reachable), BENCH_DURATION (s per
 page, default 10), BENCH_CONNECTIONS (default 8), BENCH_SCALE ("national" or "small"), BENCH_WORKERS (gunicorn
-workers, default 4), BENCH_REMINDERS (e-mails for the reminder benchmark, default 10000; 0
+workers, default 4), BENCH_ONLY (comma-separated parts of page names: measure only those
+pages and the minimal view), BENCH_REMINDERS (e-mails for the reminder benchmark, default 10000; 0
 skips it; see bench/reminders.py).
 """
 
@@ -229,8 +230,14 @@ def main() -> int:
     server = start_server(env, port)
     base = f"http://127.0.0.1:{port}"
     rows = []
+    only = [w.strip() for w in os.environ.get("BENCH_ONLY", "").split(",") if w.strip()]
+    pages = [
+        p
+        for p in targets["pages"]
+        if not only or p["name"] == "minimal view" or any(w in p["name"] for w in only)
+    ]
     try:
-        for page in targets["pages"]:
+        for page in pages:
             url = base + page["path"]
             extra = {
                 "BENCH_METHOD": page.get("method", "GET"),
