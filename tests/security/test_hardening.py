@@ -474,3 +474,42 @@ def test_signup_is_rate_limited(db, client, settings):
         statuses.append(response.status_code)
     assert statuses[:limit] == [200] * limit
     assert statuses[-1] == 429
+
+
+def _hits_until_limited(client, url, rate: str) -> list[int]:
+    from portal.ratelimit import parse_rate
+
+    limit, _ = parse_rate(rate)
+    return [client.post(url, {}).status_code for _ in range(limit + 1)]
+
+
+def test_booking_requests_are_rate_limited_per_user(db, settings):
+    m = f.MunicipalityFactory(slug="helsingor", code="217")
+    offer = f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[m]), published=True, slug="tilbud"
+    )
+    teacher = f.SchoolMembershipFactory(school=f.SchoolFactory(municipality=m)).user
+    client = Client()
+    client.force_login(teacher)
+    url = reverse("bookings:book_offer", kwargs={"slug": offer.slug})
+    statuses = _hits_until_limited(client, url, settings.PORTAL_BOOKING_RATE)
+    assert 429 not in statuses[:-1]
+    assert statuses[-1] == 429
+
+
+def test_booking_messages_are_rate_limited_per_user(db, settings):
+    from tests.bookings.conftest import make_booking
+
+    m = f.MunicipalityFactory(slug="helsingor", code="217")
+    offer = f.OfferFactory(
+        association=f.AssociationFactory(municipalities=[m]), published=True, on_request=True
+    )
+    school = f.SchoolFactory(municipality=m)
+    teacher = f.SchoolMembershipFactory(school=school).user
+    booking = make_booking(teacher, school, offer)
+    client = Client()
+    client.force_login(teacher)
+    url = reverse("bookings:post_message", kwargs={"pk": booking.pk})
+    statuses = _hits_until_limited(client, url, settings.PORTAL_MESSAGE_RATE)
+    assert 429 not in statuses[:-1]
+    assert statuses[-1] == 429
