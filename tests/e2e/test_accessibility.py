@@ -132,3 +132,32 @@ def test_my_pages_and_dashboard(axe_page, base_url, world, role, path):
         user = f.ConsultantFactory(municipality=world["municipality"]).user
     login(axe_page, base_url, user.email)
     assert_accessible(axe_page, base_url + path)
+
+
+@pytest.mark.parametrize(
+    "role,path",
+    [
+        ("teacher", "/offers/kajak-for-7-klasse/book/"),
+        ("teacher", "/needs/new/"),
+        ("association_admin", "/association/roklub/offers/new/"),
+        ("association_admin", "/association/roklub/profile/"),
+    ],
+)
+def test_my_forms_with_validation_errors(axe_page, base_url, world, role, path):
+    if role == "teacher":
+        school = f.SchoolFactory(municipality=world["municipality"])
+        user = f.SchoolMembershipFactory(school=school, role="teacher").user
+    else:
+        user = f.AssociationMembershipFactory(association=world["association"], role="admin").user
+    login(axe_page, base_url, user.email)
+    axe_page.goto(base_url + path)
+    form = axe_page.locator("main form[method=post]").last
+    # Empty the required text fields so that the form comes back with errors.
+    for field in form.locator("input[required], textarea[required]").all():
+        if field.get_attribute("type") not in ("checkbox", "radio", "file", "hidden"):
+            field.fill("")
+    with axe_page.expect_navigation():
+        form.locator("button[type=submit]:not([name])").last.click()
+    assert axe_page.locator(".invalid-feedback, .alert-danger, .errorlist").count() > 0
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)
