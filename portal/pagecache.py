@@ -79,7 +79,7 @@ def _local_get(key: str):
         data = _local_pages.get(key)
         if data is not None:
             _local_pages.move_to_end(key)
-    return pickle.loads(data) if data is not None else None  # noqa: S301 - our own bytes
+    return pickle.loads(data) if data is not None else None  # noqa: S301 # nosec B301 - our own bytes
 
 
 def _local_set(key: str, response) -> None:
