@@ -171,3 +171,17 @@ def test_the_process_local_copy_is_dropped_when_this_process_bumps(
         )
     assert "1 free place" in get(anon, url)[1]
     pagecache.forget_local()
+
+
+def test_an_embed_page_from_the_cache_keeps_its_framing_policy(client, municipality):
+    """The municipality's allowed origins may frame the embed, on hits as on misses."""
+    municipality.embed_allowed_origins = "https://intra.skole.example"
+    municipality.save()
+    url = f"/embed/offers/?municipality={municipality.slug}"
+    client.get(url)  # the first answer sets the municipality cookie, which is in the key
+    miss = client.get(url)
+    hit = client.get(url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    policy = hit["Content-Security-Policy"]
+    assert "frame-ancestors https://intra.skole.example" in policy
+    assert policy == miss["Content-Security-Policy"]
