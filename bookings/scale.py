@@ -178,50 +178,84 @@ def build_bookings(cmd, *, schools, occasions, offers, n: int, seed: int = 2026)
         return booking, created
 
     progress = _Progress(cmd.stdout, "bookings", n)
-    events = _Progress(cmd.stdout, "booking events", n)
+    insert = _copy_bookings if connection.vendor == "postgresql" else _bulk_create_bookings
     done = 0
     while done < n:
         size = min(BATCH, n - done)
-        pairs = [one(done + k) for k in range(size)]
+        batch = []
+        for k in range(size):
+            booking, created = one(done + k)
+            booking.created_at = booking.updated_at = created
+            batch.append(booking)
         open_occasions = [occ for occ in open_occasions if free[occ.pk] > 0]
-        created = Booking.objects.bulk_create([b for b, _when in pairs], batch_size=BATCH)
-        # The request event carries the real request time (auto_now_add set created_at to now;
-        # it is copied back from the events below, in one UPDATE).
-        BookingEvent.objects.bulk_create(
-            [
-                BookingEvent(
-                    booking_id=b.pk,
-                    actor_id=b.requested_by_id,
-                    actor_role=Actor.SCHOOL,
-                    to_state=B.REQUESTED,
-                    created_at=when,
-                )
-                for b, (_b, when) in zip(created, pairs, strict=True)
-            ],
-            batch_size=BATCH,
-        )
+        insert(batch)
         done += size
         progress.add(size)
-    events.add(n)
     with connection.cursor() as cursor:
-        # created_at/updated_at: auto_now fields were set to now by bulk_create.
-        cursor.execute(
-            "UPDATE bookings_booking b SET created_at = e.created_at, updated_at = e.created_at "
-            "FROM bookings_bookingevent e WHERE e.booking_id = b.id AND e.to_state = %s",
-            [B.REQUESTED],
-        )
         set_reserved_from_bookings(cursor)
     cmd.stdout.write(f"  occasions: reserved places set from {n:,} bookings")
     return n
 
 
+def _booking_columns():
+    return [f for f in Booking._meta.concrete_fields if not f.primary_key]
+
+
+def _copy_bookings(batch: list[Booking]) -> None:
+    """PostgreSQL COPY (several times faster than INSERT), then one history row each."""
+    from psycopg.types.json import Jsonb
+
+    fields = _booking_columns()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = Booking._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (our table)
+        last_id = cursor.fetchone()[0]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for booking in batch:
+                copy.write_row(
+                    [
+                        Jsonb(v) if f.name == "preferred_dates" else v
+                        for f in fields
+                        for v in (getattr(booking, f.attname),)
+                    ]
+                )
+        cursor.execute(
+            f"INSERT INTO {BookingEvent._meta.db_table} "  # noqa: S608 (our tables)
+            "(booking_id, actor_id, actor_role, transition, from_state, to_state, note, created_at) "
+            f"SELECT id, requested_by_id, %s, '', '', %s, '', created_at FROM {table} WHERE id > %s",
+            [Actor.SCHOOL, B.REQUESTED, last_id],
+        )
+
+
+def _bulk_create_bookings(batch: list[Booking]) -> None:
+    """Any database: bulk_create, then restore the request times auto_now overwrote."""
+    when = [(b.created_at, b.updated_at) for b in batch]
+    created = Booking.objects.bulk_create(batch, batch_size=BATCH)
+    for booking, (created_at, updated_at) in zip(created, when, strict=True):
+        booking.created_at, booking.updated_at = created_at, updated_at
+    Booking.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=500)
+    BookingEvent.objects.bulk_create(
+        [
+            BookingEvent(
+                booking_id=b.pk,
+                actor_id=b.requested_by_id,
+                actor_role=Actor.SCHOOL,
+                to_state=B.REQUESTED,
+                created_at=b.created_at,
+            )
+            for b in created
+        ],
+        batch_size=BATCH,
+    )
+
+
 def set_reserved_from_bookings(cursor) -> None:
     """Occasion.reserved = the places its bookings hold (one statement for all occasions)."""
     cursor.execute(
-        "UPDATE bookings_occasion o SET reserved = s.places FROM ("
-        " SELECT occasion_id, SUM(places) AS places FROM bookings_booking"
-        " WHERE occasion_id IS NOT NULL GROUP BY occasion_id) s "
-        "WHERE o.id = s.occasion_id AND o.reserved <> s.places"
+        "UPDATE bookings_occasion SET reserved = (SELECT COALESCE(SUM(places), 0)"
+        " FROM bookings_booking WHERE occasion_id = bookings_occasion.id) "
+        "WHERE id IN (SELECT occasion_id FROM bookings_booking WHERE occasion_id IS NOT NULL)"
     )
 
 

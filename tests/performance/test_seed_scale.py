@@ -1,0 +1,51 @@
+"""seed_scale builds a consistent data set: places held never exceed capacity, every state."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from bookings.models import Booking, BookingEvent, Occasion
+from bookings.schoolyear import holiday_on
+from bookings.states import BookingState
+
+
+@pytest.fixture
+def seeded(db):
+    out = StringIO()
+    call_command(
+        "seed_scale",
+        "--municipalities=2",
+        "--schools=6",
+        "--associations=20",
+        "--offers=60",
+        "--bookings=600",
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_bookings_are_realistic_and_places_consistent(seeded):
+    assert "bookings:" in seeded  # progress is shown
+    assert Booking.objects.count() == 600
+    assert BookingEvent.objects.count() == 600
+    states = set(Booking.objects.values_list("state", flat=True))
+    assert {BookingState.COMPLETED, BookingState.CONFIRMED, BookingState.REQUESTED} <= states
+    assert {BookingState.CANCELLED, BookingState.DECLINED} & states
+    for occasion in Occasion.objects.all():
+        held = occasion.bookings.aggregate(n=Sum("places"))["n"] or 0
+        assert occasion.reserved == held <= occasion.capacity
+    assert not Booking.objects.exclude(occasion=None).exclude(places__gte=0).exists()
+    for booking in Booking.objects.filter(occasion=None)[:100]:
+        assert booking.preferred_dates
+        assert holiday_on(booking.starts_at.date()) is None
+        assert booking.starts_at.weekday() < 5
+    # created_at is the request time, before the date (not the moment of seeding)
+    assert not Booking.objects.filter(created_at__gt=models_now()).exists()
+
+
+def models_now():
+    from django.utils import timezone
+
+    return timezone.now()
