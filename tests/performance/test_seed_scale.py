@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from bookings.models import Booking, BookingEvent, Occasion
 from bookings.schoolyear import holiday_on
@@ -42,10 +43,4 @@ def test_bookings_are_realistic_and_places_consistent(seeded):
         assert holiday_on(booking.starts_at.date()) is None
         assert booking.starts_at.weekday() < 5
     # created_at is the request time, before the date (not the moment of seeding)
-    assert not Booking.objects.filter(created_at__gt=models_now()).exists()
-
-
-def models_now():
-    from django.utils import timezone
-
-    return timezone.now()
+    assert not Booking.objects.filter(created_at__gt=timezone.now()).exists()
