@@ -165,6 +165,8 @@ def cache_anonymous_page(
                 response.status_code == 200
                 and not getattr(response, "streaming", False)
                 and set(response.cookies) <= set(vary_cookies)
+                # A page with a CSRF token belongs to one visitor's cookie.
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             )
             if storable:
                 cookies, response.cookies = response.cookies, SimpleCookie()

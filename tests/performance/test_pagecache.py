@@ -185,3 +185,12 @@ def test_an_embed_page_from_the_cache_keeps_its_framing_policy(client, municipal
     policy = hit["Content-Security-Policy"]
     assert "frame-ancestors https://intra.skole.example" in policy
     assert policy == miss["Content-Security-Policy"]
+
+
+@pytest.mark.urls("tests.performance.urls_csrf")
+def test_a_page_with_a_csrf_token_is_never_stored(client):
+    client.get("/plain/")
+    assert client.get("/plain/")["X-Page-Cache"] == "hit"
+    client.get("/form/")
+    second = client.get("/form/")
+    assert second["X-Page-Cache"] == "skip"
