@@ -1,5 +1,6 @@
 """OpenID Connect providers, configured per municipality by an operator in the admin."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +102,38 @@ class OIDCProvider(models.Model):
     @staticmethod
     def role_from_claim(value) -> str:
         return value if value in SchoolRole.values else SchoolRole.TEACHER
+
+
+class OIDCIdentity(models.Model):
+    """A person at a provider (its ``sub``), bound to one local account.
+
+    The account is found by this binding, never by e-mail alone, so a provider cannot log in
+    as somebody else's account by asserting their address.
+    """
+
+    provider = models.ForeignKey(
+        OIDCProvider,
+        on_delete=models.CASCADE,
+        related_name="identities",
+        verbose_name=_("login service"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="oidc_identities",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("OpenID identity")
+        verbose_name_plural = _("OpenID identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="sso_identity_unique_subject"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.subject}"

@@ -24,7 +24,7 @@ from accounts.models import User
 from associations.models import Association, AssociationMembership
 from schools.models import School, SchoolMembership
 
-from .models import OIDCProvider
+from .models import OIDCIdentity, OIDCProvider
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "sso_flows"
@@ -38,6 +38,8 @@ class SSOError(Exception):
 
 @dataclass
 class Claims:
+    subject: str
+    email_verified: bool
     email: str
     name: str
     school_slug: str
@@ -175,6 +177,8 @@ def extract_claims(provider: OIDCProvider, claims: dict) -> Claims:
     if "@" not in email:
         raise SSOError("email")
     return Claims(
+        subject=text("sub"),
+        email_verified=claims.get("email_verified") is True,
         email=email,
         name=text(provider.name_claim)[:150],
         school_slug=text(provider.school_claim),
@@ -185,11 +189,31 @@ def extract_claims(provider: OIDCProvider, claims: dict) -> Claims:
 
 @transaction.atomic
 def provision(provider: OIDCProvider, claims: Claims) -> User:
-    """Create or update the user and the memberships the provider vouches for."""
-    user = User.objects.select_for_update().filter(email__iexact=claims.email).first()
-    if user is None:
-        user = User.objects.create_user(email=claims.email, full_name=claims.name or claims.email)
-        user.set_unusable_password()
+    """Create or update the user and the memberships the provider vouches for.
+
+    The account is the one bound to the provider's ``sub``. An existing account with the same
+    e-mail is bound only when the provider says the address is verified, and never when the
+    account has powers the provider cannot vouch for (operators, staff, consultants).
+    """
+    if not claims.subject:
+        raise SSOError("id_token")
+    identity = (
+        OIDCIdentity.objects.select_related("user")
+        .filter(provider=provider, subject=claims.subject)
+        .first()
+    )
+    if identity is not None:
+        user = User.objects.select_for_update().get(pk=identity.user_id)
+    else:
+        user = User.objects.select_for_update().filter(email__iexact=claims.email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=claims.email, full_name=claims.name or claims.email
+            )
+            user.set_unusable_password()
+        elif not claims.email_verified or user.is_staff or user.is_superuser or user.is_consultant:
+            raise SSOError("link")
+        OIDCIdentity.objects.create(provider=provider, subject=claims.subject, user=user)
     if not user.is_active:
         raise SSOError("inactive")
     if claims.name:

@@ -19,6 +19,10 @@ ERRORS = {
     "id_token": _("The login service's answer could not be verified."),
     "email": _("The login service did not give an e-mail address."),
     "inactive": _("This account is deactivated."),
+    "link": _(
+        "An account with this e-mail address already exists and cannot be joined to this "
+        "login service. Log in with your password, or ask the consultant."
+    ),
     "denied": _("The login was cancelled."),
 }
 

@@ -18,6 +18,7 @@ class ClaimsValidator(OAuth2Validator):
         user = request.user
         return {
             "email": user.email,
+            "email_verified": True,
             "name": user.get_full_name(),
             **settings.TEST_CLAIMS.get(user.username, {}),
         }

@@ -29,7 +29,14 @@ def provider(municipality):
 
 def claims(provider, **extra):
     return services.extract_claims(
-        provider, {"email": "Anna@Skole.example", "name": "Anna Andersen", **extra}
+        provider,
+        {
+            "sub": "anna-at-provider",
+            "email_verified": True,
+            "email": "Anna@Skole.example",
+            "name": "Anna Andersen",
+            **extra,
+        },
     )
 
 
@@ -147,3 +154,45 @@ def test_admin_is_closed_to_users_without_access(client, provider, teacher, cons
     assert client.get(f"/admin/sso/oidcprovider/{provider.pk}/change/").status_code == 302
     client.force_login(consultant)
     assert client.get(f"/admin/sso/oidcprovider/{provider.pk}/change/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_an_identity_is_bound_to_the_provider_subject(provider):
+    from sso.models import OIDCIdentity
+
+    claims = services.Claims(
+        subject="abc",
+        email_verified=False,
+        email="new@skole.example",
+        name="Ny",
+        school_slug="",
+        role="teacher",
+        cvr="",
+    )
+    user = services.provision(provider, claims)
+    assert OIDCIdentity.objects.get(provider=provider, subject="abc").user == user
+    # Later logins find the account by the subject, even if the e-mail changed.
+    again = services.provision(
+        provider, services.Claims(**{**claims.__dict__, "email": "other@skole.example"})
+    )
+    assert again == user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["unverified", "operator", "consultant"])
+def test_an_existing_account_is_not_taken_over_by_e_mail(provider, municipality, kind):
+    if kind == "consultant":
+        victim = f.ConsultantFactory(municipality=municipality).user
+    else:
+        victim = f.UserFactory(is_staff=kind == "operator", is_superuser=kind == "operator")
+    claims = services.Claims(
+        subject="evil",
+        email_verified=kind != "unverified",
+        email=victim.email,
+        name="X",
+        school_slug="",
+        role="teacher",
+        cvr="",
+    )
+    with pytest.raises(services.SSOError):
+        services.provision(provider, claims)
