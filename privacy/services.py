@@ -91,7 +91,9 @@ def export_user_data(user) -> dict:
             "bookings.BookingMessage", ["booking_id", "body", "created_at"], author=user
         ),
         "evaluations": _rows(
-            "bookings.Evaluation", ["booking_id", "rating", "comment", "took_place", "pupils_reached", "created_at"], author=user
+            "bookings.Evaluation",
+            ["booking_id", "rating", "comment", "took_place", "pupils_reached", "created_at"],
+            author=user,
         ),
         "notifications": _rows(
             "notifications.Notification",
