@@ -38,6 +38,15 @@ def danish_number(value, places: int | None = None) -> str:
     return str(value).replace(".", ",")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    """User-written text must not start a formula in Excel or LibreOffice (CSV/formula injection)."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_cell(value, kind: str) -> str:
     if value is None or value == "":
         return ""
@@ -49,7 +58,7 @@ def csv_cell(value, kind: str) -> str:
         return danish_number(value, 2)
     if kind == "average":
         return danish_number(value, 1)
-    return str(value)
+    return safe_text(value)
 
 
 def display_cell(value, kind: str) -> str:
@@ -91,7 +100,7 @@ def _xlsx_value(value, kind: str):
         return int(value)
     if kind in ("decimal", "average"):
         return float(value)
-    return str(value)
+    return safe_text(value)
 
 
 def to_xlsx(table: Table, rows: list[dict], subtitle: str = "") -> bytes:

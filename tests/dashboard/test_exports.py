@@ -110,3 +110,11 @@ def test_export_refused_to_others(client, teacher, association_admin, db):
     client.logout()
     response = client.get(reverse("dashboard:export", args=["collaborations-by-month", "csv"]))
     assert response.status_code == 302
+
+
+def test_user_text_cannot_start_a_formula():
+    from dashboard.exports import csv_cell
+
+    assert csv_cell('=HYPERLINK("http://evil")', "text") == '\'=HYPERLINK("http://evil")'
+    assert csv_cell("+45 12 34", "text") == "'+45 12 34"
+    assert csv_cell("Roklubben", "text") == "Roklubben"
