@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from associations.models import Offer
+from associations.models import Association, Offer
 from portal.ratelimit import ratelimit
 
 from . import ics as ical
@@ -373,8 +373,8 @@ def school_event_add(request):
 
 @login_required
 def school_events(request):
-    """Schools' events in the municipalities of the user's associations."""
-    associations = [m.association for m in request.user.association_memberships]
+    """Schools' events in the municipalities of the user's screened (approved) associations."""
+    associations = _screened_associations(request.user)
     if not associations:
         raise Http404
     events = (
@@ -393,14 +393,31 @@ def school_events(request):
     )
 
 
+def _screened_associations(user) -> list:
+    """Only associations the consultant has approved may see and contact schools."""
+    return list(
+        Association.objects.published()
+        .filter(memberships__user=user)
+        .prefetch_related("municipalities")
+        .distinct()
+    )
+
+
 @login_required
 def participate(request, pk):
-    associations = [m.association for m in request.user.association_memberships]
+    associations = _screened_associations(request.user)
+    if not associations:
+        raise Http404
     municipality_ids = {m.pk for a in associations for m in a.municipalities.all()}
     event = get_object_or_404(SchoolEvent, pk=pk, school__municipality_id__in=municipality_ids)
     association = association_for(
         request.user, request.POST.get("association") or associations[0].pk
     )
+    if (
+        association not in associations
+        or not association.municipalities.filter(pk=event.school.municipality_id).exists()
+    ):
+        raise Http404
     offers = Offer.objects.published().filter(association=association)
     form = ParticipationForm(request.POST or None, offers=offers)
     if request.method == "POST" and form.is_valid():
