@@ -66,7 +66,11 @@ def pending_for(user):
 
 @transaction.atomic
 def request_membership(user, school, role: str) -> SchoolMembership:
-    """A staff member asks to join a school. Auto-approved for a trusted e-mail domain."""
+    """A staff member asks to join a school.
+
+    Teachers with an address on the municipality's school domains are approved at once.
+    Leader roles (who may approve others) always wait for a consultant or a leader.
+    """
     if not user.email_confirmed:
         raise MembershipError(_("Confirm your e-mail address first."))
     if role not in SchoolRole.values:
@@ -78,7 +82,7 @@ def request_membership(user, school, role: str) -> SchoolMembership:
             )
     except IntegrityError as error:
         raise MembershipError(_("You have already asked to join this school.")) from error
-    if domain_is_trusted(user.email, school.municipality):
+    if role == SchoolRole.TEACHER and domain_is_trusted(user.email, school.municipality):
         membership.is_approved = True
         membership.approved_at = timezone.now()
         membership.save(update_fields=["is_approved", "approved_at"])

@@ -32,9 +32,19 @@ def test_join_is_auto_approved_for_a_school_domain(client, school, municipality)
     municipality.save()
     user = f.UserFactory(email="anna@SKOLEKOM.helsingor.dk")
     client.force_login(user)
-    client.post("/school/join/", {"school": school.pk, "role": "department_head"})
+    client.post("/school/join/", {"school": school.pk, "role": "teacher"})
     membership = SchoolMembership.objects.get(user=user)
-    assert membership.is_approved and membership.role == "department_head"
+    assert membership.is_approved and membership.role == "teacher"
+
+
+def test_a_leader_role_waits_for_approval_even_on_a_school_domain(client, school, municipality):
+    # Leaders approve others, so the e-mail domain alone must not make anyone a principal.
+    municipality.school_email_domains = "skolekom.helsingor.dk"
+    municipality.save()
+    user = f.UserFactory(email="bo@skolekom.helsingor.dk")
+    client.force_login(user)
+    client.post("/school/join/", {"school": school.pk, "role": "principal"})
+    assert not SchoolMembership.objects.get(user=user).is_approved
 
 
 def test_join_twice_shows_an_error(client, school):
