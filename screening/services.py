@@ -224,7 +224,10 @@ def apply_revision(revision, *, by=None):
             continue
         setattr(live, field.attname, getattr(revision, field.attname))
     live.revision_of = None
-    live.state = S.APPROVED
+    # A suspension stands until the consultant reinstates the item: an approved edit
+    # changes the content, not whether it is on the portal.
+    if live.state != S.SUSPENDED:
+        live.state = S.APPROVED
     live.approved_at = revision.approved_at
     live.approval_expires_at = revision.approval_expires_at
     live.decided_at = revision.decided_at

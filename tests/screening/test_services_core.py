@@ -58,3 +58,17 @@ def test_edit_of_approved_offer_stays_hidden_until_approved(association, consult
     assert live.title == "Ny titel" and live.state == S.APPROVED
     assert not Offer.objects.filter(revision_of=live).exists()
     assert live.instructors.count() == 1
+
+
+@pytest.mark.django_db
+def test_approving_an_edit_does_not_lift_a_suspension(association, consultant):
+    live = f.OfferFactory(association=association, published=True, title="Gammel")
+    edit = services.start_revision(live)
+    edit.title = "Ny"
+    edit.save()
+    edit = services.transition(edit, Transition.SUBMIT)
+    services.transition(live, Transition.SUSPEND, by=consultant, message="Klage")
+    services.transition(edit, Transition.APPROVE, by=consultant)
+    live.refresh_from_db()
+    assert live.title == "Ny" and live.state == S.SUSPENDED
+    assert not Offer.objects.published().filter(pk=live.pk).exists()
