@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import PriceModel
 from notifications.services import absolute_url, notify
+from portal import pagecache
 
 from .models import (
     Booking,
@@ -267,9 +268,7 @@ def request_booking(
             places = places_for(occ, class_count, pupils)
             if places - held_places > occ.free:
                 raise OccasionFull(_("There are not enough free places left on this date."))
-            Occasion.objects.filter(pk=occ.pk).update(
-                reserved=F("reserved") + (places - held_places)
-            )
+            _change_reserved(occ.pk, places - held_places)
             starts_at, ends_at = occ.starts_at, occ.ends_at
             sessions = occ.session_count
             preferred_json = []
@@ -421,11 +420,18 @@ def transition(
     return locked
 
 
+def _change_reserved(occasion_id: int, delta: int) -> None:
+    """Change an occasion's reserved places (the caller holds its row lock) and invalidate the
+    cached public pages that show its free places (``update()`` sends no signal)."""
+    Occasion.objects.filter(pk=occasion_id).update(reserved=F("reserved") + delta)
+    pagecache.bump()
+
+
 def _release_places(booking: Booking) -> None:
     if not booking.occasion_id or not booking.places:
         return
     occ = Occasion.objects.select_for_update().get(pk=booking.occasion_id)
-    Occasion.objects.filter(pk=occ.pk).update(reserved=F("reserved") - booking.places)
+    _change_reserved(occ.pk, -booking.places)
     booking.places = 0
     occasion_id = occ.pk
     transaction.on_commit(lambda: offer_freed_places(occasion_id))
@@ -524,9 +530,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
                 },
             )
         if offered:
-            Occasion.objects.filter(pk=occ.pk).update(
-                reserved=F("reserved") + sum(e.places for e in offered)
-            )
+            _change_reserved(occ.pk, sum(e.places for e in offered))
     return offered
 
 
@@ -568,9 +572,7 @@ def lapse_waiting_offers(now: datetime | None = None) -> int:
             if locked.state != WaitingListEntry.State.OFFERED:
                 continue
             Occasion.objects.select_for_update().get(pk=locked.occasion_id)
-            Occasion.objects.filter(pk=locked.occasion_id).update(
-                reserved=F("reserved") - locked.places
-            )
+            _change_reserved(locked.occasion_id, -locked.places)
             locked.state = WaitingListEntry.State.LAPSED
             locked.save(update_fields=["state"])
             occasion_id = locked.occasion_id
@@ -692,9 +694,7 @@ def withdraw_waiting(entry: WaitingListEntry) -> None:
         locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.state == WaitingListEntry.State.OFFERED:
             Occasion.objects.select_for_update().get(pk=locked.occasion_id)
-            Occasion.objects.filter(pk=locked.occasion_id).update(
-                reserved=F("reserved") - locked.places
-            )
+            _change_reserved(locked.occasion_id, -locked.places)
             occasion_id = locked.occasion_id
             transaction.on_commit(lambda: offer_freed_places(occasion_id))
         if locked.state in (WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED):
