@@ -576,9 +576,11 @@ def consultant_overview(request):
 def _own_bookings(user):
     schools = [m.school_id for m in user.active_school_memberships]
     associations = [m.association_id for m in user.association_memberships]
-    return Booking.objects.filter(
-        Q(school_id__in=schools) | Q(offer__association_id__in=associations)
-    ).select_related("offer__association", "school", "occasion")
+    return (
+        Booking.objects.filter(Q(school_id__in=schools) | Q(offer__association_id__in=associations))
+        .select_related("offer__association", "school", "occasion")
+        .prefetch_related("occasion__sessions")
+    )
 
 
 @login_required
@@ -595,7 +597,9 @@ def feed(request, token):
         bookings = Booking.objects.for_school(feed.school)
     else:
         bookings = Booking.objects.for_association(feed.association)
-    bookings = bookings.select_related("offer__association", "school", "occasion")
+    bookings = bookings.select_related("offer__association", "school", "occasion").prefetch_related(
+        "occasion__sessions"
+    )
     return _ics_response(ical.bookings_calendar(bookings), "calendar.ics", attachment=False)
 
 
