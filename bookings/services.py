@@ -508,13 +508,17 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
                 break
             if entry.places > free:
                 continue
+            expires = min(now + timedelta(hours=occ.waiting_offer_hours), occ.starts_at)
+            # Claim the entry only if it is still waiting: the school may have left the list
+            # a moment ago (withdraw_waiting locks only the entry, not the occasion).
+            claimed = WaitingListEntry.objects.filter(
+                pk=entry.pk, state=WaitingListEntry.State.WAITING
+            ).update(state=WaitingListEntry.State.OFFERED, offered_at=now, offer_expires_at=expires)
+            if claimed != 1:
+                continue
             free -= entry.places
             entry.state = WaitingListEntry.State.OFFERED
-            entry.offered_at = now
-            entry.offer_expires_at = min(
-                now + timedelta(hours=occ.waiting_offer_hours), occ.starts_at
-            )
-            entry.save(update_fields=["state", "offered_at", "offer_expires_at"])
+            entry.offered_at, entry.offer_expires_at = now, expires
             offered.append(entry)
             notify(
                 kind="booking.waitlist_place",
