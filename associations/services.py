@@ -250,9 +250,13 @@ def decide_join_request(
 # --- Editing screened items: drafts, edits of approved items, pause and withdraw ------------
 
 
+#: An edit in one of these states is finished; any other edit is still under way.
+CLOSED_REVISION_STATES = (S.APPROVED, S.WITHDRAWN, S.REJECTED)
+
+
 def pending_revision(item):
     """An edit of an approved item that is not yet decided, if any."""
-    return item.revisions.exclude(state__in=[S.APPROVED, S.WITHDRAWN, S.REJECTED]).first()
+    return item.revisions.exclude(state__in=CLOSED_REVISION_STATES).first()
 
 
 def current_version(item):

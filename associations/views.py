@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import confirmed_email_required
 from portal.ratelimit import ratelimit
-from screening.services import history
+from screening.services import history, history_for
 from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
 
 from . import services
@@ -25,7 +26,7 @@ from .forms import (
     OfferForm,
     OfferPhotoForm,
 )
-from .models import Association, AssociationRole, Invitation, OfferPhoto
+from .models import Association, AssociationRole, Invitation, Offer, OfferPhoto
 from .permissions import get_association_for, get_instructor_for, get_offer_for
 
 
@@ -123,15 +124,27 @@ def invitation(request, token):
 def detail(request, slug):
     association, membership = get_association_for(request.user, slug)
     profile = services.current_version(association)
-    offers = []
-    for offer in association.offers.live().prefetch_related("revisions").order_by("title"):
-        offers.append(
-            {
-                "offer": offer,
-                "edit": services.pending_revision(offer),
-                "messages": [e for e in history(offer) if e.message],
-            }
+    # Two queries for all offers: their open edits, and the consultant's visible messages.
+    live_offers = list(
+        association.offers.live()
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=Offer.objects.exclude(state__in=services.CLOSED_REVISION_STATES),
+                to_attr="open_revisions",
+            )
         )
+        .order_by("title")
+    )
+    messages_by_offer = history_for(Offer, [o.pk for o in live_offers])
+    offers = [
+        {
+            "offer": offer,
+            "edit": offer.open_revisions[0] if offer.open_revisions else None,
+            "messages": [e for e in messages_by_offer.get(offer.pk, []) if e.message],
+        }
+        for offer in live_offers
+    ]
     context = {
         "association": association,
         "membership": membership,

@@ -76,6 +76,22 @@ def history(item, *, include_internal: bool = False):
     return events
 
 
+def history_for(model, object_ids) -> dict[int, list[ScreeningEvent]]:
+    """Association-visible events of many live items of one model, in one query."""
+    events = (
+        ScreeningEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            object_id__in=list(object_ids),
+        )
+        .exclude(visibility=ScreeningEvent.Visibility.INTERNAL)
+        .select_related("actor")
+    )
+    grouped: dict[int, list[ScreeningEvent]] = {}
+    for event in events:
+        grouped.setdefault(event.object_id, []).append(event)
+    return grouped
+
+
 def _approval_period(item) -> timedelta:
     municipalities = _municipalities_of(item)
     days = [m.approval_valid_days for m in municipalities]
