@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from associations.models import PriceModel
 from notifications.services import absolute_url, notify
 from portal import pagecache
+from schools.models import School
 
 from .models import (
     Booking,
@@ -171,6 +172,32 @@ def pool_figures(pool: SubsidyPool, school=None) -> PoolFigures:
     cap = pool.cap_per_school
     left = (cap - reserved - spent) if cap is not None else pool.left
     return PoolFigures(cap or pool.amount, Decimal(reserved), Decimal(spent), min(left, pool.left))
+
+
+def pool_figures_by_school(pool: SubsidyPool) -> list[tuple]:
+    """(school, PoolFigures) for every school that used the pool, in one grouped query."""
+    rows = (
+        pool.bookings.filter(state__in=[B.CONFIRMED, B.COMPLETED])
+        .values("school")
+        .annotate(
+            reserved=Sum("municipality_share", filter=Q(state=B.CONFIRMED)),
+            spent=Sum("municipality_share", filter=Q(state=B.COMPLETED)),
+        )
+    )
+    figures = {r["school"]: r for r in rows}
+    schools = School.objects.filter(pk__in=figures).order_by("name")
+    result = []
+    for school in schools:
+        reserved = Decimal(figures[school.pk]["reserved"] or 0)
+        spent = Decimal(figures[school.pk]["spent"] or 0)
+        if not (reserved or spent):
+            continue
+        cap = pool.cap_per_school
+        left = (cap - reserved - spent) if cap is not None else pool.left
+        result.append(
+            (school, PoolFigures(cap or pool.amount, reserved, spent, min(left, pool.left)))
+        )
+    return result
 
 
 # --- Dates --------------------------------------------------------------------------------

@@ -536,14 +536,7 @@ def pool(request):
             messages.success(request, _("The subsidy pool has been opened."))
             return redirect("bookings:pool")
     pools = SubsidyPool.objects.for_municipality(municipality)
-    rows = []
-    for p in pools:
-        per_school = []
-        for school in municipality.schools.all():
-            figures = services.pool_figures(p, school)
-            if figures.reserved or figures.spent:
-                per_school.append((school, figures))
-        rows.append((p, per_school))
+    rows = [(p, services.pool_figures_by_school(p)) for p in pools]
     return render(request, "bookings/pool.html", {"rows": rows, "form": form})
 
 

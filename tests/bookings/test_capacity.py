@@ -186,6 +186,7 @@ def test_confirmed_paid_booking_gets_shares(
     assert pool.reserved == Decimal("250.00") and pool.left == Decimal("9750.00")
     figures = services.pool_figures(pool, school)
     assert figures.reserved == Decimal("250.00")
+    assert services.pool_figures_by_school(pool) == [(school, figures)]
     services.transition(b, T.CANCEL, user=teacher, actor=Actor.SCHOOL, note="Aflyst")
     pool.refresh_from_db()
     assert pool.reserved == 0
