@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
@@ -24,9 +25,14 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def client_address(request) -> str:
-    # Behind the proxy the first X-Forwarded-For address is the client's (set by our proxy).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    """The client's address. X-Forwarded-For is believed only for the proxies we run
+    (``TRUSTED_PROXY_COUNT``): the client can put anything at the front of that header."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def hit(group: str, ident: str, rate: str) -> bool:

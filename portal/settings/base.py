@@ -294,6 +294,8 @@ CELERY_BEAT_SCHEDULE["screening-child-certificates"] = {
 }
 
 # Portal rules that an operator may tune.
+# How many proxies of ours add to X-Forwarded-For in front of the web processes (0: none).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 PORTAL_SIGNUP_RATE = env.str("PORTAL_SIGNUP_RATE", default="10/h")
 PORTAL_INVITE_RATE = env.str("PORTAL_INVITE_RATE", default="30/h")
 PORTAL_BOOKING_RATE = env.str("PORTAL_BOOKING_RATE", default="30/h")

@@ -225,3 +225,14 @@ def test_collectstatic_works_with_production_storage(tmp_path):
 def test_admin_login_page_works_for_anonymous_visitors(client):
     response = client.get("/admin/login/")
     assert response.status_code == 200
+
+
+def test_rate_limit_address_ignores_forged_forwarded_for(rf, settings):
+    from portal.ratelimit import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4", REMOTE_ADDR="10.0.0.9")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(request) == "10.0.0.9"
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4", REMOTE_ADDR="10.0.0.9")
+    assert client_address(forged) == "1.2.3.4"
