@@ -209,7 +209,7 @@ def _copy_bookings(batch: list[Booking]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = Booking._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (our table)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608  # nosec B608
         last_id = cursor.fetchone()[0]
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for booking in batch:
@@ -221,7 +221,7 @@ def _copy_bookings(batch: list[Booking]) -> None:
                     ]
                 )
         cursor.execute(
-            f"INSERT INTO {BookingEvent._meta.db_table} "  # noqa: S608 (our tables)
+            f"INSERT INTO {BookingEvent._meta.db_table} "  # noqa: S608  # nosec B608
             "(booking_id, actor_id, actor_role, transition, from_state, to_state, note, created_at) "
             f"SELECT id, requested_by_id, %s, '', '', %s, '', created_at FROM {table} WHERE id > %s",
             [Actor.SCHOOL, B.REQUESTED, last_id],
