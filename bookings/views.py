@@ -294,17 +294,25 @@ def evaluate(request, pk):
 # --- My school ----------------------------------------------------------------------------
 
 
+MY_SCHOOL_LIST_SIZE = 20
+
+
 @login_required
 def my_school(request):
     school = school_for(request.user, request.GET.get("school"))
     bookings = Booking.objects.for_school(school).select_related("offer__association")
     pool = services.pool_for(school.municipality, timezone.now())
+    # A busy school has hundreds of bookings: show the first ones, "show all" on request.
+    limit = None if request.GET.get("all") else MY_SCHOOL_LIST_SIZE
+    waiting = list(bookings.waiting().order_by("answer_deadline")[: limit and limit + 1])
+    upcoming = list(bookings.upcoming()[: limit and limit + 1])
     context = {
         "school": school,
         "schools": [m.school for m in request.user.active_school_memberships],
-        "waiting": bookings.waiting().order_by("answer_deadline"),
-        "upcoming": bookings.upcoming(),
-        "past": bookings.past().order_by("-starts_at")[:50],
+        "waiting": waiting[:limit],
+        "upcoming": upcoming[:limit],
+        "more": bool(limit) and (len(waiting) > limit or len(upcoming) > limit),
+        "past": bookings.past().order_by("-starts_at")[:MY_SCHOOL_LIST_SIZE],
         "waiting_list": school.waiting_entries.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
         ).select_related("occasion__offer"),

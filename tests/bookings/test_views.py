@@ -586,3 +586,20 @@ def test_consultant_opens_a_pool(client, consultant, municipality):
         },
     )
     assert again.status_code == 200 and SubsidyPool.objects.count() == 1
+
+
+def test_my_school_shows_the_first_requests_and_all_on_request(
+    client, teacher, school, published_offer
+):
+    from bookings.views import MY_SCHOOL_LIST_SIZE
+
+    from .conftest import make_booking
+
+    for _ in range(MY_SCHOOL_LIST_SIZE + 3):
+        make_booking(teacher, school, published_offer)
+    client.force_login(teacher)
+    page = client.get(reverse("bookings:my_school"))
+    assert len(page.context["waiting"]) == MY_SCHOOL_LIST_SIZE and page.context["more"]
+    everything = client.get(reverse("bookings:my_school"), {"all": "1"})
+    assert len(everything.context["waiting"]) == MY_SCHOOL_LIST_SIZE + 3
+    assert not everything.context["more"]
