@@ -99,3 +99,58 @@ def test_logging_in_after_the_warning_keeps_the_account(settings, teacher):
     teacher.refresh_from_db()
     assert teacher.is_active
     assert not InactivityWarning.objects.filter(user=teacher).exists()
+
+
+@pytest.mark.django_db
+def test_old_bookings_messages_and_evaluations_are_anonymised(
+    settings, teacher, school, published_offer
+):
+    from bookings.models import Booking, BookingMessage, Evaluation
+    from bookings.states import Actor, BookingState
+
+    settings.PRIVACY_RETENTION_SCHOOL_YEARS = 3
+    start = timezone.now() - timedelta(days=5 * 365)
+
+    def booking(**extra):
+        return Booking.objects.create(
+            offer=published_offer,
+            school=school,
+            requested_by=teacher,
+            contact_teacher=teacher,
+            state=BookingState.COMPLETED,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            answer_deadline=start,
+            classes="5.A",
+            class_count=1,
+            grade=5,
+            pupils=20,
+            price_total=0,
+            message="Ring til Mette på 12345678",
+            special_needs="Kørestol",
+            **extra,
+        )
+
+    old, recent = booking(), booking()
+    Booking.objects.filter(pk=old.pk).update(created_at=start)
+    message = BookingMessage.objects.create(
+        booking=old, author=teacher, author_side=Actor.SCHOOL, body="Mette kommer også"
+    )
+    BookingMessage.objects.filter(pk=message.pk).update(created_at=start)
+    evaluation = Evaluation.objects.create(
+        booking=old, side=Actor.SCHOOL, author=teacher, rating=5, comment="Tak fra Mette"
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(created_at=start)
+
+    counts = services.anonymise_old_records()
+    assert counts == {"bookings": 1, "messages": 1, "evaluations": 1}
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    message.refresh_from_db()
+    evaluation.refresh_from_db()
+    assert old.message == "" and old.special_needs == ""
+    assert recent.message.startswith("Ring")  # within the retention period: kept
+    assert message.body == services.ANONYMISED and message.author is None
+    assert evaluation.comment == "" and evaluation.author is None
+    assert evaluation.rating == 5  # the numbers stay for the statistics
+    assert services.anonymise_old_records() == {"bookings": 0, "messages": 0, "evaluations": 0}
