@@ -65,6 +65,7 @@ class BookingRequestForm(forms.Form):
         label=_("Message to the association"),
         required=False,
         max_length=3000,
+        help_text=_("Never write pupils' names here."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -273,7 +273,9 @@ class Booking(models.Model):
     places = models.PositiveSmallIntegerField(_("places reserved"), default=0)
     sessions = models.PositiveSmallIntegerField(_("sessions"), default=1)
     special_needs = models.TextField(_("special needs"), blank=True, max_length=2000)
-    message = models.TextField(_("message"), blank=True, max_length=3000)
+    message = models.TextField(
+        _("message"), blank=True, max_length=3000, help_text=_("Never write pupils' names here.")
+    )
 
     price_total = models.DecimalField(
         _("expected price (DKK)"), max_digits=10, decimal_places=2, default=Decimal("0")
@@ -515,7 +517,9 @@ class BookingMessage(models.Model):
         verbose_name=_("author"),
     )
     author_side = models.CharField(_("from"), max_length=15, choices=Actor.choices)
-    body = models.TextField(_("message"), max_length=5000)
+    body = models.TextField(
+        _("message"), max_length=5000, help_text=_("Never write pupils' names here.")
+    )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
 
     class Meta:
@@ -546,7 +550,9 @@ class Evaluation(models.Model):
     rating = models.PositiveSmallIntegerField(
         _("rating (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), blank=True, max_length=3000)
+    comment = models.TextField(
+        _("comment"), blank=True, max_length=3000, help_text=_("Never write pupils' names here.")
+    )
     took_place = models.BooleanField(_("it took place"), default=True)
     pupils_reached = models.PositiveSmallIntegerField(_("pupils reached"), null=True, blank=True)
     pupils_joined = models.PositiveSmallIntegerField(

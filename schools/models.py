@@ -137,14 +137,21 @@ class SchoolNeed(models.Model):
         verbose_name=_("created by"),
     )
     title = models.CharField(_("title"), max_length=120)
-    description = models.TextField(_("description"), max_length=3000)
+    description = models.TextField(
+        _("description"), max_length=3000, help_text=_("Never write pupils' names here.")
+    )
     grade_min = models.PositiveSmallIntegerField(
         _("from grade"), validators=GRADE_VALIDATORS, default=0
     )
     grade_max = models.PositiveSmallIntegerField(
         _("to grade"), validators=GRADE_VALIDATORS, default=10
     )
-    pupils = models.PositiveIntegerField(_("number of pupils"), null=True, blank=True)
+    pupils = models.PositiveIntegerField(
+        _("number of pupils"),
+        null=True,
+        blank=True,
+        help_text=_("Only the number. Never write pupils' names."),
+    )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"), help_text=_("The need expires after this day."))
     # One of associations.models.Domain (not imported: associations imports this module).
