@@ -166,17 +166,13 @@ class PoolFigures:
 def pool_figures(pool: SubsidyPool, school=None) -> PoolFigures:
     if school is None:
         return PoolFigures(pool.amount, pool.reserved, pool.spent, pool.left)
-    qs = pool.bookings.filter(school=school)
-    reserved = qs.filter(state=B.CONFIRMED).aggregate(s=Sum("municipality_share"))["s"] or 0
-    spent = qs.filter(state=B.COMPLETED).aggregate(s=Sum("municipality_share"))["s"] or 0
-    cap = pool.cap_per_school
-    left = (cap - reserved - spent) if cap is not None else pool.left
-    return PoolFigures(cap or pool.amount, Decimal(reserved), Decimal(spent), min(left, pool.left))
+    used = next(iter(_school_usage(pool).filter(school=school)), {})
+    return _school_figures(pool, used.get("reserved"), used.get("spent"))
 
 
-def pool_figures_by_school(pool: SubsidyPool) -> list[tuple]:
-    """(school, PoolFigures) for every school that used the pool, in one grouped query."""
-    rows = (
+def _school_usage(pool: SubsidyPool):
+    """The pool's share reserved (confirmed) and spent (completed), grouped by school."""
+    return (
         pool.bookings.filter(state__in=[B.CONFIRMED, B.COMPLETED])
         .values("school")
         .annotate(
@@ -184,19 +180,23 @@ def pool_figures_by_school(pool: SubsidyPool) -> list[tuple]:
             spent=Sum("municipality_share", filter=Q(state=B.COMPLETED)),
         )
     )
-    figures = {r["school"]: r for r in rows}
-    schools = School.objects.filter(pk__in=figures).order_by("name")
+
+
+def _school_figures(pool: SubsidyPool, reserved, spent) -> PoolFigures:
+    reserved, spent = Decimal(reserved or 0), Decimal(spent or 0)
+    cap = pool.cap_per_school
+    left = (cap - reserved - spent) if cap is not None else pool.left
+    return PoolFigures(cap or pool.amount, reserved, spent, min(left, pool.left))
+
+
+def pool_figures_by_school(pool: SubsidyPool) -> list[tuple]:
+    """(school, PoolFigures) for every school that used the pool, in one grouped query."""
+    usage = {row["school"]: row for row in _school_usage(pool)}
     result = []
-    for school in schools:
-        reserved = Decimal(figures[school.pk]["reserved"] or 0)
-        spent = Decimal(figures[school.pk]["spent"] or 0)
-        if not (reserved or spent):
-            continue
-        cap = pool.cap_per_school
-        left = (cap - reserved - spent) if cap is not None else pool.left
-        result.append(
-            (school, PoolFigures(cap or pool.amount, reserved, spent, min(left, pool.left)))
-        )
+    for school in School.objects.filter(pk__in=usage).order_by("name"):
+        figures = _school_figures(pool, usage[school.pk]["reserved"], usage[school.pk]["spent"])
+        if figures.reserved or figures.spent:
+            result.append((school, figures))
     return result
 
 
