@@ -88,31 +88,32 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
-    # Role helpers. Cached per request object; memberships change rarely.
+    # Role helpers: one cached read per request (accounts.roles), none when nothing changed.
     @cached_property
+    def roles(self):
+        from .roles import for_user
+
+        return for_user(self)
+
+    @property
     def consultant_municipality(self):
-        consultant = getattr(self, "consultant", None)
-        return consultant.municipality if consultant and consultant.is_active else None
+        return self.roles.consultant_municipality
 
     @property
     def is_consultant(self) -> bool:
         return self.consultant_municipality is not None
 
-    @cached_property
+    @property
     def active_school_memberships(self):
-        return list(
-            self.school_memberships.filter(is_approved=True).select_related(
-                "school", "school__municipality"
-            )
-        )
+        return self.roles.school_memberships
 
     @property
     def is_school_staff(self) -> bool:
         return bool(self.active_school_memberships)
 
-    @cached_property
+    @property
     def association_memberships(self):
-        return list(self.associationmembership_set.select_related("association"))
+        return self.roles.association_memberships
 
     @property
     def is_association_member(self) -> bool:

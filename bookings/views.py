@@ -8,7 +8,7 @@ from django.db.models import Avg, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from associations.models import Association, Offer
+from portal import fragments, generations
 from portal.ratelimit import ratelimit
 
 from . import ics as ical
@@ -300,13 +301,30 @@ MY_SCHOOL_LIST_SIZE = 20
 @login_required
 def my_school(request):
     school = school_for(request.user, request.GET.get("school"))
+    show_all = bool(request.GET.get("all"))
+    # The lists are cached per user and school until something they show changes (or time
+    # moves a booking from upcoming to past); see portal.fragments.
+    content = fragments.cached_fragment(
+        request,
+        "my-school",
+        parts=(school.pk, show_all),
+        families=[generations.SCHOOLS],
+        render=lambda csrf_token: _render_my_school(request, school, show_all, csrf_token),
+    )
+    return render(request, "bookings/my_school.html", {"school": school, "content": content})
+
+
+def _render_my_school(request, school, show_all: bool, csrf_token: str):
+    """The lists of "My school" as HTML, and the moment they stop being valid."""
+    now = timezone.now()
     bookings = Booking.objects.for_school(school).select_related("offer__association")
-    pool = services.pool_for(school.municipality, timezone.now())
+    pool = services.pool_for(school.municipality, now)
     # A busy school has hundreds of bookings: show the first ones, "show all" on request.
-    limit = None if request.GET.get("all") else MY_SCHOOL_LIST_SIZE
+    limit = None if show_all else MY_SCHOOL_LIST_SIZE
     waiting = list(bookings.waiting().order_by("answer_deadline")[: limit and limit + 1])
-    upcoming = list(bookings.upcoming()[: limit and limit + 1])
+    upcoming = list(bookings.upcoming().order_by("starts_at")[: limit and limit + 1])
     context = {
+        "csrf_token": csrf_token,
         "school": school,
         "schools": [m.school for m in request.user.active_school_memberships],
         "waiting": waiting[:limit],
@@ -316,7 +334,7 @@ def my_school(request):
         "waiting_list": school.waiting_entries.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
         ).select_related("occasion__offer"),
-        "events": school.events.filter(ends_on__gte=timezone.localdate()).prefetch_related(
+        "events": school.events.filter(ends_on__gte=timezone.localdate(now)).prefetch_related(
             "participations__association"
         ),
         "pool": pool,
@@ -333,7 +351,13 @@ def my_school(request):
     else:
         context["needs"] = needs_for_school(school)
         context["needs_partial"] = True
-    return render(request, "bookings/my_school.html", context)
+    html = render_to_string("bookings/_my_school.html", context, request)
+    # Valid until the first upcoming booking starts (it becomes a past one) or the day ends
+    # (events, needs and the school year's pool are by date).
+    valid_until = fragments.next_midnight(now)
+    if upcoming:
+        valid_until = min(valid_until, upcoming[0].starts_at)
+    return html, valid_until
 
 
 @login_required

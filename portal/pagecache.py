@@ -30,7 +30,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
-GENERATION_KEY = "pagecache:generation"
+from . import generations
+
 DEFAULT_TIMEOUT = 300
 
 
@@ -45,14 +46,6 @@ def _local_seconds() -> float:
     return float(getattr(settings, "PAGECACHE_LOCAL_SECONDS", 0))
 
 
-def _shared_generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY) or 1
-    return int(value)
-
-
 def generation() -> int:
     """The current generation; read from the shared cache at most once per local second."""
     ttl = _local_seconds()
@@ -60,7 +53,7 @@ def generation() -> int:
     value, read_at = _local_generation
     if value is not None and ttl > 0 and now - read_at < ttl:
         return value
-    value = _shared_generation()
+    (value,) = generations.read(generations.PUBLIC)
     _local_generation[:] = [value, now]
     return value
 
@@ -72,7 +65,7 @@ def forget_local() -> None:
         _local_pages.clear()
 
 
-def _local_get(key: str):
+def local_get(key: str):
     if _local_seconds() <= 0:
         return None
     with _lock:
@@ -82,7 +75,7 @@ def _local_get(key: str):
     return pickle.loads(data) if data is not None else None  # noqa: S301 # nosec B301 - our own bytes
 
 
-def _local_set(key: str, response) -> None:
+def local_set(key: str, response) -> None:
     if _local_seconds() <= 0:
         return
     data = pickle.dumps(response, pickle.HIGHEST_PROTOCOL)
@@ -97,14 +90,8 @@ def _local_set(key: str, response) -> None:
 def bump(**_kwargs) -> None:
     """Invalidate every cached page (after the current transaction commits)."""
 
-    def _bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.add(GENERATION_KEY, 2, timeout=None)
-        forget_local()
-
-    transaction.on_commit(_bump)
+    generations.bump(generations.PUBLIC, now=False)
+    transaction.on_commit(forget_local)
 
 
 def _has_pending_messages(request) -> bool:
@@ -150,11 +137,11 @@ def cache_anonymous_page(
 
         def _cached_or_rendered(request, view, args, kwargs):
             key = _key(request, vary_cookies)
-            response = _local_get(key)
+            response = local_get(key)
             if response is None:
                 response = cache.get(key)
                 if response is not None:
-                    _local_set(key, response)
+                    local_set(key, response)
             if response is not None:
                 response["X-Page-Cache"] = "hit"
                 return response
@@ -171,7 +158,7 @@ def cache_anonymous_page(
             if storable:
                 cookies, response.cookies = response.cookies, SimpleCookie()
                 cache.set(key, response, timeout)  # pickled now, without the cookies
-                _local_set(key, response)
+                local_set(key, response)
                 response.cookies = cookies
             response["X-Page-Cache"] = "miss" if storable else "skip"
             return response

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 
+from portal import generations
+
 from .models import NeedAnswer, School, SchoolNeed
 from .permissions import association_municipality_ids, staff_schools
 
@@ -70,6 +72,7 @@ def answer_need(*, need: SchoolNeed, association, offer, message: str, user) -> 
 def close_need(need: SchoolNeed) -> None:
     SchoolNeed.objects.filter(pk=need.pk).update(is_closed=True)
     need.is_closed = True
+    generations.bump(generations.SCHOOLS)  # update() sends no signal; "My school" shows it
 
 
 def _notify_school(answer: NeedAnswer) -> None:

@@ -11,6 +11,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached roles and pages are keyed by primary
+    keys, which SQLite hands out again after a test's rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def municipality(db):
     return f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")

@@ -1,0 +1,69 @@
+"""Generation numbers: counters in the shared cache that change whenever the data behind a
+family of cached things changes.
+
+A cache key that includes the current generation is dropped, in effect, by one ``incr``: no
+list of keys to find and delete. Three families use them:
+
+- ``public``: the rendered anonymous pages (``portal.pagecache``);
+- ``roles``: each signed-in user's memberships and consultant post (``accounts.roles``);
+- ``schools``: the rendered "My school" lists (``bookings.views.my_school``).
+
+Which models bump which family is wired with signals in ``PortalConfig.ready``
+(``portal.apps``); code that writes those models with ``QuerySet.update()`` bumps by hand.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+PUBLIC = "public"
+ROLES = "roles"
+SCHOOLS = "schools"
+
+
+def _key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def read(*names: str) -> tuple[int, ...]:
+    """The current numbers of ``names``, in one round trip to the shared cache."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:  # first use, or the cache was flushed: start again at 1
+        cache.add(key, 1, timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return tuple(int(found.get(key) or 1) for key in keys)
+
+
+def _incr(name: str) -> None:
+    try:
+        cache.incr(_key(name))
+    except ValueError:  # not there (flushed): any new number differs from the cached ones'
+        cache.add(_key(name), 2, timeout=None)
+
+
+def bump(name: str, *, now: bool = True) -> None:
+    """Change the number of ``name``: at once (``now``) and again when the transaction
+    commits. The second bump drops anything cached from data read between the first bump
+    and the commit; the first makes the change visible to code that runs inside the same
+    transaction, such as a request in a test case.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        _incr(name)  # autocommit: the change is already committed
+        return
+    if now:
+        _incr(name)
+    transaction.on_commit(lambda: _incr(name))
+
+
+def receiver(name: str, *, now: bool = True):
+    """A signal receiver that bumps ``name``."""
+
+    def bump_on_signal(**_kwargs) -> None:
+        bump(name, now=now)
+
+    bump_on_signal.__name__ = f"bump_{name}"
+    return bump_on_signal

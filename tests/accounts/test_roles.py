@@ -1,0 +1,75 @@
+"""A user's roles are cached between requests, and every change to them counts at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from municipalities.models import Consultant
+from portal import generations
+from schools.models import SchoolMembership
+from tests import factories as f
+
+MY_SCHOOL = reverse("bookings:my_school")
+DASHBOARD = reverse("dashboard:index")
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    return status, len(ctx.captured_queries)
+
+
+def test_roles_are_read_once_then_from_the_cache(client, teacher):
+    client.force_login(teacher)
+    first = queries(client, MY_SCHOOL)
+    second = queries(client, MY_SCHOOL)
+    assert first[0] == second[0] == 200
+    # School memberships, association memberships and the consultant post: 3 queries saved.
+    assert second[1] == first[1] - 3
+
+
+def test_a_removed_membership_takes_away_access_at_once(client, teacher, school):
+    client.force_login(teacher)
+    assert client.get(MY_SCHOOL).status_code == 200
+    SchoolMembership.objects.filter(user=teacher).delete()
+    assert client.get(MY_SCHOOL).status_code == 404
+
+
+def test_an_approval_gives_access_at_once(client, school):
+    membership = f.SchoolMembershipFactory(school=school, role="teacher", is_approved=False)
+    client.force_login(membership.user)
+    assert client.get(MY_SCHOOL).status_code == 404
+    membership.is_approved = True
+    membership.save()
+    assert client.get(MY_SCHOOL).status_code == 200
+
+
+def test_a_deactivated_consultant_loses_the_dashboard_at_once(client, consultant):
+    client.force_login(consultant)
+    assert client.get(DASHBOARD).status_code == 200
+    post = Consultant.objects.get(user=consultant)
+    post.is_active = False
+    post.save()
+    assert client.get(DASHBOARD).status_code in (302, 403, 404)
+
+
+def test_a_bump_inside_a_transaction_counts_again_when_it_commits(
+    db, django_capture_on_commit_callbacks
+):
+    (before,) = generations.read(generations.ROLES)
+    with django_capture_on_commit_callbacks(execute=True):
+        generations.bump(generations.ROLES)
+        (inside,) = generations.read(generations.ROLES)
+    (after,) = generations.read(generations.ROLES)
+    assert before < inside < after
+
+
+@pytest.mark.django_db
+def test_a_flushed_cache_starts_the_numbers_again():
+    generations.bump(generations.SCHOOLS)
+    cache.clear()
+    assert generations.read(generations.SCHOOLS, generations.ROLES) == (1, 1)
+    generations.bump(generations.SCHOOLS)
+    assert generations.read(generations.SCHOOLS) == (2,)
