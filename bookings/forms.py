@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ShortModelChoiceField
+
 from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -12,8 +14,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BookingRequestForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
-    occasion = forms.ModelChoiceField(
+    school = ShortModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    occasion = ShortModelChoiceField(
         queryset=Occasion.objects.none(),
         label=_("Date"),
         required=False,
@@ -51,7 +53,7 @@ class BookingRequestForm(forms.Form):
         max_value=500,
         help_text=_("Only the number. Never write pupils' names."),
     )
-    contact_teacher = forms.ModelChoiceField(
+    contact_teacher = ShortModelChoiceField(
         queryset=None, label=_("Contact teacher"), empty_label=None
     )
     special_needs = forms.CharField(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Q
+from django.db.models import Avg, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -76,15 +76,24 @@ def book_offer(request, slug):
     municipalities = {m.school.municipality_id for m in request.user.active_school_memberships}
     offer = get_object_or_404(
         Offer.objects.published()
-        .filter(association__municipalities__in=municipalities)
-        .distinct()
+        .filter(
+            Exists(
+                Association.municipalities.through.objects.filter(
+                    association=OuterRef("association"), municipality__in=municipalities
+                )
+            )
+        )
         .select_related("association"),
         slug=slug,
     )
-    occasions = Occasion.objects.bookable().filter(offer=offer).prefetch_related("sessions")
     form = BookingRequestForm(
-        request.POST or None, offer=offer, user=request.user, occasions=occasions
+        request.POST or None,
+        offer=offer,
+        user=request.user,
+        occasions=Occasion.objects.bookable().filter(offer=offer).prefetch_related("sessions"),
     )
+    # The form reads the dates once; the page shows the same rows.
+    occasions = form.fields["occasion"].queryset if "occasion" in form.fields else []
     price = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
