@@ -291,13 +291,14 @@ def main() -> int:
     )
     print()
     print(
-        "| page | req/s | p50 ms | p95 ms | SQL queries/request | ratio to minimal view | errors |"
+        "| page | req/s | p50 ms | p95 ms | SQL queries/request (uncached, cached) "
+        "| ratio to minimal view | errors |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         print(
             f"| {r['name']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r.get('queries', '–')} | {r['ratio']:.2f} | "
+            f"{r.get('queries', '–')}, {r.get('queries_cached', '–')} | {r['ratio']:.2f} | "
             f"{r['non_2xx_3xx'] + r['socket_errors']} |"
         )
     c = contention_result
