@@ -17,6 +17,9 @@ from django.core.cache import cache
 from portal import generations
 
 TIMEOUT = 3600
+#: Part of the key: raise it when Roles or the models it holds change shape, so that a
+#: deploy never reads a snapshot pickled by the previous code.
+VERSION = 1
 
 
 @dataclass
@@ -43,7 +46,7 @@ def _load(user) -> Roles:
 
 def for_user(user) -> Roles:
     (generation,) = generations.read(generations.ROLES)
-    key = f"roles:{generation}:{user.pk}"
+    key = f"roles:v{VERSION}:{generation}:{user.pk}"
     roles = cache.get(key)
     if roles is None:
         roles = _load(user)
