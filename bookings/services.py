@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from associations.models import PriceModel
 from notifications.services import absolute_url, notify
-from portal import pagecache
+from portal import generations, pagecache
 from schools.models import School
 
 from .models import (
@@ -255,6 +255,7 @@ def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
         locked.waiting_list.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
         ).update(state=WaitingListEntry.State.WITHDRAWN)
+        generations.bump(generations.SCHOOLS)  # update() sends no signal: "My school" lists
 
 
 # --- Requests -----------------------------------------------------------------------------
@@ -562,6 +563,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
             )
         if offered:
             _change_reserved(occ.pk, sum(e.places for e in offered))
+            generations.bump(generations.SCHOOLS)  # the entries changed with update()
     return offered
 
 

@@ -197,3 +197,22 @@ def _without_tokens(body: str) -> str:
     """The page without its CSRF tokens, which differ on every response."""
     parts = body.split('name="csrfmiddlewaretoken" value="')
     return parts[0] + "".join(p.split('"', 1)[1] for p in parts[1:])
+
+
+def test_a_waiting_list_place_offered_shows_at_once(page, school, teacher, published_offer):
+    from bookings import services
+
+    occasion = f.OccasionFactory(offer=published_offer, capacity=30)
+    WaitingListEntry.objects.create(
+        occasion=occasion,
+        school=school,
+        requested_by=teacher,
+        places=22,
+        classes="7.B",
+        class_count=1,
+        grade=7,
+        pupils=22,
+    )
+    assert "Take the place" not in page()[0]
+    assert services.offer_freed_places(occasion.pk)  # entries change with QuerySet.update()
+    assert "Take the place" in page()[0]
