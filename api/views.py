@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
@@ -141,6 +142,7 @@ class OccasionList(MunicipalityScoped):
         )
 
 
+@require_safe
 def docs(request):
     """The API documentation (Swagger UI, served from our own static files)."""
     return render(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from associations.models import Association, Offer
 from portal import fragments, generations
@@ -618,10 +618,12 @@ def _own_bookings(user):
 
 
 @login_required
+@require_safe
 def my_ics(request):
     return _ics_response(ical.bookings_calendar(_own_bookings(request.user)), "bookings.ics")
 
 
+@require_safe
 def feed(request, token):
     feed = CalendarFeed.objects.filter(token=token).select_related("school", "association")
     feed = feed.first()

@@ -1,5 +1,6 @@
 from django.urls import path
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from . import feeds, views
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("offers/favourites/", views.favourite_list, name="favourite_list"),
     path(
         "offers/feed/<slug:municipality>/",
-        cache_control(public=True, max_age=feeds.FEED_MAX_AGE)(feeds.NewOffersFeed()),
+        require_safe(cache_control(public=True, max_age=feeds.FEED_MAX_AGE)(feeds.NewOffersFeed())),
         name="offer_feed",
     ),
     path("offers/calendar/<slug:municipality>.ics", feeds.occasions_ical, name="occasion_calendar"),

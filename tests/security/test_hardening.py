@@ -513,3 +513,23 @@ def test_booking_messages_are_rate_limited_per_user(db, settings):
     statuses = _hits_until_limited(client, url, settings.PORTAL_MESSAGE_RATE)
     assert 429 not in statuses[:-1]
     assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_read_only_pages_refuse_post(client, municipality, school, teacher):
+    """Feeds, calendars and the API docs only answer GET and HEAD."""
+    from bookings.models import CalendarFeed
+
+    feed = CalendarFeed.objects.create(school=school)
+    urls = [
+        reverse("api:docs"),
+        reverse("catalog:offer_feed", args=[municipality.slug]),
+        reverse("catalog:occasion_calendar", args=[municipality.slug]),
+        reverse("bookings:feed", args=[feed.token]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+        assert client.post(url).status_code == 405, url
+    client.force_login(teacher)
+    assert client.get(reverse("bookings:my_ics")).status_code == 200
+    assert client.post(reverse("bookings:my_ics")).status_code == 405
