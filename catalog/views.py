@@ -1,6 +1,8 @@
+import functools
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -220,8 +223,33 @@ def _allow_framing(response: HttpResponse, municipality) -> HttpResponse:
     return response
 
 
+def _embed_language(view):
+    """``?lang=da`` or ``?lang=en`` sets the embedded catalog's language. An intranet's
+    iframe is cross-site, so it gets no language cookie, and the intranet may want its own
+    language rather than each browser's. Outside the page cache: its key has the language."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        lang = request.GET.get("lang", "")
+        if lang in dict(settings.LANGUAGES):
+            translation.activate(lang)
+            request.LANGUAGE_CODE = lang
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _embed_query(request, municipality) -> str:
+    """The query that keeps the embed's municipality and language on its own links."""
+    pairs = [("municipality", municipality.slug)] if municipality is not None else []
+    if request.GET.get("lang", "") in dict(settings.LANGUAGES):
+        pairs.append(("lang", request.GET["lang"]))
+    return urlencode(pairs)
+
+
 @require_safe
 @xframe_options_exempt
+@_embed_language
 @cached_page
 def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
@@ -236,6 +264,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "offers": page.object_list,
             "page_query": _page_query(request),
+            "embed_query": _embed_query(request, municipality),
         },
     )
     return _allow_framing(response, municipality)
@@ -243,6 +272,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @xframe_options_exempt
+@_embed_language
 @cached_page
 def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities, municipality = _municipality(request)
@@ -260,6 +290,7 @@ def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "offer": offer,
             "occasions": services.upcoming_occasions(offer),
             "class_price": services.offer_price_for_one_class(offer),
+            "embed_query": _embed_query(request, municipality),
         },
     )
     return _allow_framing(response, municipality)

@@ -116,3 +116,42 @@ def test_snippet_page_for_operator(client, embeddable):
     operator = f.UserFactory(is_staff=True, is_superuser=True)
     client.force_login(operator)
     assert client.get(reverse("catalog:embed_snippet")).status_code == 200
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "Offers in"), ("da", "Tilbud i")])
+def test_embed_language_from_the_url(client, embeddable, published_offer, settings, lang, heading):
+    """An intranet's iframe gets no language cookie: ?lang= chooses, and links keep it."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en" if lang == "da" else "da"
+    url = reverse("catalog:embed_list")
+    html = client.get(url, {"municipality": embeddable.slug, "lang": lang}).content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert heading in html
+    assert f'<input type="hidden" name="lang" value="{lang}">' in html
+    detail = reverse("catalog:embed_detail", args=[published_offer.slug])
+    assert f"{detail}?municipality={embeddable.slug}&amp;lang={lang}" in html
+    html = client.get(detail, {"municipality": embeddable.slug, "lang": lang}).content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert f"{url}?municipality={embeddable.slug}&amp;lang={lang}" in html
+
+
+def test_embed_ignores_an_unknown_language(client, embeddable, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("catalog:embed_list")
+    html = client.get(url, {"municipality": embeddable.slug, "lang": "xx"}).content.decode()
+    assert '<html lang="en">' in html
+    assert 'name="lang"' not in html
+
+
+def test_embed_language_pages_are_cached_apart(client, embeddable, settings):
+    settings.PAGECACHE_ENABLED = True
+    url = reverse("catalog:embed_list")
+    first = client.get(url, {"municipality": embeddable.slug, "lang": "en"}).content.decode()
+    second = client.get(url, {"municipality": embeddable.slug, "lang": "da"}).content.decode()
+    assert '<html lang="en">' in first and '<html lang="da">' in second
+
+
+def test_snippet_carries_the_chosen_language(client, embeddable, consultant):
+    client.force_login(consultant)
+    html = client.get(reverse("catalog:embed_snippet"), {"lang": "en"}).content.decode()
+    assert "/embed/offers/?municipality=helsingor&amp;lang=en" in html
+    assert '<option value="en" selected>' in html
