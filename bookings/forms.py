@@ -78,6 +78,7 @@ class BookingRequestForm(forms.Form):
         from schools.models import School
 
         self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+        self.fields["school"].use_rows(schools)  # from the cached roles, with municipality
         self.fields["contact_teacher"].queryset = (
             get_user_model()
             .objects.filter(

@@ -13,11 +13,11 @@ class _OnceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        for obj in self.field.rows:
             yield self.choice(obj)
 
     def __len__(self):
-        return len(self.queryset) + (self.field.empty_label is not None)
+        return len(self.field.rows) + (self.field.empty_label is not None)
 
 
 class ShortModelChoiceField(forms.ModelChoiceField):
@@ -29,12 +29,28 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     """
 
     iterator = _OnceIterator
+    _rows = None
+
+    def _set_queryset(self, queryset):
+        self._rows = None
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def use_rows(self, rows) -> None:
+        """Offer these objects, already in memory (the user's cached schools, say), instead
+        of reading the queryset; they must be rows the queryset would return."""
+        self._rows = list(rows)
+
+    @property
+    def rows(self):
+        return self.queryset if self._rows is None else self._rows
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         key = self.to_field_name or "pk"
-        for obj in self.queryset:
+        for obj in self.rows:
             if str(getattr(obj, key)) == str(value):
                 return obj
         raise ValidationError(

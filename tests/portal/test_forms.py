@@ -1,0 +1,50 @@
+"""portal.forms.ShortModelChoiceField: a few rows, read once, validated against them."""
+
+import pytest
+from django import forms
+
+from portal.forms import ShortModelChoiceField
+from schools.models import School
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+class SchoolForm(forms.Form):
+    school = ShortModelChoiceField(queryset=School.objects.order_by("name"), empty_label=None)
+
+
+def test_reads_its_rows_once_for_validation_and_every_render(
+    municipality, django_assert_num_queries
+):
+    schools = [f.SchoolFactory(municipality=municipality) for _ in range(3)]
+    form = SchoolForm({"school": str(schools[1].pk)})
+    with django_assert_num_queries(1):
+        assert form.is_valid()
+        str(form["school"])
+        str(form["school"])
+    assert form.cleaned_data["school"] == schools[1]
+    assert str(form["school"]).count("<option") == 3
+
+
+def test_refuses_a_row_outside_its_queryset(municipality, other_municipality):
+    mine = f.SchoolFactory(municipality=municipality)
+    other = f.SchoolFactory(municipality=other_municipality)
+    form = SchoolForm({"school": str(other.pk)})
+    form.fields["school"].queryset = School.objects.filter(pk=mine.pk)
+    assert not form.is_valid()
+    assert "school" in form.errors
+    form = SchoolForm({"school": "not a number"})
+    assert not form.is_valid()
+
+
+def test_rows_in_memory_need_no_query(municipality, django_assert_num_queries):
+    school = f.SchoolFactory(municipality=municipality)
+    form = SchoolForm({"school": str(school.pk)})
+    form.fields["school"].use_rows([school])
+    with django_assert_num_queries(0):
+        assert form.is_valid()
+        assert str(school.pk) in str(form["school"])
+    # A new queryset drops the rows given before.
+    form.fields["school"].queryset = School.objects.none()
+    assert list(form.fields["school"].rows) == []
