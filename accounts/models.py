@@ -9,6 +9,7 @@ Superusers are for operators, not for daily work.
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        indexes = [
+            # Log-in, sign-up and e-mail recipients look addresses up case-insensitively
+            # (email__iexact → UPPER(email)); without this each was a scan of every user.
+            models.Index(Upper("email"), name="accounts_user_email_upper"),
+        ]
 
     def __str__(self):
         return self.full_name or self.email
