@@ -24,3 +24,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Views are tested without the page cache; tests of the cache turn it on themselves.
 PAGECACHE_ENABLED = False
+# No persistent connections: a browser test's live-server threads would keep theirs open
+# past the end of the run, and the test database could not be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
