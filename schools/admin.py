@@ -8,9 +8,9 @@ from .models import School, SchoolMembership
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "town", "is_active"]
+    list_display = ["name", "municipality", "institution_number", "town", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name", "town"]
+    search_fields = ["name", "town", "institution_number"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

@@ -7,6 +7,9 @@ from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 
 postal_code_validator = RegexValidator(r"^\d{4}$", _("A Danish postal code has four digits."))
+institution_number_validator = RegexValidator(
+    r"^\d{6}$", _("An institution number has six digits.")
+)
 
 
 class SchoolQuerySet(TenantQuerySet):
@@ -23,6 +26,16 @@ class School(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    institution_number = models.CharField(
+        _("institution number"),
+        max_length=6,
+        blank=True,
+        validators=[institution_number_validator],
+        help_text=_(
+            "The school's six-digit number in the Ministry of Children and Education's "
+            "register; single sign-on (UNI-Login and the like) names schools by it."
+        ),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(
         _("postal code"), max_length=4, validators=[postal_code_validator], blank=True
@@ -42,6 +55,14 @@ class School(models.Model):
         verbose_name_plural = _("schools")
         ordering = ["name"]
         indexes = [models.Index(fields=["municipality", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution_number"],
+                condition=~models.Q(institution_number=""),
+                name="schools_school_institution_number_unique",
+                violation_error_message=_("Another school has this institution number."),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -52,7 +52,10 @@ class OIDCProvider(models.Model):
         _("claim with the school"),
         max_length=100,
         blank=True,
-        help_text=_("The claim holds the school's slug in the portal. Empty: no school mapping."),
+        help_text=_(
+            "The claim holds the school's institution number (six digits) or its slug in the "
+            "portal. Empty: no school mapping."
+        ),
     )
     role_claim = models.CharField(
         _("claim with the school role"),

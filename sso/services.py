@@ -42,7 +42,7 @@ class Claims:
     email_verified: bool
     email: str
     name: str
-    school_slug: str
+    school_key: str
     role: str
     cvr: str
 
@@ -181,7 +181,7 @@ def extract_claims(provider: OIDCProvider, claims: dict) -> Claims:
         email_verified=claims.get("email_verified") is True,
         email=email,
         name=text(provider.name_claim)[:150],
-        school_slug=text(provider.school_claim),
+        school_key=text(provider.school_claim),
         role=OIDCProvider.role_from_claim(text(provider.role_claim)),
         cvr=text(provider.cvr_claim),
     )
@@ -223,13 +223,11 @@ def provision(provider: OIDCProvider, claims: Claims) -> User:
     user.save()
 
     municipality = provider.municipality
-    if claims.school_slug:
-        school = (
-            School.objects.active()
-            .for_municipality(municipality)
-            .filter(slug=claims.school_slug)
-            .first()
-        )
+    if claims.school_key:
+        # Identity brokers name schools by institution number; the slug is our own name.
+        key = claims.school_key
+        match = {"institution_number": key} if key.isdigit() and len(key) == 6 else {"slug": key}
+        school = School.objects.active().for_municipality(municipality).filter(**match).first()
         if school is not None:
             SchoolMembership.objects.update_or_create(
                 user=user,

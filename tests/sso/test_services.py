@@ -165,7 +165,7 @@ def test_an_identity_is_bound_to_the_provider_subject(provider):
         email_verified=False,
         email="new@skole.example",
         name="Ny",
-        school_slug="",
+        school_key="",
         role="teacher",
         cvr="",
     )
@@ -190,9 +190,39 @@ def test_an_existing_account_is_not_taken_over_by_e_mail(provider, municipality,
         email_verified=kind != "unverified",
         email=victim.email,
         name="X",
-        school_slug="",
+        school_key="",
         role="teacher",
         cvr="",
     )
     with pytest.raises(services.SSOError):
         services.provision(provider, claims)
+
+
+def test_school_found_by_institution_number(provider, school, other_municipality):
+    school.institution_number = "280123"
+    school.save()
+    elsewhere = f.SchoolFactory(municipality=other_municipality, institution_number="280999")
+    user = services.provision(provider, claims(provider, school="280123"))
+    assert SchoolMembership.objects.get(user=user).school == school
+    other = services.provision(
+        provider, claims(provider, sub="bo", email="bo@skole.example", school="280999")
+    )
+    assert not SchoolMembership.objects.filter(user=other).exists()
+    assert not SchoolMembership.objects.filter(school=elsewhere).exists()
+
+
+def test_institution_numbers_are_six_digits_and_unique(municipality):
+    from django.core.exceptions import ValidationError
+
+    first = f.SchoolFactory(municipality=municipality, institution_number="280123")
+    second = f.SchoolFactory(municipality=municipality)
+    second.institution_number = "280123"
+    with pytest.raises(ValidationError) as exc:
+        second.full_clean()
+    assert "institution_number" in str(exc.value) or "Another school" in str(exc.value)
+    second.institution_number = "28012"
+    with pytest.raises(ValidationError):
+        second.full_clean()
+    second.institution_number = ""  # many schools may have none yet
+    second.full_clean()
+    assert first.institution_number == "280123"
