@@ -103,6 +103,15 @@ def test_seed_demo_is_idempotent():
         Offer.objects.count(),
     )
     assert Offer.objects.published().count() >= 8
+    # Every offer has one drawn illustration (not duplicated by the second run), a valid
+    # image the upload checks accept, and a description for screen readers.
+    from associations.models import OfferPhoto
+    from portal.uploads import validate_image
+
+    assert OfferPhoto.objects.count() == Offer.objects.count()
+    photo = OfferPhoto.objects.first()
+    validate_image(photo.image)
+    assert photo.alt_text.startswith("Tegning: ")
 
 
 @pytest.mark.django_db

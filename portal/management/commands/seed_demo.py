@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
@@ -13,6 +14,7 @@ from associations.models import (
     AssociationMembership,
     Instructor,
     Offer,
+    OfferPhoto,
     Subject,
 )
 from associations.services import refresh_certificate_validity
@@ -203,6 +205,12 @@ class Command(BaseCommand):
             offer.subjects.set([subjects[s] for s in subject_slugs if s in subjects])
             offer.instructors.set(association.instructors.all())
             refresh_certificate_validity(offer)
+            if not offer.photos.exists():
+                OfferPhoto.objects.create(
+                    offer=offer,
+                    image=ContentFile(demo.illustration(domain), name="demo.jpg"),
+                    alt_text=f"Tegning: {title}",
+                )
             if not on_request and not offer.occasions.exists() and not waiting:
                 demo_activity.make_occasions(offer, timezone.localdate())
 
