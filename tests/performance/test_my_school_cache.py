@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings import services
 from bookings.models import Booking, CalendarFeed, SchoolEvent, WaitingListEntry
 from bookings.states import BookingState
 from portal.fragments import csrf_placeholder
@@ -65,6 +66,19 @@ def confirmed(school, teacher, offer, *, days=20, **kwargs):
     )
 
 
+def waiting_entry(occasion, school, teacher):
+    return WaitingListEntry.objects.create(
+        occasion=occasion,
+        school=school,
+        requested_by=teacher,
+        places=22,
+        classes="7.B",
+        class_count=1,
+        grade=7,
+        pupils=22,
+    )
+
+
 def test_the_second_request_renders_nothing_again(page, school, teacher, published_offer):
     confirmed(school, teacher, published_offer)
     first, cold = page()
@@ -102,16 +116,7 @@ def test_an_offer_title_change_shows_at_once(page, school, teacher, published_of
 def test_waiting_list_events_needs_and_feed_show_at_once(page, school, teacher, published_offer):
     occasion = f.OccasionFactory(offer=published_offer)
     page()
-    WaitingListEntry.objects.create(
-        occasion=occasion,
-        school=school,
-        requested_by=teacher,
-        places=22,
-        classes="7.B",
-        class_count=1,
-        grade=7,
-        pupils=22,
-    )
+    waiting_entry(occasion, school, teacher)
     assert "7.B" in page()[0]
     SchoolEvent.objects.create(
         school=school,
@@ -200,19 +205,8 @@ def _without_tokens(body: str) -> str:
 
 
 def test_a_waiting_list_place_offered_shows_at_once(page, school, teacher, published_offer):
-    from bookings import services
-
     occasion = f.OccasionFactory(offer=published_offer, capacity=30)
-    WaitingListEntry.objects.create(
-        occasion=occasion,
-        school=school,
-        requested_by=teacher,
-        places=22,
-        classes="7.B",
-        class_count=1,
-        grade=7,
-        pupils=22,
-    )
+    waiting_entry(occasion, school, teacher)
     assert "Take the place" not in page()[0]
     assert services.offer_freed_places(occasion.pk)  # entries change with QuerySet.update()
     assert "Take the place" in page()[0]
