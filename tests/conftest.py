@@ -110,3 +110,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Close what is left connected to the test database before it is dropped.
+
+    After the browser tests a second connection of the test process can stay open (it was
+    opened in another execution context, so ``connections.close_all()`` never sees it) and
+    keeps PostgreSQL from dropping the test database, which pytest reports as a warning.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
