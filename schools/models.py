@@ -60,6 +60,7 @@ class School(models.Model):
                 fields=["institution_number"],
                 condition=~models.Q(institution_number=""),
                 name="schools_school_institution_number_unique",
+                violation_error_code="institution_number_taken",
                 violation_error_message=_("Another school has this institution number."),
             )
         ]
