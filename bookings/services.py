@@ -133,10 +133,17 @@ def _reserve_subsidy(booking: Booking) -> None:
     share = _money(max(min(share, pool.left), Decimal(0)))
     if share <= 0:
         return
-    SubsidyPool.objects.filter(pk=pool.pk).update(reserved=F("reserved") + share)
+    _change_pool(pool, reserved=F("reserved") + share)
     booking.subsidy_pool = pool
     booking.municipality_share = share
     booking.school_share = booking.price_total - share
+
+
+def _change_pool(pool: SubsidyPool, **changes) -> None:
+    """Change a pool's totals (the caller holds its row lock). Every school of the
+    municipality shows what is left, and ``update()`` sends no signal: bump their lists."""
+    SubsidyPool.objects.filter(pk=pool.pk).update(**changes)
+    generations.bump(generations.municipality(pool.municipality_id))
 
 
 def _release_subsidy(booking: Booking, *, spend: bool = False) -> None:
@@ -145,11 +152,9 @@ def _release_subsidy(booking: Booking, *, spend: bool = False) -> None:
     pool = SubsidyPool.objects.select_for_update().get(pk=booking.subsidy_pool_id)
     share = booking.municipality_share
     if spend:
-        SubsidyPool.objects.filter(pk=pool.pk).update(
-            reserved=F("reserved") - share, spent=F("spent") + share
-        )
+        _change_pool(pool, reserved=F("reserved") - share, spent=F("spent") + share)
         return
-    SubsidyPool.objects.filter(pk=pool.pk).update(reserved=F("reserved") - share)
+    _change_pool(pool, reserved=F("reserved") - share)
     booking.municipality_share = Decimal(0)
     booking.school_share = booking.price_total
     booking.subsidy_pool = None

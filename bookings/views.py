@@ -310,20 +310,26 @@ MY_SCHOOL_LIST_SIZE = 20
 @login_required
 def my_school(request):
     school = school_for(request.user, request.GET.get("school"))
+    schools = [m.school for m in request.user.active_school_memberships]
     show_all = bool(request.GET.get("all"))
     # The lists are cached per user and school until something they show changes (or time
     # moves a booking from upcoming to past); see portal.fragments.
     content = fragments.cached_fragment(
         request,
         "my-school",
-        parts=(school.pk, show_all),
-        families=[generations.SCHOOLS],
-        render=lambda csrf_token: _render_my_school(request, school, show_all, csrf_token),
+        # The user's schools (fresh from their cached roles) name the other tabs.
+        parts=(school.pk, show_all, *((s.pk, s.name) for s in schools)),
+        families=[
+            generations.SCHOOLS,
+            generations.school(school.pk),
+            generations.municipality(school.municipality_id),
+        ],
+        render=lambda csrf_token: _render_my_school(request, school, schools, show_all, csrf_token),
     )
     return render(request, "bookings/my_school.html", {"school": school, "content": content})
 
 
-def _render_my_school(request, school, show_all: bool, csrf_token: str):
+def _render_my_school(request, school, schools, show_all: bool, csrf_token: str):
     """The lists of "My school" as HTML, and the moment they stop being valid."""
     now = timezone.now()
     bookings = Booking.objects.for_school(school).select_related("offer__association")
@@ -335,7 +341,7 @@ def _render_my_school(request, school, show_all: bool, csrf_token: str):
     context = {
         "csrf_token": csrf_token,
         "school": school,
-        "schools": [m.school for m in request.user.active_school_memberships],
+        "schools": schools,
         "waiting": waiting[:limit],
         "upcoming": upcoming[:limit],
         "more": bool(limit) and (len(waiting) > limit or len(upcoming) > limit),

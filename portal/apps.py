@@ -23,25 +23,53 @@ ROLE_MODELS = [
     "associations.AssociationMembership",
 ]
 
-#: Models shown on the cached "My school" lists. Code that changes them with
-#: QuerySet.update() must call ``portal.generations.bump(generations.SCHOOLS)`` itself.
-SCHOOL_PAGE_MODELS = [
-    "municipalities.Municipality",
-    "schools.School",
-    "schools.SchoolMembership",
-    "schools.SchoolNeed",
-    "schools.NeedAnswer",
-    "associations.Association",
-    "associations.Offer",
-    "bookings.Occasion",
-    "bookings.OccasionSession",
-    "bookings.Booking",
-    "bookings.WaitingListEntry",
-    "bookings.SchoolEvent",
-    "bookings.EventParticipation",
-    "bookings.SubsidyPool",
-    "bookings.CalendarFeed",
-]
+#: Models shown on the cached "My school" lists, and which counters their changes bump
+#: (``portal.generations``): the school's own, its municipality's, or ``schools`` for what
+#: every school may show. A membership also changes the user's list of schools, which the
+#: ``roles`` counter (also in the key) covers. Code that changes these models with
+#: QuerySet.update() must bump the counters itself.
+SCHOOL_PAGE_MODELS = {
+    "municipalities.Municipality": "all",
+    "associations.Association": "all",
+    "associations.Offer": "all",
+    "bookings.Occasion": "all",
+    "bookings.OccasionSession": "all",
+    "schools.School": "pk",
+    "schools.SchoolMembership": "school_id",
+    "schools.SchoolNeed": "school_id",
+    "schools.NeedAnswer": "need.school_id",
+    "bookings.Booking": "school_id",
+    "bookings.WaitingListEntry": "school_id",
+    "bookings.SchoolEvent": "school_id",
+    "bookings.EventParticipation": "event.school_id",
+    "bookings.CalendarFeed": "school_id",
+    "bookings.SubsidyPool": "municipality_id",
+}
+
+
+def _school_page_names(path: str):
+    """The counters a change of a model bumps, from its entry in SCHOOL_PAGE_MODELS."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from . import generations
+
+    def names(instance) -> list[str]:
+        if path == "all":
+            return [generations.SCHOOLS]
+        try:
+            value = instance
+            for attr in path.split("."):
+                value = getattr(value, attr)
+        except (ObjectDoesNotExist, AttributeError):
+            # The parent went first in a cascade, or an m2m change seen from the other side
+            # (a subject's needs): bump every school's lists.
+            return [generations.SCHOOLS]
+        if value is None:  # e.g. an association's calendar feed
+            return []
+        scope = generations.municipality if path == "municipality_id" else generations.school
+        return [scope(value)]
+
+    return names
 
 
 def _connect(labels, receiver, uid_prefix):
@@ -81,4 +109,6 @@ class PortalConfig(AppConfig):
 
         _connect(PUBLIC_PAGE_MODELS, pagecache.bump, "pagecache")
         _connect(ROLE_MODELS, generations.receiver(generations.ROLES), "roles")
-        _connect(SCHOOL_PAGE_MODELS, generations.receiver(generations.SCHOOLS), "schools")
+        for label, path in SCHOOL_PAGE_MODELS.items():
+            receiver = generations.scoped_receiver(_school_page_names(path))
+            _connect([label], receiver, f"schools-{path}")

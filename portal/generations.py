@@ -6,7 +6,10 @@ list of keys to find and delete. Three families use them:
 
 - ``public``: the rendered anonymous pages (``portal.pagecache``);
 - ``roles``: each signed-in user's memberships and consultant post (``accounts.roles``);
-- ``schools``: the rendered "My school" lists (``bookings.views.my_school``).
+- ``schools`` plus one counter per school (``school(pk)``) and per municipality
+  (``municipality(pk)``): the rendered "My school" lists (``bookings.views.my_school``).
+  A booking, waiting-list entry, event or need bumps only its own school's counter; what
+  many schools show (offer titles, dates, municipalities) bumps ``schools``.
 
 Which models bump which family is wired with signals in ``PortalConfig.ready``
 (``portal.apps``); code that writes those models with ``QuerySet.update()`` bumps by hand.
@@ -20,6 +23,14 @@ from django.db import transaction
 PUBLIC = "public"
 ROLES = "roles"
 SCHOOLS = "schools"
+
+
+def school(pk) -> str:
+    return f"school:{pk}"
+
+
+def municipality(pk) -> str:
+    return f"municipality:{pk}"
 
 
 def _key(name: str) -> str:
@@ -66,4 +77,14 @@ def receiver(name: str, *, now: bool = True):
         bump(name, now=now)
 
     bump_on_signal.__name__ = f"bump_{name}"
+    return bump_on_signal
+
+
+def scoped_receiver(names_for):
+    """A signal receiver that bumps the counters ``names_for(instance)`` names."""
+
+    def bump_on_signal(instance, **_kwargs) -> None:
+        for name in names_for(instance):
+            bump(name)
+
     return bump_on_signal

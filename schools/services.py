@@ -72,7 +72,7 @@ def answer_need(*, need: SchoolNeed, association, offer, message: str, user) -> 
 def close_need(need: SchoolNeed) -> None:
     SchoolNeed.objects.filter(pk=need.pk).update(is_closed=True)
     need.is_closed = True
-    generations.bump(generations.SCHOOLS)  # update() sends no signal; "My school" shows it
+    generations.bump(generations.school(need.school_id))  # update() sends no signal
 
 
 def _notify_school(answer: NeedAnswer) -> None:

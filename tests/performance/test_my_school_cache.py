@@ -210,3 +210,46 @@ def test_a_waiting_list_place_offered_shows_at_once(page, school, teacher, publi
     assert "Take the place" not in page()[0]
     assert services.offer_freed_places(occasion.pk)  # entries change with QuerySet.update()
     assert "Take the place" in page()[0]
+
+
+def test_another_schools_booking_leaves_the_cached_lists_alone(
+    page, school, other_school, teacher, published_offer
+):
+    other_teacher = f.SchoolMembershipFactory(school=other_school, role="teacher").user
+    _body, cold = page()
+    _body, warm = page()
+    confirmed(other_school, other_teacher, published_offer)
+    _body, after = page()
+    assert after == warm < cold  # still served from the cache: only that school's lists changed
+
+
+def test_a_change_to_the_municipalitys_pool_shows_at_every_school(page, school, teacher):
+    from decimal import Decimal
+
+    from django.db.models import F
+
+    from bookings.models import SubsidyPool
+    from bookings.schoolyear import school_year_of
+
+    pool = SubsidyPool.objects.create(
+        municipality=school.municipality,
+        amount=Decimal("10000"),
+        municipality_share_percent=50,
+        school_year=school_year_of(timezone.localdate()),
+    )
+    assert "left for the school: 10000" in page()[0]
+    # Another school's confirmed booking reserves part of the pool with update().
+    services._change_pool(pool, reserved=F("reserved") + Decimal("3000"))
+    assert "left for the school: 7000" in page()[0]
+
+
+def test_an_m2m_change_seen_from_the_other_side_bumps_every_school(page, school):
+    from associations.models import Subject
+
+    need = SchoolNeedFactory(school=school)
+    subject = Subject.objects.create(slug="dansk-x", name="Dansk X")
+    page()
+    _body, warm = page()
+    subject.needs.add(need)  # m2m_changed with the subject as the instance
+    _body, after = page()
+    assert warm < after  # rendered again (and the signal did not fail)
