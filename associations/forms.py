@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
+from portal.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from portal.uploads import resized_image, validate_image
 
 from .models import (
@@ -48,7 +49,7 @@ class AssociationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more."),
     )
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = BoundedModelMultipleChoiceField(
         label=_("Municipalities you offer in"),
         queryset=Municipality.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -137,7 +138,7 @@ class InviteForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    association = forms.ModelChoiceField(
+    association = BoundedModelChoiceField(
         label=_("Association"),
         queryset=Association.objects.none(),
         help_text=_("Its administrators are asked to approve you."),
@@ -187,7 +188,7 @@ class InstructorForm(forms.ModelForm):
 
 
 class OfferForm(forms.ModelForm):
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = BoundedModelMultipleChoiceField(
         label=_("School subjects"),
         queryset=Subject.objects.all(),
         required=False,
@@ -204,7 +205,7 @@ class OfferForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         initial=["1", "2", "3", "4", "5"],
     )
-    instructors = forms.ModelMultipleChoiceField(
+    instructors = BoundedModelMultipleChoiceField(
         label=_("Instructors"),
         queryset=Instructor.objects.none(),
         required=False,

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import ShortModelChoiceField
+from portal.forms import BoundedModelChoiceField, ShortModelChoiceField
 
 from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
 
@@ -244,7 +244,7 @@ class SchoolEventForm(forms.ModelForm):
 
 
 class ParticipationForm(forms.Form):
-    offer = forms.ModelChoiceField(queryset=None, label=_("Offer"), required=False)
+    offer = BoundedModelChoiceField(queryset=None, label=_("Offer"), required=False)
     message = forms.CharField(
         label=_("Message to the school"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -58,3 +58,36 @@ class ShortModelChoiceField(forms.ModelChoiceField):
             code="invalid_choice",
             params={"value": value},
         )
+
+
+#: The largest primary key a database holds (bigint); SQLite raises OverflowError past it.
+MAX_PK = 2**63 - 1
+
+
+def _refuse_impossible_pks(field, values) -> None:
+    """Numbers no primary key can have are an invalid choice, before any query: SQLite
+    fails on them with OverflowError (a 500) instead of finding nothing."""
+    for item in values if isinstance(values, list | tuple) else [values]:
+        text = str(item).strip()
+        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_PK:
+            raise ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text},
+            )
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses impossible primary keys without a query."""
+
+    def to_python(self, value):
+        _refuse_impossible_pks(self, value)
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses impossible primary keys without a query."""
+
+    def clean(self, value):
+        _refuse_impossible_pks(self, value)
+        return super().clean(value)

@@ -2,6 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Domain, Offer, Subject
+from portal.forms import (
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    ShortModelChoiceField,
+)
 
 from .models import SchoolNeed
 
@@ -11,11 +16,11 @@ class DateInput(forms.DateInput):
 
 
 class NeedForm(forms.ModelForm):
-    school = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    school = ShortModelChoiceField(queryset=None, label=_("School"), empty_label=None)
     domain = forms.ChoiceField(
         label=_("Domain"), choices=[("", _("Any"))] + list(Domain.choices), required=False
     )
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = BoundedModelMultipleChoiceField(
         label=_("School subjects"),
         queryset=Subject.objects.all(),
         required=False,
@@ -48,6 +53,7 @@ class NeedForm(forms.ModelForm):
         from .models import School
 
         self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
+        self.fields["school"].use_rows(schools)
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
             self.fields["school"].widget = forms.HiddenInput()
@@ -59,7 +65,7 @@ class NeedForm(forms.ModelForm):
 
 class AnswerForm(forms.Form):
     association = forms.ChoiceField(label=_("Answer as"))
-    offer = forms.ModelChoiceField(
+    offer = BoundedModelChoiceField(
         label=_("One of our offers"),
         queryset=Offer.objects.none(),
         required=False,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import BoundedModelChoiceField
 from schools.models import School, SchoolRole
 
 from .models import RejectionReason, Review
@@ -13,7 +14,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
-    reason = forms.ModelChoiceField(
+    reason = BoundedModelChoiceField(
         label=_("Reason"), queryset=RejectionReason.objects.none(), required=False
     )
 
@@ -52,7 +53,7 @@ class ChecklistForm(forms.ModelForm):
 
 
 class JoinSchoolForm(forms.Form):
-    school = forms.ModelChoiceField(
+    school = BoundedModelChoiceField(
         label=_("School"),
         queryset=School.objects.active()
         .select_related("municipality")

@@ -48,3 +48,27 @@ def test_rows_in_memory_need_no_query(municipality, django_assert_num_queries):
     # A new queryset drops the rows given before.
     form.fields["school"].queryset = School.objects.none()
     assert list(form.fields["school"].rows) == []
+
+
+def test_a_number_no_primary_key_can_have_is_an_invalid_choice(municipality):
+    from associations.models import Subject
+    from portal.forms import BoundedModelMultipleChoiceField
+
+    class SubjectsForm(forms.Form):
+        subjects = BoundedModelMultipleChoiceField(queryset=Subject.objects.all())
+
+    subject = Subject.objects.create(slug="dansk-y", name="Dansk Y")
+    form = SubjectsForm({"subjects": [str(subject.pk), str(2**70)]})
+    assert not form.is_valid()  # no OverflowError from the database
+    assert form.errors["subjects"]
+    assert SubjectsForm({"subjects": [str(subject.pk)]}).is_valid()
+    form = SchoolForm({"school": str(2**70)})  # the short list compares as text
+    assert not form.is_valid()
+
+    from portal.forms import BoundedModelChoiceField
+
+    class OneSubjectForm(forms.Form):
+        subject = BoundedModelChoiceField(queryset=Subject.objects.all())
+
+    assert not OneSubjectForm({"subject": str(2**70)}).is_valid()
+    assert OneSubjectForm({"subject": str(subject.pk)}).is_valid()
