@@ -129,9 +129,11 @@ class BookingRequestForm(forms.Form):
         data = super().clean()
         contact = data.get("contact_teacher")
         school = data.get("school")
+        # With one school the list of teachers already holds only that school's staff.
         if (
             contact
             and school
+            and len(self.fields["school"].rows) > 1
             and not contact.school_memberships.filter(school=school, is_approved=True).exists()
         ):
             self.add_error("contact_teacher", _("The contact teacher must work at the school."))

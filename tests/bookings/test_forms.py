@@ -1,0 +1,57 @@
+"""The booking form: who may be the contact teacher."""
+
+import pytest
+
+from bookings.forms import BookingRequestForm
+from bookings.models import Occasion
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def data(school, contact, occasion):
+    return {
+        "school": str(school.pk),
+        "occasion": str(occasion.pk),
+        "classes": "5.A",
+        "class_count": "1",
+        "grade": "5",
+        "pupils": "20",
+        "contact_teacher": str(contact.pk),
+    }
+
+
+@pytest.fixture
+def dated_offer(association):
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    f.OccasionFactory(offer=offer)
+    return offer
+
+
+def form(user, offer, payload):
+    occasions = Occasion.objects.filter(offer=offer)
+    return BookingRequestForm(payload, offer=offer, user=user, occasions=occasions)
+
+
+def test_with_two_schools_the_contact_must_work_at_the_chosen_one(
+    school, other_school, dated_offer
+):
+    leader = f.SchoolMembershipFactory(school=school, role="principal").user
+    f.SchoolMembershipFactory(school=other_school, user=leader, role="principal")
+    elsewhere = f.SchoolMembershipFactory(school=other_school, role="teacher").user
+    occasion = dated_offer.occasions.first()
+    refused = form(leader, dated_offer, data(school, elsewhere, occasion))
+    assert not refused.is_valid()
+    assert "contact_teacher" in refused.errors
+    assert form(leader, dated_offer, data(other_school, elsewhere, occasion)).is_valid()
+
+
+def test_with_one_school_only_its_staff_can_be_the_contact(school, other_school, dated_offer):
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    colleague = f.SchoolMembershipFactory(school=school, role="teacher").user
+    stranger = f.SchoolMembershipFactory(school=other_school, role="teacher").user
+    occasion = dated_offer.occasions.first()
+    assert form(teacher, dated_offer, data(school, colleague, occasion)).is_valid()
+    refused = form(teacher, dated_offer, data(school, stranger, occasion))
+    assert not refused.is_valid()
+    assert "contact_teacher" in refused.errors
