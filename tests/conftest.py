@@ -1,9 +1,18 @@
 """Fixtures for the usual cast (see STYLE.md): every view's tests include someone with no access."""
 
+import os
+
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories as f
+
+# Property-based tests (hypothesis, schemathesis) explore new inputs on every local run; CI
+# (HYPOTHESIS_PROFILE=ci in .ci/run) replays a fixed set, so that a red build always means a
+# change broke something. Write down what a local run finds as a test of its own.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
