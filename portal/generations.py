@@ -17,6 +17,8 @@ Which models bump which family is wired with signals in ``PortalConfig.ready``
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -37,23 +39,30 @@ def _key(name: str) -> str:
     return f"generation:{name}"
 
 
+def _fresh_start() -> int:
+    """Where a missing counter starts: the clock in microseconds. A counter that was evicted
+    or flushed must not start again at a number it had before, while entries cached under
+    that number may still be alive; the clock has moved past all of them."""
+    return time.time_ns() // 1_000
+
+
 def read(*names: str) -> tuple[int, ...]:
     """The current numbers of ``names``, in one round trip to the shared cache."""
     keys = [_key(name) for name in names]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
-    for key in missing:  # first use, or the cache was flushed: start again at 1
-        cache.add(key, 1, timeout=None)
+    for key in missing:  # first use, or the cache lost it
+        cache.add(key, _fresh_start(), timeout=None)
     if missing:
         found.update(cache.get_many(missing))
-    return tuple(int(found.get(key) or 1) for key in keys)
+    return tuple(int(found[key]) if key in found else _fresh_start() for key in keys)
 
 
 def _incr(name: str) -> None:
     try:
         cache.incr(_key(name))
-    except ValueError:  # not there (flushed): any new number differs from the cached ones'
-        cache.add(_key(name), 2, timeout=None)
+    except ValueError:  # not there (flushed or evicted)
+        cache.add(_key(name), _fresh_start(), timeout=None)
 
 
 def bump(name: str, *, now: bool = True) -> None:
