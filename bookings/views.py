@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Exists, OuterRef, Q
+from django.db.models import Avg, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -75,15 +75,7 @@ def book_offer(request, slug):
         raise PermissionDenied
     municipalities = {m.school.municipality_id for m in request.user.active_school_memberships}
     offer = get_object_or_404(
-        Offer.objects.published()
-        .filter(
-            Exists(
-                Association.municipalities.through.objects.filter(
-                    association=OuterRef("association"), municipality__in=municipalities
-                )
-            )
-        )
-        .select_related("association"),
+        Offer.objects.published().in_municipalities(municipalities).select_related("association"),
         slug=slug,
     )
     form = BookingRequestForm(

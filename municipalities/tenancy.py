@@ -22,6 +22,14 @@ class TenantQuerySet(models.QuerySet):
         qs = self.filter(**{self.municipality_lookup: municipality})
         return qs.distinct() if self.municipality_is_multi else qs
 
+    def in_municipalities(self, municipalities):
+        """Rows of any of ``municipalities`` (a school user's, say). A many-to-many path is
+        filtered with a subquery, so the rows need no DISTINCT over the join."""
+        lookup = f"{self.municipality_lookup}__in"
+        if not self.municipality_is_multi:
+            return self.filter(**{lookup: municipalities})
+        return self.filter(pk__in=self.model._base_manager.filter(**{lookup: municipalities}))
+
     def for_consultant(self, user):
         """Rows a consultant may see: their municipality's; operators see all."""
         if user.is_superuser:

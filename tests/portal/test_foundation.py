@@ -186,6 +186,11 @@ def test_tenancy_one_call_per_model(municipality, other_municipality):
     assert list(Offer.objects.for_consultant(consultant).published()) == [offer]
     teacher = f.SchoolMembershipFactory(school=mine).user
     assert list(Offer.objects.for_consultant(teacher)) == []
+    # Several municipalities at once: each row once, although "both" is in two of them.
+    both_ids = [municipality.pk, other_municipality.pk]
+    assert Offer.objects.published().in_municipalities(both_ids).count() == 2
+    assert list(Offer.objects.in_municipalities([municipality.pk])) == [offer]
+    assert list(School.objects.in_municipalities([municipality.pk])) == [mine]
 
 
 @pytest.mark.django_db
