@@ -231,7 +231,8 @@ def _embed_language(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         lang = request.GET.get("lang", "")
-        if lang in dict(settings.LANGUAGES):
+        request.embed_language = lang if lang in dict(settings.LANGUAGES) else ""
+        if request.embed_language:
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
         return view(request, *args, **kwargs)
@@ -242,8 +243,8 @@ def _embed_language(view):
 def _embed_query(request, municipality) -> str:
     """The query that keeps the embed's municipality and language on its own links."""
     pairs = [("municipality", municipality.slug)] if municipality is not None else []
-    if request.GET.get("lang", "") in dict(settings.LANGUAGES):
-        pairs.append(("lang", request.GET["lang"]))
+    if request.embed_language:
+        pairs.append(("lang", request.embed_language))
     return urlencode(pairs)
 
 
