@@ -47,22 +47,24 @@ SCHOOL_PAGE_MODELS = {
 }
 
 
-def _school_page_names(path: str):
+def _school_page_names(label: str, path: str):
     """The counters a change of a model bumps, from its entry in SCHOOL_PAGE_MODELS."""
+    from django.apps import apps
     from django.core.exceptions import ObjectDoesNotExist
 
     from . import generations
 
+    model = apps.get_model(label)
+
     def names(instance) -> list[str]:
-        if path == "all":
+        # An m2m change seen from the other side (a subject's needs) names no school.
+        if path == "all" or not isinstance(instance, model):
             return [generations.SCHOOLS]
         try:
             value = instance
             for attr in path.split("."):
                 value = getattr(value, attr)
-        except (ObjectDoesNotExist, AttributeError):
-            # The parent went first in a cascade, or an m2m change seen from the other side
-            # (a subject's needs): bump every school's lists.
+        except ObjectDoesNotExist:  # the parent went first in a cascade: bump them all
             return [generations.SCHOOLS]
         if value is None:  # e.g. an association's calendar feed
             return []
@@ -110,5 +112,5 @@ class PortalConfig(AppConfig):
         _connect(PUBLIC_PAGE_MODELS, pagecache.bump, "pagecache")
         _connect(ROLE_MODELS, generations.receiver(generations.ROLES), "roles")
         for label, path in SCHOOL_PAGE_MODELS.items():
-            receiver = generations.scoped_receiver(_school_page_names(path))
+            receiver = generations.scoped_receiver(_school_page_names(label, path))
             _connect([label], receiver, f"schools-{path}")

@@ -8,7 +8,7 @@ from django.forms.models import ModelChoiceIterator
 
 
 class _OnceIterator(ModelChoiceIterator):
-    """Iterates the field's queryset itself, so its result cache serves every pass."""
+    """Iterates the field's rows, read once, for every pass (validation, each render)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
