@@ -87,6 +87,9 @@ class BookingRequestForm(forms.Form):
             .distinct()
         )
         self.fields["contact_teacher"].initial = user.pk
+        # The user holds an approved membership of each of these schools (the cached roles),
+        # so choosing themself needs no query; a colleague is checked against the list.
+        self.fields["contact_teacher"].knows(user)
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
         self.fields["grade"].min_value = offer.grade_min

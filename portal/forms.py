@@ -30,6 +30,7 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 
     iterator = _OnceIterator
     _rows = None
+    _known = None
 
     def _set_queryset(self, queryset):
         self._rows = None
@@ -42,6 +43,12 @@ class ShortModelChoiceField(forms.ModelChoiceField):
         of reading the queryset; they must be rows the queryset would return."""
         self._rows = list(rows)
 
+    def knows(self, obj) -> None:
+        """``obj`` is certainly one of the rows (the signed-in teacher in the list of their
+        own school's staff, say): a submitted choice of it is accepted without reading the
+        rows. Any other choice is checked against the rows as usual."""
+        self._known = obj
+
     @property
     def rows(self):
         return self.queryset if self._rows is None else self._rows
@@ -50,6 +57,8 @@ class ShortModelChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         key = self.to_field_name or "pk"
+        if self._known is not None and str(getattr(self._known, key)) == str(value):
+            return self._known
         for obj in self.rows:
             if str(getattr(obj, key)) == str(value):
                 return obj

@@ -50,6 +50,30 @@ def test_rows_in_memory_need_no_query(municipality, django_assert_num_queries):
     assert list(form.fields["school"].rows) == []
 
 
+def test_a_known_row_is_accepted_without_a_query_and_others_are_still_checked(
+    municipality, other_municipality, django_assert_num_queries
+):
+    mine = f.SchoolFactory(municipality=municipality)
+    colleague = f.SchoolFactory(municipality=municipality)
+    other = f.SchoolFactory(municipality=other_municipality)
+
+    def form_for(choice):
+        form = SchoolForm({"school": str(choice.pk)})
+        form.fields["school"].queryset = School.objects.filter(municipality=municipality)
+        form.fields["school"].knows(mine)
+        return form
+
+    form = form_for(mine)
+    with django_assert_num_queries(0):
+        assert form.is_valid()
+    assert form.cleaned_data["school"] is mine
+    form = form_for(colleague)
+    with django_assert_num_queries(1):
+        assert form.is_valid()
+    assert form.cleaned_data["school"] == colleague
+    assert not form_for(other).is_valid()
+
+
 def test_a_number_no_primary_key_can_have_is_an_invalid_choice(municipality):
     from associations.models import Subject
     from portal.forms import BoundedModelMultipleChoiceField
