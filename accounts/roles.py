@@ -19,7 +19,7 @@ from portal import generations
 TIMEOUT = 3600
 #: Part of the key: raise it when Roles or the models it holds change shape, so that a
 #: deploy never reads a snapshot pickled by the previous code.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -34,7 +34,10 @@ def _load(user) -> Roles:
     return Roles(
         school_memberships=list(
             user.school_memberships.filter(is_approved=True).select_related(
-                "school", "school__municipality"
+                # The booking form checks holidays against the municipality's settings.
+                "school",
+                "school__municipality",
+                "school__municipality__school_year_settings",
             )
         ),
         association_memberships=list(user.associationmembership_set.select_related("association")),

@@ -100,15 +100,28 @@ def holiday_on(day: date, winter_week: int = 7) -> Holiday | None:
 
 
 def winter_weeks_for(municipalities) -> set[int]:
-    """The winter-holiday weeks of the given municipalities (7 unless one set another)."""
+    """The winter-holiday weeks of the given municipalities (7 unless one set another).
+
+    Municipalities read with their settings (``select_related("school_year_settings")``,
+    as the cached roles' schools are) need no query.
+    """
+    from municipalities.models import Municipality
+
     from .models import SchoolYearSettings
 
+    municipalities = list(municipalities)
+    cached = Municipality._meta.get_field("school_year_settings")
+    if municipalities and all(
+        isinstance(m, Municipality) and cached.is_cached(m) for m in municipalities
+    ):
+        settings = [cached.get_cached_value(m) for m in municipalities]
+        return {s.winter_holiday_week if s is not None else 7 for s in settings}
     weeks = set(
-        SchoolYearSettings.objects.filter(municipality__in=list(municipalities)).values_list(
+        SchoolYearSettings.objects.filter(municipality__in=municipalities).values_list(
             "winter_holiday_week", flat=True
         )
     )
-    if len(weeks) < len(list(municipalities)) or not weeks:
+    if len(weeks) < len(municipalities) or not weeks:
         weeks.add(7)
     return weeks
 

@@ -21,6 +21,7 @@ ROLE_MODELS = [
     "schools.SchoolMembership",
     "associations.Association",
     "associations.AssociationMembership",
+    "bookings.SchoolYearSettings",  # held with each school's municipality
 ]
 
 #: Models shown on the cached "My school" lists, and which counters their changes bump

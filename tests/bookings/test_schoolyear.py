@@ -13,6 +13,7 @@ from bookings.schoolyear import (
     school_year_of,
     winter_weeks_for,
 )
+from tests import factories as f
 
 
 def aware(y, m, d, h=10):
@@ -61,6 +62,39 @@ def test_winter_week_eight_by_municipality(municipality):
     assert winter_weeks_for([municipality]) == {7}
     SchoolYearSettings.objects.create(municipality=municipality, winter_holiday_week=8)
     assert winter_weeks_for([municipality]) == {8}
+
+
+def test_winter_weeks_read_with_the_municipality_need_no_query(
+    municipality, other_municipality, django_assert_num_queries
+):
+    from municipalities.models import Municipality
+
+    SchoolYearSettings.objects.create(municipality=municipality, winter_holiday_week=8)
+    both = list(
+        Municipality.objects.filter(pk__in=[municipality.pk, other_municipality.pk])
+        .select_related("school_year_settings")
+        .order_by("pk")
+    )
+    with django_assert_num_queries(0):
+        assert winter_weeks_for(both) == {7, 8}
+    plain = list(Municipality.objects.filter(pk=municipality.pk))
+    with django_assert_num_queries(1):
+        assert winter_weeks_for(plain) == {8}
+
+
+def test_a_changed_winter_week_reaches_the_cached_roles(municipality):
+    from accounts.roles import for_user
+
+    membership = f.SchoolMembershipFactory(school__municipality=municipality)
+    user = membership.user
+    assert winter_weeks_for([m.school.municipality for m in for_user(user).school_memberships]) == {
+        7
+    }
+    SchoolYearSettings.objects.create(municipality=municipality, winter_holiday_week=8)
+    fresh = type(user).objects.get(pk=user.pk)
+    assert winter_weeks_for(
+        [m.school.municipality for m in for_user(fresh).school_memberships]
+    ) == {8}
 
 
 def test_school_year_of():
