@@ -82,7 +82,9 @@ def book_offer(request, slug):
         request.POST or None,
         offer=offer,
         user=request.user,
-        occasions=Occasion.objects.bookable().filter(offer=offer).prefetch_related("sessions"),
+        occasions=None
+        if offer.on_request
+        else Occasion.objects.bookable().filter(offer=offer).prefetch_related("sessions"),
     )
     # The form reads the dates once; the page shows the same rows.
     occasions = form.fields["occasion"].queryset if "occasion" in form.fields else []
