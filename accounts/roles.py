@@ -1,11 +1,14 @@
-"""A signed-in user's roles, read once and cached until a membership changes.
+"""A signed-in user's account and roles, read once and cached until they change.
 
-Every page needs them (the navigation shows what the user may do, views check access), and
-reading them costs three queries: school memberships, association memberships and the
-consultant post. They change rarely, so they are kept in the shared cache under the
-``roles`` generation, which any save or delete of a membership, consultant, school,
-association or municipality bumps (``portal.apps.ROLE_MODELS``). A change is therefore seen
-by the next request, as before; a revoked membership gives no access after it is saved.
+Every signed-in request loads the user (``accounts.backends.CachedModelBackend``) and most
+need the roles (the navigation shows what the user may do, views check access): four
+queries, the user, school memberships, association memberships and the consultant post.
+They change rarely, so they are kept in the shared cache under two generations (see
+``portal.generations``): ``roles``, which any save or delete of a membership, consultant,
+school, municipality or school-year settings bumps (``portal.apps.ROLE_MODELS``), and the
+user's own counter, which a save of the account or of one of the user's associations bumps.
+A change is therefore seen by the next request; a revoked membership gives no access after
+it is saved, a deactivated account or a changed password ends the session at once.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from portal import generations
 TIMEOUT = 3600
 #: Part of the key: raise it when Roles or the models it holds change shape, so that a
 #: deploy never reads a snapshot pickled by the previous code.
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
@@ -47,11 +50,38 @@ def _load(user) -> Roles:
     )
 
 
+def _keys(user_pk) -> tuple[str, str]:
+    """The cache keys of the user's account and roles, under the current generations."""
+    both = generations.read(generations.ROLES, generations.user(user_pk))
+    suffix = f"v{VERSION}:{both[0]}:{both[1]}:{user_pk}"
+    return f"user:{suffix}", f"roles:{suffix}"
+
+
 def for_user(user) -> Roles:
-    (generation,) = generations.read(generations.ROLES)
-    key = f"roles:v{VERSION}:{generation}:{user.pk}"
+    _user_key, key = _keys(user.pk)
     roles = cache.get(key)
     if roles is None:
         roles = _load(user)
         cache.set(key, roles, TIMEOUT)
     return roles
+
+
+def cached_user(user_pk):
+    """The user with this primary key, with their roles attached, or None: two round trips
+    to the shared cache when nothing changed, no query."""
+    from django.contrib.auth import get_user_model
+
+    user_key, roles_key = _keys(user_pk)
+    found = cache.get_many([user_key, roles_key])
+    user = found.get(user_key)
+    if user is None:
+        user = get_user_model()._default_manager.filter(pk=user_pk).first()
+        if user is None:
+            return None
+        cache.set(user_key, user, TIMEOUT)
+    roles = found.get(roles_key)
+    if roles is None:
+        roles = _load(user)
+        cache.set(roles_key, roles, TIMEOUT)
+    user.__dict__["roles"] = roles  # what User.roles (a cached_property) would read
+    return user

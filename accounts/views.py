@@ -33,7 +33,7 @@ def signup(request):
             password=form.cleaned_data["password1"],
             language=(get_language() or "da")[:2],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.LOGIN_BACKEND)
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 

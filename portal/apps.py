@@ -19,7 +19,6 @@ ROLE_MODELS = [
     "municipalities.Consultant",
     "schools.School",
     "schools.SchoolMembership",
-    "associations.Association",
     "associations.AssociationMembership",
     "bookings.SchoolYearSettings",  # held with each school's municipality
 ]
@@ -97,6 +96,35 @@ def _connect(labels, receiver, uid_prefix):
             )
 
 
+def _connect_user_counters():
+    """A saved or deleted account bumps its own counter; an association, the counters of
+    its members (their cached roles hold it). Nothing else changes when they change."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db.models import signals
+
+    from . import generations
+
+    def account(instance, **_kwargs):
+        generations.bump(generations.user(instance.pk))
+
+    def association(instance, **_kwargs):
+        membership = apps.get_model("associations", "AssociationMembership")
+        ids = {instance.pk, instance.revision_of_id} - {None}
+        for user_id in set(
+            membership.objects.filter(association_id__in=ids).values_list("user_id", flat=True)
+        ):
+            generations.bump(generations.user(user_id))
+
+    for model, receiver in [
+        (get_user_model(), account),
+        (apps.get_model("associations", "Association"), association),
+    ]:
+        uid = f"user-counters-{model._meta.label}"
+        signals.post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save", weak=False)
+        signals.post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-del", weak=False)
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
@@ -112,6 +140,7 @@ class PortalConfig(AppConfig):
 
         _connect(PUBLIC_PAGE_MODELS, pagecache.bump, "pagecache")
         _connect(ROLE_MODELS, generations.receiver(generations.ROLES), "roles")
+        _connect_user_counters()
         for label, path in SCHOOL_PAGE_MODELS.items():
             receiver = generations.scoped_receiver(_school_page_names(label, path))
             _connect([label], receiver, f"schools-{path}")

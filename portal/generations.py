@@ -5,7 +5,10 @@ A cache key that includes the current generation is dropped, in effect, by one `
 list of keys to find and delete. Three families use them:
 
 - ``public``: the rendered anonymous pages (``portal.pagecache``);
-- ``roles``: each signed-in user's memberships and consultant post (``accounts.roles``);
+- ``roles`` plus one counter per user (``user(pk)``): each signed-in user's account and
+  roles (memberships, consultant post; ``accounts.roles``). Rare changes that concern many
+  users (a school, a municipality, a membership) bump ``roles``; a change of one account, or
+  of an association (for its members only), bumps the users' own counters;
 - ``schools`` plus one counter per school (``school(pk)``) and per municipality
   (``municipality(pk)``): the rendered "My school" lists (``bookings.views.my_school``).
   A booking, waiting-list entry, event or need bumps only its own school's counter; what
@@ -33,6 +36,10 @@ def school(pk) -> str:
 
 def municipality(pk) -> str:
     return f"municipality:{pk}"
+
+
+def user(pk) -> str:
+    return f"user:{pk}"
 
 
 def _key(name: str) -> str:

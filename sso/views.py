@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -65,5 +66,5 @@ def callback(request: HttpRequest) -> HttpResponse:
     except services.SSOError as exc:
         messages.error(request, ERRORS[str(exc)])
         return redirect("accounts:login")
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.LOGIN_BACKEND)
     return redirect(flow["next"] or "accounts:home")

@@ -26,8 +26,8 @@ def test_roles_are_read_once_then_from_the_cache(client, teacher):
     first = queries(client, MY_SCHOOL)
     second = queries(client, MY_SCHOOL)
     assert first[0] == second[0] == 200
-    # School memberships, association memberships and the consultant post: 3 queries saved.
-    assert second[1] == first[1] - 3
+    # The user, school memberships, association memberships and the consultant post.
+    assert second[1] == first[1] - 4
 
 
 def test_a_removed_membership_takes_away_access_at_once(client, teacher, school):
@@ -53,6 +53,48 @@ def test_a_deactivated_consultant_loses_the_dashboard_at_once(client, consultant
     post.is_active = False
     post.save()
     assert client.get(DASHBOARD).status_code in (302, 403, 404)
+
+
+def test_a_deactivated_account_is_signed_out_at_once(client, teacher):
+    client.force_login(teacher)
+    assert client.get(MY_SCHOOL).status_code == 200
+    teacher.is_active = False
+    teacher.save()
+    response = client.get(MY_SCHOOL)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_a_new_password_ends_other_sessions_at_once(client, teacher):
+    client.force_login(teacher)
+    assert client.get(MY_SCHOOL).status_code == 200
+    teacher.set_password("a-new-long-password-1234")
+    teacher.save()
+    assert client.get(MY_SCHOOL).status_code == 302
+
+
+def test_a_changed_name_shows_on_the_next_request(client, teacher):
+    client.force_login(teacher)
+    client.get(MY_SCHOOL)
+    teacher.full_name = "Birgitte Nyborg"
+    teacher.save()
+    assert ">Birgitte</summary>" in client.get(MY_SCHOOL).content.decode()
+
+
+def test_an_association_change_reaches_its_members_only(client, db):
+    from accounts.roles import for_user
+
+    membership = f.AssociationMembershipFactory()
+    outsider = f.SchoolMembershipFactory().user
+    member = membership.user
+    for_user(member), for_user(outsider)  # both cached
+    before = generations.read(generations.ROLES, generations.user(outsider.pk))
+    association = membership.association
+    association.name = "Helsingør Roklub"
+    association.save()
+    fresh = type(member).objects.get(pk=member.pk)
+    assert for_user(fresh).association_memberships[0].association.name == "Helsingør Roklub"
+    # Everybody else keeps their cached roles.
+    assert generations.read(generations.ROLES, generations.user(outsider.pk)) == before
 
 
 def test_a_bump_inside_a_transaction_counts_again_when_it_commits(
