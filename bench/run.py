@@ -198,6 +198,43 @@ def start_server(env, port):
     raise SystemExit("gunicorn did not start")
 
 
+#: Processes whose CPU time a page's load is split into (matched on the command line).
+CPU_KINDS = ("gunicorn", "postgres", "redis")
+
+
+def cpu_seconds() -> dict[tuple[str, str], float]:
+    """CPU time (user + system) of every gunicorn, PostgreSQL and Redis process, by pid, from
+    /proc (Linux); empty elsewhere. The difference over a load run, divided by its requests,
+    is the CPU a request costs in each kind of process: on a CPU-bound machine, the ratio to
+    the minimal view follows it."""
+    found = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return found
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = next((k for k in CPU_KINDS if k in cmd), None)
+        if kind:
+            found[(kind, pid)] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float]:
+    """Milliseconds of CPU per request in each kind of process, between two samples."""
+    total: dict[str, float] = {}
+    for key, seconds in after.items():
+        total[key[0]] = total.get(key[0], 0.0) + seconds - before.get(key, 0.0)
+    return {k: round(v / requests * 1000, 2) for k, v in total.items()} if requests else {}
+
+
 def run_wrk(url, duration, connections, extra_env=None) -> dict:
     env = {**os.environ, **(extra_env or {})}
     result = subprocess.run(  # noqa: S603, S607
@@ -255,7 +292,9 @@ def main() -> int:
             }
             # Warm up (fills caches and connections), then measure.
             run_wrk(url, 2, connections, extra)
+            before = cpu_seconds()
             stats = run_wrk(url, duration, connections, extra)
+            stats["cpu_ms"] = cpu_per_request(before, cpu_seconds(), stats["requests"])
             rows.append({**page, **stats})
             print(
                 f"  {page['name']:<32} {stats['rps']:>8.1f} req/s  p95 {stats['p95_ms']:.1f} ms",
@@ -308,6 +347,15 @@ def main() -> int:
             f"{r.get('queries', '–')}, {r.get('queries_cached', '–')} | {r['ratio']:.2f} | "
             f"{r['non_2xx_3xx'] + r['socket_errors']} |"
         )
+    print()
+    print("CPU per request, ms (2 cores; the load generator's own share is not counted):")
+    print()
+    print("| page | " + " | ".join(CPU_KINDS) + " | total |")
+    print("| --- |" + " ---: |" * (len(CPU_KINDS) + 1))
+    for r in rows:
+        cpu = r.get("cpu_ms") or {}
+        cells = [f"{cpu.get(k, 0.0):.2f}" for k in CPU_KINDS]
+        print(f"| {r['name']} | " + " | ".join(cells) + f" | {sum(cpu.values()):.2f} |")
     c = contention_result
     print()
     print(
