@@ -337,7 +337,8 @@ def request_booking(
             price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
         )
         record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
-        _notify_association(booking, "booking_requested", "requested")
+        # The key holds the new booking's id: no e-mail has it yet.
+        _notify_association(booking, "booking_requested", "requested", new_key=True)
     return booking
 
 
@@ -686,9 +687,10 @@ def _kind(template: str, extra=None) -> str:
     return KIND_OF_TEMPLATE.get(template, "booking")
 
 
-def _notify_association(booking, template, event, extra=None):
+def _notify_association(booking, template, event, extra=None, new_key=False):
     association = booking.offer.association
     notify(
+        new_key=new_key,
         kind=_kind(template, extra),
         key=f"bookings:{booking.pk}:{event}:association",
         to_email=association.contact_email,

@@ -110,6 +110,7 @@ def notify(
     language: str | None = None,
     deliver: bool = True,
     guard: dict | None = None,
+    new_key: bool = False,
 ) -> Notification | None:
     """Queue one e-mail, once. Returns None when the key was already used or nothing is sent.
 
@@ -118,11 +119,14 @@ def notify(
     address) decides the language and may have turned the kind off: then a SKIPPED row
     records that the e-mail was deliberately not sent. ``guard`` holds the facts the e-mail
     was written for; the kind's ``still_wanted`` check compares them at sending time.
+    ``new_key`` says that the key names a row created in the same transaction (a new
+    booking's id), so no e-mail can have it yet: the duplicate check is left out. A key used
+    twice then fails the transaction instead of being skipped.
     """
     if not to_email:
         return None
     key = key[:255]
-    if Notification.objects.filter(key=key).exists():
+    if not new_key and Notification.objects.filter(key=key).exists():
         return None
     if user is None:
         user = _recipient_user(to_email)
@@ -138,14 +142,14 @@ def notify(
     if not wants(user, kind):
         fields.update(state=Notification.State.SKIPPED, last_error="turned off by the recipient")
         fields.update(subject="", body_text="")
-        _insert(fields)
+        _insert(fields, new_key)
         return None
     context = dict(context)
     if user is not None and not kinds.is_essential(kind):
         fields["unsubscribe_url"] = context["unsubscribe_url"] = unsubscribe_url(user, kind)
     subject, text, html = render_email(template, context, language)
     fields.update(subject=subject[:255], body_text=text, body_html=html)
-    notification = _insert(fields)
+    notification = _insert(fields, new_key)
     if notification is None:
         return None  # someone else queued the same key at the same moment
     if deliver:
@@ -155,7 +159,9 @@ def notify(
     return notification
 
 
-def _insert(fields: dict) -> Notification | None:
+def _insert(fields: dict, new_key: bool = False) -> Notification | None:
+    if new_key:
+        return Notification.objects.create(**fields)
     try:
         with transaction.atomic():
             return Notification.objects.create(**fields)

@@ -36,6 +36,20 @@ def test_same_key_is_queued_once():
     assert Notification.objects.count() == 1
 
 
+def test_a_new_key_skips_the_duplicate_check_and_a_reused_one_fails_loudly(
+    django_assert_num_queries,
+):
+    from django.db import IntegrityError, transaction
+
+    recipient = f.UserFactory()
+    essential = "booking.reminder"  # no preference to read
+    with django_assert_num_queries(1):  # the insert only: no lookup, no savepoint
+        assert queue(user=recipient, kind=essential, key="new-1", new_key=True) is not None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        queue(user=recipient, kind=essential, key="new-1", new_key=True)
+    assert Notification.objects.filter(key="new-1").count() == 1
+
+
 def test_notify_delivers_on_commit_in_the_recipients_language(django_capture_on_commit_callbacks):
     user = f.UserFactory(language="en")
     with django_capture_on_commit_callbacks(execute=True):
