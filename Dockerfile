@@ -6,7 +6,7 @@ RUN pip install --no-cache-dir uv && uv pip install --system --no-cache -r requi
 COPY . .
 RUN python scripts/compilemessages.py \
  && DJANGO_SETTINGS_MODULE=portal.settings.prod SECRET_KEY=build-only-secret-key-not-used-at-runtime-xx \
-    python manage.py collectstatic --no-input
+    REDIS_URL=redis://build-only:6379/0 python manage.py collectstatic --no-input
 RUN useradd --create-home portal && mkdir -p /data/media && chown portal /data/media
 USER portal
 EXPOSE 8000

@@ -5,7 +5,7 @@ PostgreSQL, Redis when present) and compare it with a minimal Django view in the
 Writes bench/results.json and prints a Markdown table. Timings are reported, never asserted.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench),
-BENCH_REDIS_URL (default redis://127.0.0.1:6379/9 when reachable), BENCH_DURATION (s per
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/9; Redis is required), BENCH_DURATION (s per
 page, default 10), BENCH_CONNECTIONS (default 8), BENCH_SCALE ("national" or "small"), BENCH_WORKERS (gunicorn
 workers, default 4), BENCH_ONLY (comma-separated parts of page names: measure only those
 pages and the minimal view), BENCH_REMINDERS (e-mails for the reminder benchmark, default 10000; 0
@@ -81,8 +81,7 @@ def env_for_server() -> dict:
     url = redis_url()
     env["REDIS_URL"] = url
     # As in production, a request only queues its e-mails (outbox row + Celery task); no
-    # worker runs during the page benchmark, the queue is purged afterwards. Without Redis
-    # tasks run in process, into the dummy mail backend (nothing is printed).
+    # worker runs during the page benchmark, the queue is purged afterwards.
     env["CELERY_BROKER_URL"] = url
     env["EMAIL_URL"] = "dummymail://"
     return env
@@ -269,6 +268,9 @@ def main() -> int:
     duration = int(os.environ.get("BENCH_DURATION", "10"))
     connections = int(os.environ.get("BENCH_CONNECTIONS", "8"))
     env = env_for_server()
+    if not env["REDIS_URL"]:  # production settings refuse to run without it
+        print("Redis is not reachable on 127.0.0.1:6379 (BENCH_REDIS_URL)", file=sys.stderr)
+        return 1
     targets = prepare(env)
     port = free_port()
     server = start_server(env, port)

@@ -3,11 +3,18 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 32:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 32 characters) in production.")
+if not REDIS_URL:
+    # Without it each process has a cache of its own: a password change or a revoked
+    # membership saved in one worker would not reach the cached accounts of the others.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production: the web processes share sessions, cached "
+        "accounts and pages, rate limits and the Celery queue through it."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

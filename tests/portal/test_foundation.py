@@ -137,6 +137,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECRET_KEY": "a-long-random-production-secret-key-0123456789abcdef",
         "ALLOWED_HOSTS": "portal.example.dk",
         "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -162,6 +163,26 @@ def test_production_settings_refuse_missing_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_a_missing_redis():
+    """Each process would have a cache of its own: cached accounts could outlive a change."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789abcdef",
+        "REDIS_URL": "",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
 
 
 def test_settings_defaults_are_embedded():
@@ -221,6 +242,7 @@ def test_collectstatic_works_with_production_storage(tmp_path):
         "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
         "SECRET_KEY": "a-long-random-production-secret-key-0123456789abcdef",
         "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        "REDIS_URL": "redis://build-only:6379/0",  # as in the Dockerfile: never connected
         "STATIC_ROOT": str(tmp_path / "static"),
     }
     result = subprocess.run(  # noqa: S603

@@ -79,6 +79,7 @@ def _prod_env(**extra) -> dict:
             "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
             "SECRET_KEY": "x" * 20 + "-not-a-real-key-but-long-enough-" + "y" * 20,
             "ALLOWED_HOSTS": "portal.example.dk",
+            "REDIS_URL": "redis://127.0.0.1:6379/15",  # required; no check connects to it
         }
     )
     env.update(extra)
