@@ -4,9 +4,10 @@ Every signed-in request loads the user (``accounts.backends.CachedModelBackend``
 need the roles (the navigation shows what the user may do, views check access): four
 queries, the user, school memberships, association memberships and the consultant post.
 They change rarely, so they are kept in the shared cache under two generations (see
-``portal.generations``): ``roles``, which any save or delete of a membership, consultant,
-school, municipality or school-year settings bumps (``portal.apps.ROLE_MODELS``), and the
-user's own counter, which a save of the account or of one of the user's associations bumps.
+``portal.generations``): ``roles``, which any save or delete of a school, municipality or
+school-year settings bumps (``portal.apps.ROLE_MODELS``), and the user's own counter, which a
+save or delete of the account, of one of the user's memberships or consultant post, or of
+one of the user's associations bumps (``portal.apps.USER_ROLE_MODELS``).
 A change is therefore seen by the next request; a revoked membership gives no access after
 it is saved, a deactivated account or a changed password ends the session at once.
 """

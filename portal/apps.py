@@ -16,11 +16,14 @@ PUBLIC_PAGE_MODELS = [
 #: Models behind each signed-in user's cached roles (``accounts.roles``).
 ROLE_MODELS = [
     "municipalities.Municipality",
-    "municipalities.Consultant",
     "schools.School",
+    "bookings.SchoolYearSettings",  # held with each school's municipality
+]
+#: Rows that belong to one user (``user`` field): a change bumps only that user's counter.
+USER_ROLE_MODELS = [
+    "municipalities.Consultant",
     "schools.SchoolMembership",
     "associations.AssociationMembership",
-    "bookings.SchoolYearSettings",  # held with each school's municipality
 ]
 
 #: Models shown on the cached "My school" lists, and which counters their changes bump
@@ -97,8 +100,9 @@ def _connect(labels, receiver, uid_prefix):
 
 
 def _connect_user_counters():
-    """A saved or deleted account bumps its own counter; an association, the counters of
-    its members (their cached roles hold it). Nothing else changes when they change."""
+    """A saved or deleted account bumps its own counter; a membership or consultant post its
+    user's (and the previous user's, when the admin moves it to someone else); an
+    association, the counters of its members (their cached roles hold it)."""
     from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.db.models import signals
@@ -116,6 +120,25 @@ def _connect_user_counters():
         ):
             generations.bump(generations.user(user_id))
 
+    def owner(instance, **_kwargs):
+        generations.bump(generations.user(instance.user_id))
+
+    def previous_owner(sender, instance, update_fields=None, **_kwargs):
+        if instance.pk is None or (update_fields is not None and "user" not in update_fields):
+            return
+        before = sender._base_manager.filter(pk=instance.pk).values_list("user_id", flat=True)
+        previous = before.first()
+        if previous is not None and previous != instance.user_id:
+            generations.bump(generations.user(previous))
+
+    for label in USER_ROLE_MODELS:
+        model = apps.get_model(label)
+        uid = f"user-counters-{label}"
+        signals.pre_save.connect(
+            previous_owner, sender=model, dispatch_uid=uid + "-pre", weak=False
+        )
+        signals.post_save.connect(owner, sender=model, dispatch_uid=uid + "-save", weak=False)
+        signals.post_delete.connect(owner, sender=model, dispatch_uid=uid + "-del", weak=False)
     for model, receiver in [
         (get_user_model(), account),
         (apps.get_model("associations", "Association"), association),

@@ -7,8 +7,8 @@ list of keys to find and delete. Three families use them:
 - ``public``: the rendered anonymous pages (``portal.pagecache``);
 - ``roles`` plus one counter per user (``user(pk)``): each signed-in user's account and
   roles (memberships, consultant post; ``accounts.roles``). Rare changes that concern many
-  users (a school, a municipality, a membership) bump ``roles``; a change of one account, or
-  of an association (for its members only), bumps the users' own counters;
+  users (a school, a municipality) bump ``roles``; a change of one account, membership or
+  consultant post, or of an association (for its members only), bumps the users' own;
 - ``schools`` plus one counter per school (``school(pk)``) and per municipality
   (``municipality(pk)``): the rendered "My school" lists (``bookings.views.my_school``).
   A booking, waiting-list entry, event or need bumps only its own school's counter; what

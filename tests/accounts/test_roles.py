@@ -97,6 +97,30 @@ def test_an_association_change_reaches_its_members_only(client, db):
     assert generations.read(generations.ROLES, generations.user(outsider.pk)) == before
 
 
+def test_a_membership_change_reloads_only_its_users_roles(db):
+    from accounts.roles import for_user
+
+    membership = f.SchoolMembershipFactory(is_approved=False)
+    bystander = f.SchoolMembershipFactory().user
+    for_user(bystander)
+    before = generations.read(generations.ROLES, generations.user(bystander.pk))
+    assert for_user(membership.user).school_memberships == []
+    membership.is_approved = True
+    membership.save()
+    fresh = type(membership.user).objects.get(pk=membership.user_id)
+    assert [m.pk for m in for_user(fresh).school_memberships] == [membership.pk]
+    assert generations.read(generations.ROLES, generations.user(bystander.pk)) == before
+
+
+def test_a_membership_moved_to_someone_else_leaves_the_previous_user(client, teacher, school):
+    client.force_login(teacher)
+    assert client.get(MY_SCHOOL).status_code == 200
+    membership = SchoolMembership.objects.get(user=teacher)
+    membership.user = f.UserFactory()
+    membership.save()
+    assert client.get(MY_SCHOOL).status_code == 404
+
+
 def test_a_bump_inside_a_transaction_counts_again_when_it_commits(
     db, django_capture_on_commit_callbacks
 ):
