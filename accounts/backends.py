@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 
 from .roles import cached_user
@@ -16,3 +17,6 @@ class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         user = cached_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)

@@ -14,16 +14,41 @@ it is saved, a deactivated account or a changed password ends the session at onc
 
 from __future__ import annotations
 
+import functools
+import zlib
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.cache import cache
 
 from portal import generations
 
 TIMEOUT = 3600
-#: Part of the key: raise it when Roles or the models it holds change shape, so that a
-#: deploy never reads a snapshot pickled by the previous code.
+#: Part of the key: raise it when Roles changes shape, so that a deploy never reads a
+#: snapshot pickled by the previous code. The models' columns are in the key by themselves.
 VERSION = 3
+#: The models pickled in the cache with a user.
+PICKLED_MODELS = [
+    "accounts.User",
+    "schools.SchoolMembership",
+    "schools.School",
+    "municipalities.Municipality",
+    "bookings.SchoolYearSettings",
+    "associations.AssociationMembership",
+    "associations.Association",
+    "municipalities.Consultant",
+]
+
+
+@functools.cache
+def _shape() -> str:
+    """A fingerprint of the pickled models' columns: a migration that adds or renames one
+    changes the keys, so new code never unpickles an account without the new field."""
+    columns = ";".join(
+        label + ":" + ",".join(f.attname for f in apps.get_model(label)._meta.concrete_fields)
+        for label in PICKLED_MODELS
+    )
+    return format(zlib.crc32(columns.encode()), "x")
 
 
 @dataclass
@@ -54,7 +79,7 @@ def _load(user) -> Roles:
 def _keys(user_pk) -> tuple[str, str]:
     """The cache keys of the user's account and roles, under the current generations."""
     both = generations.read(generations.ROLES, generations.user(user_pk))
-    suffix = f"v{VERSION}:{both[0]}:{both[1]}:{user_pk}"
+    suffix = f"v{VERSION}-{_shape()}:{both[0]}:{both[1]}:{user_pk}"
     return f"user:{suffix}", f"roles:{suffix}"
 
 

@@ -142,3 +142,26 @@ def test_a_lost_counter_never_starts_again_at_an_old_number():
     assert before < bumped < after
     generations.bump(generations.SCHOOLS)
     assert generations.read(generations.SCHOOLS) == (after + 1,)
+
+
+def test_the_cache_keys_follow_the_pickled_models_columns(monkeypatch, db):
+    from accounts import roles
+
+    before = roles._keys(1)
+    roles._shape.cache_clear()
+    monkeypatch.setattr(roles, "PICKLED_MODELS", [*roles.PICKLED_MODELS, "schools.SchoolNeed"])
+    try:
+        assert roles._keys(1) != before  # as if a model had gained columns
+    finally:
+        roles._shape.cache_clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_backend_serves_async_code_from_the_same_cache(teacher):
+    from asgiref.sync import async_to_sync
+
+    from accounts.backends import CachedModelBackend
+
+    user = async_to_sync(CachedModelBackend().aget_user)(teacher.pk)
+    assert user.pk == teacher.pk
+    assert "roles" in user.__dict__  # came through accounts.roles.cached_user
