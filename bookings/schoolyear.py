@@ -116,14 +116,14 @@ def winter_weeks_for(municipalities) -> set[int]:
     ):
         settings = [cached.get_cached_value(m) for m in municipalities]
         return {s.winter_holiday_week if s is not None else 7 for s in settings}
-    weeks = set(
+    found = dict(
         SchoolYearSettings.objects.filter(municipality__in=municipalities).values_list(
-            "winter_holiday_week", flat=True
+            "municipality_id", "winter_holiday_week"
         )
     )
-    if len(weeks) < len(municipalities) or not weeks:
-        weeks.add(7)
-    return weeks
+    ids = {getattr(m, "pk", m) for m in municipalities}
+    # A municipality without settings has the default week.
+    return set(found.values()) | ({7} if ids - set(found) or not ids else set())
 
 
 def _days(start: datetime | date, end: datetime | date) -> list[date]:

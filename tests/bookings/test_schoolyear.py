@@ -82,6 +82,13 @@ def test_winter_weeks_read_with_the_municipality_need_no_query(
         assert winter_weeks_for(plain) == {8}
 
 
+def test_two_municipalities_in_week_eight_have_no_week_seven(municipality, other_municipality):
+    for m in (municipality, other_municipality):
+        SchoolYearSettings.objects.create(municipality=m, winter_holiday_week=8)
+    assert winter_weeks_for([municipality.pk, other_municipality.pk]) == {8}
+    assert winter_weeks_for([]) == {7}
+
+
 def test_a_changed_winter_week_reaches_the_cached_roles(municipality):
     from accounts.roles import for_user
 
