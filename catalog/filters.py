@@ -68,6 +68,7 @@ class OfferFilter(filters.FilterSet):
         field_name="subjects",
         to_field_name="slug",
         queryset=Subject.objects.all(),
+        widget=forms.CheckboxSelectMultiple,  # one box (and id for its label) per subject
     )
     grade = filters.NumberFilter(
         label=_("Grade"),
@@ -78,7 +79,11 @@ class OfferFilter(filters.FilterSet):
         label=_("Format"), choices=OfferFormat.choices, widget=forms.CheckboxSelectMultiple
     )
     where = filters.ChoiceFilter(
-        label=_("Where"), choices=WHERE_CHOICES, method="filter_where", empty_label=_("Anywhere")
+        label=_("Where"),
+        choices=WHERE_CHOICES,
+        method="filter_where",
+        empty_label=_("Anywhere"),
+        widget=forms.RadioSelect,
     )
     free = filters.BooleanFilter(
         label=_("Free only"), method="filter_free", widget=forms.CheckboxInput

@@ -219,3 +219,24 @@ def test_favourite_redirect_stays_on_the_site(client, published_offer, teacher):
     assert response.url == published_offer.get_absolute_url()
     response = client.post(url, {"next": "/offers/?domain=sport"})
     assert response.url == "/offers/?domain=sport"
+
+
+def test_every_filter_label_names_its_own_control(client, make_offer):
+    """A label whose for= points nowhere (or at another box) ticks the wrong filter."""
+    import re
+
+    from associations.models import Subject
+
+    Subject.objects.get_or_create(slug="matematik", defaults={"name": "Matematik"})
+    make_offer()
+    html = client.get(reverse("catalog:offer_list")).content.decode()
+    form = html[html.index('class="catalog-filters"') :]
+    form = form[: form.index("</form>")]
+    ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]*)"', form)
+    assert ids and "None" not in ids and "" not in ids
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    targets = re.findall(r'<label[^>]*\bfor="([^"]*)"', form)
+    assert set(targets) <= set(ids)
+    inputs = re.findall(r'<input[^>]*type="(?:checkbox|radio)"[^>]*>', form)
+    assert len(targets) >= len(inputs)  # every box and radio button has its label
+    assert 'name="subject"' in form and 'name="where"' in form
