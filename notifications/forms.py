@@ -7,7 +7,9 @@ from . import kinds, services
 
 
 class PreferencesForm(forms.Form):
-    """One checkbox per kind of e-mail a user may turn off."""
+    """One checkbox per kind of e-mail a user may turn off, among the kinds that concern them
+    (a teacher is not offered the consultants' digests). A posted kind that is not offered has
+    no field, so it is ignored."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,7 +22,8 @@ class PreferencesForm(forms.Form):
                 initial=self.consultant.submission_emails,
                 widget=forms.RadioSelect,
             )
-        for kind in kinds.optional_kinds():
+        self.kinds = kinds.optional_kinds(user)
+        for kind in self.kinds:
             self.fields[self.field_name(kind.code)] = forms.BooleanField(
                 label=kind.label,
                 required=False,
@@ -34,7 +37,7 @@ class PreferencesForm(forms.Form):
     def save(self) -> None:
         if self.consultant is not None:
             services.set_submission_emails(self.consultant, self.cleaned_data["submission_emails"])
-        for kind in kinds.optional_kinds():
+        for kind in self.kinds:
             services.set_preference(
                 self.user, kind.code, self.cleaned_data[self.field_name(kind.code)]
             )

@@ -7,15 +7,35 @@ requests, screening news that the portal also shows) may be turned off per user 
 
 A kind that is not registered here is treated as essential: we would rather send an
 e-mail too many than lose one nobody thought about.
+
+A kind's *audience* says whom it can concern (consultants, association members, school
+staff; nobody named: everyone). The settings page lists only the kinds that concern the
+user; it does not change who is sent what.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+class Audience(Enum):
+    """A role a kind can concern; the value is the user's property that says it."""
+
+    CONSULTANTS = "is_consultant"
+    ASSOCIATIONS = "is_association_member"
+    SCHOOLS = "is_school_staff"
+
+
+EVERYONE: frozenset[Audience] = frozenset()
+CONSULTANTS = frozenset({Audience.CONSULTANTS})
+ASSOCIATIONS = frozenset({Audience.ASSOCIATIONS})
+SCHOOLS = frozenset({Audience.SCHOOLS})
+BOOKING_PARTIES = ASSOCIATIONS | SCHOOLS
 
 
 @dataclass(frozen=True)
@@ -29,6 +49,12 @@ class Kind:
     #: Optional check of the recipient's other choices, e.g. a consultant who chose a daily
     #: digest instead of one e-mail per submission: returns False to skip.
     user_wants: Callable | None = field(default=None, compare=False)
+    #: Whom the kind can concern (any of these roles); empty: everyone.
+    audience: frozenset[Audience] = EVERYONE
+
+    def concerns(self, user) -> bool:
+        """Is this kind about something the user can take part in (see Audience)?"""
+        return not self.audience or any(getattr(user, a.value) for a in self.audience)
 
 
 KINDS: dict[str, Kind] = {}
@@ -41,8 +67,16 @@ def register(
     essential: bool,
     still_wanted: Callable | None = None,
     user_wants: Callable | None = None,
+    audience: frozenset[Audience] = EVERYONE,
 ) -> Kind:
-    kind = Kind(code, label, essential, still_wanted=still_wanted, user_wants=user_wants)
+    kind = Kind(
+        code,
+        label,
+        essential,
+        still_wanted=still_wanted,
+        user_wants=user_wants,
+        audience=audience,
+    )
     KINDS[code] = kind
     return kind
 
@@ -55,9 +89,14 @@ def is_essential(code: str) -> bool:
     return get(code).essential
 
 
-def optional_kinds() -> list[Kind]:
-    """The kinds a user may turn off, in registry order."""
-    return [k for k in KINDS.values() if not k.essential]
+def optional_kinds(user=None) -> list[Kind]:
+    """The kinds a user may turn off, in registry order; with a user, those that concern them."""
+    return [k for k in KINDS.values() if not k.essential and (user is None or k.concerns(user))]
+
+
+def essential_kinds(user=None) -> list[Kind]:
+    """The kinds always sent, in registry order; with a user, those that concern them."""
+    return [k for k in KINDS.values() if k.essential and (user is None or k.concerns(user))]
 
 
 def _booking_still_wanted(notification) -> str:
@@ -79,55 +118,136 @@ register(
     _("A submission waits for screening"),
     essential=False,
     user_wants=_wants_each_submission,
+    audience=CONSULTANTS,
 )
 register(
-    "screening.digest", _("Daily digest of submissions waiting for screening"), essential=False
+    "screening.digest",
+    _("Daily digest of submissions waiting for screening"),
+    essential=False,
+    audience=CONSULTANTS,
 )
 register(
-    "screening.changes_requested", _("Changes requested to your profile or offer"), essential=True
+    "screening.changes_requested",
+    _("Changes requested to your profile or offer"),
+    essential=True,
+    audience=ASSOCIATIONS,
 )
-register("screening.approved", _("Your profile or offer was approved"), essential=True)
-register("screening.rejected", _("Your profile or offer was rejected"), essential=True)
-register("screening.suspended", _("Your profile or offer was suspended"), essential=True)
-register("screening.expiring", _("An approval expires soon"), essential=True)
-register("screening.expired", _("An approval has expired"), essential=True)
-register("screening.reinstated", _("Your profile or offer was reinstated"), essential=True)
-register("screening.message", _("A message from the consultant"), essential=True)
+register(
+    "screening.approved",
+    _("Your profile or offer was approved"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
+register(
+    "screening.rejected",
+    _("Your profile or offer was rejected"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
+register(
+    "screening.suspended",
+    _("Your profile or offer was suspended"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
+register("screening.expiring", _("An approval expires soon"), essential=True, audience=ASSOCIATIONS)
+register("screening.expired", _("An approval has expired"), essential=True, audience=ASSOCIATIONS)
+register(
+    "screening.reinstated",
+    _("Your profile or offer was reinstated"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
+register(
+    "screening.message",
+    _("A message from the consultant"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
+# Sent to someone who is not school staff yet: everyone.
 register("school.membership_approved", _("Your access to a school was approved"), essential=True)
-register("need_answered", _("An association answered your school's need"), essential=False)
+# schools.apps registers it again with its own label (and the same audience).
+register(
+    "need_answered",
+    _("An association answered your school's need"),
+    essential=False,
+    audience=SCHOOLS,
+)
 register("privacy.inactive_warning", _("Your account is about to be deleted"), essential=True)
 
 # Accounts: always sent (the user asked for them).
 register("confirm_email", _("Confirm your e-mail address"), essential=True)
 register("password_reset", _("Choose a new password"), essential=True)
 
-# Associations (sent by associations.services).
+# Associations (sent by associations.services). An invitation goes to someone who may not be
+# a member yet: everyone.
 register("association_invitation", _("An invitation to join an association"), essential=True)
-register("association_join_request", _("Someone asks to join your association"), essential=True)
+register(
+    "association_join_request",
+    _("Someone asks to join your association"),
+    essential=True,
+    audience=ASSOCIATIONS,
+)
 
-# Bookings (sent by bookings.services). "booking" alone: any booking e-mail, always sent.
-register("booking", _("News about a booking"), essential=True)
-register("booking.requested", _("A school requests a booking"), essential=True)
-register("booking.confirmed", _("A booking was confirmed"), essential=True)
-register("booking.declined", _("A booking was declined"), essential=True)
-register("booking.alternative", _("An alternative date was proposed"), essential=True)
-register("booking.cancelled", _("A booking was cancelled"), essential=True)
-register("booking.expired", _("A request expired without an answer"), essential=True)
-register("booking.message", _("A new message about a booking"), essential=False)
-register("booking.waitlist_place", _("A place became free on the waiting list"), essential=True)
-register("booking.answer_deadline", _("A request waits for your answer"), essential=True)
+# Bookings (sent by bookings.services to the school and the association). "booking" alone:
+# any booking e-mail, always sent.
+register("booking", _("News about a booking"), essential=True, audience=BOOKING_PARTIES)
+register(
+    "booking.requested", _("A school requests a booking"), essential=True, audience=BOOKING_PARTIES
+)
+register(
+    "booking.confirmed", _("A booking was confirmed"), essential=True, audience=BOOKING_PARTIES
+)
+register("booking.declined", _("A booking was declined"), essential=True, audience=BOOKING_PARTIES)
+register(
+    "booking.alternative",
+    _("An alternative date was proposed"),
+    essential=True,
+    audience=BOOKING_PARTIES,
+)
+register(
+    "booking.cancelled", _("A booking was cancelled"), essential=True, audience=BOOKING_PARTIES
+)
+register(
+    "booking.expired",
+    _("A request expired without an answer"),
+    essential=True,
+    audience=BOOKING_PARTIES,
+)
+register(
+    "booking.message", _("A new message about a booking"), essential=False, audience=BOOKING_PARTIES
+)
+register(
+    "booking.waitlist_place",
+    _("A place became free on the waiting list"),
+    essential=True,
+    audience=BOOKING_PARTIES,
+)
+register(
+    "booking.answer_deadline",
+    _("A request waits for your answer"),
+    essential=True,
+    audience=BOOKING_PARTIES,
+)
 register(
     "booking.reminder",
     _("Reminder before an occasion"),
     essential=True,
     still_wanted=_booking_still_wanted,
+    audience=BOOKING_PARTIES,
 )
 register(
     "booking.evaluation",
     _("Request to evaluate an occasion"),
     essential=False,
     still_wanted=_booking_still_wanted,
+    audience=BOOKING_PARTIES,
 )
 
 # Consultants.
-register("consultant.weekly_digest", _("Weekly overview for consultants"), essential=False)
+register(
+    "consultant.weekly_digest",
+    _("Weekly overview for consultants"),
+    essential=False,
+    audience=CONSULTANTS,
+)

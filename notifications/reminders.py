@@ -134,8 +134,7 @@ def _recipients(rule: ReminderRule, booking) -> list[tuple[str, str, object, str
 
 def _booking_context(booking) -> dict:
     offer = booking.offer
-    occasion = booking.occasion
-    place = (occasion.place if occasion else "") or offer.location_address or booking.school.name
+    place = booking.where or offer.location_address or booking.school.name
     return {
         "booking": booking,
         "offer_title": offer.title,

@@ -19,9 +19,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:settings")
-    essential = [k for k in kinds.KINDS.values() if k.essential]
     return render(
-        request, "notifications/settings.html", {"form": form, "essential_kinds": essential}
+        request,
+        "notifications/settings.html",
+        {"form": form, "essential_kinds": kinds.essential_kinds(request.user)},
     )
 
 

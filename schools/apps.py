@@ -10,5 +10,8 @@ class SchoolsConfig(AppConfig):
         from notifications import kinds
 
         kinds.register(
-            "need_answered", _("An association answered our school's need"), essential=False
+            "need_answered",
+            _("An association answered our school's need"),
+            essential=False,
+            audience=kinds.SCHOOLS,
         )

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 SETTINGS = "/notifications/settings/"
 DIGEST_FIELD = PreferencesForm.field_name("consultant.weekly_digest")
+MESSAGE_FIELD = PreferencesForm.field_name("booking.message")
 
 
 def test_settings_need_a_login(client):
@@ -27,23 +28,32 @@ def test_settings_show_the_kinds_in_danish(client, teacher):
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert "Indstillinger for notifikationer" in html
-    assert "Ugentlig oversigt til konsulenter" in html  # an optional kind
+    assert "En ny besked om en booking" in html  # an optional kind
     assert "Påmindelse før et arrangement" in html  # listed as always sent
-    assert f'name="{DIGEST_FIELD}"' in html
+    assert f'name="{MESSAGE_FIELD}"' in html
 
 
 def test_turning_a_kind_off_and_on(client, teacher, consultant):
     client.force_login(teacher)
-    data = {PreferencesForm.field_name(k): "on" for k in ["booking.message", "screening.approved"]}
+    data = {PreferencesForm.field_name(k): "on" for k in ["need_answered", "screening.approved"]}
     response = client.post(SETTINGS, data)
     assert response.status_code == 302
-    assert not services.wants(teacher, "consultant.weekly_digest")
-    assert services.wants(teacher, "booking.message")
+    assert not services.wants(teacher, "booking.message")
+    assert services.wants(teacher, "need_answered")
     assert services.wants(teacher, "booking.reminder")  # essential: no checkbox, always on
     # Someone else's choices are untouched.
+    assert services.wants(consultant, "booking.message")
+    client.post(SETTINGS, {MESSAGE_FIELD: "on"})
+    assert services.wants(teacher, "booking.message")
+
+
+def test_a_consultant_turns_the_weekly_digest_off_and_on(client, consultant):
+    client.force_login(consultant)
+    assert f'name="{DIGEST_FIELD}"' in client.get(SETTINGS).content.decode()
+    client.post(SETTINGS, {"submission_emails": "each"})
+    assert not services.wants(consultant, "consultant.weekly_digest")
+    client.post(SETTINGS, {"submission_emails": "each", DIGEST_FIELD: "on"})
     assert services.wants(consultant, "consultant.weekly_digest")
-    client.post(SETTINGS, {DIGEST_FIELD: "on"})
-    assert services.wants(teacher, "consultant.weekly_digest")
 
 
 def test_unsubscribe_asks_first_and_works_without_login(client, teacher):
