@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,8 +93,10 @@ class BookingRequestForm(forms.Form):
         self.fields["contact_teacher"].knows(user)
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
+        # The browser's hints (min/max attributes); clean() checks them on the server.
         self.fields["grade"].min_value = offer.grade_min
         self.fields["grade"].max_value = offer.grade_max
+        self.fields["pupils"].min_value = offer.pupils_min
         if offer.on_request:
             del self.fields["occasion"]
             del self.fields["join_waiting_list"]
@@ -130,6 +133,15 @@ class BookingRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if None not in (data.get("grade"), data.get("pupils"), data.get("class_count")):
+            from .services import validate_group
+
+            try:
+                validate_group(self.offer, data["grade"], data["pupils"], data["class_count"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        self.add_error(field, error)
         contact = data.get("contact_teacher")
         school = data.get("school")
         # With one school the list of teachers already holds only that school's staff.
@@ -168,6 +180,16 @@ class ProposeForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        # The same rule as bookings.services.transition, so the user sees which field is wrong.
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and starts_at <= timezone.now():
+            self.add_error("starts_at", _("The new date must be in the future."))
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data
 
 
 class MessageForm(forms.Form):
@@ -246,6 +268,22 @@ class SchoolEventForm(forms.ModelForm):
             "ends_on": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean(self):
+        """Every order error on its own field, so that the model's check constraints behind
+        them (bookings_schoolevent_dates, bookings_schoolevent_grades) are never reached."""
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if ends_on and ends_on < timezone.localdate():
+            self.add_error(
+                "ends_on", _("The last day has passed: the event must end today or later.")
+            )
+        elif starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day must not be before the first."))
+        grade_min, grade_max = data.get("grade_min"), data.get("grade_max")
+        if grade_min is not None and grade_max is not None and grade_max < grade_min:
+            self.add_error("grade_max", _("The last grade must not be before the first."))
+        return data
 
 
 class ParticipationForm(forms.Form):

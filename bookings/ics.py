@@ -35,7 +35,7 @@ def bookings_calendar(bookings) -> bytes:
             else "TENTATIVE"
         )
         event.add("status", status)
-        place = booking.occasion.place if booking.occasion_id else ""
+        place = booking.where
         if place:
             event.add("location", place)
         event.add(

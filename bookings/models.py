@@ -256,6 +256,9 @@ class Booking(models.Model):
     preferred_dates = models.JSONField(_("preferred dates"), default=list, blank=True)
     proposed_starts_at = models.DateTimeField(_("proposed start"), null=True, blank=True)
     proposed_ends_at = models.DateTimeField(_("proposed end"), null=True, blank=True)
+    # The occasion's place, kept when an accepted new date moves the booking off its occasion
+    # (while it has one, the occasion's place is shown).
+    place = models.CharField(_("place"), max_length=200, blank=True)
     answer_deadline = models.DateTimeField(_("answer deadline"))
 
     classes = models.CharField(
@@ -321,6 +324,11 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.offer} – {self.school} ({timezone.localtime(self.starts_at):%d.%m.%Y})"
+
+    @property
+    def where(self) -> str:
+        """The place: the occasion's while the booking has one, else the place it kept."""
+        return (self.occasion.place if self.occasion_id else "") or self.place
 
     @property
     def municipality(self):

@@ -221,6 +221,28 @@ def validate_dates(sessions, municipalities) -> None:
     check_not_in_holidays(sessions, winter_weeks_for(municipalities))
 
 
+def validate_group(offer, grade: int, pupils: int, class_count: int = 1) -> None:
+    """The class must be one the offer is made for: its grades and its group size. The
+    offer's maximum is read per class (several classes come as several groups), the minimum
+    for the whole booking."""
+    errors = {}
+    if not offer.grade_min <= grade <= offer.grade_max:
+        errors["grade"] = _("This offer is for grades %(min)s to %(max)s.") % {
+            "min": offer.grade_min,
+            "max": offer.grade_max,
+        }
+    if pupils < offer.pupils_min:
+        errors["pupils"] = _("This offer needs at least %(min)s pupils.") % {
+            "min": offer.pupils_min
+        }
+    elif pupils > offer.pupils_max * max(class_count, 1):
+        errors["pupils"] = _("This offer takes at most %(max)s pupils per class.") % {
+            "max": offer.pupils_max
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
 def places_for(occasion: Occasion, class_count: int, pupils: int) -> int:
     return class_count if occasion.capacity_unit == CapacityUnit.CLASSES else pupils
 
@@ -288,6 +310,7 @@ def request_booking(
     held_places: int = 0,
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails)."""
+    validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
     with transaction.atomic():
         if occasion is not None:
@@ -420,6 +443,8 @@ def transition(
             if locked.proposed_starts_at <= now:
                 raise BookingError(_("The proposed date has passed."))
             if locked.occasion_id:
+                # Another date, not another place: the booking keeps the occasion's place.
+                locked.place = locked.occasion.place
                 _release_places(locked)
                 locked.occasion = None
             locked.starts_at, locked.ends_at = locked.proposed_starts_at, locked.proposed_ends_at
@@ -505,6 +530,7 @@ def complete_past(now: datetime | None = None) -> int:
 def join_waiting_list(
     *, user, school, occasion: Occasion, classes: str, class_count: int, grade: int, pupils: int
 ) -> WaitingListEntry:
+    validate_group(occasion.offer, grade, pupils, class_count)
     places = places_for(occasion, class_count, pupils)
     if places > occasion.capacity:
         raise BookingError(_("This date has fewer places than you need."))
@@ -772,6 +798,7 @@ def apply_for_allocation(
     """A request for an occasion that collects requests until its allocation deadline."""
     if not occasion.collects_requests():
         raise BookingError(_("Requests for this date are no longer collected."))
+    validate_group(occasion.offer, grade, pupils, class_count)
     places = places_for(occasion, class_count, pupils)
     if places > occasion.capacity:
         raise BookingError(_("This date has fewer places than you need."))

@@ -112,8 +112,8 @@ def book_offer(request, slug):
                         contact_teacher=data["contact_teacher"],
                         **common,
                     )
-                except BookingError as exc:
-                    form.add_error(None, str(exc))
+                except (BookingError, ValidationError) as exc:
+                    form.add_error(None, _error_text(exc))
                 else:
                     messages.success(
                         request,
@@ -152,8 +152,8 @@ def book_offer(request, slug):
                         services.join_waiting_list(
                             user=request.user, school=data["school"], occasion=occasion, **common
                         )
-                    except BookingError as wexc:
-                        form.add_error(None, str(wexc))
+                    except (BookingError, ValidationError) as wexc:
+                        form.add_error(None, _error_text(wexc))
                     else:
                         messages.info(
                             request,
@@ -177,9 +177,19 @@ def book_offer(request, slug):
 # --- One booking --------------------------------------------------------------------------
 
 
+# The booking page holds several forms: the prefixes keep their fields' names and ids apart
+# (the cancellation reason and the proposal's note are both "note").
+PROPOSE_PREFIX = "propose"
+CANCEL_PREFIX = "cancel"
+
+
 @login_required
 def booking_detail(request, pk):
-    access = booking_access(request.user, pk)
+    return _detail_page(request, booking_access(request.user, pk))
+
+
+def _detail_page(request, access, **forms) -> HttpResponse:
+    """The booking page; ``forms`` replace the empty forms with bound ones and their errors."""
     booking = access.booking
     side = access.side
     evaluations = booking.evaluations.all()
@@ -187,34 +197,31 @@ def booking_detail(request, pk):
         # Each side sees its own evaluation; the consultant sees both.
         evaluations = evaluations.filter(side=side)
     own_eval = next((e for e in evaluations if e.side == side), None)
-    return render(
-        request,
-        "bookings/detail.html",
-        {
-            "booking": booking,
-            "side": side,
-            "transitions": [
-                t
-                for t in allowed_transitions(booking.state, side)
-                if t != T.CANCEL or services.can_cancel(booking, side)
-            ],
-            "too_late_to_cancel": booking.state in services.OPEN_STATES
-            and not services.can_cancel(booking, side),
-            "events": booking.events.select_related("actor"),
-            "thread": booking.messages.select_related("author"),
-            "message_form": MessageForm(),
-            "cancel_form": CancelForm(),
-            "note_form": NoteForm(),
-            "propose_form": ProposeForm(),
-            "evaluations": evaluations,
-            "can_evaluate": side != Actor.CONSULTANT and services.can_evaluate(booking),
-            "evaluation_form": EvaluationForm(instance=own_eval, side=side),
-            "preferred": [
-                (timezone.datetime.fromisoformat(s), timezone.datetime.fromisoformat(e))
-                for s, e in booking.preferred_dates
-            ],
-        },
-    )
+    context = {
+        "booking": booking,
+        "side": side,
+        "transitions": [
+            t
+            for t in allowed_transitions(booking.state, side)
+            if t != T.CANCEL or services.can_cancel(booking, side)
+        ],
+        "too_late_to_cancel": booking.state in services.OPEN_STATES
+        and not services.can_cancel(booking, side),
+        "events": booking.events.select_related("actor"),
+        "thread": booking.messages.select_related("author"),
+        "message_form": MessageForm(),
+        "cancel_form": CancelForm(prefix=CANCEL_PREFIX),
+        "propose_form": ProposeForm(prefix=PROPOSE_PREFIX),
+        "evaluations": evaluations,
+        "can_evaluate": side != Actor.CONSULTANT and services.can_evaluate(booking),
+        "evaluation_form": EvaluationForm(instance=own_eval, side=side),
+        "preferred": [
+            (timezone.datetime.fromisoformat(s), timezone.datetime.fromisoformat(e))
+            for s, e in booking.preferred_dates
+        ],
+    }
+    context.update(forms)
+    return render(request, "bookings/detail.html", context)
 
 
 @login_required
@@ -225,13 +232,17 @@ def booking_action(request, pk, action):
         raise Http404
     side = access.side
     starts_at = ends_at = None
+    # A form the page shows is shown again with its errors and what was entered.
+    shown_as = None
     if action == T.PROPOSE_ALTERNATIVE:
-        form = ProposeForm(request.POST)
+        form, shown_as = ProposeForm(request.POST, prefix=PROPOSE_PREFIX), "propose_form"
     elif action == T.CANCEL:
-        form = CancelForm(request.POST)
+        form, shown_as = CancelForm(request.POST, prefix=CANCEL_PREFIX), "cancel_form"
     else:
         form = NoteForm(request.POST)
     if not form.is_valid():
+        if shown_as:
+            return _detail_page(request, access, **{shown_as: form})
         messages.error(request, _("Please fill in the form correctly."))
         return redirect("bookings:detail", pk)
     if action == T.PROPOSE_ALTERNATIVE:
@@ -252,6 +263,9 @@ def booking_action(request, pk, action):
             ends_at=ends_at,
         )
     except (BookingError, ValidationError) as exc:
+        if action == T.PROPOSE_ALTERNATIVE:  # e.g. a holiday: the dates are kept to change
+            form.add_error(None, _error_text(exc))
+            return _detail_page(request, access, propose_form=form)
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("The booking has been updated."))
@@ -265,13 +279,12 @@ def post_message(request, pk):
     access = booking_access(request.user, pk)
     side = require_side(access, Actor.SCHOOL, Actor.ASSOCIATION)
     form = MessageForm(request.POST)
-    if form.is_valid():
-        services.post_message(
-            access.booking, user=request.user, side=side, body=form.cleaned_data["body"]
-        )
-        messages.success(request, _("Your message has been sent."))
-    else:
-        messages.error(request, _("Write a message."))
+    if not form.is_valid():
+        return _detail_page(request, access, message_form=form)
+    services.post_message(
+        access.booking, user=request.user, side=side, body=form.cleaned_data["body"]
+    )
+    messages.success(request, _("Your message has been sent."))
     return redirect(reverse("bookings:detail", args=[pk]) + "#messages")
 
 

@@ -80,9 +80,16 @@ def build(municipality, stdout=None) -> None:
         membership = AssociationMembership.objects.filter(association=offer.association).first()
         return membership.user if membership else None
 
+    def fit(offer, grade, pupils, classes):
+        """A class the offer is made for: the grade and group size moved into its ranges."""
+        fitted = min(max(grade, offer.grade_min), offer.grade_max)
+        pupils = min(max(pupils, offer.pupils_min), offer.pupils_max)
+        return fitted, pupils, classes.replace(str(grade), str(fitted), 1)
+
     def request(
         offer, *, occasion=None, days=20, pupils=22, classes="5.A", grade=5, who=teacher, message=""
     ):
+        grade, pupils, classes = fit(offer, grade, pupils, classes)
         preferred = None
         if occasion is None:
             day = term_day(today + timedelta(days=days), weekday=2)
@@ -120,14 +127,15 @@ def build(municipality, stdout=None) -> None:
     confirmed = request(kayak, occasion=first, classes="7.A", grade=7)
     bookings.transition(confirmed, "confirm", user=member_of(kayak), actor=Actor.ASSOCIATION)
     request(kayak, occasion=first, who=head, classes="8.B", grade=8)
+    grade, pupils, classes = fit(kayak, 9, 24, "9.C")
     bookings.join_waiting_list(
         user=teacher.user,
         school=teacher.school,
         occasion=first,
-        classes="9.C",
+        classes=classes,
         class_count=1,
-        grade=9,
-        pupils=24,
+        grade=grade,
+        pupils=pupils,
     )
     # Another date proposed, declined, cancelled.
     alternative = request(on_request[1], days=27, grade=4, classes="4.A")

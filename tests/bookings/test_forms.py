@@ -55,3 +55,57 @@ def test_with_one_school_only_its_staff_can_be_the_contact(school, other_school,
     refused = form(teacher, dated_offer, data(school, stranger, occasion))
     assert not refused.is_valid()
     assert "contact_teacher" in refused.errors
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"grade": "2"}, "grade"),  # the offer is for grades 5-9
+        ({"grade": "10"}, "grade"),
+        ({"pupils": "500"}, "pupils"),  # at most 28 per class
+        ({"pupils": "57", "class_count": "2"}, "pupils"),
+        ({"pupils": "9"}, "pupils"),  # at least 10
+    ],
+)
+def test_the_class_must_fit_the_offer(school, association, changes, field):
+    offer = f.OfferFactory(
+        association=association,
+        published=True,
+        on_request=False,
+        grade_min=5,
+        grade_max=9,
+        pupils_min=10,
+        pupils_max=28,
+    )
+    occasion = f.OccasionFactory(offer=offer)
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    assert form(teacher, offer, data(school, teacher, occasion)).is_valid()
+    assert form(
+        teacher, offer, {**data(school, teacher, occasion), "pupils": "56", "class_count": "2"}
+    ).is_valid()
+    refused = form(teacher, offer, {**data(school, teacher, occasion), **changes})
+    assert not refused.is_valid()
+    assert list(refused.errors) == [field]
+
+
+def test_the_services_refuse_a_class_the_offer_is_not_for(school, association):
+    from django.core.exceptions import ValidationError
+
+    from bookings import services
+
+    offer = f.OfferFactory(association=association, published=True, grade_min=5, grade_max=9)
+    occasion = f.OccasionFactory(offer=offer)
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    common = {"classes": "2.A", "class_count": 1, "grade": 2, "pupils": 20}
+    with pytest.raises(ValidationError):
+        services.request_booking(
+            user=teacher,
+            school=school,
+            offer=offer,
+            occasion=occasion,
+            contact_teacher=teacher,
+            **common,
+        )
+    with pytest.raises(ValidationError):
+        services.join_waiting_list(user=teacher, school=school, occasion=occasion, **common)
+    assert not occasion.bookings.exists()

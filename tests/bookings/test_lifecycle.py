@@ -79,6 +79,7 @@ def test_decline_frees_the_place(booking, occasion, association_member):
 
 
 def test_alternative_accepted(booking, occasion, association_member, teacher):
+    Occasion.objects.filter(pk=occasion.pk).update(place="Idrætsparken")
     new = school_day(50)
     b = services.transition(
         booking,
@@ -91,6 +92,16 @@ def test_alternative_accepted(booking, occasion, association_member, teacher):
     assert b.state == B.ALTERNATIVE_PROPOSED and b.proposed_starts_at == new
     b = services.transition(b, T.ACCEPT_ALTERNATIVE, user=teacher, actor=Actor.SCHOOL)
     assert b.state == B.CONFIRMED and b.starts_at == new and b.occasion is None
+    # Moved off the occasion's date, but still at the occasion's place.
+    b.refresh_from_db()
+    assert b.place == b.where == "Idrætsparken"
+    # The calendar and the reminders name it too.
+    from bookings.ics import bookings_calendar
+    from notifications.reminders import _booking_context
+
+    calendar = bookings_calendar(type(b).objects.filter(pk=b.pk)).decode()
+    assert "LOCATION:Idrætsparken" in calendar
+    assert _booking_context(b)["place"] == "Idrætsparken"
     occasion.refresh_from_db()
     assert occasion.reserved == 0
 

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -9,7 +10,14 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import services
-from bookings.models import Booking, BookingMessage, CalendarFeed, Evaluation, SubsidyPool
+from bookings.models import (
+    Booking,
+    BookingMessage,
+    CalendarFeed,
+    Evaluation,
+    Occasion,
+    SubsidyPool,
+)
 from bookings.states import Actor, BookingState, BookingTransition
 from notifications.models import Notification
 from tests import factories as f
@@ -240,19 +248,166 @@ def test_school_cannot_confirm_through_the_view(client, booking, teacher):
 def test_association_proposes_and_school_accepts(client, booking, association_member, teacher):
     new = school_day(60)
     client.force_login(association_member)
-    client.post(
+    response = client.post(
         reverse("bookings:action", args=[booking.pk, "propose_alternative"]),
         {
-            "starts_at": new.strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": (new + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "propose-starts_at": new.strftime("%Y-%m-%dT%H:%M"),
+            "propose-ends_at": (new + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "propose-note": "Hallen er optaget",
         },
     )
+    assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.state == BookingState.ALTERNATIVE_PROPOSED
+    assert booking.events.last().note == "Hallen er optaget"
     client.force_login(teacher)
     client.post(reverse("bookings:action", args=[booking.pk, "accept_alternative"]))
     booking.refresh_from_db()
     assert booking.state == BookingState.CONFIRMED and booking.starts_at == new
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def _duplicates(items: list[str]) -> set[str]:
+    return {i for i in items if items.count(i) > 1}
+
+
+@pytest.mark.parametrize("who", ["association_member", "teacher"])
+def test_detail_page_has_unique_ids_and_labels_point_to_their_fields(client, booking, who, request):
+    client.force_login(request.getfixturevalue(who))
+    html = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert not _duplicates(_ids(html))
+    # The cancellation reason's label names the cancellation form's field.
+    label = re.search(r'<label\s+for="([^"]+)"[^>]*>\s*Begrundelse for aflysningen', html)
+    assert label, html
+    assert re.search(rf'<textarea name="cancel-note"[^>]*id="{label.group(1)}"', html)
+
+
+def test_association_cancels_through_the_view_with_a_reason(client, booking, association_member):
+    client.force_login(association_member)
+    url = reverse("bookings:action", args=[booking.pk, "cancel"])
+    response = client.post(url, {"cancel-note": "Instruktøren er syg"})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CANCELLED
+    assert booking.cancel_reason == "Instruktøren er syg"
+
+
+def test_cancel_without_a_reason_shows_the_form_again(client, booking, association_member):
+    client.force_login(association_member)
+    response = client.post(
+        reverse("bookings:action", args=[booking.pk, "cancel"]), {"cancel-note": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["cancel_form"].errors["note"]
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED
+
+
+def _local(dt) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_proposal_ending_before_it_starts_is_shown_again_with_the_reason(
+    client, booking, association_member
+):
+    new = school_day(60)
+    client.force_login(association_member)
+    data = {
+        "propose-starts_at": _local(new),
+        "propose-ends_at": _local(new - timedelta(hours=1)),
+        "propose-note": "Kan I om eftermiddagen?",
+    }
+    response = client.post(
+        reverse("bookings:action", args=[booking.pk, "propose_alternative"]), data
+    )
+    assert response.status_code == 200
+    form = response.context["propose_form"]
+    assert list(form.errors) == ["ends_at"]
+    html = response.content.decode()
+    assert "Slutningen skal ligge efter starten." in html
+    assert "Angiv en fremtidig start" not in html
+    for value in data.values():
+        assert value in html  # what was entered is kept
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED and booking.proposed_starts_at is None
+
+
+def test_proposal_in_the_past_is_shown_again_with_the_reason(client, booking, association_member):
+    past = timezone.now() - timedelta(days=2)
+    client.force_login(association_member)
+    response = client.post(
+        reverse("bookings:action", args=[booking.pk, "propose_alternative"]),
+        {"propose-starts_at": _local(past), "propose-ends_at": _local(past + timedelta(hours=1))},
+    )
+    assert response.status_code == 200
+    assert list(response.context["propose_form"].errors) == ["starts_at"]
+    assert "Den nye dato skal ligge i fremtiden." in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED
+
+
+def test_proposal_in_a_holiday_is_shown_again_with_the_reason(client, booking, association_member):
+    from datetime import datetime
+
+    christmas = timezone.make_aware(datetime(timezone.localdate().year, 12, 23, 10))
+    if christmas < timezone.now():
+        christmas = christmas.replace(year=christmas.year + 1)
+    client.force_login(association_member)
+    response = client.post(
+        reverse("bookings:action", args=[booking.pk, "propose_alternative"]),
+        {
+            "propose-starts_at": _local(christmas),
+            "propose-ends_at": _local(christmas + timedelta(hours=1)),
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["propose_form"].non_field_errors()
+    assert errors and errors[0] in response.content.decode()
+    assert _local(christmas) in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED
+
+
+def test_too_long_message_is_shown_again_with_the_length_error(client, booking, teacher):
+    client.force_login(teacher)
+    body = "Hej " + "x" * 4997  # 5001 characters
+    response = client.post(reverse("bookings:post_message", args=[booking.pk]), {"body": body})
+    assert response.status_code == 200
+    errors = response.context["message_form"].errors["body"]
+    assert "5000" in errors[0] and "5001" in errors[0]
+    html = response.content.decode()
+    assert body in html  # the text is kept
+    assert "Skriv en besked." not in html
+    assert not BookingMessage.objects.exists()
+
+
+def test_accepted_proposal_keeps_the_place_and_drops_the_proposal_line(
+    client, booking, occasion, association_member, teacher
+):
+    Occasion.objects.filter(pk=occasion.pk).update(place="Idrætsparken, Bane 3")
+    new = school_day(60)
+    services.transition(
+        booking,
+        T.PROPOSE_ALTERNATIVE,
+        user=association_member,
+        actor=Actor.ASSOCIATION,
+        starts_at=new,
+        ends_at=new + timedelta(hours=1),
+    )
+    client.force_login(teacher)
+    pending = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert "Foreslået dato" in pending and "Idrætsparken, Bane 3" in pending
+    client.post(reverse("bookings:action", args=[booking.pk, "accept_alternative"]))
+    booking.refresh_from_db()
+    assert booking.state == BookingState.CONFIRMED and booking.starts_at == new
+    for user in (teacher, association_member):
+        client.force_login(user)
+        page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+        assert "Idrætsparken, Bane 3" in page
+        assert "Foreslået dato" not in page
 
 
 def test_consultant_may_not_post_messages(client, booking, consultant):
@@ -561,6 +716,19 @@ def test_pages_render_for_their_people_and_404_for_others(
     assert client.get(reverse("bookings:school_event_add")).status_code == 200
     client.force_login(stranger)
     assert client.get(reverse("bookings:school_event_add")).status_code == 404
+
+
+def test_association_page_shows_the_bookings_heading_once(
+    client, booking, association, association_admin
+):
+    client.force_login(association_admin)
+    page = client.get(reverse("associations:detail", args=[association.slug]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert not _duplicates(_ids(html))
+    assert html.count('id="bookings-heading"') == 1
+    assert len(re.findall(r"<h2[^>]*>\s*Bookinger\s*</h2>", html)) == 1
+    assert reverse("bookings:detail", args=[booking.pk]) in html
 
 
 def test_consultant_opens_a_pool(client, consultant, municipality):

@@ -348,7 +348,9 @@ MATRIX: dict[str, dict] = {
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "bookings:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     "bookings:pool": E("L 404 404 404 404 200 200", "L 404 404 404 404 200 200"),
-    "bookings:post_message": E("L 405 405 405 405 405 405", "L 404 R R 404 403 404"),
+    "bookings:post_message": E(
+        "L 405 405 405 405 405 405", "L 404 200 200 404 403 404"
+    ),  # an empty message: the page again, with the error
     "bookings:school_event_add": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
     "bookings:school_events": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     "catalog:association_detail": E("200", "405"),
