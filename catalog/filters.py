@@ -119,6 +119,8 @@ class OfferFilter(filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.origin = origin
         self._postal_origin_done = False
+        #: Why a distance asked for was not applied (shown next to the field), or "".
+        self.distance_notice = ""
 
     # The origin for distances: given (the user's school), else the postal code.
     def get_origin(self) -> tuple[float, float] | None:
@@ -160,6 +162,13 @@ class OfferFilter(filters.FilterSet):
     def filter_distance(self, queryset, name, value):
         origin = self.get_origin()
         if origin is None:
+            code = (self.data or {}).get("postal_code", "").strip()
+            self.distance_notice = (
+                _("The postal code %(code)s is not known here: the distance is not used.")
+                % {"code": code}
+                if code
+                else _("Give a postal code to search by distance.")
+            )
             return queryset
         return queryset.annotate(distance=services.distance_km(origin)).filter(distance__lte=value)
 

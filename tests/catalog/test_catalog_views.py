@@ -240,3 +240,24 @@ def test_every_filter_label_names_its_own_control(client, make_offer):
     inputs = re.findall(r'<input[^>]*type="(?:checkbox|radio)"[^>]*>', form)
     assert len(targets) >= len(inputs)  # every box and radio button has its label
     assert 'name="subject"' in form and 'name="where"' in form
+
+
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ("postal_code=9999&distance=10", "Postnummeret 9999 kendes ikke"),
+        ("distance=10", "Angiv et postnummer"),
+    ],
+)
+def test_a_distance_that_cannot_be_used_is_explained(client, make_offer, query, notice):
+    make_offer()
+    html = client.get(reverse("catalog:offer_list") + "?" + query).content.decode()
+    assert notice in html
+    assert 'aria-describedby="distance-notice"' in html
+
+
+def test_a_known_postal_code_gives_no_notice(client, make_offer, municipality):
+    f.SchoolFactory(municipality=municipality, postal_code="3000", latitude=56.03, longitude=12.6)
+    make_offer()
+    html = client.get(reverse("catalog:offer_list") + "?postal_code=3000&distance=10")
+    assert "distance-notice" not in html.content.decode()
