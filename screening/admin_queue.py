@@ -304,6 +304,8 @@ class ScreeningAdminMixin:
             "form": form,
             "change_url": change_url,
             "allowed": action in allowed_transitions(obj.state),
+            # Approval stays the consultant's call, but not without seeing the checklist's state.
+            "checklist_open": action == Transition.APPROVE and not services.checklist_passed(obj),
         }
         return TemplateResponse(request, "admin/screening/decision.html", context)
 

@@ -101,6 +101,19 @@ def test_approve_button_approves_and_reports(consultant_client, submitted_offer)
     assert submitted_offer.state == S.APPROVED
 
 
+def test_the_approval_page_warns_while_the_checklist_is_open(
+    consultant_client, submitted_offer, consultant
+):
+    url = f"{OFFERS}{submitted_offer.pk}/decide/approve/"
+    warning = "Tjeklisten er endnu ikke bestået"
+    assert warning in consultant_client.get(url).content.decode()
+    passed_checklist(submitted_offer, consultant)
+    assert services.checklist_passed(submitted_offer)
+    assert warning not in consultant_client.get(url).content.decode()
+    # Other decisions need no checklist.
+    assert warning not in consultant_client.get(url.replace("approve", "reject")).content.decode()
+
+
 def test_request_changes_form_requires_message(consultant_client, submitted_offer):
     url = f"{OFFERS}{submitted_offer.pk}/decide/request_changes/"
     response = consultant_client.post(url, {"message": ""})
