@@ -261,3 +261,11 @@ def test_a_known_postal_code_gives_no_notice(client, make_offer, municipality):
     make_offer()
     html = client.get(reverse("catalog:offer_list") + "?postal_code=3000&distance=10")
     assert "distance-notice" not in html.content.decode()
+
+
+def test_on_a_phone_a_link_leads_past_the_filters_to_the_results(client, make_offer):
+    make_offer()
+    html = client.get(reverse("catalog:offer_list")).content.decode()
+    link = html.index('href="#results-heading"')
+    assert link < html.index('class="catalog-filters"')  # before the filters, not after
+    assert 'id="results-heading" tabindex="-1"' in html  # focus moves there for the keyboard
