@@ -1,7 +1,8 @@
 """The open data API: read-only lists per municipality, anonymous, paginated, throttled."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -81,9 +82,10 @@ class MunicipalityScoped(OpenData, generics.ListAPIView):
 
     def get_municipality(self) -> Municipality:
         if not hasattr(self, "_municipality"):
-            self._municipality = get_object_or_404(
-                Municipality, slug=self.kwargs["slug"], is_active=True
-            )
+            found = Municipality.objects.filter(slug=self.kwargs["slug"], is_active=True).first()
+            if found is None:  # the answer's language, as every other message of the API
+                raise Http404(_("No municipality with this name."))
+            self._municipality = found
         return self._municipality
 
 

@@ -60,7 +60,12 @@ def test_only_published_offers_of_the_municipality(
 
 
 def test_unknown_municipality_is_404(client, db):
-    assert client.get("/api/municipalities/nowhere/offers/").status_code == 404
+    response = client.get("/api/municipalities/nowhere/offers/")
+    assert response.status_code == 404
+    # In the answer's language, like the API's other messages.
+    assert response.json()["detail"] == "Ingen kommune med dette navn."
+    english = client.get("/api/municipalities/nowhere/offers/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "No municipality with this name."
 
 
 @pytest.mark.parametrize(
