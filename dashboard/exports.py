@@ -15,6 +15,8 @@ from django.utils.formats import date_format, number_format
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from portal.formatting import money
+
 from .services import Column, Table
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -71,8 +73,8 @@ def display_cell(value, kind: str) -> str:
         return date_format(value, "YEAR_MONTH_FORMAT")
     if kind == "int":
         return number_format(value, force_grouping=True)
-    if kind == "decimal":
-        return number_format(value, 2, force_grouping=True)
+    if kind == "decimal":  # every decimal column is an amount in DKK
+        return money(value)
     if kind == "average":
         return number_format(value, 1)
     return str(value)

@@ -151,6 +151,8 @@ AXES_RESET_ON_SUCCESS = True
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language on top of Django's (English: "5 January 2027", 24-hour clock).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

@@ -667,9 +667,9 @@ def test_pool_page_for_the_consultant_only(
     )
     client.force_login(consultant)
     page = client.get(reverse("bookings:pool"))
-    assert page.status_code == 200 and "400000" in page.content.decode()
+    assert page.status_code == 200 and "400.000" in page.content.decode()
     client.force_login(other_consultant)
-    assert "400000" not in client.get(reverse("bookings:pool")).content.decode()
+    assert "400.000" not in client.get(reverse("bookings:pool")).content.decode()
     client.force_login(teacher)
     assert client.get(reverse("bookings:pool")).status_code == 404
 

@@ -237,10 +237,10 @@ def test_a_change_to_the_municipalitys_pool_shows_at_every_school(page, school, 
         municipality_share_percent=50,
         school_year=school_year_of(timezone.localdate()),
     )
-    assert "left for the school: 10000" in page()[0]
+    assert "left for the school: 10,000" in page()[0]
     # Another school's confirmed booking reserves part of the pool with update().
     services._change_pool(pool, reserved=F("reserved") + Decimal("3000"))
-    assert "left for the school: 7000" in page()[0]
+    assert "left for the school: 7,000" in page()[0]
 
 
 def test_an_m2m_change_seen_from_the_other_side_bumps_every_school(page, school):
