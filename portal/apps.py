@@ -77,7 +77,9 @@ def _school_page_names(label: str, path: str):
     return names
 
 
-def _connect(labels, receiver, uid_prefix):
+def _connect(labels, receiver, uid_prefix, *, m2m=True):
+    """Call ``receiver`` on every save and delete of the models and, with ``m2m``, on changes
+    of their many-to-many fields."""
     from django.apps import apps
     from django.db.models import signals
 
@@ -90,7 +92,7 @@ def _connect(labels, receiver, uid_prefix):
         # weak=False: the receivers are closures that nothing else holds on to.
         signals.post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save", weak=False)
         signals.post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-del", weak=False)
-        for field in model._meta.local_many_to_many:
+        for field in model._meta.local_many_to_many if m2m else []:
             signals.m2m_changed.connect(
                 receiver,
                 sender=field.remote_field.through,
@@ -131,21 +133,18 @@ def _connect_user_counters():
         if previous is not None and previous != instance.user_id:
             generations.bump(generations.user(previous))
 
+    # Their many-to-many fields (a user's groups, an association's municipalities) are not
+    # in the cached roles.
     for label in USER_ROLE_MODELS:
-        model = apps.get_model(label)
-        uid = f"user-counters-{label}"
         signals.pre_save.connect(
-            previous_owner, sender=model, dispatch_uid=uid + "-pre", weak=False
+            previous_owner,
+            sender=apps.get_model(label),
+            dispatch_uid=f"user-counters-{label}-pre",
+            weak=False,
         )
-        signals.post_save.connect(owner, sender=model, dispatch_uid=uid + "-save", weak=False)
-        signals.post_delete.connect(owner, sender=model, dispatch_uid=uid + "-del", weak=False)
-    for model, receiver in [
-        (get_user_model(), account),
-        (apps.get_model("associations", "Association"), association),
-    ]:
-        uid = f"user-counters-{model._meta.label}"
-        signals.post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save", weak=False)
-        signals.post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-del", weak=False)
+    _connect(USER_ROLE_MODELS, owner, "user-counters", m2m=False)
+    _connect([get_user_model()._meta.label], account, "user-counters", m2m=False)
+    _connect(["associations.Association"], association, "user-counters", m2m=False)
 
 
 class PortalConfig(AppConfig):
