@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 import screening.services as screening
 from notifications.services import absolute_url, notify
-from portal import pagecache
+from portal import generations, pagecache
 from screening.services import start_revision
 from screening.workflow import EDITABLE_STATES, S, ScreeningState, Transition, TransitionNotAllowed
 
@@ -55,7 +55,9 @@ def refresh_certificate_validity(offer: Offer) -> date | None:
     if offer.certificates_valid_until != valid_until:
         offer.certificates_valid_until = valid_until
         Offer.objects.filter(pk=offer.pk).update(certificates_valid_until=valid_until)
-        pagecache.bump()  # the offer may have left (or joined) the public pages
+        # The offer may have left (or joined) the public pages and the bookable offers.
+        pagecache.bump()
+        generations.bump(generations.SCHOOLS)
     return valid_until
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from associations.models import PriceModel
+from associations.models import Offer, PriceModel
 from notifications.services import absolute_url, notify
 from portal import generations, pagecache
 from schools.models import School
@@ -50,6 +51,38 @@ from .states import (
 CENT = Decimal("0.01")
 B = BookingState
 T = BookingTransition
+
+
+# --- The offer being booked --------------------------------------------------------------
+
+#: How long a looked-up offer stays in the cache; any change of an offer, association or
+#: municipality makes it unreachable sooner (the ``schools`` generation is in the key).
+OFFER_CACHE_SECONDS = 600
+
+
+def bookable_offer(slug: str, municipality_ids) -> Offer | None:
+    """The published offer ``slug`` (with its association) if it is offered in one of
+    ``municipality_ids``, else None.
+
+    A school books the same offers again and again, and the lookup is a quarter of a booking
+    request's work, so it is cached: under the ``schools`` generation, which every change of
+    an offer, association or municipality bumps (``portal.apps.SCHOOL_PAGE_MODELS``), and
+    today's date, since a certificate that runs out unpublishes the offer at midnight.
+    """
+    (generation,) = generations.read(generations.SCHOOLS)
+    key = f"bookable-offer:{generation}:{timezone.localdate().isoformat()}:{slug}"
+    found = cache.get(key)
+    if found is None:
+        offer = Offer.objects.published().select_related("association").filter(slug=slug).first()
+        offered_in = (
+            frozenset(offer.association.municipalities.values_list("pk", flat=True))
+            if offer
+            else frozenset()
+        )
+        found = (offer, offered_in)
+        cache.set(key, found, OFFER_CACHE_SECONDS)
+    offer, offered_in = found
+    return offer if offer is not None and offered_in & set(municipality_ids) else None
 
 
 # --- Price and subsidy -------------------------------------------------------------------

@@ -74,10 +74,9 @@ def book_offer(request, slug):
     if not request.user.active_school_memberships:
         raise PermissionDenied
     municipalities = {m.school.municipality_id for m in request.user.active_school_memberships}
-    offer = get_object_or_404(
-        Offer.objects.published().in_municipalities(municipalities).select_related("association"),
-        slug=slug,
-    )
+    offer = services.bookable_offer(slug, municipalities)
+    if offer is None:
+        raise Http404
     form = BookingRequestForm(
         request.POST or None,
         offer=offer,

@@ -12,7 +12,8 @@ list of keys to find and delete. Three families use them:
 - ``schools`` plus one counter per school (``school(pk)``) and per municipality
   (``municipality(pk)``): the rendered "My school" lists (``bookings.views.my_school``).
   A booking, waiting-list entry, event or need bumps only its own school's counter; what
-  many schools show (offer titles, dates, municipalities) bumps ``schools``.
+  many schools show (offer titles, dates, municipalities) bumps ``schools``, which also
+  keys the offers looked up for booking (``bookings.services.bookable_offer``).
 
 Which models bump which family is wired with signals in ``PortalConfig.ready``
 (``portal.apps``); code that writes those models with ``QuerySet.update()`` bumps by hand.
