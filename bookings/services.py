@@ -393,8 +393,11 @@ def request_booking(
             price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
         )
         record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
-        # The key holds the new booking's id: no e-mail has it yet.
-        _notify_association(booking, "booking_requested", "requested", new_key=True)
+        # The key holds the new booking's id: no e-mail has it yet. The worker writes the
+        # e-mail: this is the busiest write path, and the e-mail needs nothing from it.
+        _notify_association(
+            booking, "booking_requested", "requested", new_key=True, write_later=True
+        )
     return booking
 
 
@@ -746,10 +749,11 @@ def _kind(template: str, extra=None) -> str:
     return KIND_OF_TEMPLATE.get(template, "booking")
 
 
-def _notify_association(booking, template, event, extra=None, new_key=False):
+def _notify_association(booking, template, event, extra=None, new_key=False, write_later=False):
     association = booking.offer.association
     notify(
         new_key=new_key,
+        write_later=write_later,
         kind=_kind(template, extra),
         key=f"bookings:{booking.pk}:{event}:association",
         to_email=association.contact_email,

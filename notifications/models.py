@@ -44,6 +44,11 @@ class Notification(models.Model):
     #: Facts the e-mail was written for (e.g. ``{"booking": 12, "starts_on": "2026-06-05"}``);
     #: the kind's ``still_wanted`` check compares them with the present just before sending.
     guard = models.JSONField(_("conditions"), default=dict, blank=True)
+    #: An e-mail queued with ``notify(write_later=True)`` has no subject or text yet: the
+    #: worker renders ``emails/<template>_*`` with ``context`` (model instances stored as
+    #: ``{"model": label, "pk": pk}``) just before sending, and fills them in.
+    template = models.CharField(_("template"), max_length=60, blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
     unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
@@ -57,6 +62,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to_email}"
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.body_text) or not self.template
 
 
 class NotificationPreference(models.Model):

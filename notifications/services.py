@@ -7,10 +7,12 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
 #: After this many attempts a row stays FAILED until an operator re-queues it.
 MAX_ATTEMPTS = 10
+#: Why a row is SKIPPED when its recipient turned its kind off.
+TURNED_OFF = "turned off by the recipient"
 
 
 def absolute_url(path: str) -> str:
@@ -111,6 +115,7 @@ def notify(
     deliver: bool = True,
     guard: dict | None = None,
     new_key: bool = False,
+    write_later: bool = False,
 ) -> Notification | None:
     """Queue one e-mail, once. Returns None when the key was already used or nothing is sent.
 
@@ -122,33 +127,31 @@ def notify(
     ``new_key`` says that the key names a row created in the same transaction (a new
     booking's id), so no e-mail can have it yet: the duplicate check is left out. A key used
     twice then fails the transaction instead of being skipped.
+    ``write_later`` leaves the recipient lookup and the rendering to the worker (``write``):
+    for e-mails on a busy request path. The context may then hold only model instances,
+    strings, numbers and None, and the e-mail shows the objects as they are when it is sent.
     """
     if not to_email:
         return None
     key = key[:255]
     if not new_key and Notification.objects.filter(key=key).exists():
         return None
-    if user is None:
-        user = _recipient_user(to_email)
-    language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
-    fields = {
-        "key": key,
-        "kind": kind,
-        "user": user,
-        "to_email": to_email,
-        "language": language,
-        "guard": guard or {},
-    }
-    if not wants(user, kind):
-        fields.update(state=Notification.State.SKIPPED, last_error="turned off by the recipient")
+    fields = {"key": key, "kind": kind, "to_email": to_email, "guard": guard or {}}
+    if write_later:
+        fields.update(user=user, language=language or "", template=template, context=_refs(context))
         fields.update(subject="", body_text="")
-        _insert(fields, new_key)
-        return None
-    context = dict(context)
-    if user is not None and not kinds.is_essential(kind):
-        fields["unsubscribe_url"] = context["unsubscribe_url"] = unsubscribe_url(user, kind)
-    subject, text, html = render_email(template, context, language)
-    fields.update(subject=subject[:255], body_text=text, body_html=html)
+    else:
+        if user is None:
+            user = _recipient_user(to_email)
+        language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
+        fields.update(user=user, language=language)
+        written = _written(kind, template, context, user, language)
+        if written is None:
+            fields.update(state=Notification.State.SKIPPED, last_error=TURNED_OFF)
+            fields.update(subject="", body_text="")
+            _insert(fields, new_key)
+            return None
+        fields.update(written)
     notification = _insert(fields, new_key)
     if notification is None:
         return None  # someone else queued the same key at the same moment
@@ -157,6 +160,63 @@ def notify(
 
         transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
     return notification
+
+
+def _written(kind: str, template: str, context: dict, user, language: str) -> dict | None:
+    """The subject, texts and unsubscribe link of an e-mail; None if the user turned its kind
+    off."""
+    if not wants(user, kind):
+        return None
+    context = dict(context)
+    fields = {}
+    if user is not None and not kinds.is_essential(kind):
+        fields["unsubscribe_url"] = context["unsubscribe_url"] = unsubscribe_url(user, kind)
+    subject, text, html = render_email(template, context, language)
+    fields.update(subject=subject[:255], body_text=text, body_html=html)
+    return fields
+
+
+def _refs(context: dict) -> dict:
+    """``context`` as JSON for a row written later: model instances become references."""
+    refs = {}
+    for name, value in context.items():
+        if isinstance(value, models.Model):
+            refs[name] = {"model": value._meta.label_lower, "pk": value.pk}
+        elif value is None or isinstance(value, str | int | float):
+            refs[name] = value
+        else:  # a lazy translation, say, would be written in the wrong language
+            raise TypeError(f"{name!r} cannot wait for the worker: {type(value).__name__}")
+    return refs
+
+
+def _objects(refs: dict) -> dict:
+    """The context of a row written later, with its model instances loaded again."""
+    context = {}
+    for name, value in refs.items():
+        if isinstance(value, dict):
+            model = apps.get_model(value["model"])
+            value = model._default_manager.get(pk=value["pk"])
+        context[name] = value
+    return context
+
+
+def write(notification: Notification) -> str:
+    """Render a row queued with ``write_later`` and store what it says; "" when it is ready
+    to send, otherwise the reason it is not sent."""
+    try:
+        context = _objects(notification.context)
+    except ObjectDoesNotExist:
+        return "what the e-mail was about has been deleted"
+    user = notification.user or _recipient_user(notification.to_email)
+    language = notification.language or getattr(user, "language", None) or settings.LANGUAGE_CODE
+    written = _written(notification.kind, notification.template, context, user, language)
+    if written is None:
+        return TURNED_OFF
+    changes = {"user": user, "language": language, **written}
+    Notification.objects.filter(pk=notification.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(notification, name, value)
+    return ""
 
 
 def _insert(fields: dict, new_key: bool = False) -> Notification | None:
@@ -272,7 +332,14 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
     sent, failures = 0, []
     to_send = []
     for notification in notifications:
-        reason = still_wanted(notification)
+        try:
+            reason = "" if notification.is_written else write(notification)
+        except Exception as exc:  # noqa: BLE001 - a template error: an operator looks at it
+            log.exception("writing notification %s failed", notification.pk)
+            mark_failed(notification, exc)
+            failures.append((notification.pk, exc))
+            continue
+        reason = reason or still_wanted(notification)
         if reason:
             mark_skipped(notification, reason)
         else:
