@@ -3,7 +3,7 @@
 Every signed-in request loads the user (``accounts.backends.CachedModelBackend``) and most
 need the roles (the navigation shows what the user may do, views check access): four
 queries, the user, school memberships, association memberships and the consultant post.
-They change rarely, so they are kept in the shared cache under two generations (see
+They change rarely, so they are kept in the shared cache, checked against two generations (see
 ``portal.generations``): ``roles``, which any save or delete of a school, municipality or
 school-year settings bumps (``portal.apps.ROLE_MODELS``), and the user's own counter, which a
 save or delete of the account, of one of the user's memberships or consultant post, or of
@@ -14,14 +14,10 @@ it is saved, a deactivated account or a changed password ends the session at onc
 
 from __future__ import annotations
 
-import functools
-import zlib
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.core.cache import cache
-
 from portal import generations
+from portal.cache import pickled_shape
 
 TIMEOUT = 3600
 #: Part of the key: raise it when Roles changes shape, so that a deploy never reads a
@@ -40,15 +36,10 @@ PICKLED_MODELS = [
 ]
 
 
-@functools.cache
 def _shape() -> str:
-    """A fingerprint of the pickled models' columns: a migration that adds or renames one
+    """Changes with the pickled models' columns: a migration that adds or renames one
     changes the keys, so new code never unpickles an account without the new field."""
-    columns = ";".join(
-        label + ":" + ",".join(f.attname for f in apps.get_model(label)._meta.concrete_fields)
-        for label in PICKLED_MODELS
-    )
-    return format(zlib.crc32(columns.encode()), "x")
+    return pickled_shape(*PICKLED_MODELS)
 
 
 @dataclass
@@ -77,37 +68,41 @@ def _load(user) -> Roles:
 
 
 def _keys(user_pk) -> tuple[str, str]:
-    """The cache keys of the user's account and roles, under the current generations."""
-    both = generations.read(generations.ROLES, generations.user(user_pk))
-    suffix = f"v{VERSION}-{_shape()}:{both[0]}:{both[1]}:{user_pk}"
+    """The cache keys of the user's account and roles."""
+    suffix = f"v{VERSION}-{_shape()}:{user_pk}"
     return f"user:{suffix}", f"roles:{suffix}"
+
+
+def _counters(user_pk) -> tuple[str, str]:
+    return generations.ROLES, generations.user(user_pk)
 
 
 def for_user(user) -> Roles:
     _user_key, key = _keys(user.pk)
-    roles = cache.get(key)
+    numbers, found = generations.read_with(_counters(user.pk), [key])
+    roles = found.get(key)
     if roles is None:
         roles = _load(user)
-        cache.set(key, roles, TIMEOUT)
+        generations.store(key, roles, numbers, TIMEOUT)
     return roles
 
 
 def cached_user(user_pk):
-    """The user with this primary key, with their roles attached, or None: two round trips
+    """The user with this primary key, with their roles attached, or None: one round trip
     to the shared cache when nothing changed, no query."""
     from django.contrib.auth import get_user_model
 
     user_key, roles_key = _keys(user_pk)
-    found = cache.get_many([user_key, roles_key])
+    numbers, found = generations.read_with(_counters(user_pk), [user_key, roles_key])
     user = found.get(user_key)
     if user is None:
         user = get_user_model()._default_manager.filter(pk=user_pk).first()
         if user is None:
             return None
-        cache.set(user_key, user, TIMEOUT)
+        generations.store(user_key, user, numbers, TIMEOUT)
     roles = found.get(roles_key)
     if roles is None:
         roles = _load(user)
-        cache.set(roles_key, roles, TIMEOUT)
+        generations.store(roles_key, roles, numbers, TIMEOUT)
     user.__dict__["roles"] = roles  # what User.roles (a cached_property) would read
     return user

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from associations.models import Offer, PriceModel
 from notifications.services import absolute_url, notify
 from portal import generations, pagecache
+from portal.cache import pickled_shape
 from schools.models import School
 
 from .models import (
@@ -65,23 +65,24 @@ def bookable_offer(slug: str, municipality_ids) -> Offer | None:
     ``municipality_ids``, else None.
 
     A school books the same offers again and again, and the lookup is a quarter of a booking
-    request's work, so it is cached: under the ``schools`` generation, which every change of
-    an offer, association or municipality bumps (``portal.apps.SCHOOL_PAGE_MODELS``), and
-    today's date, since a certificate that runs out unpublishes the offer at midnight.
+    request's work, so it is cached: checked against the ``schools`` generation, which every
+    change of an offer, association or municipality bumps (``portal.apps.SCHOOL_PAGE_MODELS``),
+    and keyed by today's date, since a certificate that runs out unpublishes the offer at
+    midnight.
     """
-    (generation,) = generations.read(generations.SCHOOLS)
-    key = f"bookable-offer:{generation}:{timezone.localdate().isoformat()}:{slug}"
-    found = cache.get(key)
-    if found is None:
+    shape = pickled_shape("associations.Offer", "associations.Association")
+    key = f"bookable-offer:{shape}:{timezone.localdate().isoformat()}:{slug}"
+    numbers, found = generations.read_with((generations.SCHOOLS,), [key])
+    if key in found:
+        offer, offered_in = found[key]
+    else:
         offer = Offer.objects.published().select_related("association").filter(slug=slug).first()
         offered_in = (
             frozenset(offer.association.municipalities.values_list("pk", flat=True))
             if offer
             else frozenset()
         )
-        found = (offer, offered_in)
-        cache.set(key, found, OFFER_CACHE_SECONDS)
-    offer, offered_in = found
+        generations.store(key, (offer, offered_in), numbers, OFFER_CACHE_SECONDS)
     return offer if offer is not None and offered_in & set(municipality_ids) else None
 
 

@@ -12,6 +12,10 @@ pool does), so one per pool is enough.
 
 from __future__ import annotations
 
+import functools
+import zlib
+
+from django.apps import apps
 from django.core.cache.backends import redis as django_redis
 
 #: INCRBY only when the key exists; nil otherwise (Django's incr raises ValueError then).
@@ -51,3 +55,15 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+@functools.cache
+def pickled_shape(*labels: str) -> str:
+    """A fingerprint of these models' columns, for the keys of cached (pickled) instances: a
+    migration that adds or renames a column changes it, so a deploy never unpickles a row
+    without the new field."""
+    columns = ";".join(
+        label + ":" + ",".join(f.attname for f in apps.get_model(label)._meta.concrete_fields)
+        for label in labels
+    )
+    return format(zlib.crc32(columns.encode()), "x")

@@ -2,7 +2,9 @@
 family of cached things changes.
 
 A cache key that includes the current generation is dropped, in effect, by one ``incr``: no
-list of keys to find and delete. Three families use them:
+list of keys to find and delete. A value can also carry the numbers it was read under
+(``read_with`` and ``store``): then one round trip fetches the counters and the value, and
+a value under old numbers is ignored. Three families use them:
 
 - ``public``: the rendered anonymous pages (``portal.pagecache``);
 - ``roles`` plus one counter per user (``user(pk)``): each signed-in user's account and
@@ -64,6 +66,29 @@ def read(*names: str) -> tuple[int, ...]:
     if missing:
         found.update(cache.get_many(missing))
     return tuple(int(found[key]) if key in found else _fresh_start() for key in keys)
+
+
+def read_with(names: tuple[str, ...], keys: list[str]) -> tuple[tuple[int, ...], dict]:
+    """The current numbers of ``names`` and, in the same round trip, the values under
+    ``keys`` that were stored (``store``) while those numbers were current: a value stored
+    under other numbers is left out, as if the bump had dropped it."""
+    counters = [_key(name) for name in names]
+    found = cache.get_many([*counters, *keys])
+    if all(counter in found for counter in counters):
+        numbers = tuple(int(found[counter]) for counter in counters)
+    else:
+        numbers = read(*names)
+    fresh = {}
+    for key in keys:
+        entry = found.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == numbers:
+            fresh[key] = entry[1]
+    return numbers, fresh
+
+
+def store(key: str, value, numbers: tuple[int, ...], timeout: int) -> None:
+    """Cache ``value`` as read under ``numbers`` (from ``read_with``)."""
+    cache.set(key, (numbers, value), timeout)
 
 
 def _incr(name: str) -> None:
