@@ -27,6 +27,25 @@ return false
 """
 
 
+#: INCRBY every key that exists; a missing one is set to ARGV[2] (with no expiry).
+INCR_MANY = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCRBY', key, ARGV[1])
+  else
+    redis.call('SET', key, ARGV[2])
+  end
+end
+return #KEYS
+"""
+#: INCR, and give a new key its expiry: a fixed-window counter in one round trip.
+COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,21 +59,69 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def _script(self, client, source):
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[(id(client), source)] = client.register_script(source)
+        return script
+
     def incr(self, key, delta):
         client = self.get_client(key, write=True)
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(INCR_EXISTING)
-        value = script(keys=[key], args=[delta])
+        value = self._script(client, INCR_EXISTING)(keys=[key], args=[delta])
         if value is None:
             raise ValueError(f"Key '{key}' not found.")
         return value
 
+    def incr_many(self, keys, delta, missing):
+        client = self.get_client(keys[0], write=True)
+        self._script(client, INCR_MANY)(keys=keys, args=[delta, missing])
+
+    def count(self, key, timeout):
+        client = self.get_client(key, write=True)
+        return self._script(client, COUNT)(keys=[key], args=[timeout])
+
 
 class RedisCache(django_redis.RedisCache):
+    """Two operations more than Django's (other backends get them from ``incr_many`` and
+    ``count`` below, one call at a time)."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def incr_many(self, keys, delta=1, missing=0, version=None):
+        """Increment every key that exists by ``delta``; set a missing one to ``missing``."""
+        keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        if keys:
+            self._cache.incr_many(keys, delta, missing)
+
+    def count(self, key, timeout, version=None) -> int:
+        """Add one to the counter ``key`` (0 if missing); a new counter lives ``timeout`` s."""
+        return self._cache.count(self.make_and_validate_key(key, version=version), timeout)
+
+
+def incr_many(cache, keys, delta=1, missing=0) -> None:
+    """``RedisCache.incr_many`` on any cache backend."""
+    if hasattr(cache, "incr_many"):
+        cache.incr_many(keys, delta, missing)
+        return
+    for key in keys:
+        try:
+            cache.incr(key, delta)
+        except ValueError:
+            cache.add(key, missing, timeout=None)
+
+
+def count(cache, key, timeout) -> int:
+    """``RedisCache.count`` on any cache backend."""
+    if hasattr(cache, "count"):
+        return cache.count(key, timeout)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 @functools.cache

@@ -28,6 +28,8 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
+from .cache import incr_many
+
 PUBLIC = "public"
 ROLES = "roles"
 SCHOOLS = "schools"
@@ -91,11 +93,8 @@ def store(key: str, value, numbers: tuple[int, ...], timeout: int) -> None:
     cache.set(key, (numbers, value), timeout)
 
 
-def _incr(name: str) -> None:
-    try:
-        cache.incr(_key(name))
-    except ValueError:  # not there (flushed or evicted)
-        cache.add(_key(name), _fresh_start(), timeout=None)
+def _incr(*names: str) -> None:
+    incr_many(cache, [_key(name) for name in names], missing=_fresh_start())
 
 
 def bump(name: str, *, now: bool = True) -> None:
@@ -103,13 +102,28 @@ def bump(name: str, *, now: bool = True) -> None:
     commits. The second bump drops anything cached from data read between the first bump
     and the commit; the first makes the change visible to code that runs inside the same
     transaction, such as a request in a test case.
+
+    The bumps at commit go in one round trip: each bump adds its name to the connection's
+    pending set and registers a hook; the first hook to run bumps the whole set. A name left
+    over from a rolled-back savepoint is bumped with the next commit, which costs only a
+    cache miss.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         _incr(name)  # autocommit: the change is already committed
         return
     if now:
         _incr(name)
-    transaction.on_commit(lambda: _incr(name))
+    pending = connection.__dict__.setdefault("_generation_bumps", set())
+    pending.add(name)
+    transaction.on_commit(lambda: _bump_pending(pending))
+
+
+def _bump_pending(pending: set[str]) -> None:
+    names = sorted(pending)
+    pending.clear()
+    if names:
+        _incr(*names)
 
 
 def receiver(name: str, *, now: bool = True):

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
+from .cache import count
+
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -39,14 +41,7 @@ def hit(group: str, ident: str, rate: str) -> bool:
     """Count one hit; True when the caller is still within the limit."""
     limit, period = parse_rate(rate)
     window = int(time.time() // period)
-    key = f"rl:{group}:{ident}:{window}"
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    return count <= limit
+    return count(cache, f"rl:{group}:{ident}:{window}", period + 5) <= limit
 
 
 def ratelimit(group: str, *, rate: str, key: str = "ip"):
