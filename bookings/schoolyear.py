@@ -15,11 +15,13 @@ Neither occasions nor course sessions may fall in a holiday (``check_not_in_holi
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,11 +63,19 @@ def school_year_bounds(start_year: int) -> tuple[date, date]:
     return _iso_week(start_year, 33, 1), _iso_week(start_year + 1, 26, 5)
 
 
-def holidays(start_year: int, winter_week: int = 7) -> list[Holiday]:
-    """The holidays of the school year starting in August ``start_year``."""
+def holidays(start_year: int, winter_week: int = 7) -> tuple[Holiday, ...]:
+    """The holidays of the school year starting in August ``start_year``, named in the
+    current language."""
+    return _holidays(start_year, winter_week, get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _holidays(start_year: int, winter_week: int, _language: str) -> tuple[Holiday, ...]:
+    """Every booking checks its dates against these: computed once per year, winter week and
+    language."""
     y1, y2 = start_year, start_year + 1
     easter = easter_sunday(y2)
-    return [
+    return (
         Holiday(
             str(_("Summer holiday")),
             _iso_week(y1, 26, 6),
@@ -89,7 +99,7 @@ def holidays(start_year: int, winter_week: int = 7) -> list[Holiday]:
             _iso_week(y2, 26, 6),
             _iso_week(y2, 32, 7),
         ),
-    ]
+    )
 
 
 def holiday_on(day: date, winter_week: int = 7) -> Holiday | None:

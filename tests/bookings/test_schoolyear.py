@@ -162,3 +162,12 @@ def test_winter_week_of_the_municipality_blocks_occasions(published_offer, munic
     )
     with pytest.raises(ValidationError):
         services.save_occasion(refused)
+
+
+def test_holiday_names_follow_the_language_although_the_dates_are_computed_once():
+    from django.utils import translation
+
+    christmas = date(2027, 12, 24)
+    for language, name in [("en", "Christmas holiday"), ("da", "Juleferie")] * 2:
+        with translation.override(language):
+            assert holiday_on(christmas).name == name
