@@ -80,12 +80,14 @@ class BookingRequestForm(forms.Form):
 
         self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
         self.fields["school"].use_rows(schools)  # from the cached roles, with municipality
-        self.fields["contact_teacher"].queryset = (
-            get_user_model()
-            .objects.filter(
-                school_memberships__school__in=schools, school_memberships__is_approved=True
+        self.fields["contact_teacher"].rows_from(
+            lambda: (
+                get_user_model()
+                .objects.filter(
+                    school_memberships__school__in=schools, school_memberships__is_approved=True
+                )
+                .distinct()
             )
-            .distinct()
         )
         self.fields["contact_teacher"].initial = user.pk
         # The user holds an approved membership of each of these schools (the cached roles),

@@ -31,9 +31,10 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     iterator = _OnceIterator
     _rows = None
     _known = None
+    _load = None
 
     def _set_queryset(self, queryset):
-        self._rows = None
+        self._rows = self._load = None
         super()._set_queryset(queryset)
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
@@ -43,6 +44,13 @@ class ShortModelChoiceField(forms.ModelChoiceField):
         of reading the queryset; they must be rows the queryset would return."""
         self._rows = list(rows)
 
+    def rows_from(self, load) -> None:
+        """Read the rows with ``load()`` (a queryset) when they are first needed: to render
+        the choices, or to check a choice other than the known one (``knows``). A form that
+        is only submitted with the known choice then builds no query at all."""
+        self._rows, self._load = None, load
+        self.widget.choices = self.choices  # as setting a queryset does
+
     def knows(self, obj) -> None:
         """``obj`` is certainly one of the rows (the signed-in teacher in the list of their
         own school's staff, say): a submitted choice of it is accepted without reading the
@@ -51,6 +59,8 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 
     @property
     def rows(self):
+        if self._rows is None and self._load is not None:
+            self._rows = list(self._load())
         return self.queryset if self._rows is None else self._rows
 
     def to_python(self, value):

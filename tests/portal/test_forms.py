@@ -74,6 +74,33 @@ def test_a_known_row_is_accepted_without_a_query_and_others_are_still_checked(
     assert not form_for(other).is_valid()
 
 
+def test_rows_from_a_function_are_read_only_when_needed(
+    municipality, other_municipality, django_assert_num_queries
+):
+    mine = f.SchoolFactory(municipality=municipality)
+    colleague = f.SchoolFactory(municipality=municipality)
+    other = f.SchoolFactory(municipality=other_municipality)
+    calls = []
+
+    def form_for(choice):
+        form = SchoolForm({"school": str(choice.pk)})
+        form.fields["school"].rows_from(
+            lambda: calls.append(1) or School.objects.filter(municipality=municipality)
+        )
+        form.fields["school"].knows(mine)
+        return form
+
+    with django_assert_num_queries(0):
+        assert form_for(mine).is_valid()
+    assert calls == []  # not even the queryset was built
+    form = form_for(colleague)
+    with django_assert_num_queries(1):
+        assert form.is_valid()
+        rendered = str(form["school"])  # the rows read for validation serve the render
+    assert str(colleague.pk) in rendered and str(other.pk) not in rendered
+    assert not form_for(other).is_valid()
+
+
 def test_a_number_no_primary_key_can_have_is_an_invalid_choice(municipality):
     from associations.models import Subject
     from portal.forms import BoundedModelMultipleChoiceField
