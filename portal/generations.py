@@ -60,6 +60,7 @@ def _fresh_start() -> int:
 
 def read(*names: str) -> tuple[int, ...]:
     """The current numbers of ``names``, in one round trip to the shared cache."""
+    _bump_now(names)
     keys = [_key(name) for name in names]
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
@@ -74,6 +75,7 @@ def read_with(names: tuple[str, ...], keys: list[str]) -> tuple[tuple[int, ...],
     """The current numbers of ``names`` and, in the same round trip, the values under
     ``keys`` that were stored (``store``) while those numbers were current: a value stored
     under other numbers is left out, as if the bump had dropped it."""
+    _bump_now(names)
     counters = [_key(name) for name in names]
     found = cache.get_many([*counters, *keys])
     if all(counter in found for counter in counters):
@@ -98,30 +100,49 @@ def _incr(*names: str) -> None:
 
 
 def bump(name: str, *, now: bool = True) -> None:
-    """Change the number of ``name``: at once (``now``) and again when the transaction
-    commits. The second bump drops anything cached from data read between the first bump
-    and the commit; the first makes the change visible to code that runs inside the same
-    transaction, such as a request in a test case.
+    """Change the number of ``name`` when the transaction commits and, with ``now``, also
+    for code that reads it later in the same transaction (a request in a test case, say).
 
-    The bumps at commit go in one round trip: each bump adds its name to the connection's
-    pending set and registers a hook; the first hook to run bumps the whole set. A name left
-    over from a rolled-back savepoint is bumped with the next commit, which costs only a
-    cache miss.
+    The commit bump drops anything cached from data read before it. The bumps at commit go
+    in one round trip: each bump adds its name to the connection's pending set and registers
+    a hook; the first hook to run bumps the whole set. The bump "now" is done only when the
+    transaction reads the counter (``_bump_now``): most write paths never do, and other
+    processes go on serving what was committed until the commit. A name left over from a
+    rolled-back savepoint may be bumped anyway, which costs only a cache miss.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _incr(name)  # autocommit: the change is already committed
         return
+    if not connection.run_on_commit:
+        # No hook waits: what is left in the sets was rolled back.
+        connection._generation_bumps, connection._generation_now = set(), set()
     if now:
-        _incr(name)
+        connection.__dict__.setdefault("_generation_now", set()).add(name)
     pending = connection.__dict__.setdefault("_generation_bumps", set())
     pending.add(name)
     transaction.on_commit(lambda: _bump_pending(pending))
 
 
+def _bump_now(names) -> None:
+    """Before this transaction reads counters: bump those it changed (``bump(now=True)``)."""
+    connection = transaction.get_connection()
+    unread = connection.__dict__.get("_generation_now")
+    if not unread:
+        return
+    if not connection.in_atomic_block:  # committed (and bumped) or rolled back
+        unread.clear()
+        return
+    wanted = unread.intersection(names)
+    if wanted:
+        unread.difference_update(wanted)
+        _incr(*sorted(wanted))
+
+
 def _bump_pending(pending: set[str]) -> None:
     names = sorted(pending)
     pending.clear()
+    transaction.get_connection().__dict__.get("_generation_now", set()).clear()
     if names:
         _incr(*names)
 
