@@ -207,22 +207,56 @@ def _send_batch(notifications: list[Notification]) -> int:
     return sent
 
 
+def remind(rule: ReminderRule, bookings, today: date) -> int:
+    """Queue this rule's e-mails for these bookings and send them over one connection."""
+    queued = []
+    for booking in bookings:
+        queued.extend(queue_rule_reminder(rule, booking, today))
+    return _send_batch(queued)
+
+
+def _rules():
+    rules = ReminderRule.objects.active().filter(municipality__is_active=True)
+    return rules.select_related("municipality").order_by("pk")
+
+
 def scan_booking_reminders(today: date | None = None, batch_size: int = BATCH_SIZE) -> int:
-    """Queue and send every reminder that is due today. Returns the number sent.
+    """Queue and send every reminder that is due today, in this process. Returns the number
+    sent.
 
     Safe to run twice at the same time: only the run that inserts a key sends it.
     """
     today = today or timezone.localdate()
     sent = 0
-    rules = ReminderRule.objects.active().filter(municipality__is_active=True)
-    for rule in rules.select_related("municipality").order_by("pk"):
+    for rule in _rules():
         bookings = due_bookings(rule, today).iterator(chunk_size=batch_size)
         for batch in _batches(bookings, batch_size):
-            queued = []
-            for booking in batch:
-                queued.extend(queue_rule_reminder(rule, booking, today))
-            sent += _send_batch(queued)
+            sent += remind(rule, batch, today)
     return sent
+
+
+def dispatch_booking_reminders(today: date | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """The beat job's way: one task per batch of due bookings (``send_booking_reminders``),
+    so that every worker process, on every machine, takes a share. Returns the number of
+    batches. Each task checks again that its bookings are due."""
+    from .tasks import send_booking_reminders
+
+    today = today or timezone.localdate()
+    batches = 0
+    for rule in _rules():
+        ids = due_bookings(rule, today).values_list("pk", flat=True).iterator(batch_size)
+        for batch in _batches(ids, batch_size):
+            send_booking_reminders.delay(rule.pk, batch, today.isoformat())
+            batches += 1
+    return batches
+
+
+def remind_bookings(rule_id: int, booking_ids: list[int], today: date) -> int:
+    """One batch of ``dispatch_booking_reminders``: the bookings still due get their e-mails."""
+    rule = _rules().filter(pk=rule_id).first()
+    if rule is None:  # deactivated or deleted since the scan
+        return 0
+    return remind(rule, due_bookings(rule, today).filter(pk__in=booking_ids), today)
 
 
 # --- Unanswered requests -----------------------------------------------------------------

@@ -57,10 +57,19 @@ def retry_queued(batch_size: int = 200) -> int:
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
 def scan_reminders(today: str | None = None) -> int:
-    """Beat job: queue and send the reminders due today (or on ``today``, an ISO date)."""
+    """Beat job: the reminders due today (or on ``today``, an ISO date), one task per batch
+    of bookings (``send_booking_reminders``). Returns the number of batches."""
     from . import reminders
 
-    return reminders.scan_booking_reminders(date.fromisoformat(today) if today else None)
+    return reminders.dispatch_booking_reminders(date.fromisoformat(today) if today else None)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def send_booking_reminders(rule_id: int, booking_ids: list[int], today: str) -> int:
+    """Queue and send one batch of reminders. Safe to run twice: the keys are unique."""
+    from . import reminders
+
+    return reminders.remind_bookings(rule_id, booking_ids, date.fromisoformat(today))
 
 
 @shared_task(acks_late=True, soft_time_limit=540, time_limit=600)

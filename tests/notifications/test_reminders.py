@@ -227,3 +227,32 @@ def test_each_batch_goes_over_one_smtp_connection(school, published_offer, teach
     assert reminders.scan_booking_reminders(batch_size=7) == 20
     assert mailbox.wait_for(20, settle=0.2) == 20
     assert len(mailbox.sessions) == 2  # 7 bookings, then 3: two batches, two connections
+
+
+def test_the_beat_job_hands_out_one_task_per_batch(school, published_offer, teacher):
+    for _ in range(15):
+        BookingFactory(
+            school=school,
+            offer=published_offer,
+            contact_teacher=teacher,
+            requested_by=teacher,
+            starts_at=at(1),
+            ends_at=at(1, 12),
+        )
+    # Tasks run in process here (no broker): each batch is sent as it is handed out.
+    assert reminders.dispatch_booking_reminders(batch_size=7) == 3  # 7, 7 and 1 bookings
+    assert Notification.objects.filter(state="sent").count() == 30
+    assert len({m.extra_headers["X-Portal-Notification"] for m in mail.outbox}) == 30
+    assert reminders.dispatch_booking_reminders(batch_size=7) == 3
+    assert len(mail.outbox) == 30  # nothing twice
+
+
+def test_a_batch_leaves_out_bookings_that_stopped_being_due(booking, teacher):
+    rule = ReminderRule.objects.get(municipality=booking.school.municipality, days=7)
+    booking.state = BookingState.CANCELLED
+    booking.save()
+    assert reminders.remind_bookings(rule.pk, [booking.pk], timezone.localdate()) == 0
+    rule.is_active = False
+    rule.save()
+    assert reminders.remind_bookings(rule.pk, [booking.pk], timezone.localdate()) == 0
+    assert mail.outbox == []
