@@ -8,14 +8,13 @@ to those POSTs are timed.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,33 +37,27 @@ def run(base: str, env: dict) -> dict:
     lock = threading.Lock()
     barrier = threading.Barrier(len(setup["attempts"]))
 
+    url = urllib.parse.urlsplit(base)
+
     def attempt(item):
-        form = urllib.request.Request(
-            base + setup["path"], headers={"Cookie": item["cookie"], "Referer": base + "/"}
-        )
+        headers = {"Cookie": item["cookie"], "Referer": base + "/"}
         with contextlib.suppress(OSError):  # a broken server fails the POST too
-            urllib.request.urlopen(form, timeout=30).read()  # noqa: S310 - our own server
-        data = urllib.parse.urlencode(item["body"]).encode()
-        request = urllib.request.Request(
-            base + setup["path"],
-            data=data,
-            method="POST",
-            headers={
-                "Cookie": item["cookie"],
-                "Referer": base + "/",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
+            _request(url, "GET", setup["path"], headers)
+        data = urllib.parse.urlencode(item["body"])
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         barrier.wait()
         started = time.monotonic()
         try:
-            # Redirects are not followed: a 302 means "booked", a 200 shows the form again.
-            opener = urllib.request.build_opener(NoRedirect)
-            status = opener.open(request, timeout=30).status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
+            # A 302 means "booked", a 200 shows the form again.
+            connection.request("POST", setup["path"], body=data, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
         except OSError:
             status = 0
+        finally:
+            connection.close()
         with lock:
             results.append((status, time.monotonic() - started))
 
@@ -99,9 +92,12 @@ def run(base: str, env: dict) -> dict:
     }
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        return fp
+def _request(url, method: str, path: str, headers: dict) -> int:
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
