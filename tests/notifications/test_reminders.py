@@ -28,6 +28,18 @@ def booking(school, published_offer, teacher):
     )
 
 
+def confirmed_bookings(count, *, days_ahead, school, offer, teacher):
+    for _ in range(count):
+        BookingFactory(
+            school=school,
+            offer=offer,
+            contact_teacher=teacher,
+            requested_by=teacher,
+            starts_at=at(days_ahead),
+            ends_at=at(days_ahead, 12),
+        )
+
+
 def sent_to(address):
     return [m for m in mail.outbox if address in m.to]
 
@@ -201,44 +213,20 @@ def test_an_answered_request_gets_no_deadline_reminder(school, published_offer, 
 
 
 def test_the_scan_walks_many_bookings_in_batches(school, published_offer, teacher):
-    for _ in range(25):
-        BookingFactory(
-            school=school,
-            offer=published_offer,
-            contact_teacher=teacher,
-            requested_by=teacher,
-            starts_at=at(1),
-            ends_at=at(1, 12),
-        )
+    confirmed_bookings(25, days_ahead=1, school=school, offer=published_offer, teacher=teacher)
     assert reminders.scan_booking_reminders(batch_size=7) == 50
     assert Notification.objects.filter(state="sent").count() == 50
 
 
 def test_each_batch_goes_over_one_smtp_connection(school, published_offer, teacher, mailbox):
-    for _ in range(10):
-        BookingFactory(
-            school=school,
-            offer=published_offer,
-            contact_teacher=teacher,
-            requested_by=teacher,
-            starts_at=at(7),
-            ends_at=at(7, 12),
-        )
+    confirmed_bookings(10, days_ahead=7, school=school, offer=published_offer, teacher=teacher)
     assert reminders.scan_booking_reminders(batch_size=7) == 20
     assert mailbox.wait_for(20, settle=0.2) == 20
     assert len(mailbox.sessions) == 2  # 7 bookings, then 3: two batches, two connections
 
 
 def test_the_beat_job_hands_out_one_task_per_batch(school, published_offer, teacher):
-    for _ in range(15):
-        BookingFactory(
-            school=school,
-            offer=published_offer,
-            contact_teacher=teacher,
-            requested_by=teacher,
-            starts_at=at(1),
-            ends_at=at(1, 12),
-        )
+    confirmed_bookings(15, days_ahead=1, school=school, offer=published_offer, teacher=teacher)
     # Tasks run in process here (no broker): each batch is sent as it is handed out.
     assert reminders.dispatch_booking_reminders(batch_size=7) == 3  # 7, 7 and 1 bookings
     assert Notification.objects.filter(state="sent").count() == 30
