@@ -304,7 +304,7 @@ def main() -> int:
             before = cpu_seconds()
             stats = run_wrk(url, duration, connections, extra)
             stats["cpu_ms"] = cpu_per_request(before, cpu_seconds(), stats["requests"])
-            stats["floor_rps"] = floor_rps or stats["rps"]
+            stats["floor_rps"] = stats["rps"] if floor_rps is None else floor_rps
             rows.append({**page, **stats})
             print(
                 f"  {page['name']:<32} {stats['rps']:>8.1f} req/s  p95 {stats['p95_ms']:.1f} ms",
@@ -354,7 +354,8 @@ def main() -> int:
         print(
             f"| {r['name']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
             f"{r.get('queries', '–')}, {r.get('queries_cached', '–')} | {r['floor_rps']:.0f} | "
-            f"{r['ratio']:.2f} | {r['non_2xx_3xx'] + r['socket_errors']} |"
+            f"{'–' if r['ratio'] is None else format(r['ratio'], '.2f')} | "
+            f"{r['non_2xx_3xx'] + r['socket_errors']} |"
         )
     print()
     print("CPU per request, ms (2 cores; the load generator's own share is not counted):")

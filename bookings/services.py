@@ -56,7 +56,7 @@ T = BookingTransition
 # --- The offer being booked --------------------------------------------------------------
 
 #: How long a looked-up offer stays in the cache; any change of an offer, association or
-#: municipality makes it unreachable sooner (the ``schools`` generation is in the key).
+#: municipality makes it stale sooner (it is stored with the ``schools`` generation's number).
 OFFER_CACHE_SECONDS = 600
 
 
@@ -77,13 +77,11 @@ def bookable_offer(slug: str, municipality_ids) -> Offer | None:
         offer, offered_in = found[key]
     else:
         offer = Offer.objects.published().select_related("association").filter(slug=slug).first()
-        offered_in = (
-            frozenset(offer.association.municipalities.values_list("pk", flat=True))
-            if offer
-            else frozenset()
-        )
+        if offer is None:
+            return None  # not cached: any slug could be asked for
+        offered_in = frozenset(offer.association.municipalities.values_list("pk", flat=True))
         generations.store(key, (offer, offered_in), numbers, OFFER_CACHE_SECONDS)
-    return offer if offer is not None and offered_in & set(municipality_ids) else None
+    return offer if offered_in & set(municipality_ids) else None
 
 
 # --- Price and subsidy -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -334,6 +334,8 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
     for notification in notifications:
         try:
             reason = "" if notification.is_written else write(notification)
+        except DatabaseError:
+            raise  # the row stays claimed: the beat sweeper tries it again after STALE_CLAIM
         except Exception as exc:  # noqa: BLE001 - a template error: an operator looks at it
             log.exception("writing notification %s failed", notification.pk)
             mark_failed(notification, exc)

@@ -24,6 +24,11 @@ class Channel(kombu_redis.Channel):
             self._sync_client = super()._create_client()
         return self._sync_client
 
+    def _disconnect_pools(self):
+        # After a fork and on close kombu drops its pools; the client belongs to the old one.
+        self._sync_client = None
+        super()._disconnect_pools()
+
 
 class Transport(kombu_redis.Transport):
     Channel = Channel

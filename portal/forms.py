@@ -19,6 +19,10 @@ class _OnceIterator(ModelChoiceIterator):
     def __len__(self):
         return len(self.field.rows) + (self.field.empty_label is not None)
 
+    def __bool__(self):
+        # Django's version asks the queryset, which a field with rows_from() does not have.
+        return self.field.empty_label is not None or bool(self.field.rows)
+
 
 class ShortModelChoiceField(forms.ModelChoiceField):
     """A choice among a few rows (the user's schools, an offer's dates), read once per form.

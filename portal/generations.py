@@ -116,7 +116,7 @@ def bump(name: str, *, now: bool = True) -> None:
         return
     if not connection.run_on_commit:
         # No hook waits: what is left in the sets was rolled back.
-        connection._generation_bumps, connection._generation_now = set(), set()
+        connection.__dict__.update(_generation_bumps=set(), _generation_now=set())
     if now:
         connection.__dict__.setdefault("_generation_now", set()).add(name)
     pending = connection.__dict__.setdefault("_generation_bumps", set())

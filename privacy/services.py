@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from notifications.services import absolute_url, notify
@@ -127,8 +128,15 @@ def delete_account(user) -> None:
             model.objects.filter(user=user).delete()
     consultant = _model("municipalities.Consultant")
     consultant.objects.filter(user=user).delete()
+    # Their e-mails, including those queued to their address for the worker to write (no
+    # user yet): unsent ones are not sent, and no row keeps the address.
     notification = _model("notifications.Notification")
-    notification.objects.filter(user=user).update(user=None, to_email="slettet@invalid")
+    theirs = Q(user=user) | Q(user=None, to_email__iexact=user.email)
+    unsent = [notification.State.QUEUED, notification.State.FAILED]
+    notification.objects.filter(theirs, state__in=unsent).update(
+        state=notification.State.SKIPPED, last_error="the recipient's account was deleted"
+    )
+    notification.objects.filter(theirs).update(user=None, to_email="slettet@invalid")
     user.email = f"slettet-{uuid.uuid4().hex[:12]}@invalid"
     user.full_name = "Slettet bruger"
     user.phone = ""

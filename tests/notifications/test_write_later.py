@@ -146,3 +146,21 @@ def test_a_booking_request_mails_the_association_through_the_worker(
     (message,) = mail.outbox
     assert message.to == [association.contact_email]
     assert offer.title in message.subject and "5.A" in message.body
+
+
+def test_a_database_error_while_writing_leaves_the_row_to_the_sweeper(booking, monkeypatch):
+    """The database is the edge here: it fails for a moment while the worker writes."""
+    from django.db import OperationalError
+
+    row = queue(booking, "someone@example.com", deliver=False)
+
+    def unavailable(_refs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "_objects", unavailable)
+    with pytest.raises(OperationalError):
+        services.claim_and_send([row.pk])
+    row.refresh_from_db()
+    # Still claimed, attempts left: retry_queued picks it up after STALE_CLAIM.
+    assert row.state == Notification.State.SENDING and row.attempts == 1
+    assert mail.outbox == []

@@ -25,6 +25,9 @@ def test_messages_go_through_one_client_and_arrive_in_order():
             producer.publish({"n": n}, routing_key=queue.name, declare=[queue])
         with channel.conn_or_acquire() as first, channel.conn_or_acquire() as second:
             assert first is second
+        channel._disconnect_pools()  # what kombu does after a fork and on close
+        with channel.conn_or_acquire() as third:
+            assert third is not first and third.connection_pool is channel.pool
         bound = queue(channel)
         received = [bound.get(no_ack=True).payload["n"] for _ in range(3)]
         assert received == [0, 1, 2] and bound.get() is None

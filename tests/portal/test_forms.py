@@ -93,6 +93,7 @@ def test_rows_from_a_function_are_read_only_when_needed(
     with django_assert_num_queries(0):
         assert form_for(mine).is_valid()
     assert calls == []  # not even the queryset was built
+    assert form_for(mine).fields["school"].choices  # truth asks the rows, not a queryset
     form = form_for(colleague)
     with django_assert_num_queries(1):
         assert form.is_valid()
