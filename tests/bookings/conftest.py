@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -60,3 +61,33 @@ def booking(teacher, school, occasion):
 def request_booking(teacher, school, association):
     offer = f.OfferFactory(association=association, published=True, on_request=True)
     return make_booking(teacher, school, offer)
+
+
+@pytest.fixture
+def hourly_offer(association):
+    """Booked on request, 300 DKK per instructor hour, one-hour sessions."""
+    return f.OfferFactory(
+        association=association,
+        published=True,
+        on_request=True,
+        price_model="hourly",
+        price_amount=Decimal("300"),
+        duration_minutes=60,
+    )
+
+
+def request_form(school, teacher, *dates, **changes):
+    """The booking form as a teacher fills it in for an on-request offer: class 7.B, 25
+    pupils, six sessions, the given preferred dates (one school day by default)."""
+    dates = dates or (school_day(20),)
+    data = {f"preferred_{n}": d.strftime("%Y-%m-%dT%H:%M") for n, d in enumerate(dates, 1)}
+    data.update(
+        school=school.pk,
+        sessions=6,
+        classes="7.B",
+        class_count=1,
+        grade=7,
+        pupils=25,
+        contact_teacher=teacher.pk,
+    )
+    return {**data, **changes}

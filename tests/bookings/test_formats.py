@@ -13,7 +13,7 @@ from bookings.models import SchoolEvent, SubsidyPool
 from bookings.schoolyear import school_year_of
 from tests import factories as f
 
-from .conftest import make_booking, school_day
+from .conftest import make_booking, request_form, school_day
 
 pytestmark = pytest.mark.django_db
 
@@ -30,29 +30,10 @@ def _post(client, url, data, lang="da"):
     return client.post(url, data).content.decode()
 
 
-def test_booking_form_price_estimate(client, teacher, school, association):
-    offer = f.OfferFactory(
-        association=association,
-        published=True,
-        on_request=True,
-        price_model="hourly",
-        price_amount=Decimal("300.00"),
-        duration_minutes=60,
-    )
-    url = reverse("bookings:book_offer", args=[offer.slug])
+def test_booking_form_price_estimate(client, teacher, school, hourly_offer):
+    url = reverse("bookings:book_offer", args=[hourly_offer.slug])
     client.force_login(teacher)
-    start = school_day(20)
-    data = {
-        "school": school.pk,
-        "preferred_1": start.strftime("%Y-%m-%dT%H:%M"),
-        "sessions": 6,
-        "classes": "7.B",
-        "class_count": 1,
-        "grade": 7,
-        "pupils": 25,
-        "contact_teacher": teacher.pk,
-        "calculate": "1",
-    }
+    data = request_form(school, teacher, calculate="1")
     html = _post(client, url, data)
     assert "Forventet pris for denne booking: 1.800 kr." in html
     assert ": 300 kr." in html and "300,00" not in html

@@ -22,7 +22,7 @@ from bookings.states import Actor, BookingState, BookingTransition
 from notifications.models import Notification
 from tests import factories as f
 
-from .conftest import make_booking, school_day
+from .conftest import make_booking, request_form, school_day
 
 T = BookingTransition
 
@@ -64,30 +64,11 @@ def test_book_an_occasion(client, teacher, school, occasion):
 
 
 def test_request_on_request_offer_with_preferred_dates_and_price(
-    client, teacher, school, association
+    client, teacher, school, hourly_offer
 ):
-    offer = f.OfferFactory(
-        association=association,
-        published=True,
-        on_request=True,
-        price_model="hourly",
-        price_amount=Decimal("300"),
-        duration_minutes=60,
-    )
-    url = reverse("bookings:book_offer", args=[offer.slug])
+    url = reverse("bookings:book_offer", args=[hourly_offer.slug])
     client.force_login(teacher)
-    d1, d2 = school_day(20), school_day(27)
-    data = {
-        "school": school.pk,
-        "preferred_1": d1.strftime("%Y-%m-%dT%H:%M"),
-        "preferred_2": d2.strftime("%Y-%m-%dT%H:%M"),
-        "sessions": 6,
-        "classes": "7.B",
-        "class_count": 1,
-        "grade": 7,
-        "pupils": 25,
-        "contact_teacher": teacher.pk,
-    }
+    data = request_form(school, teacher, school_day(20), school_day(27))
     page = client.post(url, {**data, "calculate": "1"})
     assert page.status_code == 200 and not Booking.objects.exists()
     assert page.context["price"] == Decimal("1800.00")

@@ -11,7 +11,7 @@ from bookings.models import Booking
 from notifications import services
 from notifications.models import Notification
 from tests import factories as f
-from tests.bookings.conftest import make_booking, school_day
+from tests.bookings.conftest import make_booking, request_form
 
 pytestmark = pytest.mark.django_db
 
@@ -130,16 +130,7 @@ def test_a_booking_request_mails_the_association_through_the_worker(
 ):
     offer = f.OfferFactory(association=association, published=True, on_request=True)
     client.force_login(teacher)
-    data = {
-        "school": school.pk,
-        "preferred_1": school_day(20).strftime("%Y-%m-%dT%H:%M"),
-        "sessions": 1,
-        "classes": "5.A",
-        "class_count": 1,
-        "grade": 5,
-        "pupils": 20,
-        "contact_teacher": teacher.pk,
-    }
+    data = request_form(school, teacher, classes="5.A", grade=5, pupils=20, sessions=1)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("bookings:book_offer", args=[offer.slug]), data)
     assert response.status_code == 302, response.context["form"].errors
