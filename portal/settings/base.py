@@ -146,6 +146,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# The log-in lockout counts per client address the way every rate limit does.
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_address"
 
 # Language: Danish first, English second.
 LANGUAGE_CODE = "da"

@@ -8,3 +8,10 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    from tests.security.world import build_world
+
+    return build_world()

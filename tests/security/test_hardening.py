@@ -477,6 +477,63 @@ def test_signup_is_rate_limited(db, client, settings):
     assert statuses[-1] == 429
 
 
+def _forged(n: int) -> dict[str, str]:
+    """A different X-Forwarded-For header on every request, as a client dodging limits sends."""
+    return {"HTTP_X_FORWARDED_FOR": f"203.0.113.{n % 250}, 198.51.100.{n % 7}"}
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_rate_limits_count_one_client_whatever_it_forwards(db, settings, proxies):
+    """The API, the sign-up form and the log-in lockout all take the client's address the
+    same way: only the X-Forwarded-For entries our own proxies (TRUSTED_PROXY_COUNT) add
+    are believed, so varying the header does not buy a new allowance."""
+    from portal.ratelimit import parse_rate
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    settings.API_RATE = "3/min"
+    m = f.MunicipalityFactory(slug="helsingor", code="217")
+    client = Client()
+    # Behind one proxy of ours, the proxy appends the real client; the client forges the rest.
+    real = {"REMOTE_ADDR": "10.0.0.9"}
+    suffix = ", 192.0.2.7" if proxies else ""
+
+    def headers(n):
+        return {**real, "HTTP_X_FORWARDED_FOR": _forged(n)["HTTP_X_FORWARDED_FOR"] + suffix}
+
+    api = reverse("api:offers", kwargs={"slug": m.slug})
+    codes = [client.get(api, **headers(n)).status_code for n in range(6)]
+    assert codes == [200, 200, 200, 429, 429, 429]
+
+    limit, _ = parse_rate(settings.PORTAL_SIGNUP_RATE)
+    statuses = [
+        client.post(reverse("accounts:signup"), {"email": f"x{n}@example.com"}, **headers(n))
+        .status_code
+        for n in range(limit + 2)
+    ]
+    assert statuses[:limit] == [200] * limit
+    assert statuses[limit:] == [429, 429]
+
+    user = f.UserFactory(email="laerer@example.com")
+    url = reverse("accounts:login")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": user.email, "password": "wrong"}, **headers(n))
+    response = client.post(url, {"username": user.email, "password": PASSWORD}, **headers(99))
+    assert response.status_code in (403, 429)
+
+
+def test_the_proxy_address_counts_when_no_proxy_is_trusted(rf, settings):
+    """Without trusted proxies the header is ignored entirely (a second client behind the
+    same address shares its allowance, which is the safe side)."""
+    from api.throttling import ApiRateThrottle
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", **_forged(3))
+    assert ApiRateThrottle().get_ident(request) == "10.0.0.9"
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+    assert ApiRateThrottle().get_ident(request) == "192.0.2.7"
+
+
 def _hits_until_limited(client, url, rate: str) -> list[int]:
     from portal.ratelimit import parse_rate
 

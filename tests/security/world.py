@@ -1,0 +1,266 @@
+"""The shared world of the security tests: one municipality M with associations A and B and
+schools X and Y, another municipality O, a user per role, and an object of each kind that a URL
+can point at (``KWARGS`` gives each URL name its arguments). Used by the authorization matrix
+and by the hostile-input test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import URLResolver, get_resolver
+from django.utils import timezone
+
+from tests import factories as f
+
+ROLES = ["anon", "mem_a", "adm_b", "tch_x", "head_y", "con_m", "con_o"]
+DUMMY_INT = 999999
+DUMMY_TOKEN = "invalid-token"
+
+
+# --- The world ------------------------------------------------------------------------------
+
+
+class World(dict):
+    def __getattr__(self, name):
+        return self[name]
+
+
+def _try(world: World, key: str, build, fallback):
+    """Build an object of a feature still in flux; fall back to a dummy value if we cannot."""
+    try:
+        with transaction.atomic():
+            world[key] = build()
+    except Exception as exc:  # noqa: BLE001 - report which part of the world is missing
+        world[key] = fallback
+        world.setdefault("_missing", []).append(f"{key}: {type(exc).__name__}: {exc}")
+
+
+def build_world() -> World:
+    w = World()
+    w.m = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    w.o = f.MunicipalityFactory(name="Fredensborg Kommune", slug="fredensborg", code="210")
+    w.assoc_a = f.AssociationFactory(municipalities=[w.m], slug="forening-a")
+    w.assoc_b = f.AssociationFactory(municipalities=[w.m], slug="forening-b")
+    w.school_x = f.SchoolFactory(municipality=w.m, slug="skole-x")
+    w.school_y = f.SchoolFactory(municipality=w.m, slug="skole-y")
+    w.users = {
+        "anon": None,
+        "mem_a": f.AssociationMembershipFactory(association=w.assoc_a, role="member").user,
+        "adm_b": f.AssociationMembershipFactory(association=w.assoc_b, role="admin").user,
+        "tch_x": f.SchoolMembershipFactory(school=w.school_x, role="teacher").user,
+        "head_y": f.SchoolMembershipFactory(school=w.school_y, role="department_head").user,
+        "con_m": f.ConsultantFactory(municipality=w.m).user,
+        "con_o": f.ConsultantFactory(municipality=w.o).user,
+    }
+    # Another member of B (the target of "remove member" / "set role").
+    w.member_b = f.AssociationMembershipFactory(association=w.assoc_b, role="member")
+    w.offer_a = f.OfferFactory(association=w.assoc_a, published=True, slug="tilbud-a")
+    w.offer_b = f.OfferFactory(
+        association=w.assoc_b, published=True, slug="tilbud-b", on_request=False
+    )
+    w.instructor_b = f.InstructorFactory(association=w.assoc_b)
+
+    def occasion():
+        from tests.bookings.conftest import school_day
+
+        start = school_day(30)
+        return f.OccasionFactory(
+            offer=w.offer_b, starts_at=start, ends_at=start + timedelta(hours=2), capacity=1
+        )
+
+    _try(w, "occasion_b", occasion, None)
+
+    def booking():
+        from tests.bookings.conftest import make_booking
+
+        return make_booking(w.users["tch_x"], w.school_x, w.offer_b, w.occasion_b)
+
+    _try(w, "booking_x", booking, None)
+
+    def waiting():
+        from bookings.models import WaitingListEntry
+
+        return WaitingListEntry.objects.create(
+            occasion=w.occasion_b,
+            school=w.school_x,
+            requested_by=w.users["tch_x"],
+            places=1,
+            classes="6.B",
+            grade=6,
+            pupils=20,
+        )
+
+    _try(w, "waiting_x", waiting, None)
+
+    def need():
+        from tests.schools.factories import SchoolNeedFactory
+
+        return SchoolNeedFactory(school=w.school_x, created_by=w.users["tch_x"])
+
+    _try(w, "need_x", need, None)
+
+    def event():
+        from bookings.models import SchoolEvent
+
+        return SchoolEvent.objects.create(
+            school=w.school_x,
+            title="Idrætsdag",
+            starts_on=timezone.localdate() + timedelta(days=40),
+            ends_on=timezone.localdate() + timedelta(days=40),
+            grade_min=0,
+            grade_max=9,
+            created_by=w.users["tch_x"],
+        )
+
+    _try(w, "event_x", event, None)
+
+    def invitation():
+        from associations.models import Invitation
+
+        return Invitation.objects.create(
+            association=w.assoc_b, email="ny@example.com", invited_by=w.users["adm_b"]
+        )
+
+    _try(w, "invitation_b", invitation, None)
+
+    def invitation_token():
+        from associations.services import invitation_token
+
+        return invitation_token(w.invitation_b)
+
+    _try(w, "invitation_token", invitation_token, DUMMY_TOKEN)
+
+    def join_request():
+        from associations.models import JoinRequest
+
+        return JoinRequest.objects.create(association=w.assoc_b, user=f.UserFactory())
+
+    _try(w, "join_request_b", join_request, None)
+
+    def pending_staff():
+        return f.SchoolMembershipFactory(
+            school=w.school_y, role="teacher", is_approved=False, approved_at=None
+        )
+
+    _try(w, "pending_staff_y", pending_staff, None)
+
+    def school_feed():
+        from bookings.models import CalendarFeed
+
+        return CalendarFeed.objects.create(school=w.school_x)
+
+    _try(w, "feed_x", school_feed, None)
+
+    def unsubscribe():
+        from notifications.kinds import optional_kinds
+        from notifications.services import unsubscribe_token
+
+        # An e-mail kind that a user may turn off (the essential ones cannot be unsubscribed).
+        return unsubscribe_token(w.users["tch_x"], optional_kinds()[0].code)
+
+    _try(w, "unsubscribe_token", unsubscribe, DUMMY_TOKEN)
+
+    def confirm():
+        from accounts.services import confirmation_token
+
+        return confirmation_token(f.UserFactory(email_confirmed_at=None))
+
+    _try(w, "confirm_token", confirm, DUMMY_TOKEN)
+    return w
+
+
+def pk(obj) -> int:
+    return obj.pk if obj is not None else DUMMY_INT
+
+
+def _b(w):
+    return {"slug": w.assoc_b.slug}
+
+
+def _ob(w):
+    return {"slug": w.assoc_b.slug, "offer_id": w.offer_b.pk}
+
+
+# URL arguments per URL name, from the world above (objects of B and of school X).
+KWARGS = {
+    "switch_language": lambda w: {"code": "en"},
+    "accounts:confirm_email": lambda w: {"token": w.confirm_token},
+    "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "catalog:offer_feed": lambda w: {"municipality": w.m.slug},
+    "catalog:occasion_calendar": lambda w: {"municipality": w.m.slug},
+    "catalog:offer_detail": lambda w: {"slug": w.offer_b.slug},
+    "catalog:favourite_toggle": lambda w: {"slug": w.offer_b.slug},
+    "catalog:association_detail": _b,
+    "catalog:embed_detail": lambda w: {"slug": w.offer_b.slug},
+    "associations:invitation": lambda w: {"token": w.invitation_token},
+    "associations:detail": _b,
+    "associations:profile_edit": _b,
+    "associations:profile_preview": _b,
+    "associations:profile_submit": _b,
+    "associations:profile_withdraw": _b,
+    "associations:profile_reopen": _b,
+    "associations:invite": _b,
+    "associations:revoke_invitation": lambda w: {**_b(w), "invitation_id": pk(w.invitation_b)},
+    "associations:remove_member": lambda w: {**_b(w), "membership_id": w.member_b.pk},
+    "associations:set_role": lambda w: {**_b(w), "membership_id": w.member_b.pk},
+    "associations:decide_join_request": lambda w: {
+        **_b(w),
+        "request_id": pk(w.join_request_b),
+        "decision": "approve",
+    },
+    "associations:instructor_create": _b,
+    "associations:instructor_edit": lambda w: {**_b(w), "instructor_id": w.instructor_b.pk},
+    "associations:instructor_delete": lambda w: {**_b(w), "instructor_id": w.instructor_b.pk},
+    "associations:offer_create": _b,
+    "associations:offer_edit": _ob,
+    "associations:offer_preview": _ob,
+    "associations:offer_photo_add": _ob,
+    "associations:offer_photo_delete": lambda w: {**_ob(w), "photo_id": DUMMY_INT},
+    "associations:offer_action": lambda w: {**_ob(w), "action": "pause"},
+    "schools:need_detail": lambda w: {"pk": pk(w.need_x)},
+    "schools:need_close": lambda w: {"pk": pk(w.need_x)},
+    "screening:decide_staff": lambda w: {"pk": pk(w.pending_staff_y)},
+    "bookings:book_offer": lambda w: {"slug": w.offer_b.slug},
+    "bookings:detail": lambda w: {"pk": pk(w.booking_x)},
+    "bookings:post_message": lambda w: {"pk": pk(w.booking_x)},
+    "bookings:evaluate": lambda w: {"pk": pk(w.booking_x)},
+    "bookings:action": lambda w: {"pk": pk(w.booking_x), "action": "confirm"},
+    "bookings:feed": lambda w: {"token": w.feed_x.token if w.feed_x else DUMMY_TOKEN},
+    "bookings:feed_manage": lambda w: {
+        "kind": "school",
+        "pk": w.school_x.pk,
+        "action": "regenerate",
+    },
+    "bookings:accept_waiting": lambda w: {"pk": pk(w.waiting_x)},
+    "bookings:leave_waiting": lambda w: {"pk": pk(w.waiting_x)},
+    "bookings:participate": lambda w: {"pk": pk(w.event_x)},
+    "bookings:occasions": lambda w: {"offer_pk": w.offer_b.pk},
+    "bookings:occasion_edit": lambda w: {"pk": pk(w.occasion_b)},
+    "bookings:occasion_cancel": lambda w: {"pk": pk(w.occasion_b)},
+    "bookings:my_association_bookings": lambda w: {"pk": w.assoc_b.pk},
+    "notifications:unsubscribe": lambda w: {"token": w.unsubscribe_token},
+    "dashboard:export": lambda w: {"table": "collaborations-by-month", "fmt": "csv"},
+    "dashboard:key_figures": lambda w: {"slug": w.m.slug},
+    "dashboard:key_figures_embed": lambda w: {"slug": w.m.slug},
+    "sso:start": lambda w: {"pk": DUMMY_INT},
+    "api:offers": lambda w: {"slug": w.m.slug},
+    "api:associations": lambda w: {"slug": w.m.slug},
+    "api:occasions": lambda w: {"slug": w.m.slug},
+}
+
+
+def all_url_names() -> list[str]:
+    names = []
+
+    def walk(patterns, ns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/"):
+                    continue
+                walk(p.url_patterns, p.namespace or ns)
+            else:
+                names.append(f"{ns}:{p.name}" if ns else str(p.name))
+
+    walk(get_resolver().url_patterns, None)
+    return names
