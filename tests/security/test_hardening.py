@@ -506,8 +506,9 @@ def test_rate_limits_count_one_client_whatever_it_forwards(db, settings, proxies
 
     limit, _ = parse_rate(settings.PORTAL_SIGNUP_RATE)
     statuses = [
-        client.post(reverse("accounts:signup"), {"email": f"x{n}@example.com"}, **headers(n))
-        .status_code
+        client.post(
+            reverse("accounts:signup"), {"email": f"x{n}@example.com"}, **headers(n)
+        ).status_code
         for n in range(limit + 2)
     ]
     assert statuses[:limit] == [200] * limit

@@ -23,7 +23,10 @@ DUMMY_TOKEN = "invalid-token"
 
 class World(dict):
     def __getattr__(self, name):
-        return self[name]
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _try(world: World, key: str, build, fallback):
@@ -164,7 +167,8 @@ def build_world() -> World:
     def confirm():
         from accounts.services import confirmation_token
 
-        return confirmation_token(f.UserFactory(email_confirmed_at=None))
+        w.unconfirmed = f.UserFactory(email_confirmed_at=None)
+        return confirmation_token(w.unconfirmed)
 
     _try(w, "confirm_token", confirm, DUMMY_TOKEN)
     return w
