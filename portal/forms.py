@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 
 class _OnceIterator(ModelChoiceIterator):
@@ -114,3 +117,45 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         _refuse_impossible_pks(self, value)
         return super().clean(value)
+
+
+class _KeyInput(forms.HiddenInput):
+    """A hidden input without an ``id``: it has no label to point at it, and a page may
+    hold several forms that carry a key each (a booking's message and evaluation)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
+class SubmitKeyField(forms.UUIDField):
+    """The idempotency token of a form that creates something (a booking, a message…).
+
+    Every rendering of the form carries a new random key; the service stores it on the row
+    it creates, under a unique constraint, so that the same form sent twice (a double
+    click, a retry after a slow answer) creates one row and the second submit is answered
+    with the first one's result. Optional: a client that sends none gets no such check. A
+    malformed key is an error of the form, and the form is shown again with a fresh key.
+    """
+
+    widget = _KeyInput
+    default_error_messages = {
+        "invalid": _("This form could not be read. Please check it and send it again."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("initial", uuid.uuid4)
+        kwargs.setdefault("label", "")  # its error speaks of the whole form
+        super().__init__(**kwargs)
+
+    def bound_data(self, data, initial):
+        """A form shown again after an error keeps the key it was sent with (nothing was
+        created under it), unless that key was missing or malformed: then it gets a new
+        one, so that sending the form again can succeed."""
+        try:
+            uuid.UUID(str(data))
+        except ValueError:
+            return initial
+        return data
