@@ -1,8 +1,10 @@
+import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from bookings import services
@@ -91,3 +93,30 @@ def request_form(school, teacher, *dates, **changes):
         contact_teacher=teacher.pk,
     )
     return {**data, **changes}
+
+
+def run_concurrently(n, work):
+    """Run ``work(i)`` for i in 0..n-1 in n threads that start together (each with its own
+    database connection); the results, or the exceptions raised, in the order they ended."""
+    barrier = threading.Barrier(n)
+    results = []
+    lock = threading.Lock()
+
+    def run(i):
+        close_old_connections()
+        try:
+            barrier.wait()
+            outcome = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted
+            outcome = exc
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

@@ -1,9 +1,8 @@
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings import services
@@ -13,7 +12,7 @@ from bookings.states import Actor, BookingError, BookingState, BookingTransition
 from notifications.models import Notification
 from tests import factories as f
 
-from .conftest import make_booking, school_day
+from .conftest import make_booking, run_concurrently, school_day
 
 T = BookingTransition
 W = WaitingListEntry.State
@@ -227,31 +226,6 @@ def test_completed_moves_reserved_to_spent(
 # --- Concurrency on PostgreSQL ------------------------------------------------------------
 
 
-def _run_concurrently(n, work):
-    barrier = threading.Barrier(n)
-    results = []
-    lock = threading.Lock()
-
-    def run(i):
-        close_old_connections()
-        try:
-            barrier.wait()
-            outcome = work(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted
-            outcome = exc
-        finally:
-            connection.close()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_bookings_of_the_last_place_give_one_success():
@@ -268,7 +242,7 @@ def test_concurrent_bookings_of_the_last_place_give_one_success():
         m = staff[i]
         return make_booking(m.user, m.school, offer, occ)
 
-    results = _run_concurrently(24, work)
+    results = run_concurrently(24, work)
     successes = [r for r in results if isinstance(r, Booking)]
     refusals = [r for r in results if isinstance(r, services.OccasionFull)]
     assert len(successes) == 1, results
@@ -298,7 +272,7 @@ def test_concurrent_confirmations_never_overspend_the_pool():
     def work(i):
         return services.transition(bookings[i], T.CONFIRM, user=member, actor=Actor.ASSOCIATION)
 
-    results = _run_concurrently(20, work)
+    results = run_concurrently(20, work)
     assert all(isinstance(r, Booking) for r in results), results
     pool.refresh_from_db()
     shares = sorted(b.municipality_share for b in Booking.objects.filter(subsidy_pool=pool))
