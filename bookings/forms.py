@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BoundedModelChoiceField, ShortModelChoiceField
+from portal.forms import BoundedModelChoiceField, ShortModelChoiceField, SubmitKeyField
 
 from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
 
@@ -71,6 +71,7 @@ class BookingRequestForm(forms.Form):
         help_text=_("Never write pupils' names here."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    submit_key = SubmitKeyField()
 
     def __init__(self, *args, offer, user, occasions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,9 +199,12 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    submit_key = SubmitKeyField()
 
 
 class EvaluationForm(forms.ModelForm):
+    submit_key = SubmitKeyField()
+
     class Meta:
         model = Evaluation
         fields = ["rating", "took_place", "pupils_reached", "pupils_joined", "comment"]
@@ -293,6 +297,7 @@ class ParticipationForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the school"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    submit_key = SubmitKeyField()
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)

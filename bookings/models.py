@@ -17,6 +17,23 @@ from schools.models import GRADE_VALIDATORS, School
 from .states import OPEN_STATES, WAITING_STATES, Actor, BookingState
 
 
+def submit_key_field():
+    """The idempotency token of the form that created the row (``portal.forms.SubmitKeyField``).
+
+    Empty for rows not created from a form (allocations, accepted waiting places, imports).
+    """
+    return models.UUIDField(_("form key"), null=True, blank=True, editable=False)
+
+
+def submitted_once(owner: str, name: str) -> models.UniqueConstraint:
+    """One row per form sent: the same key from the same person is refused by the database,
+    so that a form sent twice, even at the same moment, creates one row. Rows without a key
+    are left out of the index."""
+    return models.UniqueConstraint(
+        fields=[owner, "submit_key"], condition=Q(submit_key__isnull=False), name=name
+    )
+
+
 class CapacityUnit(models.TextChoices):
     CLASSES = "classes", _("classes")
     PUPILS = "pupils", _("pupils")
@@ -306,6 +323,7 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    submit_key = submit_key_field()
 
     objects = BookingQuerySet.as_manager()
 
@@ -325,6 +343,7 @@ class Booking(models.Model):
                 condition=Q(municipality_share__lte=F("price_total")),
                 name="bookings_booking_share_within_price",
             ),
+            submitted_once("requested_by", "bookings_booking_submitted_once"),
         ]
 
     def __str__(self):
@@ -437,11 +456,13 @@ class WaitingListEntry(models.Model):
     rank = models.PositiveIntegerField(_("place in line"), null=True, blank=True)
     allocation_note = models.TextField(_("how the places were allocated"), blank=True)
     created_at = models.DateTimeField(_("joined"), default=timezone.now)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("waiting-list entry")
         verbose_name_plural = _("waiting-list entries")
         ordering = [F("rank").asc(nulls_last=True), "created_at", "id"]
+        constraints = [submitted_once("requested_by", "bookings_waiting_submitted_once")]
 
     def __str__(self):
         return f"{self.school} – {self.occasion}"
@@ -534,11 +555,13 @@ class BookingMessage(models.Model):
         _("message"), max_length=5000, help_text=_("Never write pupils' names here.")
     )
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
+        constraints = [submitted_once("author", "bookings_message_submitted_once")]
 
     def __str__(self):
         return f"{self.booking_id} {self.created_at:%d.%m.%Y %H:%M}"
@@ -573,6 +596,9 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    #: The key of the form last saved. One evaluation per booking and side already makes a
+    #: second insert fail (bookings_evaluation_once); the key tells a repeat from an edit.
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -670,6 +696,9 @@ class EventParticipation(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: As for evaluations: one row per event and association (bookings_participation_once);
+    #: the key of the form last saved tells a repeat from a change.
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("offer to take part")

@@ -2,20 +2,23 @@
 
 Every state change locks the rows it touches (booking → occasion → pool, always in that
 order), re-checks the current state, changes it, records a ``BookingEvent`` and queues
-e-mail with ``notifications.services.notify()`` (delivered after commit).
+e-mail with ``notifications.services.notify()`` (delivered after commit). What a form
+creates carries the form's key, so that the form sent twice creates it once
+(``_sent_before``).
 """
 
 from __future__ import annotations
 
 import random
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,6 +36,7 @@ from .models import (
     BookingMessage,
     CapacityUnit,
     Evaluation,
+    EventParticipation,
     Occasion,
     OccasionSession,
     SubsidyPool,
@@ -317,6 +321,26 @@ def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
         generations.bump(generations.SCHOOLS)  # update() sends no signal: "My school" lists
 
 
+# --- Forms sent twice --------------------------------------------------------------------
+
+
+def _sent_before(model: type[models.Model], submit_key: uuid.UUID | None, **sender):
+    """The row that the form with ``submit_key`` created when ``sender`` sent it before, or
+    None (also for a form without a key).
+
+    Called only when creating the row failed, so that the first submit costs nothing extra.
+    A form sent again finds the key taken: at the insert, where the unique constraint on
+    (sender, key) refuses it (a simultaneous submit waits there until the first one
+    commits), or earlier, at a rule the first submit changed (the last place is gone, the
+    school is on the waiting list already). Its transaction or savepoint is rolled back by
+    then, with any places or money it reserved, and it answers with the first result.
+    The sender scopes the key: someone else's key finds nothing of theirs.
+    """
+    if submit_key is None:
+        return None
+    return model.objects.filter(submit_key=submit_key, **sender).first()
+
+
 # --- Requests -----------------------------------------------------------------------------
 
 
@@ -340,63 +364,73 @@ def request_booking(
     message: str = "",
     sessions: int = 1,
     held_places: int = 0,
+    submit_key: uuid.UUID | None = None,
 ) -> Booking:
-    """A school's request. Books an occasion's places in the same transaction (or fails)."""
+    """A school's request. Books an occasion's places in the same transaction (or fails).
+
+    ``submit_key`` is the booking form's key: the same form sent again gets the booking
+    it made the first time, and reserves nothing (``_sent_before``).
+    """
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
-    with transaction.atomic():
-        if occasion is not None:
-            occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
-            if occ.offer_id != offer.pk:
-                raise BookingError(_("This date belongs to another offer."))
-            if occ.is_cancelled or occ.starts_at <= now:
-                raise BookingError(_("This date can no longer be booked."))
-            if occ.collects_requests(now):
-                raise BookingError(_("Requests for this date are allocated at the deadline."))
-            places = places_for(occ, class_count, pupils)
-            if places - held_places > occ.free:
-                raise OccasionFull(_("There are not enough free places left on this date."))
-            _change_reserved(occ.pk, places - held_places)
-            starts_at, ends_at = occ.starts_at, occ.ends_at
-            sessions = occ.session_count
-            preferred_json = []
-        else:
-            if not offer.on_request:
-                raise BookingError(_("Choose one of the offer's dates."))
-            if not preferred or len(preferred) > 3:
-                raise BookingError(_("Give one to three preferred dates."))
-            if any(start <= now for start, _end in preferred):
-                raise BookingError(_("The preferred dates must be in the future."))
-            validate_dates(preferred, [school.municipality])
-            places = 0
-            starts_at, ends_at = preferred[0]
-            preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
-        booking = Booking.objects.create(
-            offer=offer,
-            occasion=occasion,
-            school=school,
-            requested_by=user,
-            contact_teacher=contact_teacher,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            preferred_dates=preferred_json,
-            answer_deadline=answer_deadline_for(school.municipality, starts_at, now),
-            classes=classes,
-            class_count=class_count,
-            grade=grade,
-            pupils=pupils,
-            places=places,
-            sessions=sessions,
-            special_needs=special_needs,
-            message=message,
-            price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
-        )
-        record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
-        # The key holds the new booking's id: no e-mail has it yet. The worker writes the
-        # e-mail: this is the busiest write path, and the e-mail needs nothing from it.
-        _notify_association(
-            booking, "booking_requested", "requested", new_key=True, write_later=True
-        )
+    try:
+        with transaction.atomic():
+            if occasion is not None:
+                occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
+                if occ.offer_id != offer.pk:
+                    raise BookingError(_("This date belongs to another offer."))
+                if occ.is_cancelled or occ.starts_at <= now:
+                    raise BookingError(_("This date can no longer be booked."))
+                if occ.collects_requests(now):
+                    raise BookingError(_("Requests for this date are allocated at the deadline."))
+                places = places_for(occ, class_count, pupils)
+                if places - held_places > occ.free:
+                    raise OccasionFull(_("There are not enough free places left on this date."))
+                _change_reserved(occ.pk, places - held_places)
+                starts_at, ends_at = occ.starts_at, occ.ends_at
+                sessions = occ.session_count
+                preferred_json = []
+            else:
+                if not offer.on_request:
+                    raise BookingError(_("Choose one of the offer's dates."))
+                if not preferred or len(preferred) > 3:
+                    raise BookingError(_("Give one to three preferred dates."))
+                if any(start <= now for start, _end in preferred):
+                    raise BookingError(_("The preferred dates must be in the future."))
+                validate_dates(preferred, [school.municipality])
+                places = 0
+                starts_at, ends_at = preferred[0]
+                preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+            booking = Booking.objects.create(
+                offer=offer,
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                contact_teacher=contact_teacher,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                preferred_dates=preferred_json,
+                answer_deadline=answer_deadline_for(school.municipality, starts_at, now),
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                places=places,
+                sessions=sessions,
+                special_needs=special_needs,
+                message=message,
+                price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
+                submit_key=submit_key,
+            )
+            record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
+            # The key holds the new booking's id: no e-mail has it yet. The worker writes the
+            # e-mail: this is the busiest write path, and the e-mail needs nothing from it.
+            _notify_association(
+                booking, "booking_requested", "requested", new_key=True, write_later=True
+            )
+    except (IntegrityError, BookingError):
+        if (booking := _sent_before(Booking, submit_key, requested_by=user)) is None:
+            raise
     return booking
 
 
@@ -563,27 +597,44 @@ def complete_past(now: datetime | None = None) -> int:
 
 
 def join_waiting_list(
-    *, user, school, occasion: Occasion, classes: str, class_count: int, grade: int, pupils: int
+    *,
+    user,
+    school,
+    occasion: Occasion,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    submit_key: uuid.UUID | None = None,
 ) -> WaitingListEntry:
+    """Put the school on the occasion's waiting list (once). The booking form sent again
+    (``submit_key``) gets the entry it made the first time."""
     validate_group(occasion.offer, grade, pupils, class_count)
     places = places_for(occasion, class_count, pupils)
     if places > occasion.capacity:
         raise BookingError(_("This date has fewer places than you need."))
-    if occasion.waiting_list.filter(
-        school=school, state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
-    ).exists():
-        raise BookingError(_("Your school is already on the waiting list for this date."))
-    entry = WaitingListEntry.objects.create(
-        occasion=occasion,
-        school=school,
-        requested_by=user,
-        places=places,
-        classes=classes,
-        class_count=class_count,
-        grade=grade,
-        pupils=pupils,
-    )
-    transaction.on_commit(lambda: offer_freed_places(occasion.pk))
+    try:
+        with transaction.atomic():
+            if occasion.waiting_list.filter(
+                school=school,
+                state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED],
+            ).exists():
+                raise BookingError(_("Your school is already on the waiting list for this date."))
+            entry = WaitingListEntry.objects.create(
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                places=places,
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                submit_key=submit_key,
+            )
+            transaction.on_commit(lambda: offer_freed_places(occasion.pk))
+    except (IntegrityError, BookingError):
+        if (entry := _sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+            raise
     return entry
 
 
@@ -684,19 +735,28 @@ def lapse_waiting_offers(now: datetime | None = None) -> int:
 # --- Messages and evaluations -------------------------------------------------------------
 
 
-def post_message(booking: Booking, *, user, side: str, body: str) -> BookingMessage:
+def post_message(
+    booking: Booking, *, user, side: str, body: str, submit_key: uuid.UUID | None = None
+) -> BookingMessage:
+    """Add a message to the booking's thread and e-mail the other side. The same form sent
+    again (``submit_key``) gets the message it posted the first time, which may belong to
+    another booking if the key was sent there: the caller shows the message's booking."""
     body = body.strip()
     if not body:
         raise BookingError(_("Write a message."))
-    with transaction.atomic():
-        message = BookingMessage.objects.create(
-            booking=booking, author=user, author_side=side, body=body
-        )
-        context = {"message": message}
-        if side == Actor.SCHOOL:
-            _notify_association(booking, "booking_message", f"message:{message.pk}", context)
-        else:
-            _notify_school(booking, "booking_message", f"message:{message.pk}", context)
+    try:
+        with transaction.atomic():
+            message = BookingMessage.objects.create(
+                booking=booking, author=user, author_side=side, body=body, submit_key=submit_key
+            )
+            context = {"message": message}
+            if side == Actor.SCHOOL:
+                _notify_association(booking, "booking_message", f"message:{message.pk}", context)
+            else:
+                _notify_school(booking, "booking_message", f"message:{message.pk}", context)
+    except IntegrityError:
+        if (message := _sent_before(BookingMessage, submit_key, author=user)) is None:
+            raise
     return message
 
 
@@ -705,15 +765,56 @@ def can_evaluate(booking: Booking, now: datetime | None = None) -> bool:
     return booking.state in (B.CONFIRMED, B.COMPLETED) and booking.starts_at <= now
 
 
-def save_evaluation(booking: Booking, *, user, side: str, **data) -> Evaluation:
+def save_evaluation(
+    booking: Booking, *, user, side: str, submit_key: uuid.UUID | None = None, **data
+) -> Evaluation:
+    """Create or change the side's evaluation of the booking (one per side).
+
+    The row is unique per booking and side (bookings_evaluation_once): a second insert,
+    even a simultaneous one, fails and finds the first row (``get_or_create``). The same
+    form sent again by the same person (``submit_key``) leaves it as it is; a new form
+    (another key) changes it.
+    """
     if not can_evaluate(booking):
         raise BookingError(_("You can evaluate once the date has passed."))
     if side != Actor.ASSOCIATION:
         data.pop("pupils_joined", None)
-    evaluation, _created = Evaluation.objects.update_or_create(
-        booking=booking, side=side, defaults={"author": user, **data}
-    )
+    values = {"author": user, "submit_key": submit_key, **data}
+    with transaction.atomic():
+        evaluation, created = Evaluation.objects.select_for_update().get_or_create(
+            booking=booking, side=side, defaults=values
+        )
+        sent_again = submit_key is not None and (evaluation.submit_key, evaluation.author_id) == (
+            submit_key,
+            user.pk,
+        )
+        if not created and not sent_again:
+            for name, value in values.items():
+                setattr(evaluation, name, value)
+            evaluation.save()
     return evaluation
+
+
+def offer_participation(
+    event, *, association, user, offer, message: str, submit_key: uuid.UUID | None = None
+) -> EventParticipation:
+    """The association offers to take part in a school's event, or changes its offer (one
+    per event and association). As for evaluations, the same form sent again by the same
+    person (``submit_key``) changes nothing."""
+    values = {"offer": offer, "message": message, "created_by": user, "submit_key": submit_key}
+    with transaction.atomic():
+        participation, created = EventParticipation.objects.select_for_update().get_or_create(
+            event=event, association=association, defaults=values
+        )
+        sent_again = submit_key is not None and (
+            participation.submit_key,
+            participation.created_by_id,
+        ) == (submit_key, user.pk)
+        if not created and not sent_again:
+            for name, value in values.items():
+                setattr(participation, name, value)
+            participation.save()
+    return participation
 
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -830,26 +931,36 @@ def apply_for_allocation(
     grade: int,
     pupils: int,
     contact_teacher=None,
+    submit_key: uuid.UUID | None = None,
 ) -> WaitingListEntry:
-    """A request for an occasion that collects requests until its allocation deadline."""
+    """A request for an occasion that collects requests until its allocation deadline. A
+    school may send several (one per class); the same form sent again (``submit_key``) gets
+    the request it made the first time."""
     if not occasion.collects_requests():
         raise BookingError(_("Requests for this date are no longer collected."))
     validate_group(occasion.offer, grade, pupils, class_count)
     places = places_for(occasion, class_count, pupils)
     if places > occasion.capacity:
         raise BookingError(_("This date has fewer places than you need."))
-    return WaitingListEntry.objects.create(
-        occasion=occasion,
-        school=school,
-        requested_by=user,
-        contact_teacher=contact_teacher or user,
-        places=places,
-        classes=classes,
-        class_count=class_count,
-        grade=grade,
-        pupils=pupils,
-        for_allocation=True,
-    )
+    try:
+        with transaction.atomic():
+            entry = WaitingListEntry.objects.create(
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                contact_teacher=contact_teacher or user,
+                places=places,
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                for_allocation=True,
+                submit_key=submit_key,
+            )
+    except IntegrityError:
+        if (entry := _sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+            raise
+    return entry
 
 
 def draw_order(entries: list[WaitingListEntry], seed: str) -> list[WaitingListEntry]:

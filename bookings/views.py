@@ -38,7 +38,6 @@ from .models import (
     Booking,
     CalendarFeed,
     Evaluation,
-    EventParticipation,
     Occasion,
     SchoolEvent,
     SubsidyPool,
@@ -63,6 +62,16 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
+
+
+def _tell_once(request, level: int, text: str) -> None:
+    """Add a message unless the same one already waits to be shown: a form sent twice (a
+    double click) gets the first submit's answer, once, on the page both lead to."""
+    waiting = messages.get_messages(request)
+    seen = any(m.level == level and m.message == text for m in waiting)
+    waiting.used = False  # looked at, not shown: they stay for the next page
+    if not seen:
+        messages.add_message(request, level, text)
 
 
 # --- Booking request ----------------------------------------------------------------------
@@ -109,13 +118,15 @@ def book_offer(request, slug):
                         school=data["school"],
                         occasion=occasion,
                         contact_teacher=data["contact_teacher"],
+                        submit_key=data["submit_key"],
                         **common,
                     )
                 except (BookingError, ValidationError) as exc:
                     form.add_error(None, _error_text(exc))
                 else:
-                    messages.success(
+                    _tell_once(
                         request,
+                        messages.SUCCESS,
                         _(
                             "Your request takes part in the allocation on %(date)s. "
                             "You will be told the result."
@@ -143,19 +154,25 @@ def book_offer(request, slug):
                     special_needs=data["special_needs"],
                     message=data["message"],
                     sessions=sessions,
+                    submit_key=data["submit_key"],
                     **common,
                 )
             except services.OccasionFull as exc:
                 if data.get("join_waiting_list"):
                     try:
                         services.join_waiting_list(
-                            user=request.user, school=data["school"], occasion=occasion, **common
+                            user=request.user,
+                            school=data["school"],
+                            occasion=occasion,
+                            submit_key=data["submit_key"],
+                            **common,
                         )
                     except (BookingError, ValidationError) as wexc:
                         form.add_error(None, _error_text(wexc))
                     else:
-                        messages.info(
+                        _tell_once(
                             request,
+                            messages.INFO,
                             _("The date is full. Your school is on the waiting list."),
                         )
                         return redirect("bookings:my_school")
@@ -164,7 +181,9 @@ def book_offer(request, slug):
             except (BookingError, ValidationError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                messages.success(request, _("Your request has been sent to the association."))
+                _tell_once(
+                    request, messages.SUCCESS, _("Your request has been sent to the association.")
+                )
                 return redirect("bookings:detail", booking.pk)
     return render(
         request,
@@ -280,11 +299,16 @@ def post_message(request, pk):
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _detail_page(request, access, message_form=form)
-    services.post_message(
-        access.booking, user=request.user, side=side, body=form.cleaned_data["body"]
+    message = services.post_message(
+        access.booking,
+        user=request.user,
+        side=side,
+        body=form.cleaned_data["body"],
+        submit_key=form.cleaned_data["submit_key"],
     )
-    messages.success(request, _("Your message has been sent."))
-    return redirect(reverse("bookings:detail", args=[pk]) + "#messages")
+    _tell_once(request, messages.SUCCESS, _("Your message has been sent."))
+    # Sent again, the form shows the message it posted the first time, on its booking.
+    return redirect(reverse("bookings:detail", args=[message.booking_id]) + "#messages")
 
 
 @login_required
@@ -295,13 +319,13 @@ def evaluate(request, pk):
     existing = access.booking.evaluations.filter(side=side).first()
     form = EvaluationForm(request.POST, instance=existing, side=side)
     if form.is_valid():
-        data = {f: form.cleaned_data.get(f) for f in form.fields}
+        data = {f: form.cleaned_data.get(f) for f in form.fields}  # with the submit_key
         try:
             services.save_evaluation(access.booking, user=request.user, side=side, **data)
         except BookingError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Thank you for your evaluation."))
+            _tell_once(request, messages.SUCCESS, _("Thank you for your evaluation."))
     else:
         messages.error(request, _("Please fill in the form correctly."))
     return redirect(reverse("bookings:detail", args=[pk]) + "#evaluation")
@@ -474,16 +498,19 @@ def participate(request, pk):
     offers = Offer.objects.published().filter(association=association)
     form = ParticipationForm(request.POST or None, offers=offers)
     if request.method == "POST" and form.is_valid():
-        EventParticipation.objects.update_or_create(
-            event=event,
+        services.offer_participation(
+            event,
             association=association,
-            defaults={
-                "offer": form.cleaned_data["offer"],
-                "message": form.cleaned_data["message"],
-                "created_by": request.user,
-            },
+            user=request.user,
+            offer=form.cleaned_data["offer"],
+            message=form.cleaned_data["message"],
+            submit_key=form.cleaned_data["submit_key"],
         )
-        messages.success(request, _("The school can now see that you would like to take part."))
+        _tell_once(
+            request,
+            messages.SUCCESS,
+            _("The school can now see that you would like to take part."),
+        )
         return redirect("bookings:school_events")
     return render(
         request,
