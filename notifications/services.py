@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import smtplib
+import time
+from collections import defaultdict
 from datetime import timedelta
 
 from django.apps import apps
@@ -23,8 +25,16 @@ from .models import Notification, NotificationPreference
 
 log = logging.getLogger(__name__)
 
-#: A row left in "sending" longer than this is treated as abandoned by a dead worker.
-STALE_CLAIM = timedelta(minutes=15)
+#: A claim on a row (state SENDING) lasts this long after it was taken or last renewed. The
+#: worker renews the claims it still holds every LEASE_RENEWAL while it writes and sends a
+#: batch, so a SENDING row whose lease ran out belongs to a dead worker and may be claimed
+#: again (see ``claim`` and ``Lease``).
+CLAIM_LEASE = timedelta(seconds=60)
+#: How often a worker renews its claims; the rest of the lease (50 s) is the longest a single
+#: step (writing or sending one e-mail, EMAIL_TIMEOUT is 20 s) may take.
+LEASE_RENEWAL = timedelta(seconds=10)
+#: A row that failed waits this long before the beat sweeper tries it again.
+RETRY_FAILED_AFTER = timedelta(minutes=15)
 #: After this many attempts a row stays FAILED until an operator re-queues it.
 MAX_ATTEMPTS = 10
 #: Why a row is SKIPPED when its recipient turned its kind off.
@@ -234,11 +244,14 @@ def claim(notification_id: int) -> Notification | None:
 
     Exactly one caller can move a row to SENDING: two workers running the same task, a
     task retried after a crash and the beat sweeper all race through this one UPDATE.
-    A row stuck in SENDING (its worker died mid-send) becomes claimable after STALE_CLAIM.
+    Every claim counts an attempt, so the row's ``attempts`` names the claim: the holder's
+    later writes (``Lease``, the ``mark_*`` functions) match it and change nothing once a
+    newer claim took the row. A row in SENDING whose lease ran out (CLAIM_LEASE without a
+    renewal: its worker died) can be claimed again.
     """
     now = timezone.now()
     claimable = Q(state__in=[Notification.State.QUEUED, Notification.State.FAILED]) | Q(
-        state=Notification.State.SENDING, claimed_at__lt=now - STALE_CLAIM
+        state=Notification.State.SENDING, claimed_at__lt=now - CLAIM_LEASE
     )
     updated = Notification.objects.filter(
         claimable, pk=notification_id, attempts__lt=MAX_ATTEMPTS
@@ -246,6 +259,56 @@ def claim(notification_id: int) -> Notification | None:
     if updated != 1:
         return None
     return Notification.objects.get(pk=notification_id)
+
+
+def _holding(notification: Notification):
+    """The row, if the claim that produced ``notification`` still holds it."""
+    return Notification.objects.filter(
+        pk=notification.pk, state=Notification.State.SENDING, attempts=notification.attempts
+    )
+
+
+class Lease:
+    """The claims a worker holds on a batch, renewed while it writes and sends the batch.
+
+    ``holds(row)`` is asked before each row is written and before it is sent. Every
+    LEASE_RENEWAL it moves ``claimed_at`` forward on the rows still held (one UPDATE per
+    ``attempts`` value, usually one per batch) and drops the rows a newer claim took
+    meanwhile (this worker stalled for longer than CLAIM_LEASE), so that they are not sent
+    from here as well. A worker that dies stops renewing: CLAIM_LEASE after the last renewal
+    its rows can be claimed again, and the beat sweeper (``tasks.retry_queued``) sends them.
+    """
+
+    def __init__(self, notifications: list[Notification]):
+        self.rows = {n.pk: n for n in notifications}
+        self.renewed_at = time.monotonic()  # the claims were just taken
+
+    def holds(self, notification: Notification) -> bool:
+        if time.monotonic() - self.renewed_at >= LEASE_RENEWAL.total_seconds():
+            self.renew()
+        return notification.pk in self.rows
+
+    def release(self, notification: Notification) -> None:
+        """The row's outcome is recorded; its claim needs no more renewals."""
+        self.rows.pop(notification.pk, None)
+
+    def renew(self) -> None:
+        started = time.monotonic()
+        by_attempts = defaultdict(list)
+        for pk, notification in self.rows.items():
+            by_attempts[notification.attempts].append(pk)
+        now = timezone.now()
+        for attempts, pks in by_attempts.items():
+            held = Notification.objects.filter(
+                pk__in=pks, state=Notification.State.SENDING, attempts=attempts
+            )
+            if held.update(claimed_at=now) == len(pks):
+                continue
+            lost = set(pks) - set(held.values_list("pk", flat=True))
+            log.warning("lost the claim on notifications %s: left to their new claim", lost)
+            for pk in lost:
+                del self.rows[pk]
+        self.renewed_at = started
 
 
 def requeue(notification_ids) -> list[int]:
@@ -293,13 +356,22 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, smtplib.SMTPException | OSError | ConnectionError | TimeoutError)
 
 
-def mark_sent(notification: Notification) -> None:
-    Notification.objects.filter(pk=notification.pk).update(
-        state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
+def _record(notification: Notification, **changes) -> bool:
+    """Write a claimed row's outcome if its claim still holds (exactly one row changes)."""
+    if _holding(notification).update(**changes) == 1:
+        return True
+    # This worker stalled past its lease and a newer claim owns the row: it decides.
+    log.warning("notification %s: claim lost, %s not recorded", notification.pk, changes["state"])
+    return False
+
+
+def mark_sent(notification: Notification) -> bool:
+    return _record(
+        notification, state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
     )
 
 
-def mark_failed(notification: Notification, error: BaseException) -> None:
+def mark_failed(notification: Notification, error: BaseException) -> bool:
     """Record the error; a permanent one uses up the attempts so only an operator re-queues it."""
     update = {
         "state": Notification.State.FAILED,
@@ -307,13 +379,11 @@ def mark_failed(notification: Notification, error: BaseException) -> None:
     }
     if not is_transient(error):
         update["attempts"] = MAX_ATTEMPTS
-    Notification.objects.filter(pk=notification.pk).update(**update)
+    return _record(notification, **update)
 
 
-def mark_skipped(notification: Notification, reason: str) -> None:
-    Notification.objects.filter(pk=notification.pk).update(
-        state=Notification.State.SKIPPED, last_error=reason[:2000]
-    )
+def mark_skipped(notification: Notification, reason: str) -> bool:
+    return _record(notification, state=Notification.State.SKIPPED, last_error=reason[:2000])
 
 
 def still_wanted(notification: Notification) -> str:
@@ -328,22 +398,31 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
     """Send already-claimed rows over one SMTP connection. Returns (sent, failures).
 
     Each row is re-checked against the present first (a cancelled booking gets no reminder).
+    The claims are renewed while the batch is written and sent (``Lease``), and a row is
+    marked sent right after the server accepted it. A worker that dies between the two (a
+    database round trip) leaves a row that is sent again once its lease runs out: the one
+    way an e-mail can arrive twice.
     """
+    lease = Lease(notifications)
     sent, failures = 0, []
     to_send = []
     for notification in notifications:
+        if not lease.holds(notification):
+            continue
         try:
             reason = "" if notification.is_written else write(notification)
         except DatabaseError:
-            raise  # the row stays claimed: the beat sweeper tries it again after STALE_CLAIM
+            raise  # the rows stay claimed: the beat sweeper sends them when the lease runs out
         except Exception as exc:  # noqa: BLE001 - a template error: an operator looks at it
             log.exception("writing notification %s failed", notification.pk)
             mark_failed(notification, exc)
+            lease.release(notification)
             failures.append((notification.pk, exc))
             continue
         reason = reason or still_wanted(notification)
         if reason:
             mark_skipped(notification, reason)
+            lease.release(notification)
         else:
             to_send.append(notification)
     if not to_send:
@@ -359,6 +438,8 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
         return sent, failures
     try:
         for notification in to_send:
+            if not lease.holds(notification):
+                continue
             try:
                 build_message(notification, connection).send()
             except Exception as exc:  # noqa: BLE001 - recorded and retried
@@ -368,6 +449,7 @@ def send_claimed(notifications: list[Notification]) -> tuple[int, list[tuple[int
             else:
                 mark_sent(notification)
                 sent += 1
+            lease.release(notification)
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()

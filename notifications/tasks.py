@@ -1,5 +1,6 @@
 """Celery tasks for e-mail. Each takes ids, is safe to run twice and has time limits."""
 
+import time
 from datetime import date, timedelta
 
 from celery import shared_task
@@ -33,25 +34,35 @@ def deliver_notification(self, notification_id: int) -> str:
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def retry_queued(batch_size: int = 200) -> int:
-    """Beat job: pick up rows that were never delivered (lost task, dead worker, failed send).
+def retry_queued(batch_size: int = 200, budget: float = 120) -> int:
+    """Beat job (every 30 s): pick up rows that were never delivered (lost task, dead worker,
+    failed send). Returns the number sent.
 
     A queued row older than a few minutes lost its task; a failed row whose last attempt is
-    older than STALE_CLAIM waits for another try; a row stuck in SENDING lost its worker.
+    older than RETRY_FAILED_AFTER waits for another try; a row in SENDING whose claim lease
+    ran out lost its worker. Batch after batch (each over one SMTP connection) until no row is
+    due or ``budget`` seconds have passed, so that a killed worker's whole batch is sent
+    again by one run: under two minutes after the worker died (CLAIM_LEASE, then at most one
+    beat interval, then the sending).
     """
-    now = timezone.now()
-    stale = now - services.STALE_CLAIM
-    due = (
-        Q(state=Notification.State.QUEUED, created_at__lt=now - timedelta(minutes=5))
-        | Q(state=Notification.State.FAILED, claimed_at__lt=stale)
-        | Q(state=Notification.State.SENDING, claimed_at__lt=stale)
-    )
-    ids = list(
-        Notification.objects.filter(due, attempts__lt=services.MAX_ATTEMPTS)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch_size]
-    )
-    sent, _failures = services.claim_and_send(ids)
+    deadline = time.monotonic() + budget
+    sent = 0
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        due = (
+            Q(state=Notification.State.QUEUED, created_at__lt=now - timedelta(minutes=5))
+            | Q(state=Notification.State.FAILED, claimed_at__lt=now - services.RETRY_FAILED_AFTER)
+            | Q(state=Notification.State.SENDING, claimed_at__lt=now - services.CLAIM_LEASE)
+        )
+        ids = list(
+            Notification.objects.filter(due, attempts__lt=services.MAX_ATTEMPTS)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        claimed = [n for n in map(services.claim, ids) if n is not None]
+        if not claimed:  # nothing due, or another run took these
+            break
+        sent += services.send_claimed(claimed)[0]
     return sent
 
 

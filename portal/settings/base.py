@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -208,15 +209,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
+# Redis hands out an unacknowledged message again only after this (an ETA or retry countdown
+# must fit in it), or when its worker shuts down properly: the task of a killed worker comes
+# back an hour later. E-mail does not wait for that: see "A Celery task" in ARCHITECTURE.md.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Retries of a failed e-mail wait NOTIFICATIONS_RETRY_BACKOFF seconds, then twice that, ...
 NOTIFICATIONS_RETRY_BACKOFF = env.int("NOTIFICATIONS_RETRY_BACKOFF", default=30)
 CELERY_BEAT_SCHEDULE = {
+    # Also sends again what a dead worker had claimed, once its claim lease (60 s) ran out.
     "notifications-retry-failed": {
         "task": "notifications.tasks.retry_queued",
-        "schedule": crontab(minute="*/10"),
+        "schedule": timedelta(seconds=30),
     },
     # Keys carry the date, so running the scans every hour of the day never sends twice;
     # hourly (not once) so that a beat or worker outage delays reminders by an hour at most.

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications import kinds, services
+from notifications import kinds, services, tasks
 from notifications.models import Notification, NotificationPreference
 from tests import factories as f
 
@@ -125,17 +125,78 @@ def test_only_one_claim_wins():
     assert notification.attempts == 1
 
 
-def test_a_row_stuck_in_sending_is_reclaimed_after_the_stale_time():
+def test_a_row_stuck_in_sending_is_reclaimed_when_its_lease_runs_out():
     notification = queue()
     services.claim(notification.pk)
     Notification.objects.filter(pk=notification.pk).update(
-        claimed_at=timezone.now() - services.STALE_CLAIM + timedelta(minutes=1)
+        claimed_at=timezone.now() - services.CLAIM_LEASE + timedelta(minutes=1)
     )
     assert services.claim(notification.pk) is None
     Notification.objects.filter(pk=notification.pk).update(
-        claimed_at=timezone.now() - services.STALE_CLAIM - timedelta(minutes=1)
+        claimed_at=timezone.now() - services.CLAIM_LEASE - timedelta(minutes=1)
     )
     assert services.claim(notification.pk) is not None
+
+
+def _lease_ran_out(notification):
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - services.CLAIM_LEASE - timedelta(seconds=1)
+    )
+
+
+def test_a_worker_renews_the_lease_of_the_rows_it_still_holds(monkeypatch):
+    rows = [queue(key="a"), queue(key="b")]
+    claimed = [services.claim(r.pk) for r in rows]
+    for row in claimed:
+        _lease_ran_out(row)
+    lease = services.Lease(claimed)
+    lease.release(claimed[1])  # its outcome is recorded: no renewal
+    monkeypatch.setattr(services, "LEASE_RENEWAL", timedelta(0))  # renewal is due
+    assert lease.holds(claimed[0])
+    held, released = (
+        Notification.objects.get(pk=rows[0].pk),
+        Notification.objects.get(pk=rows[1].pk),
+    )
+    assert held.claimed_at > timezone.now() - timedelta(seconds=5)
+    assert released.claimed_at < timezone.now() - services.CLAIM_LEASE
+    assert services.claim(rows[0].pk) is None  # the renewed lease keeps other workers off
+
+
+def test_a_worker_that_lost_its_claim_neither_sends_nor_records(monkeypatch):
+    """Worker A stalled past its lease; worker B claimed the row again. A leaves it to B."""
+    row = queue()
+    stalled = services.claim(row.pk)
+    _lease_ran_out(stalled)
+    assert services.claim(row.pk) is not None  # B
+    assert not services.mark_sent(stalled)
+    monkeypatch.setattr(services, "LEASE_RENEWAL", timedelta(0))
+    assert services.send_claimed([stalled]) == (0, [])
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (Notification.State.SENDING, 2)  # still B's
+
+
+def test_the_sweeper_sends_a_dead_workers_rows_once_in_several_batches():
+    rows = [queue(key=f"dead-{i}", to=f"r{i}@example.com") for i in range(5)]
+    for row in rows:
+        _lease_ran_out(services.claim(row.pk))
+    held = queue(key="alive", to="alive@example.com")
+    services.claim(held.pk)  # a live worker's row: its lease holds
+    assert tasks.retry_queued(batch_size=2) == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"r{i}@example.com" for i in range(5))
+    assert tasks.retry_queued(batch_size=2) == 0
+    assert Notification.objects.get(pk=held.pk).state == Notification.State.SENDING
+
+
+def test_the_sweeper_still_waits_before_trying_a_failed_row_again():
+    row = queue()
+    services.mark_failed(services.claim(row.pk), smtplib.SMTPDataError(451, b"later"))
+    Notification.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(minutes=5))
+    assert tasks.retry_queued() == 0
+    Notification.objects.filter(pk=row.pk).update(
+        claimed_at=timezone.now() - services.RETRY_FAILED_AFTER - timedelta(seconds=1)
+    )
+    assert tasks.retry_queued() == 1
 
 
 def test_sent_rows_are_never_claimed_again():

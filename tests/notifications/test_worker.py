@@ -162,7 +162,7 @@ def test_a_row_abandoned_in_sending_is_picked_up_once(cast, mailbox):
     Notification.objects.filter(pk=row.pk).update(
         state=Notification.State.SENDING,
         attempts=1,
-        claimed_at=timezone.now() - services.STALE_CLAIM - timedelta(minutes=1),
+        claimed_at=timezone.now() - services.CLAIM_LEASE - timedelta(minutes=1),
     )
     tasks.retry_queued.delay()
     tasks.retry_queued.delay()

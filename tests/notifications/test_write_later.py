@@ -152,6 +152,6 @@ def test_a_database_error_while_writing_leaves_the_row_to_the_sweeper(booking, m
     with pytest.raises(OperationalError):
         services.claim_and_send([row.pk])
     row.refresh_from_db()
-    # Still claimed, attempts left: retry_queued picks it up after STALE_CLAIM.
+    # Still claimed, attempts left: retry_queued picks it up when its lease runs out.
     assert row.state == Notification.State.SENDING and row.attempts == 1
     assert mail.outbox == []
