@@ -6,6 +6,7 @@ test database, so the tests that use them need PostgreSQL and ``transactional_db
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -25,25 +26,55 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Mailbox:
-    """An aiosmtpd handler that keeps what it receives; it can refuse an address once (451)."""
+    """An aiosmtpd handler that keeps what it receives; it can refuse an address once (451),
+    answer each recipient a little late (``delay``) and hold the sender still in the middle of
+    a message (``pause_after``)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.messages: list[email.message.EmailMessage] = []
         self.sessions: set[int] = set()
         self.fail_once: set[str] = set()
+        self.delay = 0.0
+        self._pause_after: int | None = None
+        self.paused = threading.Event()
+        self._resumed = threading.Event()
 
     def reset(self):
+        self.resume()
         with self.lock:
             self.messages.clear()
             self.sessions.clear()
             self.fail_once.clear()
+            self.delay = 0.0
+            self._pause_after = None
+            self.paused.clear()
+
+    def pause_after(self, count: int) -> None:
+        """Once ``count`` messages arrived, leave the next recipient unanswered until
+        ``resume()``: its sender is stuck between two messages, before the next is accepted."""
+        with self.lock:
+            self._pause_after = count
+            self.paused.clear()
+            self._resumed.clear()
+
+    def resume(self) -> None:
+        self._resumed.set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         with self.lock:
             if address in self.fail_once:
                 self.fail_once.discard(address)
                 return "451 4.3.0 Temporary failure, try again later"
+            pause = self._pause_after is not None and len(self.messages) >= self._pause_after
+            if pause:
+                self._pause_after = None  # once
+        if pause:
+            self.paused.set()
+            while not self._resumed.is_set():
+                await asyncio.sleep(0.05)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -114,12 +145,12 @@ def _database_url(db: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{db['NAME']}"
 
 
-WORKERS = 2
-
-
 @pytest.fixture(scope="session")
-def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_factory):
-    """Two real Celery workers (solo pool) against Redis, the test database and aiosmtpd."""
+def worker_env(django_db_setup, django_db_blocker, smtp_server):
+    """The environment of a real Celery worker against Redis, the test database and aiosmtpd.
+
+    Skips unless the tests run on PostgreSQL with Redis. This process sends to the same broker.
+    """
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -139,7 +170,7 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
     app.conf.broker_url = url
     app.control.purge()  # tasks left over from an aborted run would act on a flushed database
 
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "DATABASE_URL": _database_url(connection.settings_dict),
@@ -150,31 +181,34 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
         "NOTIFICATIONS_RETRY_BACKOFF": "1",
     }
-    logs = tmp_path_factory.mktemp("celery")
+
+
+def start_workers(env: dict, logs: Path, names: list[str], queue: str | None = None) -> list:
+    """Start one solo-pool worker per name (consuming ``queue``, or the default queue) and
+    wait until all are ready. Returns ``[(process, log path), ...]``."""
     procs = []
-    for i in range(WORKERS):
-        log = logs / f"worker{i}.log"
+    for name in names:
+        log = logs / f"{name}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={name}-{os.getpid()}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        if queue:
+            command.append(f"--queues={queue}")
         procs.append(
             (
                 subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "portal",
-                        "worker",
-                        "--pool=solo",
-                        "--loglevel=INFO",
-                        f"--hostname=notify-test-{i}-{os.getpid()}@%h",
-                        "--without-gossip",
-                        "--without-mingle",
-                        "--without-heartbeat",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log.open("w"),
-                    stderr=subprocess.STDOUT,
+                    command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
                 ),
                 log,
             )
@@ -187,7 +221,10 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
                     p.kill()
                 pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-    yield procs
+    return procs
+
+
+def stop_workers(procs: list) -> None:
     for proc, _log in procs:
         proc.terminate()
     for proc, log in procs:
@@ -200,14 +237,32 @@ def celery_workers(django_db_setup, django_db_blocker, smtp_server, tmp_path_fac
             print(log.read_text())  # noqa: T201
 
 
+WORKERS = 2
+
+
+@pytest.fixture(scope="session")
+def celery_workers(worker_env, tmp_path_factory):
+    """Two real Celery workers (solo pool) against Redis, the test database and aiosmtpd."""
+    logs = tmp_path_factory.mktemp("celery")
+    procs = start_workers(worker_env, logs, [f"notify-test-{i}" for i in range(WORKERS)])
+    yield procs
+    stop_workers(procs)
+
+
 @pytest.fixture
-def celery_worker(celery_workers):
-    """During one test, tasks sent from this process go to the real workers, not in process.
+def sending_to_workers():
+    """During one test, tasks sent from this process go to the broker, not run in process.
 
     Only for the test: every other test in the session keeps eager tasks.
     """
     from portal.celery import app
 
     app.conf.task_always_eager = False
-    yield celery_workers
+    yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def celery_worker(celery_workers, sending_to_workers):
+    """During one test, tasks sent from this process go to the real workers, not in process."""
+    return celery_workers
