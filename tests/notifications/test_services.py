@@ -1,10 +1,12 @@
 """notify(), preferences, claiming and sending: the outbox guarantees, in process."""
 
 import smtplib
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from notifications import kinds, services, tasks
@@ -174,6 +176,31 @@ def test_a_worker_that_lost_its_claim_neither_sends_nor_records(monkeypatch):
     assert mail.outbox == []
     row.refresh_from_db()
     assert (row.state, row.attempts) == (Notification.State.SENDING, 2)  # still B's
+
+
+def test_a_batch_that_outlasts_the_lease_keeps_its_rows_from_the_sweeper(monkeypatch):
+    """The sweeper runs while a live worker is slow: renewed leases keep it off the rows."""
+    rows = [queue(key=f"slow-{i}", to=f"s{i}@example.com") for i in range(3)]
+    monkeypatch.setattr(services, "CLAIM_LEASE", timedelta(seconds=1))
+    monkeypatch.setattr(services, "LEASE_RENEWAL", timedelta(seconds=0.2))
+    send, swept, sweeping = EmailMultiAlternatives.send, [], []
+
+    def slow_send(message, *args, **kwargs):
+        time.sleep(0.6)  # three of these outlast the lease
+        if not sweeping:  # not from inside the sweeper's own sending
+            sweeping.append(True)
+            swept.append(tasks.retry_queued())
+            sweeping.clear()
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", slow_send)
+    assert services.claim_and_send([r.pk for r in rows]) == (3, [])
+    assert swept == [0, 0, 0]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "s0@example.com",
+        "s1@example.com",
+        "s2@example.com",
+    ]
 
 
 def test_the_sweeper_sends_a_dead_workers_rows_once_in_several_batches():
