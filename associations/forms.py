@@ -5,7 +5,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from portal.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from portal.forms import (
+    BoundedDateField,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+)
 from portal.uploads import resized_image, validate_image
 
 from .models import (
@@ -170,10 +174,8 @@ class InstructorForm(forms.ModelForm):
             "child_certificate_confirmed",
             "child_certificate_date",
         ]
-        widgets = {
-            "school_experience": forms.Textarea(attrs={"rows": 3}),
-            "child_certificate_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
+        widgets = {"school_experience": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"child_certificate_date": BoundedDateField}
         help_texts = {
             "school_experience": _("E.g. years as a coach for school classes, or as a teacher."),
             "child_certificate_date": _(
@@ -183,6 +185,9 @@ class InstructorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A certificate is issued before it is typed in; older ones are told apart elsewhere.
+        self.fields["child_certificate_date"].future = False
+        self.fields["child_certificate_date"].years_back = 15
         self.helper = FormHelper()
         self.helper.form_tag = False
 

@@ -6,12 +6,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import BoundedModelChoiceField, ShortModelChoiceField, SubmitKeyField
+from portal.forms import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    BoundedModelChoiceField,
+    ShortModelChoiceField,
+    SubmitKeyField,
+    check_date_in_range,
+)
 
 from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BookingRequestForm(forms.Form):
@@ -25,15 +29,11 @@ class BookingRequestForm(forms.Form):
     join_waiting_list = forms.BooleanField(
         label=_("If the date is full, put us on the waiting list"), required=False
     )
-    preferred_1 = forms.DateTimeField(
-        label=_("Preferred date and time"), required=False, widget=DATETIME_WIDGET
+    preferred_1 = BoundedDateTimeField(
+        label=_("Preferred date and time"), required=False, past=False
     )
-    preferred_2 = forms.DateTimeField(
-        label=_("Second choice"), required=False, widget=DATETIME_WIDGET
-    )
-    preferred_3 = forms.DateTimeField(
-        label=_("Third choice"), required=False, widget=DATETIME_WIDGET
-    )
+    preferred_2 = BoundedDateTimeField(label=_("Second choice"), required=False, past=False)
+    preferred_3 = BoundedDateTimeField(label=_("Third choice"), required=False, past=False)
     sessions = forms.IntegerField(
         label=_("Number of sessions"),
         min_value=1,
@@ -169,6 +169,24 @@ class NoteForm(forms.Form):
     )
 
 
+class ConfirmForm(NoteForm):
+    """Confirming a request the school sent with preferred dates names the chosen one (the
+    page's radio buttons send its start); a form without it confirms the first."""
+
+    chosen = forms.CharField(required=False, max_length=40)
+
+    def clean_chosen(self) -> datetime | None:
+        value = self.cleaned_data["chosen"]
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError(
+                _("Choose one of the school's preferred dates."), code="invalid"
+            ) from None
+
+
 class CancelForm(forms.Form):
     note = forms.CharField(
         label=_("Reason for the cancellation"),
@@ -178,8 +196,8 @@ class CancelForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("New start"), widget=DATETIME_WIDGET)
-    ends_at = forms.DateTimeField(label=_("New end"), widget=DATETIME_WIDGET)
+    starts_at = BoundedDateTimeField(label=_("New start"))
+    ends_at = BoundedDateTimeField(label=_("New end"))
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -238,11 +256,19 @@ class OccasionForm(forms.ModelForm):
             "capacity_unit",
             "allocation_deadline",
         ]
-        widgets = {
-            "starts_at": DATETIME_WIDGET,
-            "ends_at": DATETIME_WIDGET,
-            "allocation_deadline": DATETIME_WIDGET,
-        }
+        field_classes = dict.fromkeys(
+            ["starts_at", "ends_at", "allocation_deadline"], BoundedDateTimeField
+        )
+
+    def clean(self):
+        """A new date, or a date moved, must lie ahead; an occasion that has passed can still
+        be edited in other ways (its place, say) without being moved."""
+        data = super().clean()
+        now = timezone.now()
+        for name in ("starts_at", "allocation_deadline"):
+            if name in self.changed_data and data.get(name) and data[name] < now:
+                self.add_error(name, _("The date has passed: choose a later one."))
+        return data
 
     def clean_extra_sessions(self):
         sessions = []
@@ -261,6 +287,11 @@ class OccasionForm(forms.ModelForm):
                     _("Could not read “%(line)s”. Write e.g. 12.03.2027 10:00-11:30.")
                     % {"line": line}
                 ) from exc
+            check_date_in_range(start)
+            if start < timezone.localtime().replace(tzinfo=None):
+                raise forms.ValidationError(
+                    _("%(line)s has passed: choose a later date.") % {"line": line}
+                )
             sessions.append((timezone.make_aware(start, tz), timezone.make_aware(end, tz)))
         return sessions
 
@@ -269,11 +300,8 @@ class SchoolEventForm(forms.ModelForm):
     class Meta:
         model = SchoolEvent
         fields = ["title", "starts_on", "ends_on", "grade_min", "grade_max", "description"]
-        widgets = {
-            "starts_on": DATE_WIDGET,
-            "ends_on": DATE_WIDGET,
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
+        field_classes = dict.fromkeys(["starts_on", "ends_on"], BoundedDateField)
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
         """Every order error on its own field, so that the model's check constraints behind

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from associations.models import Association, Offer
+from portal.forms import MAX_PK
 from schools.models import School
 
 from .models import Booking, Occasion
@@ -72,6 +73,15 @@ def require_side(access: BookingAccess, *sides: str) -> str:
     raise PermissionDenied
 
 
+def _pk(value) -> int:
+    """An id sent by the client (a query parameter, a hidden field); 404 for anything that
+    cannot be one (text, NUL bytes, numbers no primary key can have)."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_PK:
+        raise Http404
+    return int(text)
+
+
 def school_for(user, school_pk: int | None = None) -> School:
     """One of the user's approved schools (the first when no id is given); 404 otherwise."""
     if not user.is_authenticated:
@@ -81,10 +91,9 @@ def school_for(user, school_pk: int | None = None) -> School:
         raise Http404
     if school_pk in (None, ""):
         return schools[0]
-    if not str(school_pk).isdigit():
-        raise Http404
+    school_pk = _pk(school_pk)
     for school in schools:
-        if school.pk == int(school_pk):
+        if school.pk == school_pk:
             return school
     raise Http404
 
@@ -92,8 +101,9 @@ def school_for(user, school_pk: int | None = None) -> School:
 def association_for(user, association_pk: int) -> Association:
     if not user.is_authenticated:
         raise Http404
+    association_pk = _pk(association_pk)
     for membership in user.association_memberships:
-        if membership.association_id == int(association_pk):
+        if membership.association_id == association_pk:
             return membership.association
     raise Http404
 

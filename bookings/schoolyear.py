@@ -19,25 +19,11 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from dateutil.easter import easter
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-
-def easter_sunday(year: int) -> date:
-    """Easter Sunday (Gregorian calendar; the anonymous algorithm of Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month, day = divmod(h + el - 7 * m + 114, 31)
-    return date(year, month, day + 1)
 
 
 def _iso_week(year: int, week: int, weekday: int) -> date:
@@ -74,7 +60,7 @@ def _holidays(start_year: int, winter_week: int, _language: str) -> tuple[Holida
     """Every booking checks its dates against these: computed once per year, winter week and
     language."""
     y1, y2 = start_year, start_year + 1
-    easter = easter_sunday(y2)
+    easter_day = easter(y2)
     return (
         Holiday(
             str(_("Summer holiday")),
@@ -90,9 +76,17 @@ def _holidays(start_year: int, winter_week: int, _language: str) -> tuple[Holida
             _iso_week(y2, winter_week, 1) - timedelta(days=2),
             _iso_week(y2, winter_week, 7),
         ),
-        Holiday(str(_("Easter holiday")), easter - timedelta(days=8), easter + timedelta(days=1)),
-        Holiday(str(_("Ascension Day")), easter + timedelta(days=39), easter + timedelta(days=40)),
-        Holiday(str(_("Whit Monday")), easter + timedelta(days=50), easter + timedelta(days=50)),
+        Holiday(
+            str(_("Easter holiday")), easter_day - timedelta(days=8), easter_day + timedelta(days=1)
+        ),
+        Holiday(
+            str(_("Ascension Day")),
+            easter_day + timedelta(days=39),
+            easter_day + timedelta(days=40),
+        ),
+        Holiday(
+            str(_("Whit Monday")), easter_day + timedelta(days=50), easter_day + timedelta(days=50)
+        ),
         Holiday(str(_("Constitution Day")), date(y2, 6, 5), date(y2, 6, 5)),
         Holiday(
             str(_("Summer holiday")),
@@ -102,7 +96,18 @@ def _holidays(start_year: int, winter_week: int, _language: str) -> tuple[Holida
     )
 
 
+#: The school years whose holidays can be computed (the calendar ends in year 9999); forms
+#: accept far fewer (``portal.forms.date_range``), this keeps any other caller safe.
+KNOWN_YEARS = range(date.min.year + 1, date.max.year - 1)
+
+
 def holiday_on(day: date, winter_week: int = 7) -> Holiday | None:
+    if school_year_of(day) not in KNOWN_YEARS:
+        raise ValidationError(
+            _("%(date)s is outside the school years the portal knows."),
+            code="out_of_range",
+            params={"date": day.strftime("%d.%m.%Y")},
+        )
     for holiday in holidays(school_year_of(day), winter_week):
         if day in holiday:
             return holiday

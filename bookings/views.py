@@ -25,6 +25,7 @@ from . import services
 from .forms import (
     BookingRequestForm,
     CancelForm,
+    ConfirmForm,
     EvaluationForm,
     MessageForm,
     NoteForm,
@@ -256,20 +257,20 @@ def booking_action(request, pk, action):
         form, shown_as = ProposeForm(request.POST, prefix=PROPOSE_PREFIX), "propose_form"
     elif action == T.CANCEL:
         form, shown_as = CancelForm(request.POST, prefix=CANCEL_PREFIX), "cancel_form"
+    elif action == T.CONFIRM:
+        form = ConfirmForm(request.POST)
     else:
         form = NoteForm(request.POST)
     if not form.is_valid():
         if shown_as:
             return _detail_page(request, access, **{shown_as: form})
-        messages.error(request, _("Please fill in the form correctly."))
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, errors[0] if errors else _("Please fill in the form correctly."))
         return redirect("bookings:detail", pk)
     if action == T.PROPOSE_ALTERNATIVE:
         starts_at, ends_at = form.cleaned_data["starts_at"], form.cleaned_data["ends_at"]
-    if action == T.CONFIRM and request.POST.get("chosen"):
-        try:
-            starts_at = timezone.datetime.fromisoformat(request.POST["chosen"])
-        except ValueError:
-            starts_at = None
+    if action == T.CONFIRM:
+        starts_at = form.cleaned_data["chosen"]
     try:
         services.transition(
             access.booking,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -159,3 +161,66 @@ class SubmitKeyField(forms.UUIDField):
         except ValueError:
             return initial
         return data
+
+
+# --- Dates --------------------------------------------------------------------------------
+
+#: How far back and ahead a date typed into a form may lie. The portal plans a few school
+#: years ahead and looks back at the previous ones; a year-1 or year-9999 date is a mistake
+#: or an attack, and the calendar computations (holidays, time zones) cannot take it.
+YEARS_BACK = 2
+YEARS_AHEAD = 5
+
+
+def date_range(years_back: int = YEARS_BACK, today: date | None = None) -> tuple[date, date]:
+    """The first and last day a form accepts."""
+    today = today or timezone.localdate()
+    return date(today.year - years_back, 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
+
+
+def check_date_in_range(value: date | datetime, years_back: int = YEARS_BACK) -> None:
+    """Raise ValidationError (saying which dates are possible) for a date out of range."""
+    day = value
+    if isinstance(value, datetime):
+        day = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    first, last = date_range(years_back)
+    if not first <= day <= last:
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={
+                "first": formats.date_format(first, "SHORT_DATE_FORMAT"),
+                "last": formats.date_format(last, "SHORT_DATE_FORMAT"),
+            },
+        )
+
+
+class _InRange:
+    """A date field that accepts only the portal's range of years (``date_range``); with
+    ``past=False`` nothing before today (for a time: now), with ``future=False`` nothing
+    after it."""
+
+    def __init__(
+        self, *, past: bool = True, future: bool = True, years_back: int = YEARS_BACK, **kwargs
+    ):
+        self.past, self.future, self.years_back = past, future, years_back
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        check_date_in_range(value, self.years_back)
+        now = timezone.now() if isinstance(value, datetime) else timezone.localdate()
+        if not self.past and value < now:
+            raise ValidationError(_("The date has passed: choose a later one."), code="past")
+        if not self.future and value > now:
+            raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
+class BoundedDateField(_InRange, forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BoundedDateTimeField(_InRange, forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -1,18 +1,16 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Domain, Offer, Subject
 from portal.forms import (
+    BoundedDateField,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
     ShortModelChoiceField,
 )
 
 from .models import SchoolNeed
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class NeedForm(forms.ModelForm):
@@ -42,11 +40,8 @@ class NeedForm(forms.ModelForm):
             "subjects",
             "budget",
         ]
-        widgets = {
-            "period_start": DateInput(),
-            "period_end": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 5}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        field_classes = dict.fromkeys(["period_start", "period_end"], BoundedDateField)
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +52,13 @@ class NeedForm(forms.ModelForm):
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
             self.fields["school"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("period_end")
+        if end and "period_end" in self.changed_data and end < timezone.localdate():
+            self.add_error("period_end", _("The date has passed: choose a later one."))
+        return data
 
     def save(self, commit=True):
         self.instance.school = self.cleaned_data["school"]

@@ -8,7 +8,6 @@ from bookings import services
 from bookings.models import Occasion, SchoolYearSettings
 from bookings.schoolyear import (
     check_not_in_holidays,
-    easter_sunday,
     holiday_on,
     school_year_of,
     winter_weeks_for,
@@ -30,7 +29,23 @@ def aware(y, m, d, h=10):
     ],
 )
 def test_easter_is_computed(year, easter):
-    assert easter_sunday(year) == easter
+    """Easter (dateutil's computation) moves the Easter holiday and the days after it."""
+    easter_holiday = holiday_on(easter)
+    assert easter_holiday is not None
+    assert easter_holiday.last == easter + timedelta(days=1)  # Easter Monday
+    assert holiday_on(easter - timedelta(days=8)) == easter_holiday  # from the Saturday before
+    assert holiday_on(easter + timedelta(days=2)) is None
+    assert holiday_on(easter + timedelta(days=39)) is not None  # Ascension Day
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 9, 1), date(9999, 12, 31)])
+def test_holidays_of_years_the_calendar_cannot_hold_are_refused(day):
+    """Year 10000 does not exist: the school year that starts in August 9999 cannot be
+    computed, and asking is a validation error, never a crash."""
+    with pytest.raises(ValidationError):
+        holiday_on(day)
+    with pytest.raises(ValidationError):
+        check_not_in_holidays([(day, day)])
 
 
 @pytest.mark.parametrize(

@@ -592,3 +592,45 @@ def test_read_only_pages_refuse_post(client, municipality, school, teacher):
     client.force_login(teacher)
     assert client.get(reverse("bookings:my_ics")).status_code == 200
     assert client.post(reverse("bookings:my_ics")).status_code == 405
+
+
+# --- Bad values before the database ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/calendar/%00.ics", "/calendar/a%00b.ics", "/offers/?q=%00", "/offers/?q%00=1", "/%00/"],
+)
+def test_nul_bytes_in_the_address_are_refused_before_any_view(client, db, url):
+    """PostgreSQL cannot compare text with a NUL byte: it used to be a 500 on the calendar feed."""
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize("value", ["abc", "1\x00", "", "-1", str(2**64)])
+def test_an_association_id_that_is_no_id_is_not_found(
+    client, association_admin, association, school, value
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import SchoolEvent
+
+    association.state = "approved"
+    association.save()
+    event = SchoolEvent.objects.create(
+        school=school,
+        title="Idrætsdag",
+        starts_on=timezone.localdate() + timedelta(days=40),
+        ends_on=timezone.localdate() + timedelta(days=40),
+        grade_min=0,
+        grade_max=9,
+        created_by=f.UserFactory(),
+    )
+    client.force_login(association_admin)
+    response = client.post(
+        reverse("bookings:participate", args=[event.pk]),
+        {"association": value, "message": "Vi vil gerne være med"},
+    )
+    assert response.status_code == (302 if value == "" else 404)  # "": their first association
