@@ -45,8 +45,8 @@ from tests.security.test_authorization_matrix import MATRIX, expected_for
 from tests.security.world import KWARGS, ROLES, pk
 
 #: Examples per URL: a page without a form needs few; a form with fields gets more.
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "8"))
-FORM_EXAMPLES = int(os.environ.get("HOSTILE_FORM_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "6"))
+FORM_EXAMPLES = int(os.environ.get("HOSTILE_FORM_EXAMPLES", "20"))
 SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
