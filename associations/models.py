@@ -149,6 +149,17 @@ class Association(Screenable):
     def get_domains_display(self) -> list[str]:
         return [Domain(d).label for d in self.domains or [] if d in Domain.values]
 
+    # Screening (``screening.models.Screenable``): the association answers for itself.
+
+    def screening_municipalities(self) -> list:
+        return list(self.live.municipalities.all())
+
+    def screening_owner(self):
+        return self.live
+
+    def screening_owner_url(self) -> str:
+        return reverse("associations:mine")
+
 
 class AssociationRole(models.TextChoices):
     MEMBER = "member", _("Member")
@@ -412,6 +423,22 @@ class Offer(Screenable):
         from .services import refresh_certificate_validity
 
         refresh_certificate_validity(self)
+
+    # Screening (``screening.models.Screenable``): an offer is screened for its association.
+
+    def screening_municipalities(self) -> list:
+        return self.association.screening_municipalities()
+
+    def screening_owner(self):
+        return self.association.live
+
+    def screening_owner_url(self) -> str:
+        return reverse("associations:mine")
+
+    def automatic_checks(self) -> list:
+        from .services import certificate_check
+
+        return [certificate_check(self)]
 
     @property
     def grade_range_display(self) -> str:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 import screening.services as screening
 from notifications.services import absolute_url, notify
 from portal import generations, pagecache
+from screening import rescreening
+from screening.checks import AutomaticCheck, CheckRow
 from screening.services import start_revision
 from screening.workflow import EDITABLE_STATES, S, ScreeningState, Transition, TransitionNotAllowed
 
@@ -42,6 +44,41 @@ def certificate_expiry(instructor: Instructor, limit: timedelta) -> date | None:
     return instructor.child_certificate_date + limit
 
 
+def certificate_check(item: Association | Offer) -> AutomaticCheck:
+    """The automatic part of the screening checklist: the child certificate of every
+    instructor of an offer (or of every instructor of an association) is within the limit."""
+    association = item.screening_owner()
+    limit = certificate_limit(association)
+    if isinstance(item, Offer):
+        instructors = list(item.instructors.all())
+    else:
+        instructors = list(association.instructors.all())
+    today = timezone.localdate()
+    check = AutomaticCheck(
+        title=_("Child certificates (checked automatically, limit %(days)s days)")
+        % {"days": limit.days},
+        columns=[_("Instructor"), _("Certificate date"), _("Valid until")],
+        empty=_("No instructors are linked, so the certificates cannot be checked."),
+    )
+    for instructor in instructors:
+        expires = certificate_expiry(instructor, limit)
+        if expires is None:
+            why = _("no confirmed certificate date")
+        elif expires < today:
+            why = _("the certificate is older than %(days)s days") % {"days": limit.days}
+        else:
+            why = ""
+        check.rows.append(
+            CheckRow(
+                instructor,
+                [instructor.name, instructor.child_certificate_date, expires],
+                ok=not why,
+                why=why,
+            )
+        )
+    return check
+
+
 def refresh_certificate_validity(offer: Offer) -> date | None:
     """Recompute when the offer's instructors' child certificates run out.
 
@@ -59,6 +96,40 @@ def refresh_certificate_validity(offer: Offer) -> date | None:
         pagecache.bump()
         generations.bump(generations.SCHOOLS)
     return valid_until
+
+
+def warn_certificates(today: date, before: date) -> int:
+    """Warn associations whose approved offers' certificates run out before ``before``."""
+    sent = 0
+    for offer in Offer.objects.live().filter(
+        state=S.APPROVED, certificates_valid_until__gte=today, certificates_valid_until__lte=before
+    ):
+        until = offer.certificates_valid_until
+        if rescreening.remind(
+            offer,
+            template="screening_certificate_warning",
+            key=f"screening.certificates:offer={offer.pk}:until={until}",
+            context={"expires": until},
+        ):
+            sent += 1
+    return sent
+
+
+def expire_certificates(today: date) -> int:
+    """Approved offers whose instructors' certificates are too old go back for screening.
+
+    (An offer with a missing certificate is not published anyway; the consultant sees why.)
+    """
+    expired = 0
+    for offer in Offer.objects.live().filter(state=S.APPROVED).prefetch_related("instructors"):
+        valid_until = refresh_certificate_validity(offer)
+        if valid_until is None or valid_until >= today:
+            continue
+        if rescreening.expire(
+            Offer, offer.pk, reason="certificates", context={"certificates": True}
+        ):
+            expired += 1
+    return expired
 
 
 def refresh_association_certificates(association: Association) -> None:

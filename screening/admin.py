@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .checks import screened_models
 from .models import RejectionReason, ScreeningEvent
 
 # The admin index shows how many submissions wait (screening/templates/admin/screening_index.html).
@@ -13,10 +14,8 @@ def scoped_events(queryset, user):
     """Events about items of the consultant's municipality; operators see all."""
     if user.is_superuser:
         return queryset
-    from associations.models import Association, Offer
-
     q = Q(pk__in=[])
-    for model in (Association, Offer):
+    for model in screened_models():
         q |= Q(
             content_type=ContentType.objects.get_for_model(model),
             object_id__in=model.objects.for_consultant(user).values("pk"),

@@ -252,7 +252,7 @@ class ScreeningAdminMixin:
                     "screening_history": services.history(obj, include_internal=True),
                     "screening_checklist": ChecklistForm(instance=review),
                     "screening_checklist_passed": services.checklist_passed(obj),
-                    "screening_certificates": services.certificate_check(obj),
+                    "screening_checks": obj.automatic_checks(),
                     "screening_note_form": NoteForm(),
                     "screening_note_url": self._url("note", obj.pk),
                     "screening_checklist_url": self._url("checklist", obj.pk),
@@ -272,7 +272,7 @@ class ScreeningAdminMixin:
         )
         if request.user.is_superuser:
             reasons = RejectionReason.objects.active().filter(
-                municipality__in=services.association_of(obj).municipalities.all()
+                municipality__in=obj.screening_municipalities()
             )
         data = request.POST if request.method == "POST" else None
         form = DecisionForm(data, action=action, reasons=reasons)

@@ -55,6 +55,25 @@ class Screenable(models.Model):
         """The row schools see: self, or the approved item this edit belongs to."""
         return self.revision_of if self.revision_of_id else self
 
+    # What the screening needs to know of an item; each screened model answers.
+
+    def screening_municipalities(self) -> list:
+        """The municipalities whose consultants screen this item."""
+        raise NotImplementedError
+
+    def screening_owner(self):
+        """The live party that submits the item and hears the decisions: an object with
+        ``name``, ``contact_name`` and ``contact_email`` (an association, say)."""
+        raise NotImplementedError
+
+    def screening_owner_url(self) -> str:
+        """Where the owner follows its submissions (a path on the portal)."""
+        raise NotImplementedError
+
+    def automatic_checks(self) -> list:
+        """The parts of the checklist the portal checks itself (``screening.checks``)."""
+        return []
+
 
 class ScreeningEvent(models.Model):
     """The audit trail: every transition and every consultant edit. Read-only, never deleted.

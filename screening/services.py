@@ -6,15 +6,18 @@ Each transition locks the row, re-checks the current state, changes it, records 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as dc_field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Consultant
+from notifications.services import absolute_url, notify
+
+from .checks import screened_models
 from .models import Review, ScreeningEvent
 from .workflow import WAITING_STATES, S, Transition, TransitionNotAllowed, target_state
 
@@ -93,19 +96,13 @@ def history_for(model, object_ids) -> dict[int, list[ScreeningEvent]]:
 
 
 def _approval_period(item) -> timedelta:
-    municipalities = _municipalities_of(item)
-    days = [m.approval_valid_days for m in municipalities]
+    days = [m.approval_valid_days for m in item.screening_municipalities()]
     return timedelta(days=min(days) if days else 365)
-
-
-def _municipalities_of(item):
-    association = getattr(item, "association", None) or item
-    return list(association.live.municipalities.all())
 
 
 @transaction.atomic
 def transition(item, action: str, *, by=None, message: str = "", data=None):
-    """Perform ``action`` on ``item`` (an Association or Offer row). Returns the fresh row.
+    """Perform ``action`` on ``item`` (a row of a screened model). Returns the fresh row.
 
     Raises ``TransitionNotAllowed`` (a message for the user) when the current state does
     not allow it. Approving an edit of an approved item copies it onto the live row.
@@ -143,15 +140,10 @@ def transition(item, action: str, *, by=None, message: str = "", data=None):
 
 def _notify_consultants_of_submission(item, *, by=None) -> None:
     """One e-mail per submission to the consultants who chose that (others get a digest)."""
-    from django.urls import reverse
-
-    from municipalities.models import Consultant
-    from notifications.services import absolute_url, notify
-
     consultants = (
         Consultant.objects.active()
         .filter(
-            municipality__in=_municipalities_of(item),
+            municipality__in=item.screening_municipalities(),
             submission_emails=Consultant.DigestChoice.EACH,
         )
         .select_related("user")
@@ -170,7 +162,7 @@ def _notify_consultants_of_submission(item, *, by=None) -> None:
                 "recipient_name": consultant.user.get_full_name(),
                 "item_title": str(item),
                 "item_kind": kind_label(item),
-                "association_name": association_of(item).name,
+                "association_name": item.screening_owner().name,
                 "is_edit": item.is_revision,
                 "action_url": url,
             },
@@ -306,12 +298,6 @@ class DecisionError(ValueError):
     """A decision is missing what it needs (a message, a reason). The message is for users."""
 
 
-def association_of(item):
-    """The live association an item (an association or an offer, live or edit) belongs to."""
-    association = getattr(item, "association", None)
-    return (association or item).live
-
-
 def kind_label(item) -> str:
     return str(type(item)._meta.verbose_name)
 
@@ -323,43 +309,6 @@ def _key(item) -> dict:
         "object_id": live.pk,
         "revision_id": item.pk if item.is_revision else None,
     }
-
-
-@dataclass
-class CertificateRow:
-    instructor: object
-    expires: date | None
-    ok: bool
-
-
-@dataclass
-class CertificateCheck:
-    """The automatic part of the checklist: every instructor's child certificate is valid."""
-
-    limit_days: int
-    rows: list[CertificateRow] = dc_field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.rows) and all(row.ok for row in self.rows)
-
-
-def certificate_check(item) -> CertificateCheck:
-    """Check the instructors (of an offer, or all of an association) against the limit."""
-    from associations.services import certificate_expiry, certificate_limit
-
-    association = association_of(item)
-    limit = certificate_limit(association)
-    if hasattr(item, "instructors") and hasattr(item, "association"):
-        instructors = list(item.instructors.all())
-    else:
-        instructors = list(association.instructors.all())
-    today = timezone.localdate()
-    check = CertificateCheck(limit_days=limit.days)
-    for instructor in instructors:
-        expires = certificate_expiry(instructor, limit)
-        check.rows.append(CertificateRow(instructor, expires, bool(expires and expires >= today)))
-    return check
 
 
 def current_review(item, *, create: bool = False, by=None) -> Review | None:
@@ -382,9 +331,9 @@ def save_checklist(item, *, by, checks: dict[str, bool]) -> Review:
 
 
 def checklist_passed(item) -> bool:
-    """All five checks ticked in the open review and the certificates pass automatically."""
+    """All checks ticked in the open review and every automatic check passes."""
     review = current_review(item)
-    return bool(review and review.all_checked and certificate_check(item).passed)
+    return bool(review and review.all_checked and all(c.passed for c in item.automatic_checks()))
 
 
 def _close_review(key: dict, decision: str) -> None:
@@ -415,26 +364,24 @@ DECISION_KINDS = {
 def _notify_association(
     item, event: ScreeningEvent, template: str, extra: dict | None = None, *, kind: str = ""
 ):
-    from notifications.services import absolute_url, notify
-
-    association = association_of(item)
+    owner = item.screening_owner()
     context = {
-        "recipient_name": association.contact_name,
+        "recipient_name": owner.contact_name,
         "item_kind": kind_label(item),
         "item_title": str(item),
-        "association_name": association.name,
+        "association_name": owner.name,
         "event": event,
         "transition": event.transition,
         "message": event.message,
         "reason_text": (event.data or {}).get("reason_text", ""),
         "is_edit": bool(event.revision_id),
-        "action_url": absolute_url("/association/"),
+        "action_url": absolute_url(item.screening_owner_url()),
         **(extra or {}),
     }
     return notify(
         kind=kind or DECISION_KINDS.get(event.transition, "screening.message"),
         key=f"screening.{template}:event={event.pk}",
-        to_email=association.contact_email,
+        to_email=owner.contact_email,
         template=template,
         context=context,
     )
@@ -495,16 +442,15 @@ def record_edit(item, changes: list[tuple[str, str, object, object]], *, by) -> 
     )
 
 
-def waiting_counts(user) -> dict[str, int]:
-    """How many submissions wait for this consultant (their municipality only)."""
-    from associations.models import Association, Offer
+def waiting(model, user):
+    """Submissions of one screened model waiting for this consultant (their municipality)."""
+    return model.objects.for_consultant(user).filter(state__in=WAITING_STATES)
 
-    return {
-        "associations": Association.objects.for_consultant(user)
-        .filter(state__in=WAITING_STATES)
-        .count(),
-        "offers": Offer.objects.for_consultant(user).filter(state__in=WAITING_STATES).count(),
-    }
+
+def waiting_counts(user) -> dict[str, int]:
+    """How many submissions of each screened model wait for this consultant, by model name
+    ("association", "offer", ...)."""
+    return {model._meta.model_name: waiting(model, user).count() for model in screened_models()}
 
 
 __all__ = [
@@ -519,7 +465,6 @@ __all__ = [
     "decide",
     "add_note",
     "record_edit",
-    "certificate_check",
     "checklist_passed",
     "current_review",
     "save_checklist",

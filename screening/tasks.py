@@ -1,5 +1,5 @@
-"""Re-screening beat jobs: remind before an approval runs out, expire it, and watch the
-instructors' child certificates. Each job is idempotent (outbox keys, state re-checks)."""
+"""Re-screening beat jobs: remind before an approval runs out, and expire it. Each job is
+idempotent (outbox keys, state re-checks). Child certificates: associations/tasks.py."""
 
 from __future__ import annotations
 
@@ -21,11 +21,3 @@ def remind_expiring_approvals(days: int = rescreening.WARN_DAYS) -> int:
 def expire_approvals() -> int:
     """Take items whose approval has run out off the portal (Transition.EXPIRE)."""
     return rescreening.expire_due(timezone.now())
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def check_child_certificates(days: int = rescreening.WARN_DAYS) -> int:
-    """Send offers with too old child certificates back for screening; warn before."""
-    today = timezone.localdate()
-    warned = rescreening.warn_certificates(today, today + timedelta(days=days))
-    return warned + rescreening.expire_certificates(today)

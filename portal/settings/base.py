@@ -308,7 +308,8 @@ CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.run_retention",
     "schedule": crontab(hour=3, minute=30),
 }
-# Re-screening (screening/tasks.py): daily; outbox keys and state re-checks make reruns safe.
+# Re-screening (screening/tasks.py, associations/tasks.py): daily; outbox keys and state
+# re-checks make reruns safe.
 CELERY_BEAT_SCHEDULE["screening-remind-expiring"] = {
     "task": "screening.tasks.remind_expiring_approvals",
     "schedule": crontab(hour=6, minute=10),
@@ -317,8 +318,8 @@ CELERY_BEAT_SCHEDULE["screening-expire-approvals"] = {
     "task": "screening.tasks.expire_approvals",
     "schedule": crontab(hour=0, minute=20),
 }
-CELERY_BEAT_SCHEDULE["screening-child-certificates"] = {
-    "task": "screening.tasks.check_child_certificates",
+CELERY_BEAT_SCHEDULE["associations-child-certificates"] = {
+    "task": "associations.tasks.check_child_certificates",
     "schedule": crontab(hour=0, minute=40),
 }
 

@@ -1,8 +1,10 @@
 from django import template
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from screening import services
+from screening.checks import screened_models
 from screening.workflow import ScreeningState, Transition
 
 OTHER_EVENTS = {
@@ -22,12 +24,16 @@ def screening_waiting(context):
     if user is None or not (user.is_superuser or user.has_perm("associations.view_offer")):
         return {"show": False}
     query = "?state__in=submitted,in_review"
-    return {
-        "show": True,
-        "counts": services.waiting_counts(user),
-        "associations_url": reverse("admin:associations_association_changelist") + query,
-        "offers_url": reverse("admin:associations_offer_changelist") + query,
-    }
+    counts = services.waiting_counts(user)
+    rows = [
+        (
+            capfirst(model._meta.verbose_name_plural),
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + query,
+            counts[model._meta.model_name],
+        )
+        for model in screened_models()
+    ]
+    return {"show": True, "rows": rows}
 
 
 @register.filter

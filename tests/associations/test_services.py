@@ -126,3 +126,28 @@ def test_approving_an_edit_with_an_uncertified_instructor_unpublishes(
     published_offer.refresh_from_db()
     assert published_offer.certificates_valid_until is None
     assert not Offer.objects.published().exists()
+
+
+def test_certificate_check_flags_old_and_missing_certificates(association, municipality):
+    offer = f.OfferFactory(association=association)
+    assert not services.certificate_check(offer).passed  # no instructors
+    fresh = f.InstructorFactory(association=association)
+    offer.instructors.add(fresh)
+    assert services.certificate_check(offer).passed
+    old = f.InstructorFactory(association=association, child_certificate_date="2019-01-01")
+    missing = f.InstructorFactory(
+        association=association, child_certificate_confirmed=False, child_certificate_date=None
+    )
+    offer.instructors.add(old, missing)
+    check = services.certificate_check(offer)
+    assert not check.passed
+    assert {r.subject.pk: r.ok for r in check.rows} == {
+        fresh.pk: True,
+        old.pk: False,
+        missing.pk: False,
+    }
+    assert f"{municipality.child_certificate_max_age.days} dage" in check.title
+    # The checklist says which instructor fails and why.
+    reasons = {r.subject.pk: r.why for r in check.failures}
+    assert reasons[old.pk].startswith("attesten er ældre end")
+    assert reasons[missing.pk] == "ingen bekræftet attestdato"

@@ -94,27 +94,6 @@ def test_consultant_edit_is_recorded_for_the_association(submitted_offer, consul
     ]
 
 
-def test_certificate_check_flags_old_and_missing_certificates(association, municipality):
-    offer = f.OfferFactory(association=association)
-    assert not services.certificate_check(offer).passed  # no instructors
-    fresh = f.InstructorFactory(association=association)
-    offer.instructors.add(fresh)
-    assert services.certificate_check(offer).passed
-    old = f.InstructorFactory(association=association, child_certificate_date="2019-01-01")
-    missing = f.InstructorFactory(
-        association=association, child_certificate_confirmed=False, child_certificate_date=None
-    )
-    offer.instructors.add(old, missing)
-    check = services.certificate_check(offer)
-    assert not check.passed
-    assert {r.instructor.pk: r.ok for r in check.rows} == {
-        fresh.pk: True,
-        old.pk: False,
-        missing.pk: False,
-    }
-    assert check.limit_days == municipality.child_certificate_max_age.days
-
-
 def test_checklist_passes_only_with_all_boxes_and_valid_certificates(submitted_offer, consultant):
     assert not services.checklist_passed(submitted_offer)
     checks = dict.fromkeys(Review.CHECKS, True)

@@ -150,8 +150,8 @@ def test_filter_choices_show_nothing_of_ours(stranger, ours):
 def test_admin_index_count_is_per_municipality(stranger, ours):
     response = stranger.get("/admin/")
     assert services.waiting_counts(response.wsgi_request.user) == {
-        "associations": 1,
-        "offers": 1,
+        "association": 1,
+        "offer": 1,
     }
 
 

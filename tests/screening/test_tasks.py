@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from associations import tasks as association_tasks
 from associations.models import Association, Offer
 from notifications.models import Notification
 from screening import tasks
@@ -58,7 +59,7 @@ def test_old_child_certificate_sends_offer_back_for_screening(association, munic
     old = timezone.localdate() - municipality.child_certificate_max_age - timedelta(days=1)
     offer.instructors.add(f.InstructorFactory(association=association, child_certificate_date=old))
     fine = f.OfferFactory(association=association, published=True)
-    assert tasks.check_child_certificates() >= 1
+    assert association_tasks.check_child_certificates() >= 1
     offer.refresh_from_db()
     fine.refresh_from_db()
     assert offer.state == S.EXPIRED and fine.state == S.APPROVED
@@ -83,8 +84,8 @@ def test_certificate_warning_30_days_before(association, municipality):
     from associations.services import refresh_certificate_validity
 
     refresh_certificate_validity(offer)
-    tasks.check_child_certificates()
-    tasks.check_child_certificates()
+    association_tasks.check_child_certificates()
+    association_tasks.check_child_certificates()
     offer.refresh_from_db()
     assert offer.state == S.APPROVED
     assert Notification.objects.filter(kind="screening.expiring").count() == 1
