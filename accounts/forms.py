@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from notifications.services import absolute_url, notify
 
 from .models import User
 
@@ -71,10 +74,6 @@ class NotifyPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from django.urls import reverse
-
-        from notifications.services import absolute_url, notify
-
         user = context["user"]
         path = reverse(
             "accounts:password_reset_confirm",

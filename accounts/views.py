@@ -79,19 +79,8 @@ def home(request):
         return redirect("/school/")
     if user.is_association_member:
         return redirect("/association/")
-    from associations.forms import JoinRequestForm
-    from associations.models import Invitation, JoinRequest
-
-    context = {
-        "join_form": JoinRequestForm(user=user),
-        "pending_requests": JoinRequest.objects.pending()
-        .filter(user=user)
-        .select_related("association"),
-        "invitations": Invitation.objects.pending()
-        .filter(email__iexact=user.email)
-        .select_related("association"),
-    }
-    return render(request, "accounts/home.html", context)
+    # The ways to join an association come from its app (templatetags/association_start.py).
+    return render(request, "accounts/home.html")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

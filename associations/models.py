@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from municipalities.validators import postal_code_validator
 from portal.uploads import random_upload_path, validate_image
-from schools.models import postal_code_validator
 from screening.models import Screenable
 from screening.workflow import ScreeningState
 

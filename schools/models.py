@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from municipalities.validators import postal_code_validator
 
-postal_code_validator = RegexValidator(r"^\d{4}$", _("A Danish postal code has four digits."))
 institution_number_validator = RegexValidator(
     r"^\d{6}$", _("An institution number has six digits.")
 )

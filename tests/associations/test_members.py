@@ -235,3 +235,18 @@ def test_join_form_lists_only_approved_associations(stranger, association):
     assert association in choices and draft not in choices
     form = JoinRequestForm({"association": draft.pk}, user=stranger)
     assert not form.is_valid()
+
+
+@pytest.mark.django_db
+def test_my_account_shows_invitations_requests_and_the_join_form(client, association):
+    """"My account" (accounts) shows the ways into an association through this app's tags."""
+    other = f.AssociationFactory(name="Espergærde Spejderne", state="approved")
+    user = f.UserFactory(email="ny@example.com")
+    Invitation.objects.create(association=association, email="NY@example.com")
+    JoinRequest.objects.create(association=other, user=user)
+    client.force_login(user)
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert association.name in page and reverse("associations:invitation_list") in page
+    assert "Du har bedt om at blive medlem af Espergærde Spejderne" in page
+    assert f'action="{reverse("associations:join_request")}"' in page
+    assert 'name="csrfmiddlewaretoken"' in page
