@@ -36,17 +36,6 @@ def privacy(request):
     return render(request, "portal/privacy.html")
 
 
-@require_GET
-def contact(request):
-    from municipalities.models import Municipality
-
-    return render(
-        request,
-        "portal/contact.html",
-        {"municipalities": Municipality.objects.filter(is_active=True)},
-    )
-
-
 def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
 
