@@ -12,26 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import Association, Offer
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from portal.submitkeys import submit_key_field, submitted_once
 from schools.models import GRADE_VALIDATORS, School
 
 from .states import OPEN_STATES, WAITING_STATES, Actor, BookingState
-
-
-def submit_key_field():
-    """The idempotency token of the form that created the row (``portal.forms.SubmitKeyField``).
-
-    Empty for rows not created from a form (allocations, accepted waiting places, imports).
-    """
-    return models.UUIDField(_("form key"), null=True, blank=True, editable=False)
-
-
-def submitted_once(owner: str, name: str) -> models.UniqueConstraint:
-    """One row per form sent: the same key from the same person is refused by the database,
-    so that a form sent twice, even at the same moment, creates one row. Rows without a key
-    are left out of the index."""
-    return models.UniqueConstraint(
-        fields=[owner, "submit_key"], condition=Q(submit_key__isnull=False), name=name
-    )
 
 
 class CapacityUnit(models.TextChoices):

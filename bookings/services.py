@@ -4,7 +4,7 @@ Every state change locks the rows it touches (booking → occasion → pool, alw
 order), re-checks the current state, changes it, records a ``BookingEvent`` and queues
 e-mail with ``notifications.services.notify()`` (delivered after commit). What a form
 creates carries the form's key, so that the form sent twice creates it once
-(``_sent_before``).
+(``sent_before``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +28,7 @@ from associations.models import Offer, PriceModel
 from notifications.services import absolute_url, notify
 from portal import generations, pagecache
 from portal.cache import pickled_shape
+from portal.submitkeys import sent_before
 from schools.models import School
 
 from .models import (
@@ -321,26 +322,6 @@ def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
         generations.bump(generations.SCHOOLS)  # update() sends no signal: "My school" lists
 
 
-# --- Forms sent twice --------------------------------------------------------------------
-
-
-def _sent_before(model: type[models.Model], submit_key: uuid.UUID | None, **sender):
-    """The row that the form with ``submit_key`` created when ``sender`` sent it before, or
-    None (also for a form without a key).
-
-    Called only when creating the row failed, so that the first submit costs nothing extra.
-    A form sent again finds the key taken: at the insert, where the unique constraint on
-    (sender, key) refuses it (a simultaneous submit waits there until the first one
-    commits), or earlier, at a rule the first submit changed (the last place is gone, the
-    school is on the waiting list already). Its transaction or savepoint is rolled back by
-    then, with any places or money it reserved, and it answers with the first result.
-    The sender scopes the key: someone else's key finds nothing of theirs.
-    """
-    if submit_key is None:
-        return None
-    return model.objects.filter(submit_key=submit_key, **sender).first()
-
-
 # --- Requests -----------------------------------------------------------------------------
 
 
@@ -369,7 +350,7 @@ def request_booking(
     """A school's request. Books an occasion's places in the same transaction (or fails).
 
     ``submit_key`` is the booking form's key: the same form sent again gets the booking
-    it made the first time, and reserves nothing (``_sent_before``).
+    it made the first time, and reserves nothing (``sent_before``).
     """
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
@@ -429,7 +410,7 @@ def request_booking(
                 booking, "booking_requested", "requested", new_key=True, write_later=True
             )
     except (IntegrityError, BookingError):
-        if (booking := _sent_before(Booking, submit_key, requested_by=user)) is None:
+        if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise
     return booking
 
@@ -633,7 +614,7 @@ def join_waiting_list(
             )
             transaction.on_commit(lambda: offer_freed_places(occasion.pk))
     except (IntegrityError, BookingError):
-        if (entry := _sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+        if (entry := sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
             raise
     return entry
 
@@ -755,7 +736,7 @@ def post_message(
             else:
                 _notify_school(booking, "booking_message", f"message:{message.pk}", context)
     except IntegrityError:
-        if (message := _sent_before(BookingMessage, submit_key, author=user)) is None:
+        if (message := sent_before(BookingMessage, submit_key, author=user)) is None:
             raise
     return message
 
@@ -958,7 +939,7 @@ def apply_for_allocation(
                 submit_key=submit_key,
             )
     except IntegrityError:
-        if (entry := _sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+        if (entry := sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
             raise
     return entry
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from associations.models import Association, Offer
 from portal import fragments, generations
 from portal.ratelimit import ratelimit
+from portal.submitkeys import tell_once
 
 from . import ics as ical
 from . import services
@@ -63,16 +64,6 @@ def _error_text(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc)
-
-
-def _tell_once(request, level: int, text: str) -> None:
-    """Add a message unless the same one already waits to be shown: a form sent twice (a
-    double click) gets the first submit's answer, once, on the page both lead to."""
-    waiting = messages.get_messages(request)
-    seen = any(m.level == level and m.message == text for m in waiting)
-    waiting.used = False  # looked at, not shown: they stay for the next page
-    if not seen:
-        messages.add_message(request, level, text)
 
 
 # --- Booking request ----------------------------------------------------------------------
@@ -125,7 +116,7 @@ def book_offer(request, slug):
                 except (BookingError, ValidationError) as exc:
                     form.add_error(None, _error_text(exc))
                 else:
-                    _tell_once(
+                    tell_once(
                         request,
                         messages.SUCCESS,
                         _(
@@ -171,7 +162,7 @@ def book_offer(request, slug):
                     except (BookingError, ValidationError) as wexc:
                         form.add_error(None, _error_text(wexc))
                     else:
-                        _tell_once(
+                        tell_once(
                             request,
                             messages.INFO,
                             _("The date is full. Your school is on the waiting list."),
@@ -182,7 +173,7 @@ def book_offer(request, slug):
             except (BookingError, ValidationError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                _tell_once(
+                tell_once(
                     request, messages.SUCCESS, _("Your request has been sent to the association.")
                 )
                 return redirect("bookings:detail", booking.pk)
@@ -307,7 +298,7 @@ def post_message(request, pk):
         body=form.cleaned_data["body"],
         submit_key=form.cleaned_data["submit_key"],
     )
-    _tell_once(request, messages.SUCCESS, _("Your message has been sent."))
+    tell_once(request, messages.SUCCESS, _("Your message has been sent."))
     # Sent again, the form shows the message it posted the first time, on its booking.
     return redirect(reverse("bookings:detail", args=[message.booking_id]) + "#messages")
 
@@ -326,7 +317,7 @@ def evaluate(request, pk):
         except BookingError as exc:
             messages.error(request, str(exc))
         else:
-            _tell_once(request, messages.SUCCESS, _("Thank you for your evaluation."))
+            tell_once(request, messages.SUCCESS, _("Thank you for your evaluation."))
     else:
         messages.error(request, _("Please fill in the form correctly."))
     return redirect(reverse("bookings:detail", args=[pk]) + "#evaluation")
@@ -507,7 +498,7 @@ def participate(request, pk):
             message=form.cleaned_data["message"],
             submit_key=form.cleaned_data["submit_key"],
         )
-        _tell_once(
+        tell_once(
             request,
             messages.SUCCESS,
             _("The school can now see that you would like to take part."),
