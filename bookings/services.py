@@ -134,6 +134,26 @@ def pool_for(municipality, when: datetime) -> SubsidyPool | None:
     ).first()
 
 
+def open_pool(pool: SubsidyPool) -> SubsidyPool:
+    """Open the municipality's subsidy pool for a school year: one per year
+    (bookings_pool_one_per_year). A second one, even sent at the same moment, is refused
+    at that constraint and raises a ValidationError on the school year; the first pool
+    costs no extra statement."""
+    try:
+        with transaction.atomic():
+            pool.save()
+    except IntegrityError as exc:
+        taken = SubsidyPool.objects.filter(
+            municipality=pool.municipality_id, school_year=pool.school_year
+        ).exists()
+        if not taken:
+            raise
+        raise ValidationError(
+            {"school_year": _("There is already a pool for this school year.")}
+        ) from exc
+    return pool
+
+
 def subsidy_base(pool: SubsidyPool, booking: Booking) -> Decimal:
     """The part of the price the pool subsidises (hourly fees only up to the pool's rate)."""
     offer = booking.offer

@@ -599,12 +599,11 @@ def pool(request):
     if request.method == "POST" and form.is_valid():
         new = form.save(commit=False)
         new.municipality = municipality
-        if SubsidyPool.objects.filter(
-            municipality=municipality, school_year=new.school_year
-        ).exists():
-            form.add_error("school_year", _("There is already a pool for this school year."))
+        try:
+            services.open_pool(new)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            new.save()
             messages.success(request, _("The subsidy pool has been opened."))
             return redirect("bookings:pool")
     pools = SubsidyPool.objects.for_municipality(municipality)
