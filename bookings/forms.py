@@ -245,6 +245,7 @@ class OccasionForm(forms.ModelForm):
             "The course is booked as one series."
         ),
     )
+    submit_key = SubmitKeyField()
 
     class Meta:
         model = Occasion
@@ -259,6 +260,11 @@ class OccasionForm(forms.ModelForm):
         field_classes = dict.fromkeys(
             ["starts_at", "ends_at", "allocation_deadline"], BoundedDateTimeField
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["submit_key"]  # an edit sent twice saves the same values twice
 
     def clean(self):
         """A new date, or a date moved, must lie ahead; an occasion that has passed can still
@@ -297,6 +303,8 @@ class OccasionForm(forms.ModelForm):
 
 
 class SchoolEventForm(forms.ModelForm):
+    submit_key = SubmitKeyField()
+
     class Meta:
         model = SchoolEvent
         fields = ["title", "starts_on", "ends_on", "grade_min", "grade_max", "description"]

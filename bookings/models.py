@@ -70,6 +70,7 @@ class Occasion(models.Model):
     )
     allocated_at = models.DateTimeField(_("allocated"), null=True, blank=True)
     allocation_seed = models.CharField(_("seed of the draw"), max_length=32, blank=True)
+    submit_key = submit_key_field()
 
     objects = OccasionQuerySet.as_manager()
 
@@ -86,6 +87,11 @@ class Occasion(models.Model):
                 condition=Q(reserved__lte=F("capacity")),
                 name="bookings_occasion_capacity_not_exceeded",
             ),
+            # An occasion records no creator: the key counts per offer, which only the
+            # offer's association members may add dates to (offer_for_member). Another
+            # member of the same association sending the same key is shown the date it
+            # added, which they may see and edit anyway.
+            submitted_once("offer", "bookings_occasion_submitted_once"),
         ]
 
     def __str__(self):
@@ -622,6 +628,7 @@ class SchoolEvent(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("school event")
@@ -634,6 +641,7 @@ class SchoolEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(grade_min__lte=F("grade_max")), name="bookings_schoolevent_grades"
             ),
+            submitted_once("created_by", "bookings_schoolevent_submitted_once"),
         ]
 
     def __str__(self):

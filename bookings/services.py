@@ -40,6 +40,7 @@ from .models import (
     EventParticipation,
     Occasion,
     OccasionSession,
+    SchoolEvent,
     SubsidyPool,
     WaitingListEntry,
 )
@@ -315,7 +316,7 @@ def save_occasion(occasion: Occasion, extra_sessions: list[tuple[datetime, datet
         if occasion.pk:
             current = Occasion.objects.select_for_update().get(pk=occasion.pk)
             occasion.reserved = current.reserved
-        occasion.full_clean()
+        occasion.full_clean(exclude=["submit_key"])  # the insert checks the key
         occasion.save()
         occasion.sessions.all().delete()
         OccasionSession.objects.bulk_create(
@@ -327,6 +328,23 @@ def save_occasion(occasion: Occasion, extra_sessions: list[tuple[datetime, datet
         if occasion.free:
             offer_freed_places(occasion.pk)
     return occasion
+
+
+def add_occasion(
+    occasion: Occasion,
+    extra_sessions: list[tuple[datetime, datetime]] = (),
+    submit_key: uuid.UUID | None = None,
+) -> Occasion:
+    """Add a date to an offer (``save_occasion``). The same form sent again (``submit_key``)
+    gets the date it added the first time; keys count per offer (an occasion records no
+    creator, see ``bookings_occasion_submitted_once``)."""
+    occasion.submit_key = submit_key
+    try:
+        return save_occasion(occasion, extra_sessions)
+    except IntegrityError:
+        if (first := sent_before(Occasion, submit_key, offer=occasion.offer)) is None:
+            raise
+        return first
 
 
 def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
@@ -794,6 +812,23 @@ def save_evaluation(
                 setattr(evaluation, name, value)
             evaluation.save()
     return evaluation
+
+
+# --- School events ------------------------------------------------------------------------
+
+
+def add_school_event(event: SchoolEvent, submit_key: uuid.UUID | None = None) -> SchoolEvent:
+    """Put a school's event (its school and ``created_by`` set) into its calendar. The same
+    form sent again by the same person (``submit_key``) gets the event it added first."""
+    event.submit_key = submit_key
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        if (first := sent_before(SchoolEvent, submit_key, created_by=event.created_by)) is None:
+            raise
+        return first
+    return event
 
 
 def offer_participation(

@@ -434,8 +434,8 @@ def school_event_add(request):
         event = form.save(commit=False)
         event.school = school
         event.created_by = request.user
-        event.save()
-        messages.success(request, _("The event is in the school's calendar."))
+        services.add_school_event(event, form.cleaned_data["submit_key"])
+        tell_once(request, messages.SUCCESS, _("The event is in the school's calendar."))
         return redirect("bookings:my_school")
     return render(request, "bookings/school_event_form.html", {"form": form, "school": school})
 
@@ -522,11 +522,13 @@ def occasions(request, offer_pk):
         occasion = form.save(commit=False)
         occasion.offer = offer
         try:
-            services.save_occasion(occasion, form.cleaned_data["extra_sessions"])
+            services.add_occasion(
+                occasion, form.cleaned_data["extra_sessions"], form.cleaned_data["submit_key"]
+            )
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
         else:
-            messages.success(request, _("The date has been added."))
+            tell_once(request, messages.SUCCESS, _("The date has been added."))
             return redirect("bookings:occasions", offer.pk)
     return render(
         request,
