@@ -8,6 +8,7 @@ from portal.forms import (
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
     ShortModelChoiceField,
+    SubmitKeyField,
 )
 
 from .models import SchoolNeed
@@ -24,6 +25,7 @@ class NeedForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    submit_key = SubmitKeyField()
 
     class Meta:
         model = SchoolNeed
@@ -79,6 +81,7 @@ class AnswerForm(forms.Form):
         max_length=2000,
         required=False,
     )
+    submit_key = SubmitKeyField()
 
     def __init__(self, *args, associations, **kwargs):
         super().__init__(*args, **kwargs)

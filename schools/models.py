@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
+from portal.submitkeys import submit_key_field, submitted_once
 
 institution_number_validator = RegexValidator(
     r"^\d{6}$", _("An institution number has six digits.")
@@ -191,6 +192,7 @@ class SchoolNeed(models.Model):
     )
     is_closed = models.BooleanField(_("closed"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submit_key = submit_key_field()
 
     objects = SchoolNeedQuerySet.as_manager()
 
@@ -211,6 +213,7 @@ class SchoolNeed(models.Model):
                 condition=models.Q(period_start__lte=models.F("period_end")),
                 name="schools_need_period_order",
             ),
+            submitted_once("created_by", "schools_need_submitted_once"),
         ]
 
     def __str__(self):
@@ -284,6 +287,7 @@ class NeedAnswer(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("answer to a need")
@@ -293,7 +297,8 @@ class NeedAnswer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(offer__isnull=False) | ~models.Q(message=""),
                 name="schools_needanswer_offer_or_message",
-            )
+            ),
+            submitted_once("created_by", "schools_needanswer_submitted_once"),
         ]
 
     def __str__(self):

@@ -1,9 +1,12 @@
 """The needs board: schools post what they need, associations answer."""
 
-from django.db import transaction
+import uuid
+
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, QuerySet
 
 from portal import generations
+from portal.submitkeys import sent_before
 
 from .models import NeedAnswer, School, SchoolNeed
 from .permissions import association_municipality_ids, staff_schools
@@ -49,22 +52,51 @@ def need_answers(need: SchoolNeed) -> QuerySet:
     return need.answers.select_related("association", "offer", "created_by")
 
 
-@transaction.atomic
 def post_need(*, school: School, user, form) -> SchoolNeed:
+    """Put the need of the valid ``form`` on the board. The same form sent again by the same
+    person (its ``submit_key``) gets the need it posted the first time (``sent_before``)."""
+    submit_key = form.cleaned_data.get("submit_key")
     need = form.save(commit=False)
     need.school = school
     need.created_by = user
-    need.save()
-    form.save_m2m()
+    need.submit_key = submit_key
+    try:
+        with transaction.atomic():
+            need.save()
+            form.save_m2m()
+    except IntegrityError:
+        if (first := sent_before(SchoolNeed, submit_key, created_by=user)) is None:
+            raise
+        return first
     return need
 
 
-@transaction.atomic
-def answer_need(*, need: SchoolNeed, association, offer, message: str, user) -> NeedAnswer:
-    answer = NeedAnswer.objects.create(
-        need=need, association=association, offer=offer, message=message, created_by=user
-    )
-    _notify_school(answer)
+def answer_need(
+    *,
+    need: SchoolNeed,
+    association,
+    offer,
+    message: str,
+    user,
+    submit_key: uuid.UUID | None = None,
+) -> NeedAnswer:
+    """Send an association's answer to the school. The same form sent again by the same
+    person (``submit_key``) gets the answer it sent the first time, which may be to another
+    need if the key was sent there: the caller shows the answer's need."""
+    try:
+        with transaction.atomic():
+            answer = NeedAnswer.objects.create(
+                need=need,
+                association=association,
+                offer=offer,
+                message=message,
+                created_by=user,
+                submit_key=submit_key,
+            )
+            _notify_school(answer)
+    except IntegrityError:
+        if (answer := sent_before(NeedAnswer, submit_key, created_by=user)) is None:
+            raise
     return answer
 
 

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.submitkeys import tell_once
+
 from . import permissions, services
 from .forms import AnswerForm, NeedForm
 from .models import SchoolNeed
@@ -50,7 +52,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     form = NeedForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         need = services.post_need(school=form.cleaned_data["school"], user=request.user, form=form)
-        messages.success(request, _("Your need is on the board."))
+        tell_once(request, messages.SUCCESS, _("Your need is on the board."))
         return redirect(need)
     return render(request, "schools/need_form.html", {"form": form})
 
@@ -66,15 +68,17 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
         associations = services.offers_for_answer(request.user, need)
         form = AnswerForm(request.POST or None, associations=associations)
         if request.method == "POST" and form.is_valid():
-            services.answer_need(
+            answer = services.answer_need(
                 need=need,
                 association=form.cleaned_data["association"],
                 offer=form.cleaned_data.get("offer"),
                 message=form.cleaned_data.get("message", "").strip(),
                 user=request.user,
+                submit_key=form.cleaned_data["submit_key"],
             )
-            messages.success(request, _("Your answer was sent to the school."))
-            return redirect(need)
+            tell_once(request, messages.SUCCESS, _("Your answer was sent to the school."))
+            # Sent again, the form shows the answer it sent the first time, on its need.
+            return redirect(answer.need)
     elif request.method == "POST":
         raise PermissionDenied
     answers = services.need_answers(need)
