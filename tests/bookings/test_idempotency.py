@@ -2,7 +2,7 @@
 answer) creates one row, reserves once and answers the second submit with the first result.
 
 The form carries a key (``portal.forms.SubmitKeyField``) that the service stores on the row
-under a unique constraint per sender; see ``bookings.services._sent_before``.
+under a unique constraint per sender; see ``portal.submitkeys.sent_before``.
 """
 
 import re
