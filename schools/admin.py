@@ -1,9 +1,30 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from screening.admin_queue import approve_memberships
 
+from . import staff
 from .models import School, SchoolMembership
+
+
+@admin.action(description=_("Approve the selected staff"), permissions=["change"])
+def approve_memberships(modeladmin, request, queryset):
+    """School staff waiting for approval (the SchoolMembership admin's action)."""
+    done = 0
+    for membership in queryset.filter(is_approved=False):
+        try:
+            staff.approve(membership, by=request.user)
+        except staff.MembershipError as error:
+            modeladmin.message_user(request, f"{membership}: {error}", messages.WARNING)
+            continue
+        done += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d person approved.", "%(count)d people approved.", done)
+        % {"count": done},
+        messages.SUCCESS,
+    )
 
 
 @admin.register(School)

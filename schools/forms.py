@@ -11,7 +11,7 @@ from portal.forms import (
     SubmitKeyField,
 )
 
-from .models import SchoolNeed
+from .models import School, SchoolNeed, SchoolRole
 
 
 class NeedForm(forms.ModelForm):
@@ -103,3 +103,17 @@ class AnswerForm(forms.Form):
         if not offer and not (data.get("message") or "").strip():
             raise forms.ValidationError(_("Choose an offer or write a message."))
         return data
+
+
+class JoinSchoolForm(forms.Form):
+    school = BoundedModelChoiceField(
+        label=_("School"),
+        queryset=School.objects.active()
+        .select_related("municipality")
+        .order_by("municipality__name", "name"),
+    )
+    role = forms.ChoiceField(label=_("Your role"), choices=SchoolRole.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].label_from_instance = lambda s: f"{s.name} ({s.municipality})"

@@ -8,4 +8,7 @@ urlpatterns = [
     path("needs/new/", views.need_create, name="need_create"),
     path("needs/<int:pk>/", views.need_detail, name="need_detail"),
     path("needs/<int:pk>/close/", views.need_close, name="need_close"),
+    path("school/join/", views.join_school, name="join_school"),
+    path("school/staff/", views.school_staff, name="school_staff"),
+    path("school/staff/<int:pk>/decide/", views.decide_staff, name="decide_staff"),
 ]

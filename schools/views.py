@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import confirmed_email_required
 from portal.submitkeys import tell_once
 
-from . import permissions, services
-from .forms import AnswerForm, NeedForm
-from .models import SchoolNeed
+from . import permissions, services, staff
+from .forms import AnswerForm, JoinSchoolForm, NeedForm
+from .models import SchoolMembership, SchoolNeed
 
 
 def _need_or_404(user, pk: int) -> SchoolNeed:
@@ -101,3 +102,72 @@ def need_close(request: HttpRequest, pk: int) -> HttpResponse:
     services.close_need(need)
     messages.success(request, _("The need is closed."))
     return redirect(need)
+
+
+# --- Staff: joining a school and approving colleagues ----------------------------------------
+
+
+@confirmed_email_required
+def join_school(request):
+    """A staff member picks a school and a role; the membership waits for approval."""
+    form = JoinSchoolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = staff.request_membership(
+                request.user, form.cleaned_data["school"], form.cleaned_data["role"]
+            )
+        except staff.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            if membership.is_approved:
+                messages.success(request, _("Welcome! Your e-mail address is approved at once."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Thank you. A consultant or a leader of the school will approve you; "
+                        "we send you an e-mail."
+                    ),
+                )
+            return redirect("schools:join_school")
+    memberships = request.user.school_memberships.select_related("school")
+    return render(request, "schools/join_school.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def school_staff(request):
+    """Pending staff for a principal, a department head or a consultant to approve."""
+    pending = staff.pending_for(request.user)
+    user = request.user
+    is_leader = any(m.is_leader for m in user.active_school_memberships)
+    if not (user.is_superuser or user.is_consultant or is_leader):
+        raise PermissionDenied
+    return render(request, "schools/school_staff.html", {"pending": pending})
+
+
+def _pending_membership(request, pk: int) -> SchoolMembership:
+    """The membership if this user may decide on it: 404 for anyone else."""
+    membership = staff.pending_for(request.user).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+@login_required
+@require_POST
+def decide_staff(request, pk: int):
+    membership = _pending_membership(request, pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            staff.approve(membership, by=request.user)
+            messages.success(
+                request, _("%(name)s is approved.") % {"name": membership.user.get_full_name()}
+            )
+        elif request.POST.get("decision") == "decline":
+            staff.decline(membership, by=request.user)
+            messages.info(
+                request, _("%(name)s was declined.") % {"name": membership.user.get_full_name()}
+            )
+    except staff.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("schools:school_staff")

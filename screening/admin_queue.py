@@ -410,24 +410,3 @@ class ScreeningAdminMixin:
     @admin.action(description=_("Reject (one item, with a reason)"), permissions=["change"])
     def reject_selected(self, request, queryset):
         return self._one_with_form(request, queryset, Transition.REJECT)
-
-
-@admin.action(description=_("Approve the selected staff"), permissions=["change"])
-def approve_memberships(modeladmin, request, queryset):
-    """School staff waiting for approval (the SchoolMembership admin's action)."""
-    from . import schools as school_services
-
-    done = 0
-    for membership in queryset.filter(is_approved=False):
-        try:
-            school_services.approve(membership, by=request.user)
-        except school_services.MembershipError as error:
-            modeladmin.message_user(request, f"{membership}: {error}", messages.WARNING)
-            continue
-        done += 1
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d person approved.", "%(count)d people approved.", done)
-        % {"count": done},
-        messages.SUCCESS,
-    )

@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import BoundedModelChoiceField
-from schools.models import School, SchoolRole
 
 from .models import RejectionReason, Review
 from .workflow import Transition
@@ -50,17 +49,3 @@ class ChecklistForm(forms.ModelForm):
     class Meta:
         model = Review
         fields = list(Review.CHECKS)
-
-
-class JoinSchoolForm(forms.Form):
-    school = BoundedModelChoiceField(
-        label=_("School"),
-        queryset=School.objects.active()
-        .select_related("municipality")
-        .order_by("municipality__name", "name"),
-    )
-    role = forms.ChoiceField(label=_("Your role"), choices=SchoolRole.choices)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["school"].label_from_instance = lambda s: f"{s.name} ({s.municipality})"

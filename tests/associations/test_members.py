@@ -239,7 +239,7 @@ def test_join_form_lists_only_approved_associations(stranger, association):
 
 @pytest.mark.django_db
 def test_my_account_shows_invitations_requests_and_the_join_form(client, association):
-    """"My account" (accounts) shows the ways into an association through this app's tags."""
+    """ "My account" (accounts) shows the ways into an association through this app's tags."""
     other = f.AssociationFactory(name="Espergærde Spejderne", state="approved")
     user = f.UserFactory(email="ny@example.com")
     Invitation.objects.create(association=association, email="NY@example.com")

@@ -145,10 +145,10 @@ MATRIX: dict[str, dict] = {
         "L 200 200 200 404 200 404", "L 200 200 403 404 403 404"
     ),  # a need: its school, associations and M's consultant
     "schools:need_list": E("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
-    "screening:decide_staff": E("L 405 405 405 405 405 405", "L 404 404 404 R R 404"),
-    "screening:join_school": E("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
+    "schools:decide_staff": E("L 405 405 405 405 405 405", "L 404 404 404 R R 404"),
+    "schools:join_school": E("L 200 200 200 200 200 200", "L 200 200 200 200 200 200"),
     "screening:queue": E("L 404 404 404 404 R R", "L 404 404 404 404 R R"),
-    "screening:school_staff": E("L 403 403 403 200 200 200", "L 403 403 403 200 200 200"),
+    "schools:school_staff": E("L 403 403 403 200 200 200", "L 403 403 403 200 200 200"),
     "set_language": E("R", "R"),
     "sso:callback": E("L", "405"),
     "sso:choose": E("200", "405"),

@@ -95,7 +95,7 @@ HOSTS = {
     "bookings:occasion_cancel": [("bookings:occasion_edit", KWARGS["bookings:occasion_edit"])],
     "catalog:favourite_toggle": [("catalog:offer_detail", KWARGS["catalog:offer_detail"])],
     "schools:need_close": [("schools:need_detail", KWARGS["schools:need_detail"])],
-    "screening:decide_staff": [("screening:school_staff", None)],
+    "schools:decide_staff": [("schools:school_staff", None)],
 }
 
 #: Forms this world never shows (a button for another state, a form for a newcomer): they are

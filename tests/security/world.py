@@ -224,7 +224,7 @@ KWARGS = {
     "associations:offer_action": lambda w: {**_ob(w), "action": "pause"},
     "schools:need_detail": lambda w: {"pk": pk(w.need_x)},
     "schools:need_close": lambda w: {"pk": pk(w.need_x)},
-    "screening:decide_staff": lambda w: {"pk": pk(w.pending_staff_y)},
+    "schools:decide_staff": lambda w: {"pk": pk(w.pending_staff_y)},
     "bookings:book_offer": lambda w: {"slug": w.offer_b.slug},
     "bookings:detail": lambda w: {"pk": pk(w.booking_x)},
     "bookings:post_message": lambda w: {"pk": pk(w.booking_x)},

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import SchoolMembership, SchoolRole
+from notifications.services import absolute_url, notify
+
+from .models import SchoolMembership, SchoolRole
 
 
 class MembershipError(ValueError):
@@ -119,8 +121,6 @@ def decline(membership: SchoolMembership, *, by) -> None:
 
 
 def _notify_approved(membership: SchoolMembership) -> None:
-    from notifications.services import absolute_url, notify
-
     notify(
         kind="school.membership_approved",
         key=f"school.membership_approved:membership={membership.pk}",

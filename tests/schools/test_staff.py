@@ -2,8 +2,8 @@
 
 import pytest
 
+from schools import staff as school_services
 from schools.models import SchoolMembership
-from screening import schools as school_services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
