@@ -29,7 +29,7 @@ PICKLED_MODELS = [
     "schools.SchoolMembership",
     "schools.School",
     "municipalities.Municipality",
-    "bookings.SchoolYearSettings",
+    "municipalities.SchoolYearSettings",
     "associations.AssociationMembership",
     "associations.Association",
     "municipalities.Consultant",

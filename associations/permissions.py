@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from portal.ids import client_pk
+
 from .models import Association, AssociationMembership, Instructor, Offer
 
 
@@ -44,3 +46,14 @@ def get_instructor_for(user, slug: str, instructor_id: int) -> tuple[Instructor,
     if instructor is None:
         raise Http404
     return instructor, association
+
+
+def association_for(user, association_pk: int) -> Association:
+    """One of the user's associations (by an id the client sent); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    association_pk = client_pk(association_pk)
+    for membership in user.association_memberships:
+        if membership.association_id == association_pk:
+            return membership.association
+    raise Http404

@@ -5,8 +5,6 @@ from .models import (
     BookingEvent,
     Occasion,
     OccasionSession,
-    SchoolEvent,
-    SchoolYearSettings,
     SubsidyPool,
     WaitingListEntry,
 )
@@ -82,17 +80,3 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(school__municipality=request.user.consultant_municipality)
-
-
-@admin.register(SchoolEvent)
-class SchoolEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "school", "starts_on", "ends_on"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(school__municipality=request.user.consultant_municipality)
-
-
-admin.site.register(SchoolYearSettings)

@@ -7,15 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import (
-    BoundedDateField,
     BoundedDateTimeField,
-    BoundedModelChoiceField,
     ShortModelChoiceField,
     SubmitKeyField,
     check_date_in_range,
 )
 
-from .models import CapacityUnit, Evaluation, Occasion, SchoolEvent, SubsidyPool
+from .models import CapacityUnit, Evaluation, Occasion, SubsidyPool
 
 
 class BookingRequestForm(forms.Form):
@@ -300,44 +298,6 @@ class OccasionForm(forms.ModelForm):
                 )
             sessions.append((timezone.make_aware(start, tz), timezone.make_aware(end, tz)))
         return sessions
-
-
-class SchoolEventForm(forms.ModelForm):
-    submit_key = SubmitKeyField()
-
-    class Meta:
-        model = SchoolEvent
-        fields = ["title", "starts_on", "ends_on", "grade_min", "grade_max", "description"]
-        field_classes = dict.fromkeys(["starts_on", "ends_on"], BoundedDateField)
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def clean(self):
-        """Every order error on its own field, so that the model's check constraints behind
-        them (bookings_schoolevent_dates, bookings_schoolevent_grades) are never reached."""
-        data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if ends_on and ends_on < timezone.localdate():
-            self.add_error(
-                "ends_on", _("The last day has passed: the event must end today or later.")
-            )
-        elif starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("The last day must not be before the first."))
-        grade_min, grade_max = data.get("grade_min"), data.get("grade_max")
-        if grade_min is not None and grade_max is not None and grade_max < grade_min:
-            self.add_error("grade_max", _("The last grade must not be before the first."))
-        return data
-
-
-class ParticipationForm(forms.Form):
-    offer = BoundedModelChoiceField(queryset=None, label=_("Offer"), required=False)
-    message = forms.CharField(
-        label=_("Message to the school"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    submit_key = SubmitKeyField()
-
-    def __init__(self, *args, offers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
 
 
 class SubsidyPoolForm(forms.ModelForm):

@@ -161,27 +161,6 @@ class OccasionSession(models.Model):
         return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
 
-class SchoolYearSettings(models.Model):
-    """The municipality's school-year rules (winter holiday week 7 or 8)."""
-
-    municipality = models.OneToOneField(
-        Municipality,
-        on_delete=models.CASCADE,
-        related_name="school_year_settings",
-        verbose_name=_("municipality"),
-    )
-    winter_holiday_week = models.PositiveSmallIntegerField(
-        _("winter holiday week"), default=7, choices=[(7, _("Week 7")), (8, _("Week 8"))]
-    )
-
-    class Meta:
-        verbose_name = _("school-year settings")
-        verbose_name_plural = _("school-year settings")
-
-    def __str__(self):
-        return str(self.municipality)
-
-
 class BookingQuerySet(TenantQuerySet):
     municipality_lookup = "school__municipality"
 
@@ -602,107 +581,6 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.booking_id} {self.side} {self.rating}"
-
-
-class SchoolEvent(models.Model):
-    """A school's own event in its school-year calendar, e.g. "Idrætsdag, grades 0–6"."""
-
-    school = models.ForeignKey(
-        School, on_delete=models.CASCADE, related_name="events", verbose_name=_("school")
-    )
-    title = models.CharField(_("title"), max_length=150)
-    description = models.TextField(_("description"), blank=True, max_length=3000)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
-    grade_min = models.PositiveSmallIntegerField(
-        _("from grade"), validators=GRADE_VALIDATORS, default=0
-    )
-    grade_max = models.PositiveSmallIntegerField(
-        _("to grade"), validators=GRADE_VALIDATORS, default=10
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    submit_key = submit_key_field()
-
-    class Meta:
-        verbose_name = _("school event")
-        verbose_name_plural = _("school events")
-        ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="bookings_schoolevent_dates"
-            ),
-            models.CheckConstraint(
-                condition=Q(grade_min__lte=F("grade_max")), name="bookings_schoolevent_grades"
-            ),
-            submitted_once("created_by", "bookings_schoolevent_submitted_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.title} ({self.school})"
-
-    def clean(self):
-        super().clean()
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The last day must not be before the first.")})
-        if (
-            self.grade_min is not None
-            and self.grade_max is not None
-            and self.grade_min > self.grade_max
-        ):
-            raise ValidationError({"grade_max": _("The last grade must not be before the first.")})
-
-
-class EventParticipation(models.Model):
-    """An association offers to take part in a school's event."""
-
-    event = models.ForeignKey(
-        SchoolEvent,
-        on_delete=models.CASCADE,
-        related_name="participations",
-        verbose_name=_("event"),
-    )
-    association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
-    )
-    offer = models.ForeignKey(
-        Offer,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("offer"),
-    )
-    message = models.TextField(_("message"), max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    #: As for evaluations: one row per event and association (bookings_participation_once);
-    #: the key of the form last saved tells a repeat from a change.
-    submit_key = submit_key_field()
-
-    class Meta:
-        verbose_name = _("offer to take part")
-        verbose_name_plural = _("offers to take part")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "association"], name="bookings_participation_once"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.association} → {self.event}"
 
 
 def _new_token() -> str:

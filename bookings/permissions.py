@@ -8,9 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from associations.models import Association, Offer
-from portal.forms import MAX_PK
-from schools.models import School
+from associations.models import Offer
 
 from .models import Booking, Occasion
 from .states import Actor
@@ -71,41 +69,6 @@ def require_side(access: BookingAccess, *sides: str) -> str:
         if access.acts_as(side):
             return side
     raise PermissionDenied
-
-
-def _pk(value) -> int:
-    """An id sent by the client (a query parameter, a hidden field); 404 for anything that
-    cannot be one (text, NUL bytes, numbers no primary key can have)."""
-    text = str(value)
-    if not text.isascii() or not text.isdigit() or int(text) > MAX_PK:
-        raise Http404
-    return int(text)
-
-
-def school_for(user, school_pk: int | None = None) -> School:
-    """One of the user's approved schools (the first when no id is given); 404 otherwise."""
-    if not user.is_authenticated:
-        raise Http404
-    schools = [m.school for m in user.active_school_memberships]
-    if not schools:
-        raise Http404
-    if school_pk in (None, ""):
-        return schools[0]
-    school_pk = _pk(school_pk)
-    for school in schools:
-        if school.pk == school_pk:
-            return school
-    raise Http404
-
-
-def association_for(user, association_pk: int) -> Association:
-    if not user.is_authenticated:
-        raise Http404
-    association_pk = _pk(association_pk)
-    for membership in user.association_memberships:
-        if membership.association_id == association_pk:
-            return membership.association
-    raise Http404
 
 
 def offer_for_member(user, pk: int) -> Offer:

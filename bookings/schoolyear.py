@@ -25,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models import Municipality, SchoolYearSettings
+
 
 def _iso_week(year: int, week: int, weekday: int) -> date:
     return date.fromisocalendar(year, week, weekday)
@@ -120,10 +122,6 @@ def winter_weeks_for(municipalities) -> set[int]:
     Municipalities read with their settings (``select_related("school_year_settings")``,
     as the cached roles' schools are) need no query.
     """
-    from municipalities.models import Municipality
-
-    from .models import SchoolYearSettings
-
     municipalities = list(municipalities)
     cached = Municipality._meta.get_field("school_year_settings")
     if municipalities and all(

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,10 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from associations.models import Association, Offer
+from associations.permissions import association_for
 from portal import fragments, generations
 from portal.ratelimit import ratelimit
 from portal.submitkeys import tell_once
+from schools.permissions import school_for
+from schools.services import needs_for_school
 
 from . import ics as ical
 from . import services
@@ -31,9 +32,7 @@ from .forms import (
     MessageForm,
     NoteForm,
     OccasionForm,
-    ParticipationForm,
     ProposeForm,
-    SchoolEventForm,
     SubsidyPoolForm,
 )
 from .models import (
@@ -41,18 +40,10 @@ from .models import (
     CalendarFeed,
     Evaluation,
     Occasion,
-    SchoolEvent,
     SubsidyPool,
     WaitingListEntry,
 )
-from .permissions import (
-    association_for,
-    booking_access,
-    occasion_for_member,
-    offer_for_member,
-    require_side,
-    school_for,
-)
+from .permissions import booking_access, occasion_for_member, offer_for_member, require_side
 from .states import Actor, BookingError, BookingTransition, allowed_transitions
 
 T = BookingTransition
@@ -377,17 +368,8 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         "pool": pool,
         "pool_figures": services.pool_figures(pool, school) if pool else None,
         "feed": CalendarFeed.objects.filter(school=school).first(),
-        "needs_partial": False,
+        "needs": needs_for_school(school),
     }
-    try:  # the school's needs come from the schools app, when it has them
-        from schools.services import needs_for_school
-
-        get_template("schools/_my_needs.html")
-    except (ImportError, TemplateDoesNotExist):
-        pass
-    else:
-        context["needs"] = needs_for_school(school)
-        context["needs_partial"] = True
     html = render_to_string("bookings/_my_school.html", context, request)
     # Valid until the first upcoming booking starts (it becomes a past one) or the day ends
     # (events, needs and the school year's pool are by date).
@@ -421,94 +403,6 @@ def leave_waiting_list(request, pk):
     services.withdraw_waiting(entry)
     messages.success(request, _("You have left the waiting list."))
     return redirect("bookings:my_school")
-
-
-# --- School events ------------------------------------------------------------------------
-
-
-@login_required
-def school_event_add(request):
-    school = school_for(request.user, request.GET.get("school") or request.POST.get("school"))
-    form = SchoolEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        event = form.save(commit=False)
-        event.school = school
-        event.created_by = request.user
-        services.add_school_event(event, form.cleaned_data["submit_key"])
-        tell_once(request, messages.SUCCESS, _("The event is in the school's calendar."))
-        return redirect("bookings:my_school")
-    return render(request, "bookings/school_event_form.html", {"form": form, "school": school})
-
-
-@login_required
-def school_events(request):
-    """Schools' events in the municipalities of the user's screened (approved) associations."""
-    associations = _screened_associations(request.user)
-    if not associations:
-        raise Http404
-    events = (
-        SchoolEvent.objects.filter(
-            school__municipality__in=[m for a in associations for m in a.municipalities.all()],
-            ends_on__gte=timezone.localdate(),
-        )
-        .select_related("school")
-        .prefetch_related("participations")
-        .distinct()
-    )
-    return render(
-        request,
-        "bookings/school_events.html",
-        {"events": events, "association_ids": {a.pk for a in associations}},
-    )
-
-
-def _screened_associations(user) -> list:
-    """Only associations the consultant has approved may see and contact schools."""
-    return list(
-        Association.objects.published()
-        .filter(memberships__user=user)
-        .prefetch_related("municipalities")
-        .distinct()
-    )
-
-
-@login_required
-def participate(request, pk):
-    associations = _screened_associations(request.user)
-    if not associations:
-        raise Http404
-    municipality_ids = {m.pk for a in associations for m in a.municipalities.all()}
-    event = get_object_or_404(SchoolEvent, pk=pk, school__municipality_id__in=municipality_ids)
-    association = association_for(
-        request.user, request.POST.get("association") or associations[0].pk
-    )
-    if (
-        association not in associations
-        or not association.municipalities.filter(pk=event.school.municipality_id).exists()
-    ):
-        raise Http404
-    offers = Offer.objects.published().filter(association=association)
-    form = ParticipationForm(request.POST or None, offers=offers)
-    if request.method == "POST" and form.is_valid():
-        services.offer_participation(
-            event,
-            association=association,
-            user=request.user,
-            offer=form.cleaned_data["offer"],
-            message=form.cleaned_data["message"],
-            submit_key=form.cleaned_data["submit_key"],
-        )
-        tell_once(
-            request,
-            messages.SUCCESS,
-            _("The school can now see that you would like to take part."),
-        )
-        return redirect("bookings:school_events")
-    return render(
-        request,
-        "bookings/participate.html",
-        {"event": event, "form": form, "association": association},
-    )
 
 
 # --- Occasions (association members) ------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Consultant, Municipality
+from .models import Consultant, Municipality, SchoolYearSettings
 
 
 @admin.register(Municipality)
@@ -37,3 +37,6 @@ class ConsultantAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_consultant(request.user)
+
+
+admin.site.register(SchoolYearSettings)

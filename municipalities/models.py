@@ -123,3 +123,24 @@ class Consultant(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.municipality})"
+
+
+class SchoolYearSettings(models.Model):
+    """The municipality's school-year rules (winter holiday week 7 or 8)."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="school_year_settings",
+        verbose_name=_("municipality"),
+    )
+    winter_holiday_week = models.PositiveSmallIntegerField(
+        _("winter holiday week"), default=7, choices=[(7, _("Week 7")), (8, _("Week 8"))]
+    )
+
+    class Meta:
+        verbose_name = _("school-year settings")
+        verbose_name_plural = _("school-year settings")
+
+    def __str__(self):
+        return str(self.municipality)

@@ -17,7 +17,7 @@ PUBLIC_PAGE_MODELS = [
 ROLE_MODELS = [
     "municipalities.Municipality",
     "schools.School",
-    "bookings.SchoolYearSettings",  # held with each school's municipality
+    "municipalities.SchoolYearSettings",  # held with each school's municipality
 ]
 #: Rows that belong to one user (``user`` field): a change bumps only that user's counter.
 USER_ROLE_MODELS = [
@@ -43,8 +43,8 @@ SCHOOL_PAGE_MODELS = {
     "schools.NeedAnswer": "need.school_id",
     "bookings.Booking": "school_id",
     "bookings.WaitingListEntry": "school_id",
-    "bookings.SchoolEvent": "school_id",
-    "bookings.EventParticipation": "event.school_id",
+    "schools.SchoolEvent": "school_id",
+    "schools.EventParticipation": "event.school_id",
     "bookings.CalendarFeed": "school_id",
     "bookings.SubsidyPool": "municipality_id",
 }

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from associations.models import AssociationMembership, Offer
 from bookings import services as bookings
-from bookings.models import Booking, Evaluation, Occasion, SchoolEvent, SubsidyPool
+from bookings.models import Booking, Evaluation, Occasion, SubsidyPool
 from bookings.schoolyear import holiday_on, school_year_of
 from bookings.states import Actor, BookingState
-from schools.models import School, SchoolMembership, SchoolNeed
+from schools.models import School, SchoolEvent, SchoolMembership, SchoolNeed
 
 
 def term_day(start: date, weekday: int = 1) -> date:

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 
 from . import staff
-from .models import School, SchoolMembership
+from .models import School, SchoolEvent, SchoolMembership
 
 
 @admin.action(description=_("Approve the selected staff"), permissions=["change"])
@@ -69,3 +69,14 @@ class SchoolMembershipAdmin(admin.ModelAdmin):
     @admin.display(description=User._meta.get_field("email").verbose_name, ordering="user__email")
     def user_email(self, obj):
         return obj.user.email
+
+
+@admin.register(SchoolEvent)
+class SchoolEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "school", "starts_on", "ends_on"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(school__municipality=request.user.consultant_municipality)

@@ -11,7 +11,7 @@ from portal.forms import (
     SubmitKeyField,
 )
 
-from .models import School, SchoolNeed, SchoolRole
+from .models import School, SchoolEvent, SchoolNeed, SchoolRole
 
 
 class NeedForm(forms.ModelForm):
@@ -117,3 +117,41 @@ class JoinSchoolForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].label_from_instance = lambda s: f"{s.name} ({s.municipality})"
+
+
+class SchoolEventForm(forms.ModelForm):
+    submit_key = SubmitKeyField()
+
+    class Meta:
+        model = SchoolEvent
+        fields = ["title", "starts_on", "ends_on", "grade_min", "grade_max", "description"]
+        field_classes = dict.fromkeys(["starts_on", "ends_on"], BoundedDateField)
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        """Every order error on its own field, so that the model's check constraints behind
+        them (bookings_schoolevent_dates, bookings_schoolevent_grades) are never reached."""
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if ends_on and ends_on < timezone.localdate():
+            self.add_error(
+                "ends_on", _("The last day has passed: the event must end today or later.")
+            )
+        elif starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The last day must not be before the first."))
+        grade_min, grade_max = data.get("grade_min"), data.get("grade_max")
+        if grade_min is not None and grade_max is not None and grade_max < grade_min:
+            self.add_error("grade_max", _("The last grade must not be before the first."))
+        return data
+
+
+class ParticipationForm(forms.Form):
+    offer = BoundedModelChoiceField(queryset=None, label=_("Offer"), required=False)
+    message = forms.CharField(
+        label=_("Message to the school"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    submit_key = SubmitKeyField()
+
+    def __init__(self, *args, offers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers

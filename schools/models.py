@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from associations.models import Association, Domain, Offer
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
@@ -138,8 +143,6 @@ class SchoolNeedQuerySet(TenantQuerySet):
 
     def open(self):
         """Not closed, and the period has not ended (needs expire after their period)."""
-        from django.utils import timezone
-
         return self.filter(is_closed=False, period_end__gte=timezone.localdate())
 
     def for_school(self, school):
@@ -220,13 +223,9 @@ class SchoolNeed(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("schools:need_detail", args=[self.pk])
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         errors = {}
         if (
@@ -242,8 +241,6 @@ class SchoolNeed(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from django.utils import timezone
-
         return not self.is_closed and self.period_end >= timezone.localdate()
 
     @property
@@ -253,8 +250,6 @@ class SchoolNeed(models.Model):
         return f"{self.grade_min}.–{self.grade_max}."
 
     def get_domain_display(self) -> str:
-        from associations.models import Domain
-
         return Domain(self.domain).label if self.domain in Domain.values else ""
 
 
@@ -303,3 +298,107 @@ class NeedAnswer(models.Model):
 
     def __str__(self):
         return f"{self.association} → {self.need}"
+
+
+# --- A school's own events, and the associations that offer to take part -----------------
+
+
+class SchoolEvent(models.Model):
+    """A school's own event in its school-year calendar, e.g. "Idrætsdag, grades 0–6"."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="events", verbose_name=_("school")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    description = models.TextField(_("description"), blank=True, max_length=3000)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    grade_min = models.PositiveSmallIntegerField(
+        _("from grade"), validators=GRADE_VALIDATORS, default=0
+    )
+    grade_max = models.PositiveSmallIntegerField(
+        _("to grade"), validators=GRADE_VALIDATORS, default=10
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submit_key = submit_key_field()
+
+    class Meta:
+        verbose_name = _("school event")
+        verbose_name_plural = _("school events")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="schools_schoolevent_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_min__lte=F("grade_max")), name="schools_schoolevent_grades"
+            ),
+            submitted_once("created_by", "schools_schoolevent_submitted_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.school})"
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The last day must not be before the first.")})
+        if (
+            self.grade_min is not None
+            and self.grade_max is not None
+            and self.grade_min > self.grade_max
+        ):
+            raise ValidationError({"grade_max": _("The last grade must not be before the first.")})
+
+
+class EventParticipation(models.Model):
+    """An association offers to take part in a school's event."""
+
+    event = models.ForeignKey(
+        SchoolEvent,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("event"),
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="+", verbose_name=_("association")
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offer"),
+    )
+    message = models.TextField(_("message"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: As for evaluations: one row per event and association (schools_participation_once);
+    #: the key of the form last saved tells a repeat from a change.
+    submit_key = submit_key_field()
+
+    class Meta:
+        verbose_name = _("offer to take part")
+        verbose_name_plural = _("offers to take part")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "association"], name="schools_participation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.association} → {self.event}"

@@ -1,6 +1,9 @@
 """Who may see and do what on the needs board."""
 
+from django.http import Http404
+
 from municipalities.models import Municipality
+from portal.ids import client_pk
 
 from .models import School, SchoolNeed
 
@@ -46,3 +49,19 @@ def can_view_need(user, need: SchoolNeed) -> bool:
 
 def can_answer_need(user, need: SchoolNeed) -> bool:
     return need.is_open and need.school.municipality_id in association_municipality_ids(user)
+
+
+def school_for(user, school_pk: int | None = None) -> School:
+    """One of the user's approved schools (the first when no id is given); 404 otherwise."""
+    if not user.is_authenticated:
+        raise Http404
+    schools = [m.school for m in user.active_school_memberships]
+    if not schools:
+        raise Http404
+    if school_pk in (None, ""):
+        return schools[0]
+    school_pk = client_pk(school_pk)
+    for school in schools:
+        if school.pk == school_pk:
+            return school
+    raise Http404

@@ -3,15 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import confirmed_email_required
+from associations.models import Association, Offer
+from associations.permissions import association_for
 from portal.submitkeys import tell_once
 
 from . import permissions, services, staff
-from .forms import AnswerForm, JoinSchoolForm, NeedForm
-from .models import SchoolMembership, SchoolNeed
+from .forms import AnswerForm, JoinSchoolForm, NeedForm, ParticipationForm, SchoolEventForm
+from .models import SchoolEvent, SchoolMembership, SchoolNeed
+from .permissions import school_for
 
 
 def _need_or_404(user, pk: int) -> SchoolNeed:
@@ -171,3 +175,91 @@ def decide_staff(request, pk: int):
     except staff.MembershipError as error:
         messages.error(request, str(error))
     return redirect("schools:school_staff")
+
+
+# --- School events ------------------------------------------------------------------------
+
+
+@login_required
+def school_event_add(request):
+    school = school_for(request.user, request.GET.get("school") or request.POST.get("school"))
+    form = SchoolEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.school = school
+        event.created_by = request.user
+        services.add_school_event(event, form.cleaned_data["submit_key"])
+        tell_once(request, messages.SUCCESS, _("The event is in the school's calendar."))
+        return redirect("bookings:my_school")
+    return render(request, "schools/school_event_form.html", {"form": form, "school": school})
+
+
+@login_required
+def school_events(request):
+    """Schools' events in the municipalities of the user's screened (approved) associations."""
+    associations = _screened_associations(request.user)
+    if not associations:
+        raise Http404
+    events = (
+        SchoolEvent.objects.filter(
+            school__municipality__in=[m for a in associations for m in a.municipalities.all()],
+            ends_on__gte=timezone.localdate(),
+        )
+        .select_related("school")
+        .prefetch_related("participations")
+        .distinct()
+    )
+    return render(
+        request,
+        "schools/school_events.html",
+        {"events": events, "association_ids": {a.pk for a in associations}},
+    )
+
+
+def _screened_associations(user) -> list:
+    """Only associations the consultant has approved may see and contact schools."""
+    return list(
+        Association.objects.published()
+        .filter(memberships__user=user)
+        .prefetch_related("municipalities")
+        .distinct()
+    )
+
+
+@login_required
+def participate(request, pk):
+    associations = _screened_associations(request.user)
+    if not associations:
+        raise Http404
+    municipality_ids = {m.pk for a in associations for m in a.municipalities.all()}
+    event = get_object_or_404(SchoolEvent, pk=pk, school__municipality_id__in=municipality_ids)
+    association = association_for(
+        request.user, request.POST.get("association") or associations[0].pk
+    )
+    if (
+        association not in associations
+        or not association.municipalities.filter(pk=event.school.municipality_id).exists()
+    ):
+        raise Http404
+    offers = Offer.objects.published().filter(association=association)
+    form = ParticipationForm(request.POST or None, offers=offers)
+    if request.method == "POST" and form.is_valid():
+        services.offer_participation(
+            event,
+            association=association,
+            user=request.user,
+            offer=form.cleaned_data["offer"],
+            message=form.cleaned_data["message"],
+            submit_key=form.cleaned_data["submit_key"],
+        )
+        tell_once(
+            request,
+            messages.SUCCESS,
+            _("The school can now see that you would like to take part."),
+        )
+        return redirect("schools:school_events")
+    return render(
+        request,
+        "schools/participate.html",
+        {"event": event, "form": form, "association": association},
+    )

@@ -220,7 +220,7 @@ def test_a_school_event_outside_the_years_is_a_field_error(client, teacher, valu
     client.force_login(teacher)
     day = school_day(30).date().isoformat()
     response = client.post(
-        reverse("bookings:school_event_add"),
+        reverse("schools:school_event_add"),
         {"title": "Idrætsdag", "starts_on": value, "ends_on": day, "grade_min": 0, "grade_max": 9},
     )
     assert response.status_code == 200

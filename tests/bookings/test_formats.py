@@ -9,8 +9,9 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bookings.models import SchoolEvent, SubsidyPool
+from bookings.models import SubsidyPool
 from bookings.schoolyear import school_year_of
+from schools.models import SchoolEvent
 from tests import factories as f
 
 from .conftest import make_booking, request_form, school_day
@@ -123,6 +124,6 @@ def test_my_school_pool_figures_grades_and_dates(client, teacher, school, munici
 def test_school_events_page_single_grade(client, teacher, school, association_member):
     _event(school, teacher, 4, 4)
     client.force_login(association_member)
-    html = _get(client, reverse("bookings:school_events"))
+    html = _get(client, reverse("schools:school_events"))
     assert "4. klassetrin" in html and "4.–4." not in html
-    assert "grade 4" in _get(client, reverse("bookings:school_events"), "en")
+    assert "grade 4" in _get(client, reverse("schools:school_events"), "en")

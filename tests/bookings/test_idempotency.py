@@ -20,13 +20,12 @@ from bookings.models import (
     Booking,
     BookingMessage,
     Evaluation,
-    EventParticipation,
     Occasion,
-    SchoolEvent,
     WaitingListEntry,
 )
 from bookings.states import Actor, BookingTransition
 from notifications.models import Notification
+from schools.models import EventParticipation, SchoolEvent
 from tests import factories as f
 
 from .conftest import make_booking, request_form, run_concurrently, school_day
@@ -396,13 +395,13 @@ def event(school):
 
 
 def test_taking_part_sent_twice_is_saved_once(client, event, association_member, published_offer):
-    url = reverse("bookings:participate", args=[event.pk])
+    url = reverse("schools:participate", args=[event.pk])
     client.force_login(association_member)
     data = {"offer": published_offer.pk, "message": "Fodbold", "submit_key": form_key(client, url)}
     first = client.post(url, data)
     saved = EventParticipation.objects.get()
     second = client.post(url, data)
-    assert first["Location"] == second["Location"] == reverse("bookings:school_events")
+    assert first["Location"] == second["Location"] == reverse("schools:school_events")
     again = EventParticipation.objects.get()
     assert again == saved and again.message == "Fodbold"
     assert again.submit_key == uuid.UUID(data["submit_key"])
@@ -415,7 +414,7 @@ def test_malformed_taking_part_key_is_a_form_error(
 ):
     client.force_login(association_member)
     response = client.post(
-        reverse("bookings:participate", args=[event.pk]),
+        reverse("schools:participate", args=[event.pk]),
         {"offer": published_offer.pk, "message": "Fodbold", "submit_key": "nope"},
     )
     assert response.status_code == 200 and response.context["form"].errors["submit_key"]

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Occasion, SchoolEvent, SubsidyPool
+from bookings.models import Occasion, SubsidyPool
+from schools.models import SchoolEvent
 from tests import factories as f
 
 from .conftest import run_concurrently, school_day
 from .test_idempotency import KEY, _logged_in, form_key, texts
 
-EVENT_URL = reverse("bookings:school_event_add")
+EVENT_URL = reverse("schools:school_event_add")
 POOL_URL = reverse("bookings:pool")
 
 

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Occasion, SchoolYearSettings
+from bookings.models import Occasion
 from bookings.schoolyear import (
     check_not_in_holidays,
     holiday_on,
     school_year_of,
     winter_weeks_for,
 )
+from municipalities.models import SchoolYearSettings
 from tests import factories as f
 
 

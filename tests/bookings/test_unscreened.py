@@ -8,7 +8,7 @@ from tests import factories as f
 def test_an_unscreened_association_cannot_see_or_contact_schools(client, municipality, school):
     draft = f.AssociationFactory(municipalities=[municipality], state=ScreeningState.DRAFT)
     member = f.AssociationMembershipFactory(association=draft, role="admin").user
-    from bookings.models import SchoolEvent
+    from schools.models import SchoolEvent
 
     event = SchoolEvent.objects.create(
         school=school,

@@ -612,7 +612,7 @@ def test_school_event_visible_to_associations_who_offer_to_take_part(
 ):
     client.force_login(teacher)
     client.post(
-        reverse("bookings:school_event_add"),
+        reverse("schools:school_event_add"),
         {
             "school": school.pk,
             "title": "Idrætsdag",
@@ -624,9 +624,9 @@ def test_school_event_visible_to_associations_who_offer_to_take_part(
     )
     event = school.events.get()
     client.force_login(association_member)
-    assert "Idrætsdag" in client.get(reverse("bookings:school_events")).content.decode()
+    assert "Idrætsdag" in client.get(reverse("schools:school_events")).content.decode()
     client.post(
-        reverse("bookings:participate", args=[event.pk]),
+        reverse("schools:participate", args=[event.pk]),
         {"offer": published_offer.pk, "message": "Vi kommer gerne med fodbold"},
     )
     client.force_login(teacher)
@@ -634,7 +634,7 @@ def test_school_event_visible_to_associations_who_offer_to_take_part(
     client.force_login(other_teacher)
     assert "Vi kommer gerne" not in client.get(reverse("bookings:my_school")).content.decode()
     client.force_login(stranger)
-    assert client.get(reverse("bookings:school_events")).status_code == 404
+    assert client.get(reverse("schools:school_events")).status_code == 404
 
 
 def test_pool_page_for_the_consultant_only(
@@ -694,9 +694,9 @@ def test_pages_render_for_their_people_and_404_for_others(
         assert client.get(url).status_code == 404, url
     assert client.get(member_pages[1]).status_code == 404
     client.force_login(teacher)
-    assert client.get(reverse("bookings:school_event_add")).status_code == 200
+    assert client.get(reverse("schools:school_event_add")).status_code == 200
     client.force_login(stranger)
-    assert client.get(reverse("bookings:school_event_add")).status_code == 404
+    assert client.get(reverse("schools:school_event_add")).status_code == 404
 
 
 def test_association_page_shows_the_bookings_heading_once(

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Booking, CalendarFeed, SchoolEvent, WaitingListEntry
+from bookings.models import Booking, CalendarFeed, WaitingListEntry
 from bookings.states import BookingState
 from portal.fragments import csrf_placeholder
+from schools.models import SchoolEvent
 from schools.services import close_need
 from tests import factories as f
 from tests.schools.factories import SchoolNeedFactory

@@ -106,13 +106,13 @@ MATRIX: dict[str, dict] = {
     "bookings:occasion_cancel": E("L 405 405 405 405 405 405", "L 404 R 404 404 404 404"),
     "bookings:occasion_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
-    "bookings:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
+    "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     "bookings:pool": E("L 404 404 404 404 200 200", "L 404 404 404 404 200 200"),
     "bookings:post_message": E(
         "L 405 405 405 405 405 405", "L 404 200 200 404 403 404"
     ),  # an empty message: the page again, with the error
-    "bookings:school_event_add": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
-    "bookings:school_events": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
+    "schools:school_event_add": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
+    "schools:school_events": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     "catalog:association_detail": E("200", "405"),
     "catalog:embed_detail": E("200", "405"),
     "catalog:embed_list": E("200", "405"),

@@ -615,7 +615,7 @@ def test_an_association_id_that_is_no_id_is_not_found(
 
     from django.utils import timezone
 
-    from bookings.models import SchoolEvent
+    from schools.models import SchoolEvent
 
     association.state = "approved"
     association.save()
@@ -630,7 +630,7 @@ def test_an_association_id_that_is_no_id_is_not_found(
     )
     client.force_login(association_admin)
     response = client.post(
-        reverse("bookings:participate", args=[event.pk]),
+        reverse("schools:participate", args=[event.pk]),
         {"association": value, "message": "Vi vil gerne være med"},
     )
     assert response.status_code == (302 if value == "" else 404)  # "": their first association

@@ -104,7 +104,7 @@ def build_world() -> World:
     _try(w, "need_x", need, None)
 
     def event():
-        from bookings.models import SchoolEvent
+        from schools.models import SchoolEvent
 
         return SchoolEvent.objects.create(
             school=w.school_x,
@@ -238,7 +238,7 @@ KWARGS = {
     },
     "bookings:accept_waiting": lambda w: {"pk": pk(w.waiting_x)},
     "bookings:leave_waiting": lambda w: {"pk": pk(w.waiting_x)},
-    "bookings:participate": lambda w: {"pk": pk(w.event_x)},
+    "schools:participate": lambda w: {"pk": pk(w.event_x)},
     "bookings:occasions": lambda w: {"offer_pk": w.offer_b.pk},
     "bookings:occasion_edit": lambda w: {"pk": pk(w.occasion_b)},
     "bookings:occasion_cancel": lambda w: {"pk": pk(w.occasion_b)},

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.forms import SchoolEventForm
+from schools.forms import SchoolEventForm
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("bookings:school_event_add")
+ADD = reverse("schools:school_event_add")
 
 
 def _data(school, *, starts_in=30, ends_in=31, grade_min=0, grade_max=6):
