@@ -12,6 +12,7 @@ from portal.forms import (
     SubmitKeyField,
     check_date_in_range,
 )
+from schools.models import School
 
 from .models import CapacityUnit, Evaluation, Occasion, SubsidyPool
 
@@ -75,8 +76,6 @@ class BookingRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.offer = offer
         schools = [m.school for m in user.active_school_memberships]
-        from schools.models import School
-
         self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
         self.fields["school"].use_rows(schools)  # from the cached roles, with municipality
         self.fields["contact_teacher"].rows_from(

@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
+
 
 class SchoolsConfig(AppConfig):
     name = "schools"
     verbose_name = _("Schools")
 
     def ready(self):
-        from notifications import kinds
-
         kinds.register(
             "need_answered",
             _("An association answered our school's need"),

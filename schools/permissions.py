@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from associations.models import Association
 from municipalities.models import Municipality
 from portal.ids import client_pk
 
@@ -18,8 +19,6 @@ def association_municipality_ids(user) -> set[int]:
     """Municipalities where one of the user's approved associations offers."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    from associations.models import Association
-
     return set(
         Association.objects.published()
         .filter(memberships__user=user)

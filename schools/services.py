@@ -5,6 +5,8 @@ import uuid
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, QuerySet
 
+from associations.models import Association, Offer
+from notifications.services import absolute_url, notify
 from portal import generations
 from portal.submitkeys import sent_before
 
@@ -109,8 +111,6 @@ def close_need(need: SchoolNeed) -> None:
 
 def _notify_school(answer: NeedAnswer) -> None:
     """E-mail the staff member who posted the need (optional kind; users can turn it off)."""
-    from notifications.services import absolute_url, notify
-
     recipient = answer.need.created_by
     if recipient is None or not recipient.email:
         return
@@ -134,8 +134,6 @@ def _notify_school(answer: NeedAnswer) -> None:
 def offers_for_answer(user, need: SchoolNeed):
     """(association, offers) pairs the user may answer with: their approved associations in
     the need's municipality and those associations' published offers."""
-    from associations.models import Association, Offer
-
     associations = list(
         Association.objects.published()
         .filter(memberships__user=user, municipalities=need.school.municipality_id)
