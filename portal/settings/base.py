@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "sso",
     "api",
+    # Development data (seed_demo, seed_scale): the top layer, no app imports it.
+    "devdata",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,3 @@
-import io
 import os
 import subprocess
 import sys
@@ -6,11 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from associations.models import Association, Offer
-from municipalities.models import Municipality
 from schools.models import School
 from tests import factories as f
 
@@ -84,50 +81,6 @@ def test_every_page_has_csp_and_denies_framing(client):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response["X-Frame-Options"] == "DENY"
-
-
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=io.StringIO())
-    counts = (
-        Municipality.objects.count(),
-        School.objects.count(),
-        Association.objects.count(),
-        Offer.objects.count(),
-    )
-    call_command("seed_demo", stdout=io.StringIO())
-    assert counts == (
-        Municipality.objects.count(),
-        School.objects.count(),
-        Association.objects.count(),
-        Offer.objects.count(),
-    )
-    assert Offer.objects.published().count() >= 8
-    # Every offer has one drawn illustration (not duplicated by the second run), a valid
-    # image the upload checks accept, and a description for screen readers.
-    from associations.models import OfferPhoto
-    from portal.uploads import validate_image
-
-    assert OfferPhoto.objects.count() == Offer.objects.count()
-    photo = OfferPhoto.objects.first()
-    validate_image(photo.image)
-    assert photo.alt_text.startswith("Tegning: ")
-
-
-@pytest.mark.django_db
-def test_demo_login_per_role_works(client):
-    from portal.demo import CONSULTANT, DEMO_PASSWORD, SCHOOL_STAFF
-
-    call_command("seed_demo", stdout=io.StringIO())
-    response = client.post(
-        reverse("accounts:login"), {"username": SCHOOL_STAFF[0][0], "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 302
-    client.logout()
-    response = client.post(
-        reverse("accounts:login"), {"username": CONSULTANT["email"], "password": DEMO_PASSWORD}
-    )
-    assert response.status_code == 302
 
 
 def test_check_deploy_is_clean_with_production_settings():

@@ -1,0 +1,162 @@
+"""The demo's associations with their instructors, their offers with a drawn photo and dates,
+and an edit of an approved offer waiting for the consultant."""
+
+from datetime import date, datetime, timedelta
+
+from django.core.files.base import ContentFile
+
+from associations.models import Association, Instructor, Offer, OfferPhoto, Subject
+from associations.services import refresh_certificate_validity
+from bookings import services as bookings
+from bookings.models import Occasion
+from municipalities.models import Municipality
+from screening import services as screening
+from screening.workflow import ScreeningState, Transition
+
+from ..cvr import valid_cvr
+from ..days import at, term_day
+from . import data
+from .cast import Cast
+from .illustrations import illustration
+
+
+def create_associations(municipality: Municipality, now: datetime) -> dict[str, Association]:
+    """Approved associations of the municipality, each with its contact as an instructor."""
+    associations = {}
+    for i, row in enumerate(data.ASSOCIATIONS):
+        (name, slug, domains, description, address, postal_code, town) = row[:7]
+        contact, under_18, under_25 = row[7:]
+        contact_name, contact_role, phone, email = contact
+        association, _ = Association.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "cvr": valid_cvr(3000000 + i * 7919),
+                "domains": domains,
+                "description": description,
+                "address": address,
+                "postal_code": postal_code,
+                "town": town,
+                "contact_name": contact_name,
+                "contact_role": contact_role,
+                "contact_phone": phone,
+                "contact_email": email,
+                "members_under_18": under_18,
+                "members_under_25": under_25,
+                "state": ScreeningState.APPROVED,
+                "approved_at": now - timedelta(days=40),
+                "approval_expires_at": now + timedelta(days=325),
+            },
+        )
+        association.municipalities.add(municipality)
+        create_instructor(association, contact_name, contact_role, now)
+        associations[slug] = association
+    return associations
+
+
+def create_instructor(association: Association, name: str, role: str, now: datetime) -> None:
+    Instructor.objects.update_or_create(
+        association=association,
+        name=name,
+        defaults={
+            "role": role,
+            "child_certificate_confirmed": True,
+            "child_certificate_date": (now - timedelta(days=200)).date(),
+            "school_experience": "Har haft skoleklasser på besøg i flere år.",
+        },
+    )
+
+
+def create_offers(associations: dict[str, Association], now: datetime) -> list[Offer]:
+    """Every demo offer with its subjects, instructors and one drawn photo. All are approved
+    but the last, which waits for the consultant so that screening has something to show."""
+    subjects = {s.slug: s for s in Subject.objects.all()}
+    offers = []
+    for n, row in enumerate(data.OFFERS):
+        association_slug, title, _summary, domain, subject_slugs = row[:5]
+        association = associations[association_slug]
+        waiting = n == len(data.OFFERS) - 1
+        offer, _ = Offer.objects.update_or_create(
+            slug=f"{association_slug}-{n}",
+            defaults=offer_fields(row, association, n, waiting=waiting, now=now),
+        )
+        offer.subjects.set([subjects[s] for s in subject_slugs if s in subjects])
+        offer.instructors.set(association.instructors.all())
+        refresh_certificate_validity(offer)
+        if not offer.photos.exists():
+            OfferPhoto.objects.create(
+                offer=offer,
+                image=ContentFile(illustration(domain), name="demo.jpg"),
+                alt_text=f"Tegning: {title}",
+            )
+        offers.append(offer)
+    return offers
+
+
+def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) -> dict:
+    """The model fields of the ``n``-th row of ``data.OFFERS``."""
+    (_slug, title, summary, domain, _subjects, grades, fmt, location, minutes, pupils) = row[:10]
+    (price_model, price, weeks, on_request, description, goals, bring) = row[10:]
+    return {
+        "association": association,
+        "title": title,
+        "summary": summary,
+        "description": description,
+        "domain": domain,
+        "grade_min": grades[0],
+        "grade_max": grades[1],
+        "format": fmt,
+        "location": location,
+        "location_address": association.address if location == "elsewhere" else "",
+        "duration_minutes": minutes,
+        "pupils_min": pupils[0],
+        "pupils_max": pupils[1],
+        "price_model": price_model,
+        "price_amount": price,
+        "season_start_week": weeks[0],
+        "season_end_week": weeks[1],
+        "on_request": on_request,
+        "learning_goals": goals,
+        "what_to_bring": bring,
+        "faelles_maal_url": "https://emu.dk/grundskole",
+        "state": ScreeningState.SUBMITTED if waiting else ScreeningState.APPROVED,
+        "submitted_at": now - timedelta(days=3 + n),
+        "approved_at": None if waiting else now - timedelta(days=30 - n),
+        "approval_expires_at": None if waiting else now + timedelta(days=335 + n),
+    }
+
+
+def create_offer_dates(offers: list[Offer], today: date) -> None:
+    """Three dates for each approved offer with dates of its own that has none yet."""
+    for offer in offers:
+        if offer.on_request or offer.state != ScreeningState.APPROVED:
+            continue
+        if not offer.occasions.exists():
+            create_occasions(offer, today)
+
+
+def create_occasions(offer: Offer, today: date, weeks=(3, 5, 8)) -> None:
+    """Dates ``weeks`` from ``today`` (on school days), with two places each."""
+    for n, weeks_ahead in enumerate(weeks):
+        day = term_day(today + timedelta(weeks=weeks_ahead), weekday=1 + n % 3)
+        start = at(day, 9)
+        occasion = Occasion(
+            offer=offer,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=offer.duration_minutes),
+            place=offer.association.address,
+            capacity=2,
+        )
+        bookings.save_occasion(occasion)
+
+
+def submit_offer_edit(cast: Cast) -> None:
+    """A second submission for the consultant: an edit of the newest approved offer with
+    dates, so that the queue shows a diff."""
+    offer = cast.newest_fixed
+    member = cast.member_of(offer)
+    edit = screening.start_revision(offer, by=member)
+    edit.summary = "En hel dag i kajak på Øresund – nu også for 4. klasse"
+    edit.grade_min = 4
+    edit.save()
+    screening.transition(edit, Transition.SUBMIT, by=member)

@@ -1,0 +1,44 @@
+"""The recipe of `seed_demo`. Every step finds what an earlier run made, so it can run again."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from bookings.models import Booking
+
+from . import associations, bookings, people, schools
+from .cast import Cast
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    now = timezone.now()
+    municipality = people.create_municipalities()
+    people.create_consultant(municipality)
+    people.create_operator()
+    school_by_slug = schools.create_schools(municipality)
+    people.create_school_staff(school_by_slug, now)
+    association_by_slug = associations.create_associations(municipality, now)
+    people.create_association_members(association_by_slug)
+    offers = associations.create_offers(association_by_slug, now)
+    associations.create_offer_dates(offers, timezone.localdate())
+    if Booking.objects.filter(school__municipality=municipality).exists():
+        return  # the activity below is there from an earlier run
+    create_activity(Cast.of(municipality))
+    if stdout:
+        stdout.write("Demo bookings, evaluations, needs, events and a subsidy pool created.")
+
+
+def create_activity(cast: Cast) -> None:
+    """What schools, associations and the consultant have done: bookings in every state,
+    evaluations, events, needs, a subsidy pool and an offer edit to screen."""
+    bookings.create_subsidy_pool(cast)
+    bookings.request_bookings(cast)
+    bookings.fill_a_date(cast)
+    bookings.propose_alternative_date(cast)
+    bookings.decline_request(cast)
+    bookings.expire_request(cast)
+    bookings.cancel_booking(cast)
+    bookings.create_past_bookings(cast)
+    schools.create_school_events(cast)
+    schools.create_school_needs(cast)
+    associations.submit_offer_edit(cast)
