@@ -1,5 +1,6 @@
 """School days outside the holidays, for dates in development data."""
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -17,3 +18,24 @@ def term_day(start: date, weekday: int = 1) -> date:
 
 def at(day: date, hour: int, minutes: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minutes), tzinfo=timezone.get_current_timezone())
+
+
+@functools.lru_cache(maxsize=4096)
+def is_school_day(day: date) -> bool:
+    return day.weekday() < 5 and holiday_on(day) is None
+
+
+def school_days(first: date, last: date) -> list[date]:
+    """Weekdays from ``first`` to ``last`` outside the school holidays (winter week 7)."""
+    days, day = [], first
+    while day <= last:
+        if is_school_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def next_school_day(day: date) -> date:
+    while not is_school_day(day):
+        day += timedelta(days=1)
+    return day
