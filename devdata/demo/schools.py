@@ -3,9 +3,8 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bookings.models import SchoolEvent
 from municipalities.models import Municipality
-from schools.models import School, SchoolNeed
+from schools.models import School, SchoolEvent, SchoolNeed
 
 from ..days import term_day
 from . import data
