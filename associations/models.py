@@ -16,16 +16,9 @@ from portal.uploads import random_upload_path, validate_image
 from screening.models import Screenable
 from screening.workflow import ScreeningState
 
+from .cvr import validate_cvr  # migrations name it associations.models.validate_cvr
+
 GRADES = [MinValueValidator(0), MaxValueValidator(10)]
-
-
-def validate_cvr(value: str) -> None:
-    """A CVR number has 8 digits and passes the modulus-11 check."""
-    if not value.isdigit() or len(value) != 8:
-        raise ValidationError(_("A CVR number has exactly 8 digits."), code="cvr_format")
-    weights = (2, 7, 6, 5, 4, 3, 2, 1)
-    if value[0] == "0" or sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11:
-        raise ValidationError(_("This is not a valid CVR number."), code="cvr_checksum")
 
 
 class Domain(models.TextChoices):

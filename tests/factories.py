@@ -6,6 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
+from associations.cvr import example_cvr
 from associations.models import Association, AssociationMembership, Instructor, Offer
 from bookings.models import Occasion
 from municipalities.models import Consultant, Municipality
@@ -14,14 +15,7 @@ from screening.workflow import ScreeningState
 
 
 def _cvr(n: int) -> str:
-    weights = (2, 7, 6, 5, 4, 3, 2)
-    base = 2000000 + n * 131
-    while True:
-        digits = str(base)
-        check = -sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11
-        if check < 10:
-            return digits + str(check)
-        base += 1
+    return example_cvr(2000000 + n * 131)
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

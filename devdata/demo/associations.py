@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 
+from associations.cvr import example_cvr
 from associations.models import Association, Instructor, Offer, OfferPhoto, Subject
 from associations.services import refresh_certificate_validity
 from bookings import services as bookings
@@ -13,7 +14,6 @@ from municipalities.models import Municipality
 from screening import services as screening
 from screening.workflow import ScreeningState, Transition
 
-from ..cvr import valid_cvr
 from ..days import at, term_day
 from . import data
 from .cast import Cast
@@ -31,7 +31,7 @@ def create_associations(municipality: Municipality, now: datetime) -> dict[str, 
             slug=slug,
             defaults={
                 "name": name,
-                "cvr": valid_cvr(3000000 + i * 7919),
+                "cvr": example_cvr(3000000 + i * 7919),
                 "domains": domains,
                 "description": description,
                 "address": address,

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from associations.cvr import example_cvr
 from associations.models import (
     Association,
     Domain,
@@ -19,7 +20,6 @@ from bookings.models import Occasion
 from municipalities.models import Municipality
 from screening.workflow import ScreeningState
 
-from ..cvr import valid_cvr
 from ..days import next_school_day
 from .build import Build
 from .data import TOWNS, WORDS
@@ -50,7 +50,7 @@ def new_association(build: Build, i: int) -> Association:
     return Association(
         name=f"{rng.choice(WORDS).capitalize()}foreningen {i}",
         slug=f"scale-forening-{i}",
-        cvr=valid_cvr(1000000 + i * 37),
+        cvr=example_cvr(1000000 + i * 37),
         domains=rng.sample(list(Domain.values), 2),
         description=f"Vi tilbyder {rng.choice(WORDS)} og {rng.choice(WORDS)} for skoler.",
         address=f"Foreningsvej {i % 200 + 1}",
