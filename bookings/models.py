@@ -583,7 +583,7 @@ class Evaluation(models.Model):
         return f"{self.booking_id} {self.side} {self.rating}"
 
 
-def _new_token() -> str:
+def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -606,7 +606,7 @@ class CalendarFeed(models.Model):
         related_name="calendar_feed",
         verbose_name=_("association"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=_new_token)
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -44,7 +44,7 @@ from .models import (
     WaitingListEntry,
 )
 from .permissions import booking_access, occasion_for_member, offer_for_member, require_side
-from .states import Actor, BookingError, BookingTransition, allowed_transitions
+from .states import OPEN_STATES, Actor, BookingError, BookingTransition, allowed_transitions
 
 T = BookingTransition
 BOOKING_RATE = getattr(settings, "PORTAL_BOOKING_RATE", "30/h")
@@ -88,91 +88,52 @@ def book_offer(request, slug):
             offer, data["pupils"], sessions=sessions, classes=data["class_count"]
         )
         if "calculate" not in request.POST:
-            common = {
-                "classes": data["classes"],
-                "class_count": data["class_count"],
-                "grade": data["grade"],
-                "pupils": data["pupils"],
-            }
-            if occasion is not None and occasion.collects_requests():
-                try:
-                    services.apply_for_allocation(
-                        user=request.user,
-                        school=data["school"],
-                        occasion=occasion,
-                        contact_teacher=data["contact_teacher"],
-                        submit_key=data["submit_key"],
-                        **common,
-                    )
-                except (BookingError, ValidationError) as exc:
-                    form.add_error(None, _error_text(exc))
-                else:
-                    tell_once(
-                        request,
-                        messages.SUCCESS,
-                        _(
-                            "Your request takes part in the allocation on %(date)s. "
-                            "You will be told the result."
-                        )
-                        % {
-                            "date": date_format(
-                                timezone.localtime(occasion.allocation_deadline), "DATETIME_FORMAT"
-                            )
-                        },
-                    )
-                    return redirect("bookings:my_school")
-                return render(
-                    request,
-                    "bookings/book_offer.html",
-                    {"offer": offer, "form": form, "price": price, "occasions": occasions},
-                )
             try:
-                booking = services.request_booking(
+                outcome = services.book(
                     user=request.user,
                     school=data["school"],
                     offer=offer,
                     occasion=occasion,
-                    preferred=form.preferred() if offer.on_request else None,
                     contact_teacher=data["contact_teacher"],
+                    classes=data["classes"],
+                    class_count=data["class_count"],
+                    grade=data["grade"],
+                    pupils=data["pupils"],
+                    preferred=form.preferred() if offer.on_request else None,
+                    sessions=sessions,
                     special_needs=data["special_needs"],
                     message=data["message"],
-                    sessions=sessions,
+                    join_waiting_list=bool(data.get("join_waiting_list")),
                     submit_key=data["submit_key"],
-                    **common,
                 )
             except services.OccasionFull as exc:
-                if data.get("join_waiting_list"):
-                    try:
-                        services.join_waiting_list(
-                            user=request.user,
-                            school=data["school"],
-                            occasion=occasion,
-                            submit_key=data["submit_key"],
-                            **common,
-                        )
-                    except (BookingError, ValidationError) as wexc:
-                        form.add_error(None, _error_text(wexc))
-                    else:
-                        tell_once(
-                            request,
-                            messages.INFO,
-                            _("The date is full. Your school is on the waiting list."),
-                        )
-                        return redirect("bookings:my_school")
-                else:
-                    form.add_error("occasion", str(exc))
+                form.add_error("occasion", str(exc))
             except (BookingError, ValidationError) as exc:
                 form.add_error(None, _error_text(exc))
             else:
-                tell_once(
-                    request, messages.SUCCESS, _("Your request has been sent to the association.")
-                )
-                return redirect("bookings:detail", booking.pk)
+                return _booked(request, outcome)
     return render(
         request,
         "bookings/book_offer.html",
         {"offer": offer, "form": form, "price": price, "occasions": occasions},
     )
+
+
+def _booked(request, outcome: services.Outcome):
+    """Tell the school what its booking form led to, and show the page that follows."""
+    if outcome.kind == "allocation":
+        deadline = timezone.localtime(outcome.occasion.allocation_deadline)
+        text = _(
+            "Your request takes part in the allocation on %(date)s. You will be told the result."
+        ) % {"date": date_format(deadline, "DATETIME_FORMAT")}
+        tell_once(request, messages.SUCCESS, text)
+        return redirect("bookings:my_school")
+    if outcome.kind == "waiting":
+        text = _("The date is full. Your school is on the waiting list.")
+        tell_once(request, messages.INFO, text)
+        return redirect("bookings:my_school")
+    tell_once(request, messages.SUCCESS, _("Your request has been sent to the association."))
+    return redirect("bookings:detail", outcome.booking.pk)
 
 
 # --- One booking --------------------------------------------------------------------------
@@ -206,7 +167,7 @@ def _detail_page(request, access, **forms) -> HttpResponse:
             for t in allowed_transitions(booking.state, side)
             if t != T.CANCEL or services.can_cancel(booking, side)
         ],
-        "too_late_to_cancel": booking.state in services.OPEN_STATES
+        "too_late_to_cancel": booking.state in OPEN_STATES
         and not services.can_cancel(booking, side),
         "events": booking.events.select_related("actor"),
         "thread": booking.messages.select_related("author"),

@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=bookings.models._new_token, max_length=64, unique=True, verbose_name='token')),
+                ('token', models.CharField(default=bookings.models.new_token, max_length=64, unique=True, verbose_name='token')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
                 ('association', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='associations.association', verbose_name='association')),
                 ('school', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to='schools.school', verbose_name='school')),

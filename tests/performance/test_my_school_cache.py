@@ -240,7 +240,7 @@ def test_a_change_to_the_municipalitys_pool_shows_at_every_school(page, school, 
     )
     assert "left for the school: 10,000" in page()[0]
     # Another school's confirmed booking reserves part of the pool with update().
-    services._change_pool(pool, reserved=F("reserved") + Decimal("3000"))
+    services.change_pool(pool, reserved=F("reserved") + Decimal("3000"))
     assert "left for the school: 7,000" in page()[0]
 
 

@@ -1,0 +1,89 @@
+"""What a booking's e-mails say and whom they go to (the outbox and delivery are
+``notifications``')."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from notifications.services import absolute_url, notify
+
+from ..models import (
+    Booking,
+)
+from ..states import (
+    BookingState,
+)
+
+# --- E-mail -------------------------------------------------------------------------------
+
+
+def booking_url(booking: Booking) -> str:
+    return absolute_url(reverse("bookings:detail", args=[booking.pk]))
+
+
+#: The e-mail kind (notifications.kinds) of each booking e-mail, for preferences and guards.
+KIND_OF_TEMPLATE = {
+    "booking_requested": "booking.requested",
+    "booking_message": "booking.message",
+    "evaluation_request": "booking.evaluation",
+}
+
+
+KIND_OF_TRANSITION = {
+    "confirm": "booking.confirmed",
+    "accept_alternative": "booking.confirmed",
+    "decline": "booking.declined",
+    "decline_alternative": "booking.declined",
+    "propose_alternative": "booking.alternative",
+    "cancel": "booking.cancelled",
+    "expire": "booking.expired",
+}
+
+
+def _kind(template: str, extra=None) -> str:
+    if template == "booking_changed" and extra and extra.get("kind"):
+        return extra["kind"]
+    return KIND_OF_TEMPLATE.get(template, "booking")
+
+
+def notify_association(booking, template, event, extra=None, new_key=False, write_later=False):
+    association = booking.offer.association
+    notify(
+        new_key=new_key,
+        write_later=write_later,
+        kind=_kind(template, extra),
+        key=f"bookings:{booking.pk}:{event}:association",
+        to_email=association.contact_email,
+        template=template,
+        context={
+            "recipient_name": association.contact_name,
+            "booking": booking,
+            "action_url": booking_url(booking),
+            **(extra or {}),
+        },
+    )
+
+
+def notify_school(booking, template, event, extra=None):
+    people = {booking.contact_teacher, booking.requested_by}
+    for person in people:
+        notify(
+            kind=_kind(template, extra),
+            key=f"bookings:{booking.pk}:{event}:user{person.pk}",
+            to_email=person.email,
+            user=person,
+            template=template,
+            context={
+                "recipient_name": person.full_name,
+                "booking": booking,
+                "action_url": booking_url(booking),
+                **(extra or {}),
+            },
+        )
+
+
+def notify_both(booking, name):
+    event = f"{name}:{booking.events.count()}"
+    extra = {"state_label": BookingState(booking.state).label, "kind": KIND_OF_TRANSITION.get(name)}
+    notify_association(booking, "booking_changed", event, extra)
+    notify_school(booking, "booking_changed", event, extra)

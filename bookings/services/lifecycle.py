@@ -1,0 +1,350 @@
+"""A booking from request to completion: the request, every transition (lock, re-check,
+record, e-mail on commit), messages and evaluations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.submitkeys import sent_before
+
+from ..models import (
+    Booking,
+    BookingEvent,
+    BookingMessage,
+    Evaluation,
+    Occasion,
+)
+from ..states import (
+    OPEN_STATES,
+    Actor,
+    BookingError,
+    BookingState,
+    BookingTransition,
+    target_state,
+)
+from . import waiting
+from .emails import notify_association, notify_both, notify_school
+from .pricing import expected_price, release_subsidy, reserve_subsidy
+from .rules import (
+    answer_deadline_for,
+    change_reserved,
+    places_for,
+    validate_dates,
+    validate_group,
+)
+
+B = BookingState
+T = BookingTransition
+
+
+# --- Requests -----------------------------------------------------------------------------
+
+
+class OccasionFull(BookingError):
+    pass
+
+
+def request_booking(
+    *,
+    user,
+    school,
+    offer,
+    occasion: Occasion | None = None,
+    preferred: list[tuple[datetime, datetime]] | None = None,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    contact_teacher,
+    special_needs: str = "",
+    message: str = "",
+    sessions: int = 1,
+    held_places: int = 0,
+    submit_key: uuid.UUID | None = None,
+) -> Booking:
+    """A school's request. Books an occasion's places in the same transaction (or fails).
+
+    ``submit_key`` is the booking form's key: the same form sent again gets the booking
+    it made the first time, and reserves nothing (``sent_before``).
+    """
+    validate_group(offer, grade, pupils, class_count)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            if occasion is not None:
+                occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
+                if occ.offer_id != offer.pk:
+                    raise BookingError(_("This date belongs to another offer."))
+                if occ.is_cancelled or occ.starts_at <= now:
+                    raise BookingError(_("This date can no longer be booked."))
+                if occ.collects_requests(now):
+                    raise BookingError(_("Requests for this date are allocated at the deadline."))
+                places = places_for(occ, class_count, pupils)
+                if places - held_places > occ.free:
+                    raise OccasionFull(_("There are not enough free places left on this date."))
+                change_reserved(occ.pk, places - held_places)
+                starts_at, ends_at = occ.starts_at, occ.ends_at
+                sessions = occ.session_count
+                preferred_json = []
+            else:
+                if not offer.on_request:
+                    raise BookingError(_("Choose one of the offer's dates."))
+                if not preferred or len(preferred) > 3:
+                    raise BookingError(_("Give one to three preferred dates."))
+                if any(start <= now for start, _end in preferred):
+                    raise BookingError(_("The preferred dates must be in the future."))
+                validate_dates(preferred, [school.municipality])
+                places = 0
+                starts_at, ends_at = preferred[0]
+                preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+            booking = Booking.objects.create(
+                offer=offer,
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                contact_teacher=contact_teacher,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                preferred_dates=preferred_json,
+                answer_deadline=answer_deadline_for(school.municipality, starts_at, now),
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                places=places,
+                sessions=sessions,
+                special_needs=special_needs,
+                message=message,
+                price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
+                submit_key=submit_key,
+            )
+            record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
+            # The key holds the new booking's id: no e-mail has it yet. The worker writes the
+            # e-mail: this is the busiest write path, and the e-mail needs nothing from it.
+            notify_association(
+                booking, "booking_requested", "requested", new_key=True, write_later=True
+            )
+    except (IntegrityError, BookingError):
+        if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
+            raise
+    return booking
+
+
+def record(booking, *, user, actor, transition="", from_state="", to_state="", note=""):
+    return BookingEvent.objects.create(
+        booking=booking,
+        actor=user,
+        actor_role=actor,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+# --- The lifecycle -----------------------------------------------------------------------
+
+
+def can_cancel(booking: Booking, actor: str, now: datetime | None = None) -> bool:
+    """Either side until the cut-off before the date; later only the consultant."""
+    if booking.state not in OPEN_STATES:
+        return False
+    if actor == Actor.CONSULTANT:
+        return True
+    now = now or timezone.now()
+    cutoff = booking.starts_at - timedelta(
+        days=booking.school.municipality.cancellation_cutoff_days
+    )
+    return now < cutoff
+
+
+def transition(
+    booking: Booking,
+    name: str,
+    *,
+    user=None,
+    actor: str,
+    note: str = "",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Booking:
+    """Perform one transition from the table in ``states``. Raises BookingError if refused."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update()
+            .select_related("offer__association", "school__municipality")
+            .get(pk=booking.pk)
+        )
+        current = locked.state
+        target = target_state(name, current, actor)
+        if name == T.CANCEL:
+            if not note.strip():
+                raise BookingError(_("Give a reason for the cancellation."))
+            if not can_cancel(locked, actor, now):
+                raise BookingError(
+                    _("It is too close to the date to cancel here. Contact the consultant.")
+                )
+        if name == T.EXPIRE and locked.answer_deadline > now:
+            raise BookingError(_("The answer deadline has not passed yet."))
+        if name == T.COMPLETE and locked.ends_at > now:
+            raise BookingError(_("It has not taken place yet."))
+        if name == T.CONFIRM and locked.occasion_id is None and locked.preferred_dates:
+            chosen = starts_at.isoformat() if starts_at else locked.preferred_dates[0][0]
+            match = [pair for pair in locked.preferred_dates if pair[0] == chosen]
+            if not match:
+                raise BookingError(_("Choose one of the school's preferred dates."))
+            locked.starts_at = datetime.fromisoformat(match[0][0])
+            locked.ends_at = datetime.fromisoformat(match[0][1])
+        if name == T.CONFIRM and locked.starts_at <= now:
+            raise BookingError(_("The date has passed."))
+        if name == T.PROPOSE_ALTERNATIVE:
+            if starts_at is None or ends_at is None or ends_at <= starts_at or starts_at <= now:
+                raise BookingError(_("Give a future start and end for the new date."))
+            validate_dates([(starts_at, ends_at)], [locked.school.municipality])
+            locked.proposed_starts_at, locked.proposed_ends_at = starts_at, ends_at
+            locked.answer_deadline = answer_deadline_for(locked.school.municipality, starts_at, now)
+        if name == T.ACCEPT_ALTERNATIVE:
+            if locked.proposed_starts_at <= now:
+                raise BookingError(_("The proposed date has passed."))
+            if locked.occasion_id:
+                # Another date, not another place: the booking keeps the occasion's place.
+                locked.place = locked.occasion.place
+                _release_places(locked)
+                locked.occasion = None
+            locked.starts_at, locked.ends_at = locked.proposed_starts_at, locked.proposed_ends_at
+
+        if target in (B.DECLINED, B.EXPIRED, B.CANCELLED):
+            _release_places(locked)
+            release_subsidy(locked)
+        if target == B.CONFIRMED:
+            locked.confirmed_at = now
+            reserve_subsidy(locked)
+        if target == B.COMPLETED:
+            release_subsidy(locked, spend=True)
+        if name == T.CANCEL:
+            locked.cancel_reason = note
+
+        locked.state = target
+        locked.save()
+        record(
+            locked,
+            user=user,
+            actor=actor,
+            transition=name,
+            from_state=current,
+            to_state=target,
+            note=note,
+        )
+        if name == T.COMPLETE:
+            notify_association(locked, "evaluation_request", "evaluate")
+            notify_school(locked, "evaluation_request", "evaluate")
+        else:
+            notify_both(locked, name)
+    return locked
+
+
+def _release_places(booking: Booking) -> None:
+    if not booking.occasion_id or not booking.places:
+        return
+    occ = Occasion.objects.select_for_update().get(pk=booking.occasion_id)
+    change_reserved(occ.pk, -booking.places)
+    booking.places = 0
+    occasion_id = occ.pk
+    transaction.on_commit(lambda: waiting.offer_freed_places(occasion_id))
+
+
+def expire_overdue(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    count = 0
+    for pk in (
+        Booking.objects.waiting().filter(answer_deadline__lte=now).values_list("pk", flat=True)
+    ):
+        try:
+            transition(Booking(pk=pk), T.EXPIRE, actor=Actor.SYSTEM)
+            count += 1
+        except BookingError:
+            continue  # answered meanwhile
+    return count
+
+
+def complete_past(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    count = 0
+    for pk in Booking.objects.filter(state=B.CONFIRMED, ends_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        try:
+            transition(Booking(pk=pk), T.COMPLETE, actor=Actor.SYSTEM)
+            count += 1
+        except BookingError:
+            continue
+    return count
+
+
+# --- Messages and evaluations -------------------------------------------------------------
+
+
+def post_message(
+    booking: Booking, *, user, side: str, body: str, submit_key: uuid.UUID | None = None
+) -> BookingMessage:
+    """Add a message to the booking's thread and e-mail the other side. The same form sent
+    again (``submit_key``) gets the message it posted the first time, which may belong to
+    another booking if the key was sent there: the caller shows the message's booking."""
+    body = body.strip()
+    if not body:
+        raise BookingError(_("Write a message."))
+    try:
+        with transaction.atomic():
+            message = BookingMessage.objects.create(
+                booking=booking, author=user, author_side=side, body=body, submit_key=submit_key
+            )
+            context = {"message": message}
+            if side == Actor.SCHOOL:
+                notify_association(booking, "booking_message", f"message:{message.pk}", context)
+            else:
+                notify_school(booking, "booking_message", f"message:{message.pk}", context)
+    except IntegrityError:
+        if (message := sent_before(BookingMessage, submit_key, author=user)) is None:
+            raise
+    return message
+
+
+def can_evaluate(booking: Booking, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return booking.state in (B.CONFIRMED, B.COMPLETED) and booking.starts_at <= now
+
+
+def save_evaluation(
+    booking: Booking, *, user, side: str, submit_key: uuid.UUID | None = None, **data
+) -> Evaluation:
+    """Create or change the side's evaluation of the booking (one per side).
+
+    The row is unique per booking and side (bookings_evaluation_once): a second insert,
+    even a simultaneous one, fails and finds the first row (``get_or_create``). The same
+    form sent again by the same person (``submit_key``) leaves it as it is; a new form
+    (another key) changes it.
+    """
+    if not can_evaluate(booking):
+        raise BookingError(_("You can evaluate once the date has passed."))
+    if side != Actor.ASSOCIATION:
+        data.pop("pupils_joined", None)
+    values = {"author": user, "submit_key": submit_key, **data}
+    with transaction.atomic():
+        evaluation, created = Evaluation.objects.select_for_update().get_or_create(
+            booking=booking, side=side, defaults=values
+        )
+        sent_again = submit_key is not None and (evaluation.submit_key, evaluation.author_id) == (
+            submit_key,
+            user.pk,
+        )
+        if not created and not sent_again:
+            for name, value in values.items():
+                setattr(evaluation, name, value)
+            evaluation.save()
+    return evaluation

@@ -1,0 +1,203 @@
+"""Prices and the subsidy pool: what a booking costs, and the municipality's share
+reserved and spent under the pool's row lock (never overspent)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations.models import PriceModel
+from portal import generations
+from schools.models import School
+
+from ..models import (
+    Booking,
+    SubsidyPool,
+)
+from ..schoolyear import school_year_of
+from ..states import (
+    BookingState,
+)
+
+CENT = Decimal("0.01")
+B = BookingState
+
+
+# --- Price and subsidy -------------------------------------------------------------------
+
+
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def session_hours(offer) -> Decimal:
+    return Decimal(offer.duration_minutes) / Decimal(60)
+
+
+def expected_price(
+    offer, pupils: int, sessions: int = 1, hours: Decimal | float | None = None, classes: int = 1
+) -> Decimal:
+    """The price of one booking under the offer's price model.
+
+    free: 0 · materials: the amount per pupil · hourly: the amount × hours per session ×
+    sessions · per class: the amount × classes · per session: the amount × sessions.
+    """
+    amount = Decimal(offer.price_amount or 0)
+    hours = Decimal(str(hours)) if hours is not None else session_hours(offer)
+    sessions = max(int(sessions or 1), 1)
+    match offer.price_model:
+        case PriceModel.FREE:
+            total = Decimal(0)
+        case PriceModel.MATERIALS:
+            total = amount * max(int(pupils or 0), 0)
+        case PriceModel.HOURLY:
+            total = amount * hours * sessions
+        case PriceModel.PER_CLASS:
+            total = amount * max(int(classes or 1), 1)
+        case PriceModel.PER_SESSION:
+            total = amount * sessions
+        case _:
+            total = Decimal(0)
+    return _money(total)
+
+
+def pool_for(municipality, when: datetime) -> SubsidyPool | None:
+    day = timezone.localtime(when).date()
+    return SubsidyPool.objects.filter(
+        municipality=municipality, school_year=school_year_of(day)
+    ).first()
+
+
+def open_pool(pool: SubsidyPool) -> SubsidyPool:
+    """Open the municipality's subsidy pool for a school year: one per year
+    (bookings_pool_one_per_year). A second one, even sent at the same moment, is refused
+    at that constraint and raises a ValidationError on the school year; the first pool
+    costs no extra statement."""
+    try:
+        with transaction.atomic():
+            pool.save()
+    except IntegrityError as exc:
+        taken = SubsidyPool.objects.filter(
+            municipality=pool.municipality_id, school_year=pool.school_year
+        ).exists()
+        if not taken:
+            raise
+        raise ValidationError(
+            {"school_year": _("There is already a pool for this school year.")}
+        ) from exc
+    return pool
+
+
+def subsidy_base(pool: SubsidyPool, booking: Booking) -> Decimal:
+    """The part of the price the pool subsidises (hourly fees only up to the pool's rate)."""
+    offer = booking.offer
+    if offer.price_model == PriceModel.HOURLY and pool.max_hourly_rate is not None:
+        rate = min(Decimal(offer.price_amount or 0), pool.max_hourly_rate)
+        return _money(min(rate * session_hours(offer) * booking.sessions, booking.price_total))
+    return booking.price_total
+
+
+def school_subsidy_used(pool: SubsidyPool, school, exclude_pk=None) -> Decimal:
+    qs = pool.bookings.filter(school=school, state__in=[B.CONFIRMED, B.COMPLETED])
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.aggregate(s=Sum("municipality_share"))["s"] or Decimal(0)
+
+
+def reserve_subsidy(booking: Booking) -> None:
+    """Give a confirmed paid booking its municipality share, under a lock on the pool."""
+    booking.municipality_share = Decimal(0)
+    booking.school_share = booking.price_total
+    booking.subsidy_pool = None
+    if booking.price_total <= 0:
+        return
+    found = pool_for(booking.school.municipality, booking.starts_at)
+    if found is None:
+        return
+    pool = SubsidyPool.objects.select_for_update().get(pk=found.pk)
+    share = subsidy_base(pool, booking) * Decimal(pool.municipality_share_percent) / 100
+    if pool.cap_per_booking is not None:
+        share = min(share, pool.cap_per_booking)
+    if pool.cap_per_school is not None:
+        used = school_subsidy_used(pool, booking.school, exclude_pk=booking.pk)
+        share = min(share, max(pool.cap_per_school - used, Decimal(0)))
+    share = _money(max(min(share, pool.left), Decimal(0)))
+    if share <= 0:
+        return
+    change_pool(pool, reserved=F("reserved") + share)
+    booking.subsidy_pool = pool
+    booking.municipality_share = share
+    booking.school_share = booking.price_total - share
+
+
+def change_pool(pool: SubsidyPool, **changes) -> None:
+    """Change a pool's totals (the caller holds its row lock). Every school of the
+    municipality shows what is left, and ``update()`` sends no signal: bump their lists."""
+    SubsidyPool.objects.filter(pk=pool.pk).update(**changes)
+    generations.bump(generations.municipality(pool.municipality_id))
+
+
+def release_subsidy(booking: Booking, *, spend: bool = False) -> None:
+    if booking.subsidy_pool_id is None or booking.municipality_share <= 0:
+        return
+    pool = SubsidyPool.objects.select_for_update().get(pk=booking.subsidy_pool_id)
+    share = booking.municipality_share
+    if spend:
+        change_pool(pool, reserved=F("reserved") - share, spent=F("spent") + share)
+        return
+    change_pool(pool, reserved=F("reserved") - share)
+    booking.municipality_share = Decimal(0)
+    booking.school_share = booking.price_total
+    booking.subsidy_pool = None
+
+
+@dataclass
+class PoolFigures:
+    amount: Decimal
+    reserved: Decimal
+    spent: Decimal
+    left: Decimal
+
+
+def pool_figures(pool: SubsidyPool, school=None) -> PoolFigures:
+    if school is None:
+        return PoolFigures(pool.amount, pool.reserved, pool.spent, pool.left)
+    used = next(iter(_school_usage(pool).filter(school=school)), {})
+    return _school_figures(pool, used.get("reserved"), used.get("spent"))
+
+
+def _school_usage(pool: SubsidyPool):
+    """The pool's share reserved (confirmed) and spent (completed), grouped by school."""
+    return (
+        pool.bookings.filter(state__in=[B.CONFIRMED, B.COMPLETED])
+        .values("school")
+        .annotate(
+            reserved=Sum("municipality_share", filter=Q(state=B.CONFIRMED)),
+            spent=Sum("municipality_share", filter=Q(state=B.COMPLETED)),
+        )
+    )
+
+
+def _school_figures(pool: SubsidyPool, reserved, spent) -> PoolFigures:
+    reserved, spent = Decimal(reserved or 0), Decimal(spent or 0)
+    cap = pool.cap_per_school
+    left = (cap - reserved - spent) if cap is not None else pool.left
+    return PoolFigures(cap or pool.amount, reserved, spent, min(left, pool.left))
+
+
+def pool_figures_by_school(pool: SubsidyPool) -> list[tuple]:
+    """(school, PoolFigures) for every school that used the pool, in one grouped query."""
+    usage = {row["school"]: row for row in _school_usage(pool)}
+    result = []
+    for school in School.objects.filter(pk__in=usage).order_by("name"):
+        figures = _school_figures(pool, usage[school.pk]["reserved"], usage[school.pk]["spent"])
+        if figures.reserved or figures.spent:
+            result.append((school, figures))
+    return result

@@ -1,0 +1,347 @@
+"""The waiting list of a full date, and the fair allocation of a date that collects
+requests until a deadline."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.services import absolute_url, notify
+from portal import generations
+from portal.submitkeys import sent_before
+
+from ..models import (
+    Booking,
+    Occasion,
+    WaitingListEntry,
+)
+from ..states import (
+    Actor,
+    BookingError,
+    BookingTransition,
+)
+from . import lifecycle
+from .rules import change_reserved, places_for, validate_group
+
+T = BookingTransition
+
+
+# --- Waiting list -------------------------------------------------------------------------
+
+
+def join_waiting_list(
+    *,
+    user,
+    school,
+    occasion: Occasion,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    submit_key: uuid.UUID | None = None,
+) -> WaitingListEntry:
+    """Put the school on the occasion's waiting list (once). The booking form sent again
+    (``submit_key``) gets the entry it made the first time."""
+    validate_group(occasion.offer, grade, pupils, class_count)
+    places = places_for(occasion, class_count, pupils)
+    if places > occasion.capacity:
+        raise BookingError(_("This date has fewer places than you need."))
+    try:
+        with transaction.atomic():
+            if occasion.waiting_list.filter(
+                school=school,
+                state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED],
+            ).exists():
+                raise BookingError(_("Your school is already on the waiting list for this date."))
+            entry = WaitingListEntry.objects.create(
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                places=places,
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                submit_key=submit_key,
+            )
+            transaction.on_commit(lambda: offer_freed_places(occasion.pk))
+    except (IntegrityError, BookingError):
+        if (entry := sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+            raise
+    return entry
+
+
+def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[WaitingListEntry]:
+    """Offer free places, in order, to the first waiting entries that fit; holds the places."""
+    now = now or timezone.now()
+    offered = []
+    with transaction.atomic():
+        occ = Occasion.objects.select_for_update().get(pk=occasion_id)
+        if occ.is_cancelled or occ.starts_at <= now or occ.collects_requests(now):
+            return offered
+        free = occ.free
+        for entry in occ.waiting_list.filter(state=WaitingListEntry.State.WAITING).select_related(
+            "requested_by", "school"
+        ):
+            if free <= 0:
+                break
+            if entry.places > free:
+                continue
+            expires = min(now + timedelta(hours=occ.waiting_offer_hours), occ.starts_at)
+            # Claim the entry only if it is still waiting: the school may have left the list
+            # a moment ago (withdraw_waiting locks only the entry, not the occasion).
+            claimed = WaitingListEntry.objects.filter(
+                pk=entry.pk, state=WaitingListEntry.State.WAITING
+            ).update(state=WaitingListEntry.State.OFFERED, offered_at=now, offer_expires_at=expires)
+            if claimed != 1:
+                continue
+            free -= entry.places
+            entry.state = WaitingListEntry.State.OFFERED
+            entry.offered_at, entry.offer_expires_at = now, expires
+            offered.append(entry)
+            notify(
+                kind="booking.waitlist_place",
+                key=f"bookings:waiting:{entry.pk}:offered:{now:%Y%m%d%H%M%S}",
+                to_email=entry.requested_by.email,
+                user=entry.requested_by,
+                template="waiting_place_offered",
+                context={
+                    "recipient_name": entry.requested_by.full_name,
+                    "entry": entry,
+                    "occasion": occ,
+                    "action_url": absolute_url(reverse("bookings:my_school")),
+                },
+            )
+        if offered:
+            change_reserved(occ.pk, sum(e.places for e in offered))
+            generations.bump(generations.SCHOOLS)  # the entries changed with update()
+    return offered
+
+
+def accept_waiting_offer(entry: WaitingListEntry, *, user, contact_teacher) -> Booking:
+    with transaction.atomic():
+        locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.state != WaitingListEntry.State.OFFERED or locked.offer_expires_at <= (
+            timezone.now()
+        ):
+            raise BookingError(_("This offer of a place is no longer open."))
+        occ = locked.occasion
+        booking = lifecycle.request_booking(
+            user=user,
+            school=locked.school,
+            offer=occ.offer,
+            occasion=occ,
+            classes=locked.classes,
+            class_count=locked.class_count,
+            grade=locked.grade,
+            pupils=locked.pupils,
+            contact_teacher=contact_teacher,
+            held_places=locked.places,
+        )
+        locked.state = WaitingListEntry.State.ACCEPTED
+        locked.booking = booking
+        locked.save(update_fields=["state", "booking"])
+    return booking
+
+
+def lapse_waiting_offers(now: datetime | None = None) -> int:
+    """Offers of a place not taken in time lapse; the place goes to the next in line."""
+    now = now or timezone.now()
+    count = 0
+    for entry in WaitingListEntry.objects.filter(
+        state=WaitingListEntry.State.OFFERED, offer_expires_at__lte=now
+    ):
+        with transaction.atomic():
+            locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+            if locked.state != WaitingListEntry.State.OFFERED:
+                continue
+            Occasion.objects.select_for_update().get(pk=locked.occasion_id)
+            change_reserved(locked.occasion_id, -locked.places)
+            locked.state = WaitingListEntry.State.LAPSED
+            locked.save(update_fields=["state"])
+            occasion_id = locked.occasion_id
+            transaction.on_commit(lambda oid=occasion_id: offer_freed_places(oid))
+            count += 1
+    return count
+
+
+# --- Fair allocation ----------------------------------------------------------------------
+
+
+def apply_for_allocation(
+    *,
+    user,
+    school,
+    occasion: Occasion,
+    classes: str,
+    class_count: int,
+    grade: int,
+    pupils: int,
+    contact_teacher=None,
+    submit_key: uuid.UUID | None = None,
+) -> WaitingListEntry:
+    """A request for an occasion that collects requests until its allocation deadline. A
+    school may send several (one per class); the same form sent again (``submit_key``) gets
+    the request it made the first time."""
+    if not occasion.collects_requests():
+        raise BookingError(_("Requests for this date are no longer collected."))
+    validate_group(occasion.offer, grade, pupils, class_count)
+    places = places_for(occasion, class_count, pupils)
+    if places > occasion.capacity:
+        raise BookingError(_("This date has fewer places than you need."))
+    try:
+        with transaction.atomic():
+            entry = WaitingListEntry.objects.create(
+                occasion=occasion,
+                school=school,
+                requested_by=user,
+                contact_teacher=contact_teacher or user,
+                places=places,
+                classes=classes,
+                class_count=class_count,
+                grade=grade,
+                pupils=pupils,
+                for_allocation=True,
+                submit_key=submit_key,
+            )
+    except IntegrityError:
+        if (entry := sent_before(WaitingListEntry, submit_key, requested_by=user)) is None:
+            raise
+    return entry
+
+
+def draw_order(entries: list[WaitingListEntry], seed: str) -> list[WaitingListEntry]:
+    """One class per school first (each school's first request), then the rest; by lot."""
+    rng = random.Random(seed)  # noqa: S311 - a reproducible draw, not a secret
+    firsts, rest, seen = [], [], set()
+    for entry in sorted(entries, key=lambda e: (e.created_at, e.pk)):
+        (rest if entry.school_id in seen else firsts).append(entry)
+        seen.add(entry.school_id)
+    rng.shuffle(firsts)
+    rng.shuffle(rest)
+    return firsts + rest
+
+
+def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = None) -> list:
+    """Allocate the places of an occasion that collected requests. Explained to each school."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        occ = Occasion.objects.select_for_update().get(pk=occasion_id)
+        if occ.allocated_at or not occ.allocation_deadline or occ.allocation_deadline > now:
+            return []
+        occ.allocated_at = now
+        occ.allocation_seed = seed or secrets.token_hex(8)
+        occ.save(update_fields=["allocated_at", "allocation_seed"])
+        entries = list(
+            occ.waiting_list.filter(
+                state=WaitingListEntry.State.WAITING, for_allocation=True
+            ).select_related("school__municipality", "requested_by", "contact_teacher")
+        )
+        order = draw_order(entries, occ.allocation_seed)
+        schools = len({e.school_id for e in entries})
+        free = occ.free
+        rank = 0
+        results = []
+        for position, entry in enumerate(order, start=1):
+            won = entry.places <= free
+            if won:
+                free -= entry.places
+                booking = lifecycle.request_booking(
+                    user=entry.requested_by,
+                    school=entry.school,
+                    offer=occ.offer,
+                    occasion=occ,
+                    classes=entry.classes,
+                    class_count=entry.class_count,
+                    grade=entry.grade,
+                    pupils=entry.pupils,
+                    contact_teacher=entry.contact_teacher or entry.requested_by,
+                )
+                booking = lifecycle.transition(
+                    booking,
+                    T.CONFIRM,
+                    actor=Actor.ASSOCIATION,
+                    note=_("Allocated fairly at the deadline."),
+                )
+                entry.state = WaitingListEntry.State.ACCEPTED
+                entry.booking = booking
+            else:
+                rank += 1
+                entry.rank = rank
+            with translation.override(settings.LANGUAGE_CODE):
+                entry.allocation_note = _allocation_note(
+                    entries=len(entries),
+                    schools=schools,
+                    capacity=occ.capacity,
+                    position=position,
+                    won=won,
+                    rank=entry.rank,
+                    seed=occ.allocation_seed,
+                )
+            entry.save(update_fields=["state", "booking", "rank", "allocation_note"])
+            results.append(entry)
+            notify(
+                kind="booking",
+                key=f"bookings:allocation:{entry.pk}",
+                to_email=entry.requested_by.email,
+                user=entry.requested_by,
+                template="allocation_result",
+                context={
+                    "recipient_name": entry.requested_by.full_name,
+                    "entry": entry,
+                    "occasion": occ,
+                    "won": won,
+                    "action_url": absolute_url(reverse("bookings:my_school")),
+                },
+            )
+    return results
+
+
+def _allocation_note(*, entries, schools, capacity, position, won, rank, seed) -> str:
+    text = _(
+        "%(entries)s requests from %(schools)s schools for %(capacity)s places. First every "
+        "school's first class took part in a draw, then the other classes. Your class was "
+        "number %(position)s in the draw (seed %(seed)s)."
+    ) % {
+        "entries": entries,
+        "schools": schools,
+        "capacity": capacity,
+        "position": position,
+        "seed": seed,
+    }
+    if won:
+        return text + " " + _("It got a place.")
+    return (
+        text
+        + " "
+        + _("There was no place left; it is number %(rank)s on the waiting list.") % {"rank": rank}
+    )
+
+
+def allocate_due(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    due = Occasion.objects.filter(
+        allocation_deadline__lte=now, allocated_at__isnull=True, is_cancelled=False
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in due if allocate(pk, now=now) is not None)
+
+
+def withdraw_waiting(entry: WaitingListEntry) -> None:
+    with transaction.atomic():
+        locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.state == WaitingListEntry.State.OFFERED:
+            Occasion.objects.select_for_update().get(pk=locked.occasion_id)
+            change_reserved(locked.occasion_id, -locked.places)
+            occasion_id = locked.occasion_id
+            transaction.on_commit(lambda: offer_freed_places(occasion_id))
+        if locked.state in (WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED):
+            locked.state = WaitingListEntry.State.WITHDRAWN
+            locked.save(update_fields=["state"])
