@@ -49,6 +49,33 @@ class OccasionFull(BookingError):
     pass
 
 
+def _take_places(occasion: Occasion, offer, more: int, now: datetime):
+    """Reserve ``more`` places on the occasion under its row lock; returns the places it
+    now holds for the booking, its start, end and number of sessions."""
+    occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
+    if occ.offer_id != offer.pk:
+        raise BookingError(_("This date belongs to another offer."))
+    if occ.is_cancelled or occ.starts_at <= now:
+        raise BookingError(_("This date can no longer be booked."))
+    if occ.collects_requests(now):
+        raise BookingError(_("Requests for this date are allocated at the deadline."))
+    if more > occ.free:
+        raise OccasionFull(_("There are not enough free places left on this date."))
+    change_reserved(occ.pk, more)
+    return more, occ.starts_at, occ.ends_at, occ.session_count
+
+
+def _check_preferred(offer, preferred, school, now: datetime) -> None:
+    """A request without a fixed date names one to three future school days."""
+    if not offer.on_request:
+        raise BookingError(_("Choose one of the offer's dates."))
+    if not preferred or len(preferred) > 3:
+        raise BookingError(_("Give one to three preferred dates."))
+    if any(start <= now for start, _end in preferred):
+        raise BookingError(_("The preferred dates must be in the future."))
+    validate_dates(preferred, [school.municipality])
+
+
 def request_booking(
     *,
     user,
@@ -77,28 +104,13 @@ def request_booking(
     try:
         with transaction.atomic():
             if occasion is not None:
-                occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
-                if occ.offer_id != offer.pk:
-                    raise BookingError(_("This date belongs to another offer."))
-                if occ.is_cancelled or occ.starts_at <= now:
-                    raise BookingError(_("This date can no longer be booked."))
-                if occ.collects_requests(now):
-                    raise BookingError(_("Requests for this date are allocated at the deadline."))
-                places = places_for(occ, class_count, pupils)
-                if places - held_places > occ.free:
-                    raise OccasionFull(_("There are not enough free places left on this date."))
-                change_reserved(occ.pk, places - held_places)
-                starts_at, ends_at = occ.starts_at, occ.ends_at
-                sessions = occ.session_count
+                places, starts_at, ends_at, sessions = _take_places(
+                    occasion, offer, places_for(occasion, class_count, pupils) - held_places, now
+                )
+                places += held_places
                 preferred_json = []
             else:
-                if not offer.on_request:
-                    raise BookingError(_("Choose one of the offer's dates."))
-                if not preferred or len(preferred) > 3:
-                    raise BookingError(_("Give one to three preferred dates."))
-                if any(start <= now for start, _end in preferred):
-                    raise BookingError(_("The preferred dates must be in the future."))
-                validate_dates(preferred, [school.municipality])
+                _check_preferred(offer, preferred, school, now)
                 places = 0
                 starts_at, ends_at = preferred[0]
                 preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
@@ -163,6 +175,46 @@ def can_cancel(booking: Booking, actor: str, now: datetime | None = None) -> boo
     return now < cutoff
 
 
+def _prepare(locked: Booking, name: str, *, actor, note, starts_at, ends_at, now) -> None:
+    """Check the rules of one transition on the locked booking and set the dates it
+    changes. Raises BookingError when the transition is refused."""
+    if name == T.CANCEL:
+        if not note.strip():
+            raise BookingError(_("Give a reason for the cancellation."))
+        if not can_cancel(locked, actor, now):
+            raise BookingError(
+                _("It is too close to the date to cancel here. Contact the consultant.")
+            )
+    if name == T.EXPIRE and locked.answer_deadline > now:
+        raise BookingError(_("The answer deadline has not passed yet."))
+    if name == T.COMPLETE and locked.ends_at > now:
+        raise BookingError(_("It has not taken place yet."))
+    if name == T.CONFIRM and locked.occasion_id is None and locked.preferred_dates:
+        chosen = starts_at.isoformat() if starts_at else locked.preferred_dates[0][0]
+        match = [pair for pair in locked.preferred_dates if pair[0] == chosen]
+        if not match:
+            raise BookingError(_("Choose one of the school's preferred dates."))
+        locked.starts_at = datetime.fromisoformat(match[0][0])
+        locked.ends_at = datetime.fromisoformat(match[0][1])
+    if name == T.CONFIRM and locked.starts_at <= now:
+        raise BookingError(_("The date has passed."))
+    if name == T.PROPOSE_ALTERNATIVE:
+        if starts_at is None or ends_at is None or ends_at <= starts_at or starts_at <= now:
+            raise BookingError(_("Give a future start and end for the new date."))
+        validate_dates([(starts_at, ends_at)], [locked.school.municipality])
+        locked.proposed_starts_at, locked.proposed_ends_at = starts_at, ends_at
+        locked.answer_deadline = answer_deadline_for(locked.school.municipality, starts_at, now)
+    if name == T.ACCEPT_ALTERNATIVE:
+        if locked.proposed_starts_at <= now:
+            raise BookingError(_("The proposed date has passed."))
+        if locked.occasion_id:
+            # Another date, not another place: the booking keeps the occasion's place.
+            locked.place = locked.occasion.place
+            _release_places(locked)
+            locked.occasion = None
+        locked.starts_at, locked.ends_at = locked.proposed_starts_at, locked.proposed_ends_at
+
+
 def transition(
     booking: Booking,
     name: str,
@@ -183,41 +235,9 @@ def transition(
         )
         current = locked.state
         target = target_state(name, current, actor)
-        if name == T.CANCEL:
-            if not note.strip():
-                raise BookingError(_("Give a reason for the cancellation."))
-            if not can_cancel(locked, actor, now):
-                raise BookingError(
-                    _("It is too close to the date to cancel here. Contact the consultant.")
-                )
-        if name == T.EXPIRE and locked.answer_deadline > now:
-            raise BookingError(_("The answer deadline has not passed yet."))
-        if name == T.COMPLETE and locked.ends_at > now:
-            raise BookingError(_("It has not taken place yet."))
-        if name == T.CONFIRM and locked.occasion_id is None and locked.preferred_dates:
-            chosen = starts_at.isoformat() if starts_at else locked.preferred_dates[0][0]
-            match = [pair for pair in locked.preferred_dates if pair[0] == chosen]
-            if not match:
-                raise BookingError(_("Choose one of the school's preferred dates."))
-            locked.starts_at = datetime.fromisoformat(match[0][0])
-            locked.ends_at = datetime.fromisoformat(match[0][1])
-        if name == T.CONFIRM and locked.starts_at <= now:
-            raise BookingError(_("The date has passed."))
-        if name == T.PROPOSE_ALTERNATIVE:
-            if starts_at is None or ends_at is None or ends_at <= starts_at or starts_at <= now:
-                raise BookingError(_("Give a future start and end for the new date."))
-            validate_dates([(starts_at, ends_at)], [locked.school.municipality])
-            locked.proposed_starts_at, locked.proposed_ends_at = starts_at, ends_at
-            locked.answer_deadline = answer_deadline_for(locked.school.municipality, starts_at, now)
-        if name == T.ACCEPT_ALTERNATIVE:
-            if locked.proposed_starts_at <= now:
-                raise BookingError(_("The proposed date has passed."))
-            if locked.occasion_id:
-                # Another date, not another place: the booking keeps the occasion's place.
-                locked.place = locked.occasion.place
-                _release_places(locked)
-                locked.occasion = None
-            locked.starts_at, locked.ends_at = locked.proposed_starts_at, locked.proposed_ends_at
+        _prepare(
+            locked, name, actor=actor, note=note, starts_at=starts_at, ends_at=ends_at, now=now
+        )
 
         if target in (B.DECLINED, B.EXPIRED, B.CANCELLED):
             _release_places(locked)
