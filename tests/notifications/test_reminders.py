@@ -89,6 +89,23 @@ def test_one_reminder_at_seven_and_one_at_one_day(booking, teacher):
     assert subjects[1].startswith("I morgen")
 
 
+@pytest.mark.parametrize(
+    "language, subject, text",
+    [("da", "I dag: ", "finder sted i dag."), ("en", "Today: ", "takes place today.")],
+)
+def test_a_reminder_sent_on_the_day_itself_says_today(booking, teacher, language, subject, text):
+    """The day before was missed (beat was down): the grace day sends the 1-day reminder on
+    the occasion's day, and it says so (it said "in 0 days" and named no day)."""
+    teacher.language = language
+    teacher.save()
+    start_day = timezone.localdate(booking.starts_at)
+    assert reminders.scan_booking_reminders(today=start_day) == 2
+    [message] = sent_to(teacher.email)
+    assert message.subject == subject + booking.offer.title
+    assert text in message.body
+    assert " 0 " not in message.body
+
+
 def test_a_cancelled_booking_gets_no_further_reminder(booking, teacher):
     start_day = timezone.localdate(booking.starts_at)
     reminders.scan_booking_reminders(today=start_day - timedelta(days=7))
