@@ -5,6 +5,13 @@ in memory), queues one outbox row per (rule, booking, recipient, *current* date)
 each batch over one SMTP connection. Because the date is part of the key, a moved booking
 gets a reminder for its new date; because the row carries a guard that is checked again just
 before sending, a booking cancelled or moved after queueing gets nothing for the old date.
+
+A booking is in the windows of GRACE_DAYS + 1 days' scans, so scans of two dates can reach
+the same key, and the first to insert it writes the e-mail. The e-mail counts the days from
+the day it is written, not from an earlier scan date (a task of yesterday's scan that waited
+overnight counts from today), so in production, where no scan is dated in the future, it
+says the same whichever scan wrote it. Tests that pass future dates run one date's scan after
+the other's, as the days would.
 """
 
 from __future__ import annotations
@@ -151,9 +158,14 @@ def _booking_context(booking) -> dict:
 
 
 def queue_rule_reminder(rule: ReminderRule, booking, today: date) -> list[Notification]:
-    """Queue (not send) this rule's e-mails for one booking; already-queued keys are skipped."""
+    """Queue (not send) this rule's e-mails for one booking; already-queued keys are skipped.
+
+    ``today`` is the scan's date; the e-mail counts its days from the date it is written on,
+    which is later when the scan's task waited in the queue overnight.
+    """
     field = "starts_at" if rule.anchor == ReminderRule.Anchor.BEFORE_START else "ends_at"
     anchor_day = local_date(getattr(booking, field))
+    written_on = max(today, timezone.localdate())
     on = anchor_day.isoformat()
     states = ["confirmed"] if field == "starts_at" else ["confirmed", "completed"]
     queued = []
@@ -168,7 +180,7 @@ def queue_rule_reminder(rule: ReminderRule, booking, today: date) -> list[Notifi
                 **_booking_context(booking),
                 "recipient_name": name,
                 "side": side,
-                "days": abs((anchor_day - today).days),
+                "days": abs((anchor_day - written_on).days),
             },
             user=user,
             deliver=False,

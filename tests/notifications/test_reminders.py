@@ -1,13 +1,14 @@
 """Reminder rules and the reminder scan, in process (e-mail in memory)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
 from bookings.states import BookingState
-from notifications import reminders
+from notifications import reminders, tasks
 from notifications.models import Notification, ReminderRule
 from tests import factories as f
 
@@ -104,6 +105,47 @@ def test_a_reminder_sent_on_the_day_itself_says_today(booking, teacher, language
     assert message.subject == subject + booking.offer.title
     assert text in message.body
     assert " 0 " not in message.body
+
+
+@pytest.mark.parametrize("yesterdays_first", [True, False], ids=["yesterday-first", "today-first"])
+@pytest.mark.parametrize(
+    "rule_days, starts_at, subject, text",
+    [
+        (7, (6, 10), "Påmindelse: ", "finder sted om 6 dage."),
+        (1, (0, 18), "I dag: ", "finder sted i dag."),
+    ],
+    ids=["7-day", "1-day"],
+)
+def test_scans_of_two_dates_write_the_same_reminder(
+    school, published_offer, teacher, yesterdays_first, rule_days, starts_at, subject, text
+):
+    """A task of yesterday's scan waited overnight (the workers were down) and runs next to one
+    of today's: both reach the booking's reminder (yesterday's a day late, within the grace
+    day). One e-mail, counted from today, whichever task writes it: yesterday's wrote "in 7
+    days" for a booking in 6 and "tomorrow" for one today."""
+    noon = timezone.make_aware(datetime(2026, 11, 25, 12, 0))  # no midnight in the middle
+    with time_machine.travel(noon, tick=False):
+        booking = BookingFactory(
+            school=school,
+            offer=published_offer,
+            requested_by=teacher,
+            contact_teacher=teacher,
+            starts_at=at(*starts_at),
+            ends_at=at(starts_at[0], 20),
+        )
+        rule = ReminderRule.objects.get(
+            municipality=school.municipality, kind=ReminderRule.Kind.REMINDER, days=rule_days
+        )
+        today = timezone.localdate()
+        dates = [today - timedelta(days=1), today]
+        if not yesterdays_first:
+            dates.reverse()
+        for day in dates:
+            tasks.send_booking_reminders(rule.pk, [booking.pk], day.isoformat())
+    assert len(mail.outbox) == 2  # the teacher and the association, once
+    [message] = sent_to(teacher.email)
+    assert message.subject.startswith(subject)
+    assert text in message.body
 
 
 def test_a_cancelled_booking_gets_no_further_reminder(booking, teacher):
