@@ -273,7 +273,7 @@ def run(env: dict | None = None) -> dict:
     from django.db import connection
     from django.db.models import Q
 
-    from notifications import tasks
+    from bookings import tasks
     from notifications.models import Notification
     from portal.celery import app
 

@@ -99,13 +99,6 @@ def essential_kinds(user=None) -> list[Kind]:
     return [k for k in KINDS.values() if k.essential and (user is None or k.concerns(user))]
 
 
-def _booking_still_wanted(notification) -> str:
-    """Reminders are checked against the booking as it is *now* (see notifications.reminders)."""
-    from . import reminders
-
-    return reminders.booking_reminder_still_wanted(notification)
-
-
 def _wants_each_submission(user) -> bool:
     """Consultants who chose the daily digest get no e-mail per submission."""
     consultant = getattr(user, "consultant", None)
@@ -189,60 +182,7 @@ register(
     audience=ASSOCIATIONS,
 )
 
-# Bookings (sent by bookings.services to the school and the association). "booking" alone:
-# any booking e-mail, always sent.
-register("booking", _("News about a booking"), essential=True, audience=BOOKING_PARTIES)
-register(
-    "booking.requested", _("A school requests a booking"), essential=True, audience=BOOKING_PARTIES
-)
-register(
-    "booking.confirmed", _("A booking was confirmed"), essential=True, audience=BOOKING_PARTIES
-)
-register("booking.declined", _("A booking was declined"), essential=True, audience=BOOKING_PARTIES)
-register(
-    "booking.alternative",
-    _("An alternative date was proposed"),
-    essential=True,
-    audience=BOOKING_PARTIES,
-)
-register(
-    "booking.cancelled", _("A booking was cancelled"), essential=True, audience=BOOKING_PARTIES
-)
-register(
-    "booking.expired",
-    _("A request expired without an answer"),
-    essential=True,
-    audience=BOOKING_PARTIES,
-)
-register(
-    "booking.message", _("A new message about a booking"), essential=False, audience=BOOKING_PARTIES
-)
-register(
-    "booking.waitlist_place",
-    _("A place became free on the waiting list"),
-    essential=True,
-    audience=BOOKING_PARTIES,
-)
-register(
-    "booking.answer_deadline",
-    _("A request waits for your answer"),
-    essential=True,
-    audience=BOOKING_PARTIES,
-)
-register(
-    "booking.reminder",
-    _("Reminder before an occasion"),
-    essential=True,
-    still_wanted=_booking_still_wanted,
-    audience=BOOKING_PARTIES,
-)
-register(
-    "booking.evaluation",
-    _("Request to evaluate an occasion"),
-    essential=False,
-    still_wanted=_booking_still_wanted,
-    audience=BOOKING_PARTIES,
-)
+# Bookings register their kinds in bookings.apps (with the reminders' still-wanted check).
 
 # Consultants.
 register(

@@ -1,7 +1,7 @@
 """Celery tasks for e-mail. Each takes ids, is safe to run twice and has time limits."""
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -64,42 +64,3 @@ def retry_queued(batch_size: int = 200, budget: float = 120) -> int:
             break
         sent += services.send_claimed(claimed)[0]
     return sent
-
-
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
-def scan_reminders(today: str | None = None) -> int:
-    """Beat job: the reminders due today (or on ``today``, an ISO date), one task per batch
-    of bookings (``send_booking_reminders``). Returns the number of batches."""
-    from . import reminders
-
-    return reminders.dispatch_booking_reminders(date.fromisoformat(today) if today else None)
-
-
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
-def send_booking_reminders(rule_id: int, booking_ids: list[int], today: str) -> int:
-    """Queue and send one batch of reminders. Safe to run twice: the keys are unique."""
-    from . import reminders
-
-    return reminders.remind_bookings(rule_id, booking_ids, date.fromisoformat(today))
-
-
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
-def scan_answer_deadlines(today: str | None = None) -> int:
-    """Beat job: remind associations 3 days before an unanswered request's deadline."""
-    from . import reminders
-
-    return reminders.scan_answer_deadlines(date.fromisoformat(today) if today else None)
-
-
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
-def send_weekly_digests() -> int:
-    from . import digests
-
-    return digests.send_weekly_digests()
-
-
-@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
-def send_submission_digests() -> int:
-    from . import digests
-
-    return digests.send_submission_digests()

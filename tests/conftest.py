@@ -3,10 +3,12 @@
 import os
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
 from tests import factories as f
+from tests.mail import Mailbox, free_port
 
 # Property-based tests (hypothesis, schemathesis) explore new inputs on every local run; CI
 # (HYPOTHESIS_PROFILE=ci in .ci/run) replays a fixed set, so that a red build always means a
@@ -137,3 +139,26 @@ def _no_stray_connections_at_the_end(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server, settings):
+    """The real SMTP server, empty; this test process sends to it too."""
+    smtp_server.handler.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield smtp_server.handler
+    smtp_server.handler.reset()

@@ -228,20 +228,20 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Keys carry the date, so running the scans every hour of the day never sends twice;
     # hourly (not once) so that a beat or worker outage delays reminders by an hour at most.
-    "notifications-booking-reminders": {
-        "task": "notifications.tasks.scan_reminders",
+    "bookings-reminders": {
+        "task": "bookings.tasks.scan_reminders",
         "schedule": crontab(minute=5, hour="7-20"),
     },
-    "notifications-answer-deadlines": {
-        "task": "notifications.tasks.scan_answer_deadlines",
+    "bookings-answer-deadlines": {
+        "task": "bookings.tasks.scan_answer_deadlines",
         "schedule": crontab(minute=20, hour="7-20"),
     },
-    "notifications-submission-digest": {
-        "task": "notifications.tasks.send_submission_digests",
+    "screening-submission-digest": {
+        "task": "screening.tasks.send_submission_digests",
         "schedule": crontab(hour=7, minute=0),
     },
-    "notifications-weekly-digest": {
-        "task": "notifications.tasks.send_weekly_digests",
+    "dashboard-weekly-digest": {
+        "task": "dashboard.tasks.send_weekly_digests",
         "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
     },
     # Bookings: unanswered requests expire, past bookings complete, held waiting places lapse.

@@ -97,7 +97,7 @@ def test_alternative_accepted(booking, occasion, association_member, teacher):
     assert b.place == b.where == "Idrætsparken"
     # The calendar and the reminders name it too.
     from bookings.ics import bookings_calendar
-    from notifications.reminders import _booking_context
+    from bookings.reminders import _booking_context
 
     calendar = bookings_calendar(type(b).objects.filter(pk=b.pk)).decode()
     assert "LOCATION:Idrætsparken" in calendar

@@ -6,130 +6,17 @@ test database, so the tests that use them need PostgreSQL and ``transactional_db
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what it receives; it can refuse an address once (451),
-    answer each recipient a little late (``delay``) and hold the sender still in the middle of
-    a message (``pause_after``)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.messages: list[email.message.EmailMessage] = []
-        self.sessions: set[int] = set()
-        self.fail_once: set[str] = set()
-        self.delay = 0.0
-        self._pause_after: int | None = None
-        self.paused = threading.Event()
-        self._resumed = threading.Event()
-
-    def reset(self):
-        self.resume()
-        with self.lock:
-            self.messages.clear()
-            self.sessions.clear()
-            self.fail_once.clear()
-            self.delay = 0.0
-            self._pause_after = None
-            self.paused.clear()
-
-    def pause_after(self, count: int) -> None:
-        """Once ``count`` messages arrived, leave the next recipient unanswered until
-        ``resume()``: its sender is stuck between two messages, before the next is accepted."""
-        with self.lock:
-            self._pause_after = count
-            self.paused.clear()
-            self._resumed.clear()
-
-    def resume(self) -> None:
-        self._resumed.set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        with self.lock:
-            if address in self.fail_once:
-                self.fail_once.discard(address)
-                return "451 4.3.0 Temporary failure, try again later"
-            pause = self._pause_after is not None and len(self.messages) >= self._pause_after
-            if pause:
-                self._pause_after = None  # once
-        if pause:
-            self.paused.set()
-            while not self._resumed.is_set():
-                await asyncio.sleep(0.05)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(message)
-            self.sessions.add(id(session))
-        return "250 Message accepted for delivery"
-
-    # Reading what arrived.
-    def to(self, address: str) -> list:
-        with self.lock:
-            return [m for m in self.messages if address in m["To"]]
-
-    def count(self) -> int:
-        with self.lock:
-            return len(self.messages)
-
-    def wait_for(self, count: int, timeout: float = 30, settle: float = 1.5) -> int:
-        """Wait until ``count`` messages arrived, then a little longer to catch extra ones."""
-        deadline = time.monotonic() + timeout
-        while self.count() < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(settle)
-        return self.count()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def smtp_server():
-    handler = Mailbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller
-    controller.stop()
-
-
-@pytest.fixture
-def mailbox(smtp_server, settings):
-    """The real SMTP server, empty; this test process sends to it too."""
-    smtp_server.handler.reset()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp_server.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    yield smtp_server.handler
-    smtp_server.handler.reset()
 
 
 def _redis_url() -> str:

@@ -26,7 +26,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import reminders, services, tasks
+from bookings import tasks as booking_tasks
+from notifications import reminders as rules
+from notifications import services, tasks
 from notifications.models import Notification, ReminderRule
 from tests import factories as f
 
@@ -72,7 +74,7 @@ def due_reminders(transactional_db):
         starts_at=at(7),
         ends_at=at(7, 12),
     )
-    rule = reminders.create_default_rules(municipality)[0]
+    rule = rules.create_default_rules(municipality)[0]
     assert (rule.kind, rule.days) == (ReminderRule.Kind.REMINDER, 7)
     return rule, [b.pk for b in bookings]
 
@@ -96,10 +98,10 @@ def test_a_worker_killed_mid_batch_has_its_emails_sent_once_within_two_minutes(
     workers = list(first)
     try:
         # What the reminder scan does: one task per batch of due bookings.
-        size = reminders.BATCH_SIZE
+        size = rules.BATCH_SIZE
         for start in range(0, BOOKINGS, size):
             batch = booking_ids[start : start + size]
-            tasks.send_booking_reminders.apply_async((rule.pk, batch, today), queue=QUEUE)
+            booking_tasks.send_booking_reminders.apply_async((rule.pk, batch, today), queue=QUEUE)
         assert mailbox.paused.wait(timeout=90), "the first worker never got to the pause"
         rows = Notification.objects.filter(kind="booking.reminder")
         claimed = rows.filter(state=Notification.State.SENDING).count()

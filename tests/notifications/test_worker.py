@@ -11,8 +11,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from bookings import reminders
+from bookings import tasks as booking_tasks
 from bookings.states import BookingState
-from notifications import reminders, services, tasks
+from notifications import services, tasks
 from notifications.models import Notification
 from tests import factories as f
 
@@ -44,7 +46,7 @@ def booking_for(cast, day, **kw):
 
 
 def scan(today):
-    return tasks.scan_reminders.delay(today.isoformat())
+    return booking_tasks.scan_reminders.delay(today.isoformat())
 
 
 def test_notify_is_delivered_by_the_worker(cast, mailbox):
@@ -73,7 +75,7 @@ def test_one_reminder_at_seven_days_and_one_at_one_day_none_after_cancellation(c
     start_cancelled = timezone.localdate(cancelled.starts_at)
 
     # Each date's scans are done before the next date's start, as the days follow each other:
-    # a booking is in two dates' windows (reminders.GRACE_DAYS), and the next date's scan,
+    # a booking is in two dates' windows (rules.GRACE_DAYS), and the next date's scan,
     # had it come first, would write the reminder a day late, as of its own date.
     scan(start_kept - timedelta(days=7))  # 7 days before the first booking
     assert mailbox.wait_for(2) == 2

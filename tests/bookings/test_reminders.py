@@ -7,12 +7,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from bookings import reminders, tasks
 from bookings.states import BookingState
-from notifications import reminders, tasks
+from notifications import reminders as reminder_rules
 from notifications.models import Notification, ReminderRule
 from tests import factories as f
-
-from .factories import BookingFactory, at
+from tests.notifications.factories import BookingFactory, at
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_new_municipality_gets_the_default_rules():
         ("booking.reminder", 1, "before_start", "both"),
         ("booking.reminder", 7, "before_start", "both"),
     ]
-    assert reminders.create_default_rules(municipality)  # idempotent
+    assert reminder_rules.create_default_rules(municipality)  # idempotent
     assert ReminderRule.objects.filter(municipality=municipality).count() == 3
 
 
@@ -162,7 +162,7 @@ def test_a_reminder_queued_before_the_cancellation_is_not_sent(booking, teacher)
     queued = reminders.queue_rule_reminder(rule, booking, timezone.localdate())
     booking.state = BookingState.CANCELLED
     booking.save()
-    reminders._send_batch(queued)
+    reminder_rules.send_batch(queued)
     assert mail.outbox == []
     for row in Notification.objects.all():
         assert row.state == Notification.State.SKIPPED
@@ -174,7 +174,7 @@ def test_a_moved_booking_is_reminded_for_its_new_date_only(booking, teacher):
     old_rows = reminders.queue_rule_reminder(rule, booking, timezone.localdate())
     booking.starts_at, booking.ends_at = at(9), at(9, 12)
     booking.save()
-    reminders._send_batch(old_rows)  # queued for the old date: skipped at sending time
+    reminder_rules.send_batch(old_rows)  # queued for the old date: skipped at sending time
     assert mail.outbox == []
     assert reminders.scan_booking_reminders(today=timezone.localdate() + timedelta(days=2)) == 2
     assert "moved" in Notification.objects.filter(state="skipped").first().last_error

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from bookings.models import BookingEvent, SubsidyPool
 from bookings.states import BookingState
-from notifications import digests
+from dashboard import digests as weekly
+from screening import digests as daily
 from screening.workflow import ScreeningState
 from tests import factories as f
-
-from .factories import BookingFactory
+from tests.notifications.factories import BookingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,12 @@ def waiting_offer(association):
 def test_the_daily_digest_goes_only_to_consultants_who_chose_it(
     consultant, other_consultant, waiting_offer, django_capture_on_commit_callbacks
 ):
-    assert digests.send_submission_digests() == 0  # both chose one e-mail per submission
+    assert daily.send_submission_digests() == 0  # both chose one e-mail per submission
     consultant.consultant.submission_emails = "daily"
     consultant.consultant.save()
     with django_capture_on_commit_callbacks(execute=True):
-        assert digests.send_submission_digests() == 1
-    assert digests.send_submission_digests() == 0  # once a day
+        assert daily.send_submission_digests() == 1
+    assert daily.send_submission_digests() == 0  # once a day
     message = mail.outbox[0]
     assert message.to == [consultant.email]
     assert "Kajak for 5. klasse" in message.body
@@ -46,7 +46,7 @@ def test_the_daily_digest_goes_only_to_consultants_who_chose_it(
 def test_no_daily_digest_when_nothing_waits(consultant):
     consultant.consultant.submission_emails = "daily"
     consultant.consultant.save()
-    assert digests.send_submission_digests() == 0
+    assert daily.send_submission_digests() == 0
 
 
 def test_the_weekly_digest_counts_only_the_consultants_municipality(
@@ -74,8 +74,8 @@ def test_the_weekly_digest_counts_only_the_consultants_municipality(
         spent=Decimal("500"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert digests.send_weekly_digests() == 2
-    assert digests.send_weekly_digests() == 0  # once a week
+        assert weekly.send_weekly_digests() == 2
+    assert weekly.send_weekly_digests() == 0  # once a week
     mine = next(m for m in mail.outbox if consultant.email in m.to)
     theirs = next(m for m in mail.outbox if other_consultant.email in m.to)
     assert "Kajak for 5. klasse" in mine.body
@@ -90,5 +90,5 @@ def test_a_consultant_can_turn_the_weekly_digest_off(consultant):
     from notifications import services
 
     services.set_preference(consultant, "consultant.weekly_digest", False)
-    assert digests.send_weekly_digests() == 0
+    assert weekly.send_weekly_digests() == 0
     assert mail.outbox == []
