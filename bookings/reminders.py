@@ -143,8 +143,6 @@ def remind(rule: ReminderRule, bookings, today: date) -> int:
     return rules.send_batch(queued)
 
 
-
-
 def scan_booking_reminders(today: date | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Queue and send every reminder that is due today, in this process. Returns the number
     sent.
