@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +20,14 @@ from screening.workflow import ScreeningState
 from .cvr import validate_cvr  # migrations name it associations.models.validate_cvr
 
 GRADES = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+def choice_label(choices: type[models.TextChoices], value: str):
+    """The label of one choice (the value itself if it is not one of them)."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 class Domain(models.TextChoices):
@@ -348,6 +357,12 @@ class Offer(Screenable):
     )
     is_paused = models.BooleanField(_("paused"), default=False)
     # Denormalised from the instructors' child certificates (see associations.services).
+    #: The Danish full-text document of the offer (title, association name, summary,
+    #: description, by weight), kept by the database itself on PostgreSQL: a trigger
+    #: rewrites it on every insert and on updates of those fields (migration 0004), and a
+    #: GIN index finds matches without reading the text. Empty on other databases, where
+    #: the catalog searches with LIKE (catalog.search).
+    search_document = SearchVectorField(null=True, editable=False)
     certificates_valid_until = models.DateField(
         _("child certificates valid until"), null=True, blank=True, db_index=True
     )
@@ -432,6 +447,20 @@ class Offer(Screenable):
         from .services import certificate_check
 
         return [certificate_check(self)]
+
+    # One translated label per call: Django's own get_FOO_display translates every choice of
+    # the field to find one, and the catalog shows these on every card.
+    def get_domain_display(self) -> str:
+        return choice_label(Domain, self.domain)
+
+    def get_format_display(self) -> str:
+        return choice_label(OfferFormat, self.format)
+
+    def get_location_display(self) -> str:
+        return choice_label(Location, self.location)
+
+    def get_price_model_display(self) -> str:
+        return choice_label(PriceModel, self.price_model)
 
     @property
     def grade_range_display(self) -> str:

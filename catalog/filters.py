@@ -197,8 +197,10 @@ class OfferFilter(filters.FilterSet):
         return queryset.order_by(F("approved_at").desc(nulls_last=True), "title", "pk")
 
 
-def facet_counts(data, queryset: QuerySet, origin=None) -> dict[str, dict[str, int]]:
-    """How many offers each facet option would leave, in one aggregate query.
+def facet_counts(data, queryset: QuerySet, origin=None) -> dict:
+    """How many offers each facet option would leave, in one aggregate query, and under
+    ``"total"`` how many all the filters leave (the page's count, so the paginator needs no
+    query of its own).
 
     Each facet's counts apply all the other filters (including the other facets), but
     not its own, so a ticked option's siblings show what choosing them would add.
@@ -221,16 +223,23 @@ def facet_counts(data, queryset: QuerySet, origin=None) -> dict[str, dict[str, i
         "where": [(v, where_q(v)) for v, _label in WHERE_CHOICES],
         "free": [("true", Q(price_model=PriceModel.FREE))],
     }
+    # Only a filter through a many-to-many relation (subjects) can repeat an offer.
+    distinct = base.query.distinct
     aggregates = {}
+    everything = Q()
+    for q in restrict.values():
+        everything &= q
+    aggregates["total"] = Count("pk", filter=everything, distinct=distinct)
     for facet, choices in options.items():
         others = Q()
         for other, q in restrict.items():
             if other != facet:
                 others &= q
         for value, q in choices:
-            aggregates[f"{facet}__{value}"] = Count("pk", filter=q & others, distinct=True)
+            aggregates[f"{facet}__{value}"] = Count("pk", filter=q & others, distinct=distinct)
     totals = base.aggregate(**aggregates)
-    result: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    result: dict = {facet: {} for facet in FACETS}
+    result["total"] = totals.pop("total")
     for key, count in totals.items():
         facet, value = key.split("__", 1)
         result[facet][value] = count

@@ -1,8 +1,10 @@
 """Free-text search over offers.
 
-PostgreSQL: full-text search with the ``danish`` configuration (stemming), ranked, plus
-trigram word similarity so that typos still find the offer. Other databases (SQLite in
-development and tests): a plain case-insensitive substring match over the same fields.
+PostgreSQL: full-text search with the ``danish`` configuration (stemming) over each offer's
+stored document (``Offer.search_document``: title, association name, summary, description,
+kept by a trigger and GIN-indexed), ranked, plus trigram word similarity so that typos
+still find the offer. Other databases (SQLite in development and tests): a plain
+case-insensitive substring match over the same fields.
 """
 
 from django.db import connection
@@ -46,19 +48,8 @@ def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramWordSimilarity,
-    )
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-    vector = (
-        SearchVector("title", weight="A", config="danish")
-        + SearchVector("association__name", weight="B", config="danish")
-        + SearchVector("summary", weight="B", config="danish")
-        + SearchVector("description", weight="C", config="danish")
-    )
     query = SearchQuery(text, config="danish", search_type="websearch")
     # A stem prefix ("svømning" -> "svøm:*") finds other forms of the same word.
     prefix = _prefix_query(text)
@@ -66,12 +57,12 @@ def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
         query = query | prefix
     return (
         queryset.annotate(
-            search_rank=SearchRank(vector, query),
+            search_rank=SearchRank(F("search_document"), query),
             title_similarity=TrigramWordSimilarity(text, "title"),
             name_similarity=TrigramWordSimilarity(text, "association__name"),
         )
         .filter(
-            Q(search_rank__gt=0)
+            Q(search_document=query)
             | Q(title_similarity__gte=TRIGRAM_THRESHOLD)
             | Q(name_similarity__gte=TRIGRAM_THRESHOLD)
         )

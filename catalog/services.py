@@ -3,6 +3,7 @@
 import math
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -65,14 +66,27 @@ def current_municipality(request, municipalities: list[Municipality]) -> Municip
         return by_slug[school.municipality.slug]
     if len(municipalities) <= 1:
         return municipalities[0] if municipalities else None
-    counts = dict(
+    busiest = cache.get_or_set(BUSIEST_KEY, _busiest_municipality, BUSIEST_SECONDS)
+    return by_slug.get(busiest) or municipalities[0]
+
+
+#: Which municipality a visitor who chose none sees: the one with the most published offers.
+#: Counting every offer in the country takes tens of milliseconds at national scale and
+#: changes slowly, so the answer is kept for a few minutes (a default, not a fact).
+BUSIEST_KEY = "catalog:busiest-municipality"
+BUSIEST_SECONDS = 600
+
+
+def _busiest_municipality() -> str | None:
+    counts = (
         Offer.objects.published()
-        .filter(association__municipalities__in=[m.pk for m in municipalities])
-        .values_list("association__municipalities")
+        .filter(association__municipalities__is_active=True)
+        .values("association__municipalities__slug")
         .annotate(n=Count("pk"))
-        .values_list("association__municipalities", "n")
+        .order_by("-n", "association__municipalities__slug")
     )
-    return max(municipalities, key=lambda m: counts.get(m.pk, 0))
+    first = counts.first()
+    return first["association__municipalities__slug"] if first else None
 
 
 def remember_municipality(request, response, municipality: Municipality | None) -> None:

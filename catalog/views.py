@@ -41,8 +41,13 @@ def _filtered(request, municipality, origin):
     return data, filterset
 
 
-def _page(request, queryset, size):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def _page(request, queryset, size, count=None):
+    """The requested page; ``count`` (when already known, e.g. from the facet counts)
+    spares the paginator its COUNT query."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _remember_choice(request, response) -> None:
@@ -87,16 +92,19 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     # A postal code in the form wins over the school's position.
     origin = None if request.GET.get("postal_code") else school_origin
     data, filterset = _filtered(request, municipality, origin)
-    page = _page(request, filterset.qs, PAGE_SIZE)
+    counts = (
+        facet_counts(data, services.catalog_offers(municipality), origin=origin)
+        if filterset.is_valid()
+        else {}
+    )
+    page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
     context = {
         "municipalities": municipalities,
         "municipality": municipality,
         "filter": filterset,
         "page_obj": page,
         "offers": page.object_list,
-        "counts": facet_counts(data, services.catalog_offers(municipality), origin=origin)
-        if filterset.is_valid()
-        else {},
+        "counts": counts,
         "page_query": _page_query(request),
         "has_origin": filterset.get_origin() is not None,
         "can_favourite": staff,

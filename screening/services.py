@@ -211,7 +211,7 @@ def changed_fields(revision) -> list[tuple[str, str, object, object]]:
     live = revision.revision_of
     changes = []
     for field in revision._meta.concrete_fields:
-        if field.name in _NOT_COPIED or field.name == "updated_by":
+        if field.name in _NOT_COPIED or field.name == "updated_by" or not field.editable:
             continue
         old, new = field.value_from_object(live), field.value_from_object(revision)
         if old != new:
@@ -228,7 +228,8 @@ def apply_revision(revision, *, by=None):
     """Copy an approved edit onto its live row and retire the edit row."""
     live = type(revision).objects.select_for_update().get(pk=revision.revision_of_id)
     for field in revision._meta.concrete_fields:
-        if field.name in _NOT_COPIED or field.primary_key:
+        # Fields nobody edits are the database's or the live row's own (a search document).
+        if field.name in _NOT_COPIED or field.primary_key or not field.editable:
             continue
         setattr(live, field.attname, getattr(revision, field.attname))
     live.revision_of = None

@@ -86,3 +86,31 @@ def test_association_name_is_searched(municipality, association, offers):
 def test_search_combines_with_filters_and_counts(municipality, offers, client):
     response = client.get("/offers/", {"q": "skov", "domain": "sport"})
     assert [o.title for o in response.context["offers"]] == ["Orienteringsløb i skoven"]
+
+
+@pytest.mark.postgres
+def test_the_stored_document_follows_every_change(municipality, make_offer):
+    """The database keeps Offer.search_document: an edited title, a renamed association and
+    an offer created with bulk_create (as seed_scale does) are all found."""
+    from associations.models import Offer
+
+    offer = make_offer(title="Kajak", summary="På vandet", description="Padling.")
+    assert found(municipality, "klatring") == []
+    offer.title = "Klatring"
+    offer.save()
+    assert found(municipality, "klatring") == ["Klatring"]
+    assert found(municipality, "Kajak") == []
+
+    association = offer.association
+    association.name = "Helsingør Bjergklub"
+    association.save()
+    assert found(municipality, "bjergklub") == ["Klatring"]
+
+    Offer.objects.filter(pk=offer.pk).update(description="Reb og sikring.")
+    assert found(municipality, "sikring") == ["Klatring"]
+
+    copy = Offer.objects.get(pk=offer.pk)
+    copy.pk = None
+    copy.slug, copy.title = "ny-kopi", "Bueskydning"
+    Offer.objects.bulk_create([copy])
+    assert "Bueskydning" in found(municipality, "bueskydning")
