@@ -197,25 +197,28 @@ class OfferFilter(filters.FilterSet):
         return queryset.order_by(F("approved_at").desc(nulls_last=True), "title", "pk")
 
 
-def facet_counts(data, queryset: QuerySet, origin=None) -> dict:
+def facet_counts(filterset: OfferFilter) -> dict:
     """How many offers each facet option would leave, in one aggregate query, and under
     ``"total"`` how many all the filters leave (the page's count, so the paginator needs no
-    query of its own).
+    query of its own). An invalid filterset has no counts (``{}``).
 
     Each facet's counts apply all the other filters (including the other facets), but
-    not its own, so a ticked option's siblings show what choosing them would add.
+    not its own, so a ticked option's siblings show what choosing them would add. The
+    filterset's own filters are reused (no second form to build and validate).
     """
-    data = data.copy() if data is not None else {}
-    selected = {}
-    for facet in FACETS:
-        selected[facet] = [v for v in _getlist(data, facet) if v]
-        data.pop(facet, None)
-    base = OfferFilter(data, queryset, origin=origin).qs.order_by()
+    if not filterset.is_valid():
+        return {}
+    data = filterset.form.cleaned_data
+    base = filterset.queryset
+    for name, value in data.items():
+        if name not in FACETS:
+            base = filterset.filters[name].filter(base, value)
+    base = base.order_by()
     restrict = {
-        "domain": Q(domain__in=selected["domain"]) if selected["domain"] else Q(),
-        "format": Q(format__in=selected["format"]) if selected["format"] else Q(),
-        "where": where_q(selected["where"][0]) if selected["where"] else Q(),
-        "free": Q(price_model=PriceModel.FREE) if _truthy(selected["free"]) else Q(),
+        "domain": Q(domain__in=data["domain"]) if data.get("domain") else Q(),
+        "format": Q(format__in=data["format"]) if data.get("format") else Q(),
+        "where": where_q(data["where"]) if data.get("where") else Q(),
+        "free": Q(price_model=PriceModel.FREE) if data.get("free") else Q(),
     }
     options = {
         "domain": [(v, Q(domain=v)) for v in Domain.values],
@@ -225,11 +228,10 @@ def facet_counts(data, queryset: QuerySet, origin=None) -> dict:
     }
     # Only a filter through a many-to-many relation (subjects) can repeat an offer.
     distinct = base.query.distinct
-    aggregates = {}
     everything = Q()
     for q in restrict.values():
         everything &= q
-    aggregates["total"] = Count("pk", filter=everything, distinct=distinct)
+    aggregates = {"total": Count("pk", filter=everything, distinct=distinct)}
     for facet, choices in options.items():
         others = Q()
         for other, q in restrict.items():
@@ -244,16 +246,3 @@ def facet_counts(data, queryset: QuerySet, origin=None) -> dict:
         facet, value = key.split("__", 1)
         result[facet][value] = count
     return result
-
-
-def _truthy(values: list) -> bool:
-    return any(str(v).lower() in ("true", "on", "1", "yes") for v in values)
-
-
-def _getlist(data, key) -> list:
-    if hasattr(data, "getlist"):
-        return data.getlist(key)
-    value = data.get(key)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]

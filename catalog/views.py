@@ -92,11 +92,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     # A postal code in the form wins over the school's position.
     origin = None if request.GET.get("postal_code") else school_origin
     data, filterset = _filtered(request, municipality, origin)
-    counts = (
-        facet_counts(data, services.catalog_offers(municipality), origin=origin)
-        if filterset.is_valid()
-        else {}
-    )
+    counts = facet_counts(filterset)
     page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
     context = {
         "municipalities": municipalities,

@@ -134,7 +134,7 @@ def test_facet_counts_one_query(municipality, make_offer, django_assert_num_quer
     make_offer(domain="sport", location="association")
     make_offer(domain="music", location="school")
     with django_assert_num_queries(1):
-        counts = facet_counts(QueryDict("where=school"), catalog_offers(municipality))
+        counts = facet_counts(OfferFilter(QueryDict("where=school"), catalog_offers(municipality)))
     assert counts["domain"] == {**counts["domain"], "sport": 1, "music": 1}
     assert counts["where"]["school"] == 2 and counts["where"]["out"] == 1
     assert counts["free"]["true"] == 2  # with where=school applied
@@ -143,7 +143,9 @@ def test_facet_counts_one_query(municipality, make_offer, django_assert_num_quer
 def test_free_count_ignores_the_free_filter_itself(municipality, make_offer):
     make_offer(price_model="free")
     make_offer(price_model="materials", price_amount=Decimal("100"))
-    counts = facet_counts(QueryDict("free=true"), catalog_offers(municipality))
+    fs = OfferFilter(QueryDict("free=true"), catalog_offers(municipality))
+    assert fs.is_valid()
+    counts = facet_counts(fs)
     assert counts["free"]["true"] == 1
     assert counts["domain"]["sport"] == 1  # the free filter applies to the other facets
 
