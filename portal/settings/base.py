@@ -198,9 +198,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-if CELERY_BROKER_URL.startswith("redis://"):
-    # kombu's Redis transport, reusing its client object (see portal/broker.py).
-    CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
