@@ -94,7 +94,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
-    # Role helpers: one cached read per request (accounts.roles), none when nothing changed.
+    # Role helpers: read once per request (accounts.roles).
     @cached_property
     def roles(self):
         from .roles import for_user

@@ -13,23 +13,9 @@ PUBLIC_PAGE_MODELS = [
     "bookings.Booking",
 ]
 
-#: Models behind each signed-in user's cached roles (``accounts.roles``).
-ROLE_MODELS = [
-    "municipalities.Municipality",
-    "schools.School",
-    "municipalities.SchoolYearSettings",  # held with each school's municipality
-]
-#: Rows that belong to one user (``user`` field): a change bumps only that user's counter.
-USER_ROLE_MODELS = [
-    "municipalities.Consultant",
-    "schools.SchoolMembership",
-    "associations.AssociationMembership",
-]
-
 #: Models shown on the cached "My school" lists, and which counters their changes bump
 #: (``portal.generations``): the school's own, its municipality's, or ``schools`` for what
-#: every school may show. A membership also changes the user's list of schools, which the
-#: ``roles`` counter (also in the key) covers. Code that changes these models with
+#: every school may show. Code that changes these models with
 #: QuerySet.update() must bump the counters itself.
 SCHOOL_PAGE_MODELS = {
     "municipalities.Municipality": "all",
@@ -101,52 +87,6 @@ def _connect(labels, receiver, uid_prefix, *, m2m=True):
             )
 
 
-def _connect_user_counters():
-    """A saved or deleted account bumps its own counter; a membership or consultant post its
-    user's (and the previous user's, when the admin moves it to someone else); an
-    association, the counters of its members (their cached roles hold it)."""
-    from django.apps import apps
-    from django.contrib.auth import get_user_model
-    from django.db.models import signals
-
-    from . import generations
-
-    def account(instance, **_kwargs):
-        generations.bump(generations.user(instance.pk))
-
-    def association(instance, **_kwargs):
-        membership = apps.get_model("associations", "AssociationMembership")
-        ids = {instance.pk, instance.revision_of_id} - {None}
-        for user_id in set(
-            membership.objects.filter(association_id__in=ids).values_list("user_id", flat=True)
-        ):
-            generations.bump(generations.user(user_id))
-
-    def owner(instance, **_kwargs):
-        generations.bump(generations.user(instance.user_id))
-
-    def previous_owner(sender, instance, update_fields=None, **_kwargs):
-        if instance.pk is None or (update_fields is not None and "user" not in update_fields):
-            return
-        before = sender._base_manager.filter(pk=instance.pk).values_list("user_id", flat=True)
-        previous = before.first()
-        if previous is not None and previous != instance.user_id:
-            generations.bump(generations.user(previous))
-
-    # Their many-to-many fields (a user's groups, an association's municipalities) are not
-    # in the cached roles.
-    for label in USER_ROLE_MODELS:
-        signals.pre_save.connect(
-            previous_owner,
-            sender=apps.get_model(label),
-            dispatch_uid=f"user-counters-{label}-pre",
-            weak=False,
-        )
-    _connect(USER_ROLE_MODELS, owner, "user-counters", m2m=False)
-    _connect([get_user_model()._meta.label], account, "user-counters", m2m=False)
-    _connect(["associations.Association"], association, "user-counters", m2m=False)
-
-
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
@@ -161,8 +101,6 @@ class PortalConfig(AppConfig):
         admin.site.index_title = _("Screening and administration")
 
         _connect(PUBLIC_PAGE_MODELS, pagecache.bump, "pagecache")
-        _connect(ROLE_MODELS, generations.receiver(generations.ROLES), "roles")
-        _connect_user_counters()
         for label, path in SCHOOL_PAGE_MODELS.items():
             receiver = generations.scoped_receiver(_school_page_names(label, path))
             _connect([label], receiver, f"schools-{path}")

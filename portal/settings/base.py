@@ -129,10 +129,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.backends.CachedModelBackend",  # ModelBackend, with the account cached
+    "django.contrib.auth.backends.ModelBackend",
 ]
 #: The backend that log-ins without a password (sign-up, SSO) record in the session.
-LOGIN_BACKEND = "accounts.backends.CachedModelBackend"
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
