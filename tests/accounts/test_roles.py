@@ -32,7 +32,11 @@ def test_roles_cost_one_query_per_kind_on_every_request(client, teacher):
         client.get(MY_SCHOOL)
     tables = " ".join(q["sql"].split(" FROM ")[1].split()[0] for q in ctx if " FROM " in q["sql"])
     # The user, school memberships, association memberships and the consultant post: once.
-    for table in ("accounts_user", "schools_schoolmembership", "associations_associationmembership"):
+    for table in (
+        "accounts_user",
+        "schools_schoolmembership",
+        "associations_associationmembership",
+    ):
         assert tables.count(f'"{table}"') == 1, tables
     assert tables.count('"municipalities_consultant"') == 1, tables
 
