@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 import screening.services as screening
 from notifications.services import absolute_url, notify
-from portal import generations, pagecache
+from portal import generations
 from screening import rescreening
 from screening.checks import AutomaticCheck, CheckRow
 from screening.services import start_revision
 from screening.workflow import EDITABLE_STATES, S, ScreeningState, Transition, TransitionNotAllowed
 
+from . import caching
 from .models import (
     Association,
     AssociationMembership,
@@ -93,8 +94,7 @@ def refresh_certificate_validity(offer: Offer) -> date | None:
         offer.certificates_valid_until = valid_until
         Offer.objects.filter(pk=offer.pk).update(certificates_valid_until=valid_until)
         # The offer may have left (or joined) the public pages and the bookable offers.
-        pagecache.bump()
-        generations.bump(generations.SCHOOLS)
+        generations.bump(*caching.offer_changed(offer))
     return valid_until
 
 

@@ -28,7 +28,9 @@ class BookingsConfig(AppConfig):
 
     def ready(self):
         # Reminders are checked against the booking as it is when they are sent.
-        from . import reminders  # needs the models, which are ready only now
+        from . import caching, reminders  # need the models, which are ready only now
+
+        caching.connect()
 
         for code, label, essential, checked in KINDS:
             kinds.register(

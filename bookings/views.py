@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from associations.permissions import association_for
+from municipalities.models import Municipality
 from portal import fragments, generations
 from portal.ratelimit import ratelimit
 from portal.submitkeys import tell_once
+from schools.models import School
 from schools.permissions import school_for
 from schools.services import needs_for_school
 
@@ -293,10 +295,10 @@ def my_school(request):
         "my-school",
         # The user's schools (fresh from their cached roles) name the other tabs.
         parts=(school.pk, show_all, *((s.pk, s.name) for s in schools)),
-        families=[
-            generations.SCHOOLS,
-            generations.school(school.pk),
-            generations.municipality(school.municipality_id),
+        names=[
+            generations.CATALOG,
+            fragments.name(School, school.pk),
+            fragments.name(Municipality, school.municipality_id),
         ],
         render=lambda csrf_token: _render_my_school(request, school, schools, show_all, csrf_token),
     )

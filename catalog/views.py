@@ -11,12 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from associations.models import Association, Offer
+from municipalities.models import Municipality
+from portal import pagecache
 from portal.pagecache import cache_anonymous_page
 
 from . import permissions, services
@@ -69,9 +72,32 @@ def _remember_choice(request, response) -> None:
             )
 
 
-# Anonymous pages are served from the page cache (portal.pagecache), keyed by URL, language
-# and the remembered municipality; every change to what they show invalidates them.
-cached_page = cache_anonymous_page(vary_cookies=(services.COOKIE_NAME,), after=_remember_choice)
+# Anonymous pages are served from the page cache (portal.pagecache), keyed by URL, language,
+# the remembered municipality and the generations of what they show: a catalog its chosen
+# municipality's (by slug, as the visitor names it), an offer's or association's page its own.
+def _chosen_slug(request) -> str:
+    return request.GET.get("municipality") or request.COOKIES.get(services.COOKIE_NAME) or ""
+
+
+def _catalog_names(request, *_args, **_kwargs):
+    return [pagecache.name(Municipality, _chosen_slug(request) or "any")]
+
+
+def _shows_the_chosen(request, response, municipality):
+    """A catalog of another municipality than the one its URL or cookie names (an unknown
+    slug) must not be stored under that name."""
+    chosen = _chosen_slug(request)
+    if chosen and getattr(municipality, "slug", None) != chosen:
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+def _page_names(model):
+    return lambda _request, slug, **_kwargs: [pagecache.name(model, slug)]
+
+
+def cached_page(names):
+    return cache_anonymous_page(names, vary_cookies=(services.COOKIE_NAME,), after=_remember_choice)
 
 
 def _page_query(request) -> str:
@@ -83,7 +109,7 @@ def _page_query(request) -> str:
 
 @require_safe
 @vary_on_cookie
-@cached_page
+@cached_page(_catalog_names)
 def offer_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     staff = permissions.can_favourite(request.user)
@@ -129,7 +155,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     response = render(request, "catalog/offer_list.html", context)
     if "municipality" in request.GET and request.user.is_authenticated:
         services.remember_municipality(request, response, municipality)
-    return response
+    return _shows_the_chosen(request, response, municipality)
 
 
 def _offer_or_404(slug: str) -> Offer:
@@ -148,7 +174,7 @@ def _offer_or_404(slug: str) -> Offer:
 
 @require_safe
 @vary_on_cookie
-@cached_page
+@cached_page(_page_names(Offer))
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer = _offer_or_404(slug)
     staff = permissions.can_favourite(request.user)
@@ -201,7 +227,7 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_cookie
-@cached_page
+@cached_page(_page_names(Association))
 def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
     association = get_object_or_404(Association.objects.published(), slug=slug)
     offers = list(
@@ -255,7 +281,7 @@ def _embed_query(request, municipality) -> str:
 @require_safe
 @xframe_options_exempt
 @_embed_language
-@cached_page
+@cached_page(_catalog_names)
 def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     _data, filterset = _filtered(request, municipality, None)
@@ -272,13 +298,13 @@ def embed_list(request: HttpRequest) -> HttpResponse:
             "embed_query": _embed_query(request, municipality),
         },
     )
-    return _allow_framing(response, municipality)
+    return _shows_the_chosen(request, _allow_framing(response, municipality), municipality)
 
 
 @require_safe
 @xframe_options_exempt
 @_embed_language
-@cached_page
+@cached_page(_page_names(Offer))
 def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     offer = _offer_or_404(slug)
@@ -298,7 +324,7 @@ def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "embed_query": _embed_query(request, municipality),
         },
     )
-    return _allow_framing(response, municipality)
+    return _shows_the_chosen(request, _allow_framing(response, municipality), municipality)
 
 
 @require_safe

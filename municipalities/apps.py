@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     verbose_name = _("Municipalities")
+
+    def ready(self):
+        from portal import generations, pagecache
+
+        from .models import Municipality
+
+        # Every public page shows municipalities (the catalog's choice, the embed's framing
+        # policy), and so do the "My school" lists and the offers schools book.
+        generations.on_change(
+            Municipality, lambda _m: [pagecache.EVERYTHING, generations.CATALOG], m2m=False
+        )

@@ -1,167 +1,111 @@
-"""Generation numbers: counters in the shared cache that change whenever the data behind a
-family of cached things changes.
+"""Generations: one value per name in the shared cache, replaced whenever the data behind
+the name changes. Whatever is cached under (or with) the values it was read under is simply
+never used after a change: there is no list of keys to delete.
 
-A cache key that includes the current generation is dropped, in effect, by one ``incr``: no
-list of keys to find and delete. A value can also carry the numbers it was read under
-(``read_with`` and ``store``): then one round trip fetches the counters and the value, and
-a value under old numbers is ignored. Three families use them:
-
-- ``public``: the rendered anonymous pages (``portal.pagecache``);
-- ``roles`` plus one counter per user (``user(pk)``): each signed-in user's account and
-  roles (memberships, consultant post; ``accounts.roles``). Rare changes that concern many
-  users (a school, a municipality) bump ``roles``; a change of one account, membership or
-  consultant post, or of an association (for its members only), bumps the users' own;
-- ``schools`` plus one counter per school (``school(pk)``) and per municipality
-  (``municipality(pk)``): the rendered "My school" lists (``bookings.views.my_school``).
-  A booking, waiting-list entry, event or need bumps only its own school's counter; what
-  many schools show (offer titles, dates, municipalities) bumps ``schools``, which also
-  keys the offers looked up for booking (``bookings.services.bookable_offer``).
-
-Which models bump which family is wired with signals in ``PortalConfig.ready``
-(``portal.apps``); code that writes those models with ``QuerySet.update()`` bumps by hand.
+Names say what changed, e.g. ``pagecache.name(Offer, 12)``. The app that owns a model says
+which names its changes touch (``on_change`` in its ``AppConfig.ready()``); code that writes
+with ``QuerySet.update()``, which sends no signal, calls ``bump`` itself. A bump counts when
+the transaction commits (``transaction.on_commit``; at once outside a transaction), so
+nothing read before the commit is cached under the new values.
 """
 
 from __future__ import annotations
 
-import time
+import uuid
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import transaction
+from django.db.models import signals
 
-from .cache import incr_many
-
-PUBLIC = "public"
-ROLES = "roles"
-SCHOOLS = "schools"
-
-
-def school(pk) -> str:
-    return f"school:{pk}"
-
-
-def municipality(pk) -> str:
-    return f"municipality:{pk}"
-
-
-def user(pk) -> str:
-    return f"user:{pk}"
+#: What every school sees of offers, associations, their dates and municipalities ("My
+#: school" lists, the offer being booked): bumped by any change of those.
+CATALOG = "catalog"
 
 
 def _key(name: str) -> str:
     return f"generation:{name}"
 
 
-def _fresh_start() -> int:
-    """Where a missing counter starts: the clock in microseconds. A counter that was evicted
-    or flushed must not start again at a number it had before, while entries cached under
-    that number may still be alive; the clock has moved past all of them."""
-    return time.time_ns() // 1_000
+def _local():
+    """This process's copy of the values (``PAGECACHE_LOCAL_SECONDS``), or None."""
+    return caches["local"] if settings.PAGECACHE_LOCAL_SECONDS > 0 else None
 
 
-def read(*names: str) -> tuple[int, ...]:
-    """The current numbers of ``names``, in one round trip to the shared cache."""
-    _bump_now(names)
+def read(*names: str, local: bool = False) -> tuple[str, ...]:
+    """The current values of ``names``: one round trip to the shared cache, none for values
+    this process read less than ``PAGECACHE_LOCAL_SECONDS`` ago when ``local``."""
     keys = [_key(name) for name in names]
-    found = cache.get_many(keys)
+    near = _local() if local else None
+    found = near.get_many(keys) if near is not None else {}
     missing = [key for key in keys if key not in found]
-    for key in missing:  # first use, or the cache lost it
-        cache.add(key, _fresh_start(), timeout=None)
     if missing:
-        found.update(cache.get_many(missing))
-    return tuple(int(found[key]) if key in found else _fresh_start() for key in keys)
+        fetched = cache.get_many(missing)
+        for key in missing:
+            if key not in fetched:  # first use, evicted or flushed: a value never used before
+                value = uuid.uuid4().hex
+                fetched[key] = value if cache.add(key, value, None) else cache.get(key, value)
+        if near is not None:
+            near.set_many(fetched, settings.PAGECACHE_LOCAL_SECONDS)
+        found.update(fetched)
+    return tuple(found[key] for key in keys)
 
 
-def read_with(names: tuple[str, ...], keys: list[str]) -> tuple[tuple[int, ...], dict]:
-    """The current numbers of ``names`` and, in the same round trip, the values under
-    ``keys`` that were stored (``store``) while those numbers were current: a value stored
-    under other numbers is left out, as if the bump had dropped it."""
-    _bump_now(names)
-    counters = [_key(name) for name in names]
-    found = cache.get_many([*counters, *keys])
-    if all(counter in found for counter in counters):
-        numbers = tuple(int(found[counter]) for counter in counters)
-    else:
-        numbers = read(*names)
-    fresh = {}
-    for key in keys:
-        entry = found.get(key)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == numbers:
-            fresh[key] = entry[1]
-    return numbers, fresh
+def bump(*names: str) -> None:
+    """Give ``names`` new values when the current transaction commits."""
+    keys = [_key(name) for name in set(names)]
+    if keys:
+        transaction.on_commit(lambda: _replace(keys))
 
 
-def store(key: str, value, numbers: tuple[int, ...], timeout: int) -> None:
-    """Cache ``value`` as read under ``numbers`` (from ``read_with``)."""
-    cache.set(key, (numbers, value), timeout)
+def _replace(keys: list[str]) -> None:
+    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+    if (near := _local()) is not None:  # this process sees its own change at once
+        near.delete_many(keys)
 
 
-def _incr(*names: str) -> None:
-    incr_many(cache, [_key(name) for name in names], missing=_fresh_start())
+def cached(key: str, names: tuple[str, ...], compute, timeout: int):
+    """``compute()``, cached under ``key`` until one of ``names`` changes (or ``timeout``
+    seconds). The value is stored with the values of ``names`` it was computed under, so one
+    round trip reads both. A None result is not cached."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many([key, *keys])
+    values = read(*names) if any(k not in found for k in keys) else tuple(found[k] for k in keys)
+    entry = found.get(key)
+    if entry is not None and entry[0] == values:
+        return entry[1]
+    value = compute()
+    if value is not None:
+        cache.set(key, (values, value), timeout)
+    return value
 
 
-def bump(name: str, *, now: bool = True) -> None:
-    """Change the number of ``name`` when the transaction commits and, with ``now``, also
-    for code that reads it later in the same transaction (a request in a test case, say).
+def on_change(model, names_for, *, m2m: bool = True) -> None:
+    """Bump ``names_for(instance)`` whenever an instance of ``model`` is saved or deleted
+    and, with ``m2m``, when one of its many-to-many fields changes (seen from either side:
+    the other side's change bumps the names of the ``model`` rows it touches)."""
 
-    The commit bump drops anything cached from data read before it. The bumps at commit go
-    in one round trip: each bump adds its name to the connection's pending set and registers
-    a hook; the first hook to run bumps the whole set. The bump "now" is done only when the
-    transaction reads the counter (``_bump_now``): most write paths never do, and other
-    processes go on serving what was committed until the commit. A name left over from a
-    rolled-back savepoint may be bumped anyway, which costs only a cache miss.
-    """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _incr(name)  # autocommit: the change is already committed
-        return
-    if not connection.run_on_commit:
-        # No hook waits: what is left in the sets was rolled back.
-        connection.__dict__.update(_generation_bumps=set(), _generation_now=set())
-    if now:
-        connection.__dict__.setdefault("_generation_now", set()).add(name)
-    pending = connection.__dict__.setdefault("_generation_bumps", set())
-    pending.add(name)
-    transaction.on_commit(lambda: _bump_pending(pending))
+    def changed(instance, **_kwargs) -> None:
+        bump(*names_for(instance))
 
+    uid = f"generations-{model._meta.label}"
+    # weak=False: the receivers are closures that nothing else holds on to.
+    signals.post_save.connect(changed, sender=model, dispatch_uid=uid + "-save", weak=False)
+    signals.post_delete.connect(changed, sender=model, dispatch_uid=uid + "-del", weak=False)
+    for field in model._meta.local_many_to_many if m2m else []:
 
-def _bump_now(names) -> None:
-    """Before this transaction reads counters: bump those it changed (``bump(now=True)``)."""
-    connection = transaction.get_connection()
-    unread = connection.__dict__.get("_generation_now")
-    if not unread:
-        return
-    if not connection.in_atomic_block:  # committed (and bumped) or rolled back
-        unread.clear()
-        return
-    wanted = unread.intersection(names)
-    if wanted:
-        unread.difference_update(wanted)
-        _incr(*sorted(wanted))
+        def m2m_changed(instance, action, reverse, pk_set, field=field, **_kwargs) -> None:
+            if action not in ("post_add", "pre_remove", "pre_clear"):
+                return  # before a removal and after an addition: the rows still/already there
+            if not reverse:
+                rows = [instance]
+            elif pk_set:
+                rows = model._default_manager.filter(pk__in=pk_set)
+            else:
+                rows = model._default_manager.filter(**{field.name: instance})
+            bump(*(name for row in rows for name in names_for(row)))
 
-
-def _bump_pending(pending: set[str]) -> None:
-    names = sorted(pending)
-    pending.clear()
-    transaction.get_connection().__dict__.get("_generation_now", set()).clear()
-    if names:
-        _incr(*names)
-
-
-def receiver(name: str, *, now: bool = True):
-    """A signal receiver that bumps ``name``."""
-
-    def bump_on_signal(**_kwargs) -> None:
-        bump(name, now=now)
-
-    bump_on_signal.__name__ = f"bump_{name}"
-    return bump_on_signal
-
-
-def scoped_receiver(names_for):
-    """A signal receiver that bumps the counters ``names_for(instance)`` names."""
-
-    def bump_on_signal(instance, **_kwargs) -> None:
-        for name in names_for(instance):
-            bump(name)
-
-    return bump_on_signal
+        through = field.remote_field.through
+        signals.m2m_changed.connect(
+            m2m_changed, sender=through, dispatch_uid=f"{uid}-{field.name}", weak=False
+        )

@@ -16,8 +16,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-from .cache import count
-
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -40,8 +38,13 @@ def client_address(request) -> str:
 def hit(group: str, ident: str, rate: str) -> bool:
     """Count one hit; True when the caller is still within the limit."""
     limit, period = parse_rate(rate)
-    window = int(time.time() // period)
-    return count(cache, f"rl:{group}:{ident}:{window}", period + 5) <= limit
+    key = f"rl:{group}:{ident}:{int(time.time() // period)}"
+    try:
+        return cache.incr(key) <= limit  # one round trip with django-redis
+    except ValueError:  # the window's first hit (or the counter was evicted)
+        if cache.add(key, 1, period + 5):
+            return limit >= 1
+        return cache.incr(key) <= limit
 
 
 def ratelimit(group: str, *, rate: str, key: str = "ip"):

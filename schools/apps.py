@@ -9,6 +9,9 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self):
+        from . import caching
+
+        caching.connect()
         kinds.register(
             "need_answered",
             _("An association answered our school's need"),

@@ -10,6 +10,7 @@ from notifications.services import absolute_url, notify
 from portal import generations
 from portal.submitkeys import sent_before
 
+from . import caching
 from .models import EventParticipation, NeedAnswer, School, SchoolEvent, SchoolNeed
 from .permissions import association_municipality_ids, staff_schools
 
@@ -106,7 +107,7 @@ def answer_need(
 def close_need(need: SchoolNeed) -> None:
     SchoolNeed.objects.filter(pk=need.pk).update(is_closed=True)
     need.is_closed = True
-    generations.bump(generations.school(need.school_id))  # update() sends no signal
+    generations.bump(*caching.school_lists(need.school_id))  # update() sends no signal
 
 
 def _notify_school(answer: NeedAnswer) -> None:

@@ -24,11 +24,12 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached roles and pages are keyed by primary
+    """Each test starts with empty caches: cached pages and lists are keyed by primary
     keys, which SQLite hands out again after a test's rollback."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["local"].clear()
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def _take_places(occasion: Occasion, offer, more: int, now: datetime):
         raise BookingError(_("Requests for this date are allocated at the deadline."))
     if more > occ.free:
         raise OccasionFull(_("There are not enough free places left on this date."))
-    change_reserved(occ.pk, more)
+    change_reserved(occ.pk, more, offer)
     return more, occ.starts_at, occ.ends_at, occ.session_count
 
 

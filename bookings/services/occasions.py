@@ -80,4 +80,4 @@ def cancel_occasion(occasion: Occasion, *, user, reason: str) -> None:
         locked.waiting_list.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
         ).update(state=WaitingListEntry.State.WITHDRAWN)
-        generations.bump(generations.SCHOOLS)  # update() sends no signal: "My school" lists
+        generations.bump(generations.CATALOG)  # update() sends no signal: "My school" lists

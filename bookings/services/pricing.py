@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations.models import PriceModel
-from portal import generations
+from municipalities.models import Municipality
+from portal import fragments, generations
 from schools.models import School
 
 from ..models import (
@@ -141,7 +142,7 @@ def change_pool(pool: SubsidyPool, **changes) -> None:
     """Change a pool's totals (the caller holds its row lock). Every school of the
     municipality shows what is left, and ``update()`` sends no signal: bump their lists."""
     SubsidyPool.objects.filter(pk=pool.pk).update(**changes)
-    generations.bump(generations.municipality(pool.municipality_id))
+    generations.bump(fragments.name(Municipality, pool.municipality_id))
 
 
 def release_subsidy(booking: Booking, *, spend: bool = False) -> None:

@@ -9,7 +9,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import pagecache
+from associations.caching import offer_pages
+from associations.models import Offer
+from portal import generations
 
 from ..models import (
     CapacityUnit,
@@ -59,8 +61,11 @@ def places_for(occasion: Occasion, class_count: int, pupils: int) -> int:
     return class_count if occasion.capacity_unit == CapacityUnit.CLASSES else pupils
 
 
-def change_reserved(occasion_id: int, delta: int) -> None:
+def change_reserved(occasion_id: int, delta: int, offer: Offer | None = None) -> None:
     """Change an occasion's reserved places (the caller holds its row lock) and invalidate the
-    cached public pages that show its free places (``update()`` sends no signal)."""
+    cached pages of its offer (``offer``, if the caller has it), which show the free places
+    (``update()`` sends no signal)."""
     Occasion.objects.filter(pk=occasion_id).update(reserved=F("reserved") + delta)
-    pagecache.bump()
+    if offer is None:
+        offer = Offer.objects.only("slug").get(occasions=occasion_id)
+    generations.bump(*offer_pages(offer))

@@ -122,7 +122,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
             )
         if offered:
             change_reserved(occ.pk, sum(e.places for e in offered))
-            generations.bump(generations.SCHOOLS)  # the entries changed with update()
+            generations.bump(generations.CATALOG)  # the entries changed with update()
     return offered
 
 

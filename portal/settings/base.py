@@ -1,5 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
+import subprocess
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,6 +126,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each web process's own copy of recent pages and generation values (portal/pagecache.py).
+LOCAL_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portal-local",
+    "OPTIONS": {"MAX_ENTRIES": 256},
+}
+CACHES["local"] = LOCAL_CACHE
 
 # Sessions are read from the cache (Redis in production) and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -298,8 +307,29 @@ LOGGING = {
     },
 }
 
-# Rendered anonymous pages are cached and invalidated on every change (portal/pagecache.py).
+# Rendered anonymous pages and "My school" lists are cached until what they show changes
+# (portal/pagecache.py, portal/fragments.py). Each web process may keep pages and generation
+# values for up to PAGECACHE_LOCAL_SECONDS in its own memory (production: 1 s; 0: off).
 PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
+PAGECACHE_LOCAL_SECONDS = env.float("PAGECACHE_LOCAL_SECONDS", default=0)
+
+
+def _release() -> str:
+    """The deployed code, in the keys of cached pages: RELEASE, else the git commit, else the
+    package version (the templates' and static files' fingerprint is added to it)."""
+    try:
+        git = ["git", "rev-parse", "HEAD"]
+        found = subprocess.run(git, cwd=BASE_DIR, capture_output=True, text=True, timeout=5)  # noqa: S603, S607
+        return found.stdout.strip() or _version()
+    except OSError:
+        return _version()
+
+
+def _version() -> str:
+    return tomllib.loads((BASE_DIR / "pyproject.toml").read_text())["project"]["version"]
+
+
+RELEASE = env.str("RELEASE", default="") or _release()
 
 # Privacy (GDPR) retention: see privacy/services.py.
 PRIVACY_RETENTION_SCHOOL_YEARS = env.int("PRIVACY_RETENTION_SCHOOL_YEARS", default=3)

@@ -25,6 +25,6 @@ LANGUAGE_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-# Each web process keeps cached anonymous pages and the cache generation for up to this many
-# seconds in its own memory (portal/pagecache.py); 0 turns that layer off.
+# Each web process keeps cached pages and generation values for up to this many seconds in
+# its own memory (portal/pagecache.py); 0 turns that layer off.
 PAGECACHE_LOCAL_SECONDS = env.float("PAGECACHE_LOCAL_SECONDS", default=1.0)

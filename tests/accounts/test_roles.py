@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from municipalities.models import Consultant
-from portal import generations
 from schools.models import SchoolMembership
 from tests import factories as f
 
@@ -122,29 +121,6 @@ def test_a_membership_moved_to_someone_else_leaves_the_previous_user(client, tea
     assert client.get(MY_SCHOOL).status_code == 404
 
 
-def test_a_bump_inside_a_transaction_counts_again_when_it_commits(
-    db, django_capture_on_commit_callbacks
-):
-    (before,) = generations.read(generations.ROLES)
-    with django_capture_on_commit_callbacks(execute=True):
-        generations.bump(generations.ROLES)
-        (inside,) = generations.read(generations.ROLES)
-    (after,) = generations.read(generations.ROLES)
-    assert before < inside < after
-
-
-@pytest.mark.django_db
-def test_a_lost_counter_never_starts_again_at_an_old_number():
-    (before,) = generations.read(generations.SCHOOLS)
-    generations.bump(generations.SCHOOLS)
-    (bumped,) = generations.read(generations.SCHOOLS)
-    cache.clear()  # flushed or evicted, while cached entries of "bumped" may still live
-    (after,) = generations.read(generations.SCHOOLS)
-    assert before < bumped < after
-    generations.bump(generations.SCHOOLS)
-    assert generations.read(generations.SCHOOLS) == (after + 1,)
-
-
 def test_no_account_is_kept_in_the_cache(client, teacher, settings, monkeypatch):
     """Django's ModelBackend reads the user from the database: no password hash, no pickled
     account in the shared cache (the session there holds only an HMAC of the hash, as
@@ -172,17 +148,3 @@ def test_async_code_gets_the_user_from_modelbackend(teacher):
     user = async_to_sync(ModelBackend().aget_user)(teacher.pk)
     assert user.pk == teacher.pk
     assert user.is_school_staff  # the roles are read for it as for any user
-
-
-def test_a_value_stored_under_old_numbers_is_ignored(db):
-    names = (generations.SCHOOLS, generations.school(7))
-    numbers, found = generations.read_with(names, ["thing"])
-    assert found == {}
-    generations.store("thing", "old", numbers, 60)
-    assert generations.read_with(names, ["thing", "other"]) == (numbers, {"thing": "old"})
-    generations.bump(generations.school(7))
-    bumped, found = generations.read_with(names, ["thing"])
-    assert found == {} and bumped[1] == numbers[1] + 1
-    cache.clear()  # the counters are lost too: they start again past the old numbers
-    fresh, found = generations.read_with(names, ["thing"])
-    assert found == {} and fresh[0] > numbers[0]

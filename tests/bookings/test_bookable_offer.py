@@ -12,6 +12,9 @@ from bookings import services
 from screening.workflow import ScreeningState
 from tests import factories as f
 
+# Real commits: a change counts for the caches when its transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def offer(association):

@@ -26,6 +26,9 @@ from schools.services import close_need
 from tests import factories as f
 from tests.schools.factories import SchoolNeedFactory
 
+# Real commits: a change counts for the caches when its transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 URL = reverse("bookings:my_school")
 
 

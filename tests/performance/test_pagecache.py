@@ -16,6 +16,9 @@ from screening import services as screening_services
 from screening.workflow import ScreeningState
 from tests import factories as f
 
+# Real commits: a change counts for the caches when its transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
@@ -147,10 +150,10 @@ def test_the_process_local_copy_is_dropped_when_this_process_bumps(
     anon, settings, association, school, teacher, django_capture_on_commit_callbacks
 ):
     """With the per-process layer on (production), a change made here is seen here at once."""
-    from portal import pagecache
+    from django.core.cache import caches
 
     settings.PAGECACHE_LOCAL_SECONDS = 60
-    pagecache.forget_local()
+    caches["local"].clear()
     offer = f.OfferFactory(association=association, published=True, on_request=False)
     occasion = f.OccasionFactory(offer=offer, capacity=2)
     url = f"/offers/{offer.slug}/"
@@ -170,7 +173,7 @@ def test_the_process_local_copy_is_dropped_when_this_process_bumps(
             contact_teacher=teacher,
         )
     assert "1 free place" in get(anon, url)[1]
-    pagecache.forget_local()
+    caches["local"].clear()
 
 
 def test_an_embed_page_from_the_cache_keeps_its_framing_policy(client, municipality):
@@ -194,3 +197,129 @@ def test_a_page_with_a_csrf_token_is_never_stored(client):
     client.get("/form/")
     second = client.get("/form/")
     assert second["X-Page-Cache"] == "skip"
+
+
+# --- Invalidation scoped to what changed ---------------------------------------------------
+
+
+@pytest.fixture
+def two_municipalities(municipality, other_municipality, association):
+    """An offer with a date in each municipality, and each one's catalog and offer page."""
+    here = f.OfferFactory(association=association, published=True, on_request=False)
+    there_association = f.AssociationFactory(municipalities=[other_municipality])
+    there = f.OfferFactory(association=there_association, published=True, on_request=False)
+    f.OccasionFactory(offer=here, capacity=2)
+    f.OccasionFactory(offer=there, capacity=2)
+    return {
+        "here": here,
+        "there": there,
+        "catalog here": f"/offers/?municipality={municipality.slug}",
+        "catalog there": f"/offers/?municipality={other_municipality.slug}",
+        "offer here": f"/offers/{here.slug}/",
+        "offer there": f"/offers/{there.slug}/",
+        "association there": f"/associations/{there_association.slug}/",
+        "embed there": f"/embed/offers/?municipality={other_municipality.slug}",
+    }
+
+
+def fetch(url):
+    """A visitor who comes by this URL (no cookie from earlier pages)."""
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return get(client, url)
+
+
+def urls(pages) -> list[str]:
+    return [value for value in pages.values() if isinstance(value, str)]
+
+
+def warm(_client, pages) -> None:
+    for url in pages:
+        fetch(url)
+        assert fetch(url)[0]["X-Page-Cache"] == "hit", url
+
+
+def cached(_client, url) -> str:
+    return fetch(url)[0]["X-Page-Cache"]
+
+
+def test_a_booking_in_one_municipality_leaves_the_others_pages_cached(
+    anon, two_municipalities, school, teacher
+):
+    pages = two_municipalities
+    warm(anon, urls(pages))
+    booking_services.request_booking(
+        user=teacher,
+        school=school,
+        offer=pages["here"],
+        occasion=pages["here"].occasions.get(),
+        classes="5.A",
+        class_count=1,
+        grade=5,
+        pupils=22,
+        contact_teacher=teacher,
+    )
+    response, body = fetch(pages["offer here"])
+    assert response["X-Page-Cache"] == "miss" and "1 free place" in body
+    for name in ("catalog there", "offer there", "association there", "embed there"):
+        assert cached(anon, pages[name]) == "hit", name
+    # The catalog shows no free places: a booking leaves even its own municipality's.
+    assert cached(anon, pages["catalog here"]) == "hit"
+
+
+def test_an_offer_change_leaves_other_municipalities_pages_cached(anon, two_municipalities):
+    pages = two_municipalities
+    warm(anon, urls(pages))
+    offer = pages["here"]
+    offer.title = "Kajak på Øresund"
+    offer.save()
+    response, body = fetch(pages["catalog here"])
+    assert response["X-Page-Cache"] == "miss" and "Kajak på Øresund" in body
+    assert cached(anon, pages["offer here"]) == "miss"
+    for name in ("catalog there", "offer there", "association there", "embed there"):
+        assert cached(anon, pages[name]) == "hit", name
+
+
+def test_an_association_leaving_a_municipality_leaves_its_catalog_at_once(
+    anon, two_municipalities, municipality, association
+):
+    pages = two_municipalities
+    warm(anon, [pages["catalog here"], pages["catalog there"]])
+    association.municipalities.remove(municipality)
+    response, body = fetch(pages["catalog here"])
+    assert response["X-Page-Cache"] == "miss" and pages["here"].title not in body
+    assert cached(anon, pages["catalog there"]) == "hit"
+    association.municipalities.add(municipality)
+    assert pages["here"].title in fetch(pages["catalog here"])[1]
+
+
+def test_a_municipality_change_reaches_every_page(anon, two_municipalities, municipality):
+    pages = two_municipalities
+    warm(anon, urls(pages))
+    municipality.name = "Helsingør"
+    municipality.save()
+    for url in urls(pages):
+        assert cached(anon, url) == "miss", url
+
+
+def test_the_release_is_in_the_key(anon, published_offer, settings):
+    from portal import pagecache
+
+    url = f"/offers/{published_offer.slug}/"
+    warm(anon, [url])
+    settings.RELEASE = "next-deploy"
+    pagecache.release.cache_clear()
+    try:
+        assert cached(anon, url) == "miss"
+        assert cached(anon, url) == "hit"
+    finally:
+        pagecache.release.cache_clear()
+
+
+def test_an_unknown_municipality_in_the_url_is_never_stored(anon, municipality, published_offer):
+    """The page shows another municipality than its URL names: nothing would invalidate it."""
+    url = "/offers/?municipality=no-such-place"
+    assert published_offer.title in get(anon, url)[1]
+    assert cached(anon, url) == "skip"

@@ -1,12 +1,10 @@
 """The cache backend: django-redis as it comes (production's), against a real Redis
-(REDIS_URL, as CI sets it), and the portal's counters on any backend."""
+(REDIS_URL, as CI sets it), and the rate limit's counter on any backend."""
 
 import os
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
-
-from portal import cache as portal_cache
 
 URL = os.environ.get("REDIS_URL", "")
 needs_redis = pytest.mark.skipif(not URL, reason="needs Redis: set REDIS_URL (CI does)")
@@ -82,15 +80,13 @@ def test_incr_is_one_round_trip(redis_cache):
     assert redis_cache.get("n") == 9
 
 
-def test_incr_many_bumps_what_exists_and_starts_what_is_missing(any_cache):
-    any_cache.set("n", 5, 30)
-    portal_cache.incr_many(any_cache, ["n", "m"], missing=100)
-    assert any_cache.get_many(["n", "m"]) == {"n": 6, "m": 100}
-    portal_cache.incr_many(any_cache, ["n", "m"], delta=2, missing=100)
-    assert any_cache.get_many(["n", "m"]) == {"n": 8, "m": 102}
+def test_a_rate_limit_counts_a_window_with_its_expiry(any_cache, monkeypatch):
+    from portal import ratelimit
 
-
-def test_count_starts_a_window_with_its_expiry(any_cache):
-    assert [portal_cache.count(any_cache, "hits", 60) for _ in range(3)] == [1, 2, 3]
+    monkeypatch.setattr(ratelimit, "cache", any_cache)
+    assert [ratelimit.hit("hits", "me", "3/m") for _ in range(4)] == [True, True, True, False]
+    assert ratelimit.hit("hits", "someone else", "3/m")
     if not isinstance(any_cache, LocMemCache):
-        assert 0 < any_cache.ttl("hits") <= 60
+        key = next(k for k in any_cache.keys("rl:hits:me:*"))  # django-redis's own API
+        assert 0 < any_cache.ttl(key) <= 65
+        any_cache.delete_many(list(any_cache.keys("rl:hits:*")))

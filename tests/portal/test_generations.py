@@ -1,67 +1,135 @@
-"""Generation counters: the bumps a transaction makes at commit go in one round trip."""
+"""Generations: a bump counts when its transaction commits; a value is never used again."""
 
 import pytest
+from django.core.cache import cache, caches
 from django.db import transaction
 
 from portal import generations
 
-pytestmark = pytest.mark.django_db
+# Real commits: on_commit is what the bumps rely on.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_bumps_at_commit_go_together(monkeypatch, django_capture_on_commit_callbacks):
+def test_a_bump_counts_when_the_transaction_commits():
     before = generations.read("a", "b")
-    calls = []
-    real = generations._incr
-    monkeypatch.setattr(generations, "_incr", lambda *names: calls.append(names) or real(*names))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        generations.bump("a", now=False)
-        generations.bump("b", now=False)
-        generations.bump("a", now=False)
+    with transaction.atomic():
+        generations.bump("a", "b")
+        generations.bump("a")
         assert generations.read("a", "b") == before  # nothing until the commit
-    assert calls == [("a", "b")]
-    assert generations.read("a", "b") == (before[0] + 1, before[1] + 1)
+    after = generations.read("a", "b")
+    assert after[0] != before[0] and after[1] != before[1]
 
 
-def test_a_bump_at_once_is_seen_inside_the_transaction(django_capture_on_commit_callbacks):
+def test_outside_a_transaction_a_bump_counts_at_once():
     (before,) = generations.read("c")
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        generations.bump("c")
-        assert generations.read("c") == (before + 1,)
-    assert generations.read("c") == (before + 2,)
+    generations.bump("c")
+    assert generations.read("c") != (before,)
 
 
-def test_a_rolled_back_savepoint_does_not_lose_the_bumps_around_it(
-    django_capture_on_commit_callbacks,
-):
+def test_a_rolled_back_savepoint_does_not_lose_the_bumps_around_it():
     before = generations.read("d", "e", "f")
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        generations.bump("f", now=False)
+    with transaction.atomic():
+        generations.bump("f")
         try:
             with transaction.atomic():
-                generations.bump("d", now=False)
+                generations.bump("d")
                 raise RuntimeError
         except RuntimeError:
             pass
-        generations.bump("e", now=False)
+        generations.bump("e")
     d, e, f = generations.read("d", "e", "f")
-    assert (e, f) == (before[1] + 1, before[2] + 1)
-    assert d in (before[0], before[0] + 1)  # an extra bump costs a miss, nothing more
+    assert (e != before[1], f != before[2]) == (True, True)
+    assert d == before[0]  # its change was rolled back: nothing to drop
 
 
-def test_a_bump_now_waits_until_the_transaction_reads_the_counter(
-    django_capture_on_commit_callbacks,
-):
-    (before,) = generations.read("g")
-    calls = []
-    real = generations._incr
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        generations._incr = lambda *names: calls.append(names) or real(*names)
-        try:
-            generations.bump("g")
-            assert calls == []  # a write path that never reads pays no round trip
-            assert generations.read("g") == (before + 1,)
-            assert generations.read("g") == (before + 1,)  # once
-        finally:
-            generations._incr = real
-    assert calls == [("g",)]
-    assert generations.read("g") == (before + 2,)
+def test_a_rolled_back_transaction_bumps_nothing():
+    before = generations.read("g")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        generations.bump("g")
+        raise RuntimeError
+    assert generations.read("g") == before
+
+
+def test_a_lost_value_never_comes_back():
+    (before,) = generations.read("h")
+    generations.bump("h")
+    (bumped,) = generations.read("h")
+    cache.clear()  # flushed or evicted, while entries cached under "bumped" may still live
+    (after,) = generations.read("h")
+    assert len({before, bumped, after}) == 3
+    assert generations.read("h") == (after,)
+
+
+def test_a_value_computed_under_old_values_is_not_used(django_assert_num_queries):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return f"value {len(computed)}"
+
+    assert generations.cached("thing", ("i", "j"), compute, 60) == "value 1"
+    assert generations.cached("thing", ("i", "j"), compute, 60) == "value 1"
+    generations.bump("j")
+    assert generations.cached("thing", ("i", "j"), compute, 60) == "value 2"
+    cache.delete("generation:i")  # lost: starts again at a value never used before
+    assert generations.cached("thing", ("i", "j"), compute, 60) == "value 3"
+    assert generations.cached("other", ("i",), lambda: None, 60) is None  # None is not kept
+
+
+def test_the_process_local_copy_lasts_its_seconds_and_this_process_forgets_it(settings):
+    settings.PAGECACHE_LOCAL_SECONDS = 60
+    caches["local"].clear()
+    try:
+        (before,) = generations.read("k", local=True)
+        cache.set("generation:k", "changed elsewhere", None)  # another process's bump
+        assert generations.read("k", local=True) == (before,)  # within its seconds
+        assert generations.read("k") == ("changed elsewhere",)  # the shared value
+        generations.bump("k")  # this process's own bump: seen here at once
+        assert generations.read("k", local=True) not in ((before,), ("changed elsewhere",))
+    finally:
+        caches["local"].clear()
+
+
+def test_a_model_name_instead_of_a_model_fails_at_start_up():
+    with pytest.raises(AttributeError):
+        generations.on_change("associations.Offer", lambda _offer: [])
+
+
+def test_every_model_the_caches_show_is_wired_by_its_own_app():
+    """Each app connects its own models in its AppConfig.ready() (portal names none)."""
+    from django.apps import apps
+    from django.db.models import signals
+
+    wired = {
+        "municipalities": ["Municipality"],
+        "associations": ["Association", "Offer", "OfferPhoto", "Instructor"],
+        "schools": [
+            "School",
+            "SchoolMembership",
+            "SchoolNeed",
+            "NeedAnswer",
+            "SchoolEvent",
+            "EventParticipation",
+        ],
+        "bookings": [
+            "Booking",
+            "Occasion",
+            "OccasionSession",
+            "WaitingListEntry",
+            "CalendarFeed",
+            "SubsidyPool",
+        ],
+    }
+    for app, names in wired.items():
+        for name in names:
+            model = apps.get_model(app, name)
+            for signal in (signals.post_save, signals.post_delete):
+                assert signal.has_listeners(model), f"{model._meta.label}: {signal}"
+    for model, field in [
+        ("associations.Association", "municipalities"),
+        ("associations.Offer", "subjects"),
+        ("associations.Offer", "instructors"),
+        ("schools.SchoolNeed", "subjects"),
+    ]:
+        through = apps.get_model(model)._meta.get_field(field).remote_field.through
+        assert signals.m2m_changed.has_listeners(through), f"{model}.{field}"

@@ -16,7 +16,7 @@ def page_cache(settings):
     cache.clear()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a change counts when it commits
 def test_anonymous_offer_page_is_cached_until_a_booking_changes_free_places(
     client, page_cache, django_capture_on_commit_callbacks
 ):
@@ -36,7 +36,7 @@ def test_anonymous_offer_page_is_cached_until_a_booking_changes_free_places(
     assert third.content != first.content
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a change counts when it commits
 def test_suspension_takes_an_offer_off_the_cached_catalog(
     client, page_cache, consultant, django_capture_on_commit_callbacks, municipality
 ):
@@ -52,7 +52,7 @@ def test_suspension_takes_an_offer_off_the_cached_catalog(
     assert offer.title not in response.content.decode()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a change counts when it commits
 def test_logged_in_visitors_always_get_a_fresh_page(client, page_cache, teacher, published_offer):
     client.force_login(teacher)
     url = published_offer.get_absolute_url()
@@ -60,7 +60,7 @@ def test_logged_in_visitors_always_get_a_fresh_page(client, page_cache, teacher,
     assert "X-Page-Cache" not in client.get(url)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # a change counts when it commits
 def test_pages_depend_on_language_and_chosen_municipality(
     client, page_cache, municipality, other_municipality
 ):
