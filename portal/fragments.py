@@ -61,11 +61,13 @@ def cached_fragment(
     key = "fragment:" + hashlib.sha256("|".join(map(str, raw)).encode()).hexdigest()
     local = caches["local"] if settings.PAGECACHE_LOCAL_SECONDS > 0 else None
     now = timezone.now()
-    entry = (local.get(key) if local is not None else None) or cache.get(key)
+    entry = local.get(key) if local is not None else None
     if entry is None or entry[1] <= now:
-        html, valid_until = render(csrf_placeholder())
-        entry = (html, min(valid_until, now + timedelta(seconds=MAX_SECONDS)))
-        cache.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
-    if local is not None:
-        local.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
+        entry = cache.get(key)
+        if entry is None or entry[1] <= now:
+            html, valid_until = render(csrf_placeholder())
+            entry = (html, min(valid_until, now + timedelta(seconds=MAX_SECONDS)))
+            cache.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
+        if local is not None:
+            local.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
     return mark_safe(entry[0].replace(csrf_placeholder(), get_token(request)))  # noqa: S308 # nosec B308 B703
