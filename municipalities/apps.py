@@ -1,15 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import generations, pagecache
+
 
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     verbose_name = _("Municipalities")
 
     def ready(self):
-        from portal import generations, pagecache
-
-        from .models import Municipality
+        from .models import Municipality  # the models are ready only now
 
         # Every public page shows municipalities (the catalog's choice, the embed's framing
         # policy), and so do the "My school" lists and the offers schools book.

@@ -41,23 +41,20 @@ class ShortModelChoiceField(forms.ModelChoiceField):
     _rows = None
     _known = None
     _load = None
-
-    def _set_queryset(self, queryset):
-        self._rows = self._load = None
-        super()._set_queryset(queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+    #: The queryset the rows above stand for: a field given a new queryset (Django's setter
+    #: makes a new object) forgets them.
+    _rows_for = None
 
     def use_rows(self, rows) -> None:
-        """Offer these objects, already in memory (the user's cached schools, say), instead
-        of reading the queryset; they must be rows the queryset would return."""
-        self._rows = list(rows)
+        """Offer these objects, already in memory (the user's schools, say), instead of
+        reading the queryset; they must be rows the queryset would return."""
+        self._rows, self._load, self._rows_for = list(rows), None, self.queryset
 
     def rows_from(self, load) -> None:
         """Read the rows with ``load()`` (a queryset) when they are first needed: to render
         the choices, or to check a choice other than the known one (``knows``). A form that
         is only submitted with the known choice then builds no query at all."""
-        self._rows, self._load = None, load
+        self._rows, self._load, self._rows_for = None, load, self.queryset
         self.widget.choices = self.choices  # as setting a queryset does
 
     def knows(self, obj) -> None:
@@ -68,6 +65,8 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 
     @property
     def rows(self):
+        if self._rows_for is not self.queryset:  # a queryset set since
+            self._rows = self._load = self._rows_for = None
         if self._rows is None and self._load is not None:
             self._rows = list(self._load())
         return self.queryset if self._rows is None else self._rows
