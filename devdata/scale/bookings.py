@@ -24,7 +24,7 @@ from bookings.states import Actor, BookingState
 from schools.models import School, SchoolMembership
 
 from ..days import school_days
-from .build import BATCH, Progress
+from .build import BATCH, Progress, batch_size
 
 SEED = 2026  # the bookings' own random numbers (``--seed`` does not change them)
 ANSWER_TIME = timedelta(days=14)  # from the request to its answer deadline
@@ -262,7 +262,7 @@ def copy_bookings(batch: list[Booking]) -> None:
 def bulk_create_bookings(batch: list[Booking]) -> None:
     """Any database: bulk_create, then restore the request times auto_now overwrote."""
     when = [(b.created_at, b.updated_at) for b in batch]
-    created = Booking.objects.bulk_create(batch, batch_size=BATCH)
+    created = Booking.objects.bulk_create(batch, batch_size=batch_size(Booking))
     for booking, (created_at, updated_at) in zip(created, when, strict=True):
         booking.created_at, booking.updated_at = created_at, updated_at
     Booking.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=500)
@@ -277,7 +277,7 @@ def bulk_create_bookings(batch: list[Booking]) -> None:
             )
             for b in created
         ],
-        batch_size=BATCH,
+        batch_size=batch_size(BookingEvent),
     )
 
 

@@ -10,6 +10,13 @@ from datetime import datetime
 from django.core.management.base import OutputWrapper
 
 BATCH = 5000
+#: PostgreSQL takes at most 65,535 parameters in one statement (server-side binding).
+MAX_PARAMETERS = 65535
+
+
+def batch_size(model) -> int:
+    """Rows per INSERT: BATCH, or fewer for a model with many columns."""
+    return min(BATCH, MAX_PARAMETERS // len(model._meta.concrete_fields))
 
 
 class Progress:
@@ -42,8 +49,9 @@ class Build:
         """``objs`` inserted with ``bulk_create`` in batches, with progress; returns them."""
         progress = Progress(self.out, label, len(objs))
         created = []
-        for i in range(0, len(objs), BATCH):
-            chunk = model.objects.bulk_create(objs[i : i + BATCH], batch_size=BATCH)
+        size = batch_size(model)
+        for i in range(0, len(objs), size):
+            chunk = model.objects.bulk_create(objs[i : i + size], batch_size=size)
             created.extend(chunk)
             progress.add(len(chunk))
         return created

@@ -3,13 +3,16 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
+from associations.models import Offer
 from bookings.models import Booking, BookingEvent, Occasion
 from bookings.schoolyear import holiday_on
 from bookings.states import BookingState
+from devdata.scale.build import BATCH, MAX_PARAMETERS, batch_size
 
 
 @pytest.fixture
@@ -44,3 +47,11 @@ def test_bookings_are_realistic_and_places_consistent(seeded):
         assert booking.starts_at.weekday() < 5
     # created_at is the request time, before the date (not the moment of seeding)
     assert not Booking.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+def test_batches_stay_within_postgresqls_parameter_limit():
+    """A batch of 5,000 offers (40-odd columns each) is 200,000 parameters, and PostgreSQL
+    refuses a statement with more than 65,535: seed_scale at national scale failed so."""
+    for model in apps.get_models():
+        assert batch_size(model) * len(model._meta.concrete_fields) <= MAX_PARAMETERS, model
+    assert 1000 < batch_size(Offer) < BATCH
