@@ -20,14 +20,27 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_offers(queryset: QuerySet, text: str) -> QuerySet:
-    """Offers matching ``text``, annotated with ``relevance`` (higher is better)."""
+def search_offers(queryset: QuerySet, text: str, *, typos: bool | None = None) -> QuerySet:
+    """Offers matching ``text``, annotated with ``relevance`` (higher is better).
+
+    On PostgreSQL, ``typos`` also matches titles and association names by trigram
+    similarity. That compares every candidate row's title (the index cannot help), so by
+    default it is used only when the words themselves find nothing in ``queryset``
+    (``needs_typo_tolerance``): a misspelt word that the stem prefix does not catch.
+    """
     text = (text or "").strip()
     if not text:
         return queryset
-    if is_postgres():
-        return _search_postgres(queryset, text)
-    return _search_fallback(queryset, text)
+    if not is_postgres():
+        return _search_fallback(queryset, text)
+    if typos is None:
+        typos = needs_typo_tolerance(queryset, text)
+    return _search_postgres(queryset, text, typos=typos)
+
+
+def needs_typo_tolerance(queryset: QuerySet, text: str) -> bool:
+    """Whether full-text search (stems and stem prefixes, GIN-indexed) finds nothing."""
+    return is_postgres() and not queryset.filter(search_document=_text_query(text)).exists()
 
 
 def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
@@ -47,14 +60,23 @@ def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
     )
 
 
-def _search_postgres(queryset: QuerySet, text: str) -> QuerySet:
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+def _text_query(text: str):
+    from django.contrib.postgres.search import SearchQuery
 
     query = SearchQuery(text, config="danish", search_type="websearch")
     # A stem prefix ("svømning" -> "svøm:*") finds other forms of the same word.
     prefix = _prefix_query(text)
-    if prefix is not None:
-        query = query | prefix
+    return query if prefix is None else query | prefix
+
+
+def _search_postgres(queryset: QuerySet, text: str, *, typos: bool) -> QuerySet:
+    from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+
+    query = _text_query(text)
+    if not typos:
+        return queryset.filter(search_document=query).annotate(
+            relevance=SearchRank(F("search_document"), query)
+        )
     return (
         queryset.annotate(
             search_rank=SearchRank(F("search_document"), query),

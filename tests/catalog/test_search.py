@@ -5,7 +5,7 @@ import pytest
 from django.http import QueryDict
 
 from catalog.filters import OfferFilter
-from catalog.search import search_offers
+from catalog.search import needs_typo_tolerance, search_offers
 from catalog.services import catalog_offers
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,23 @@ def test_the_stored_document_follows_every_change(municipality, make_offer):
     copy.slug, copy.title = "ny-kopi", "Bueskydning"
     Offer.objects.bulk_create([copy])
     assert "Bueskydning" in found(municipality, "bueskydning")
+
+
+@pytest.mark.postgres
+def test_trigram_typo_tolerance_only_when_the_words_find_nothing(municipality, offers):
+    """Comparing every title by trigrams is the slow part of a search: it runs only when
+    full-text search (stems, stem prefixes) finds nothing."""
+    base = catalog_offers(municipality)
+    assert not needs_typo_tolerance(base, "fodbold")
+    assert not needs_typo_tolerance(base, "skovene")
+    # "foodbold" shares no stem or prefix with "fodbold": only trigrams find it.
+    assert needs_typo_tolerance(base, "foodbold")
+    assert found(municipality, "foodbold") == ["Fodbold i frikvarteret"]
+    assert [o.title for o in search_offers(base, "foodbold", typos=False)] == []
+
+
+@pytest.mark.postgres
+def test_catalog_page_tolerates_a_typo(municipality, offers, client):
+    response = client.get("/offers/", {"q": "foodbold"})
+    assert [o.title for o in response.context["offers"]] == ["Fodbold i frikvarteret"]
+    assert response.context["counts"]["total"] == 1
