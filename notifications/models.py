@@ -47,9 +47,10 @@ class Notification(models.Model):
     #: Facts the e-mail was written for (e.g. ``{"booking": 12, "starts_on": "2026-06-05"}``);
     #: the kind's ``still_wanted`` check compares them with the present just before sending.
     guard = models.JSONField(_("conditions"), default=dict, blank=True)
-    #: An e-mail queued with ``notify(write_later=True)`` has no subject or text yet: the
-    #: worker renders ``emails/<template>_*`` with ``context`` (model instances stored as
-    #: ``{"model": label, "pk": pk}``) just before sending, and fills them in.
+    #: ``notify()`` stores what to write: the worker renders ``emails/<template>_*`` with
+    #: ``context`` (JSON, see ``notifications.context``: model instances stored as
+    #: ``{"model": label, "pk": pk}``) just before sending, and fills in the subject and texts.
+    #: (Rows queued before 2026-12 were written at once and have no template.)
     template = models.CharField(_("template"), max_length=60, blank=True)
     context = models.JSONField(_("context"), default=dict, blank=True)
     unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)

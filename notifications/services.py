@@ -9,17 +9,17 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from . import context as email_context
 from . import kinds
 from .models import Notification, NotificationPreference
 
@@ -125,43 +125,39 @@ def notify(
     deliver: bool = True,
     guard: dict | None = None,
     new_key: bool = False,
-    write_later: bool = False,
 ) -> Notification | None:
-    """Queue one e-mail, once. Returns None when the key was already used or nothing is sent.
+    """Queue one e-mail, once. Returns None when the key was already used (or no address).
 
-    Call it inside the transaction that causes the e-mail; delivery is enqueued
-    only after that transaction commits. The recipient's user (given, or found by the
-    address) decides the language and may have turned the kind off: then a SKIPPED row
-    records that the e-mail was deliberately not sent. ``guard`` holds the facts the e-mail
-    was written for; the kind's ``still_wanted`` check compares them at sending time.
-    ``new_key`` says that the key names a row created in the same transaction (a new
-    booking's id), so no e-mail can have it yet: the duplicate check is left out. A key used
-    twice then fails the transaction instead of being skipped.
-    ``write_later`` leaves the recipient lookup and the rendering to the worker (``write``):
-    for e-mails on a busy request path. The context may then hold only model instances,
-    strings, numbers and None, and the e-mail shows the objects as they are when it is sent.
+    Call it inside the transaction that causes the e-mail: the row commits with the change,
+    and delivery is enqueued only after that transaction commits. The request only stores
+    what to write: the template (``emails/<template>_*``) and its context, as JSON (see
+    ``notifications.context`` for what it may hold: model instances, dates, numbers, plain
+    strings; no lazy translations). The worker writes the e-mail just before sending it
+    (``write``): it finds the recipient's user (``user``, or the account with the address),
+    whose language it is written in and who may have turned the kind off (then the row is
+    SKIPPED: deliberately not sent). ``guard`` holds the facts the e-mail was queued for; the
+    kind's ``still_wanted`` check compares them at sending time. ``new_key`` says that the key
+    names a row created in the same transaction (a new booking's id), so no e-mail can have
+    it yet: the duplicate check is left out. A key used twice then fails the transaction
+    instead of being skipped.
     """
     if not to_email:
         return None
     key = key[:255]
     if not new_key and Notification.objects.filter(key=key).exists():
         return None
-    fields = {"key": key, "kind": kind, "to_email": to_email, "guard": guard or {}}
-    if write_later:
-        fields.update(user=user, language=language or "", template=template, context=_refs(context))
-        fields.update(subject="", body_text="")
-    else:
-        if user is None:
-            user = _recipient_user(to_email)
-        language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
-        fields.update(user=user, language=language)
-        written = _written(kind, template, context, user, language)
-        if written is None:
-            fields.update(state=Notification.State.SKIPPED, last_error=TURNED_OFF)
-            fields.update(subject="", body_text="")
-            _insert(fields, new_key)
-            return None
-        fields.update(written)
+    fields = {
+        "key": key,
+        "kind": kind,
+        "to_email": to_email,
+        "guard": guard or {},
+        "user": user,
+        "language": language or "",
+        "template": template,
+        "context": email_context.store(context),
+        "subject": "",
+        "body_text": "",
+    }
     notification = _insert(fields, new_key)
     if notification is None:
         return None  # someone else queued the same key at the same moment
@@ -172,61 +168,36 @@ def notify(
     return notification
 
 
-def _written(kind: str, template: str, context: dict, user, language: str) -> dict | None:
-    """The subject, texts and unsubscribe link of an e-mail; None if the user turned its kind
-    off."""
-    if not wants(user, kind):
-        return None
-    context = dict(context)
+def write(notification: Notification) -> str:
+    """Write a queued row in its recipient's language and store what it says; "" when it is
+    ready to send, otherwise the reason it is not sent (the kind turned off, or what the
+    e-mail was about deleted)."""
+    user = notification.user or _recipient_user(notification.to_email)
+    language = notification.language or getattr(user, "language", None) or settings.LANGUAGE_CODE
+    changes = {"user": user, "language": language}
+    reason = "" if wants(user, notification.kind) else TURNED_OFF
+    if not reason:
+        try:
+            context = email_context.load(notification.context)
+        except ObjectDoesNotExist:
+            reason = "what the e-mail was about has been deleted"
+        else:
+            written = _written(notification.kind, notification.template, context, user, language)
+            changes.update(written)
+    Notification.objects.filter(pk=notification.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(notification, name, value)
+    return reason
+
+
+def _written(kind: str, template: str, context: dict, user, language: str) -> dict:
+    """The subject, texts and unsubscribe link of an e-mail."""
     fields = {}
     if user is not None and not kinds.is_essential(kind):
         fields["unsubscribe_url"] = context["unsubscribe_url"] = unsubscribe_url(user, kind)
     subject, text, html = render_email(template, context, language)
     fields.update(subject=subject[:255], body_text=text, body_html=html)
     return fields
-
-
-def _refs(context: dict) -> dict:
-    """``context`` as JSON for a row written later: model instances become references."""
-    refs = {}
-    for name, value in context.items():
-        if isinstance(value, models.Model):
-            refs[name] = {"model": value._meta.label_lower, "pk": value.pk}
-        elif value is None or isinstance(value, str | int | float):
-            refs[name] = value
-        else:  # a lazy translation, say, would be written in the wrong language
-            raise TypeError(f"{name!r} cannot wait for the worker: {type(value).__name__}")
-    return refs
-
-
-def _objects(refs: dict) -> dict:
-    """The context of a row written later, with its model instances loaded again."""
-    context = {}
-    for name, value in refs.items():
-        if isinstance(value, dict):
-            model = apps.get_model(value["model"])
-            value = model._default_manager.get(pk=value["pk"])
-        context[name] = value
-    return context
-
-
-def write(notification: Notification) -> str:
-    """Render a row queued with ``write_later`` and store what it says; "" when it is ready
-    to send, otherwise the reason it is not sent."""
-    try:
-        context = _objects(notification.context)
-    except ObjectDoesNotExist:
-        return "what the e-mail was about has been deleted"
-    user = notification.user or _recipient_user(notification.to_email)
-    language = notification.language or getattr(user, "language", None) or settings.LANGUAGE_CODE
-    written = _written(notification.kind, notification.template, context, user, language)
-    if written is None:
-        return TURNED_OFF
-    changes = {"user": user, "language": language, **written}
-    Notification.objects.filter(pk=notification.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(notification, name, value)
-    return ""
 
 
 def _insert(fields: dict, new_key: bool = False) -> Notification | None:

@@ -130,7 +130,7 @@ def _notify_approved(membership: SchoolMembership) -> None:
         context={
             "recipient_name": membership.user.get_full_name(),
             "school_name": membership.school.name,
-            "role": membership.get_role_display(),
+            "membership": membership,  # its role's label is looked up when written
             "action_url": absolute_url("/"),
         },
     )

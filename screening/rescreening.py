@@ -89,7 +89,7 @@ def remind(item, *, template: str, key: str, context: dict) -> bool:
             context={
                 "recipient_name": owner.contact_name,
                 "item_title": str(item),
-                "item_kind": services.kind_label(item),
+                "item_type": services.item_type(item),
                 "action_url": absolute_url(item.screening_owner_url()),
                 **context,
             },

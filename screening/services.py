@@ -161,7 +161,7 @@ def _notify_consultants_of_submission(item, *, by=None) -> None:
             context={
                 "recipient_name": consultant.user.get_full_name(),
                 "item_title": str(item),
-                "item_kind": kind_label(item),
+                "item_type": item_type(item),
                 "association_name": item.screening_owner().name,
                 "is_edit": item.is_revision,
                 "action_url": url,
@@ -299,8 +299,10 @@ class DecisionError(ValueError):
     """A decision is missing what it needs (a message, a reason). The message is for users."""
 
 
-def kind_label(item) -> str:
-    return str(type(item)._meta.verbose_name)
+def item_type(item) -> str:
+    """The model's label ("associations.offer") for an e-mail's context: the template says
+    what it is called (``kind_label`` in ``screening_emails``), in the recipient's language."""
+    return type(item)._meta.label_lower
 
 
 def _key(item) -> dict:
@@ -368,7 +370,7 @@ def _notify_association(
     owner = item.screening_owner()
     context = {
         "recipient_name": owner.contact_name,
-        "item_kind": kind_label(item),
+        "item_type": item_type(item),
         "item_title": str(item),
         "association_name": owner.name,
         "event": event,

@@ -10,9 +10,6 @@ from notifications.services import absolute_url, notify
 from ..models import (
     Booking,
 )
-from ..states import (
-    BookingState,
-)
 
 # --- E-mail -------------------------------------------------------------------------------
 
@@ -46,11 +43,10 @@ def _kind(template: str, extra=None) -> str:
     return KIND_OF_TEMPLATE.get(template, "booking")
 
 
-def notify_association(booking, template, event, extra=None, new_key=False, write_later=False):
+def notify_association(booking, template, event, extra=None, new_key=False):
     association = booking.offer.association
     notify(
         new_key=new_key,
-        write_later=write_later,
         kind=_kind(template, extra),
         key=f"bookings:{booking.pk}:{event}:association",
         to_email=association.contact_email,
@@ -84,6 +80,8 @@ def notify_school(booking, template, event, extra=None):
 
 def notify_both(booking, name):
     event = f"{name}:{booking.events.count()}"
-    extra = {"state_label": BookingState(booking.state).label, "kind": KIND_OF_TRANSITION.get(name)}
+    # The state's code: its label is looked up when the e-mail is written, in the
+    # recipient's language (``booking_state_label`` in the templates).
+    extra = {"state": str(booking.state), "kind": KIND_OF_TRANSITION.get(name)}
     notify_association(booking, "booking_changed", event, extra)
     notify_school(booking, "booking_changed", event, extra)

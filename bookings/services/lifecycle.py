@@ -136,11 +136,8 @@ def request_booking(
                 submit_key=submit_key,
             )
             record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
-            # The key holds the new booking's id: no e-mail has it yet. The worker writes the
-            # e-mail: this is the busiest write path, and the e-mail needs nothing from it.
-            notify_association(
-                booking, "booking_requested", "requested", new_key=True, write_later=True
-            )
+            # The key holds the new booking's id: no e-mail has it yet.
+            notify_association(booking, "booking_requested", "requested", new_key=True)
     except (IntegrityError, BookingError):
         if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise

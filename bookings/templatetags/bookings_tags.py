@@ -6,9 +6,16 @@ from django.db.models import Avg, Count
 from django.urls import reverse
 
 from bookings.models import Booking, CalendarFeed, Evaluation
-from bookings.states import Actor
+from bookings.states import Actor, BookingState
 
 register = template.Library()
+
+
+@register.filter
+def booking_state_label(value: str) -> str:
+    """The label of a booking state's code, in the active language (an e-mail stores the
+    code and is written in its recipient's language)."""
+    return str(BookingState(value).label) if value in BookingState.values else value
 
 
 @register.inclusion_tag("bookings/_association_bookings.html", takes_context=True)

@@ -64,27 +64,67 @@ def test_notify_delivers_on_commit_in_the_recipients_language(django_capture_on_
     assert message.alternatives[0][1] == "text/html"
 
 
+def written(notification):
+    """The row as the worker writes it just before sending; the reason it is not sent."""
+    reason = services.write(notification)
+    notification.refresh_from_db()
+    return reason
+
+
+def test_the_request_stores_what_to_write_and_the_worker_writes_it():
+    notification = queue(to="nobody@example.com")
+    notification.refresh_from_db()
+    assert (notification.subject, notification.body_text, notification.language) == ("", "", "")
+    assert not notification.is_written and notification.template == TEMPLATE
+    assert written(notification) == ""
+    assert notification.is_written
+
+
 def test_danish_is_the_default_language():
     notification = queue(to="nobody@example.com")
-    assert "venter" in notification.body_text or "screening" in notification.body_text.lower()
+    written(notification)
+    assert "venter på screening" in notification.body_text
     assert notification.language == "da"
 
 
 def test_opted_out_kind_is_recorded_as_skipped_and_not_sent(django_capture_on_commit_callbacks):
+    """The preference is read when the worker writes the e-mail, not when it is queued."""
     user = f.UserFactory()
     services.set_preference(user, "screening.digest", False)
     with django_capture_on_commit_callbacks(execute=True):
-        assert queue(user=user, deliver=True) is None
+        queued = queue(user=user, deliver=True)
+    assert queued is not None  # queued: the request does not read preferences
     row = Notification.objects.get()
-    assert row.state == Notification.State.SKIPPED
+    assert row.state == Notification.State.SKIPPED and row.last_error == services.TURNED_OFF
+    assert (row.subject, row.body_text) == ("", "")
     assert mail.outbox == []
+
+
+def test_a_kind_turned_off_after_queueing_is_not_sent():
+    user = f.UserFactory()
+    row = queue(user=user)
+    services.set_preference(user, "screening.digest", False)
+    assert services.claim_and_send([row.pk]) == (0, [])
+    row.refresh_from_db()
+    assert row.state == Notification.State.SKIPPED and row.last_error == services.TURNED_OFF
+    assert mail.outbox == []
+
+
+def test_a_kind_turned_on_again_before_writing_is_sent():
+    user = f.UserFactory()
+    services.set_preference(user, "screening.digest", False)
+    row = queue(user=user)
+    services.set_preference(user, "screening.digest", True)
+    assert services.claim_and_send([row.pk]) == (1, [])
+    assert [m.to for m in mail.outbox] == [[user.email]]
 
 
 def test_the_user_is_found_by_address_for_preferences():
     user = f.UserFactory(email="lone@example.com")
     services.set_preference(user, "screening.digest", False)
-    assert queue(to="LONE@example.com") is None
-    assert Notification.objects.get().state == Notification.State.SKIPPED
+    row = queue(to="LONE@example.com")
+    assert written(row) == services.TURNED_OFF
+    assert row.user == user
 
 
 def test_essential_kinds_cannot_be_turned_off():
@@ -92,7 +132,7 @@ def test_essential_kinds_cannot_be_turned_off():
     with pytest.raises(ValueError):
         services.set_preference(user, "booking.reminder", False)
     NotificationPreference.objects.create(user=user, kind="booking.reminder", enabled=False)
-    assert queue(user=user, kind="booking.reminder") is not None
+    assert written(queue(user=user, kind="booking.reminder")) == ""
 
 
 def test_unknown_kinds_count_as_essential():
@@ -102,6 +142,7 @@ def test_unknown_kinds_count_as_essential():
 def test_optional_kinds_get_a_working_unsubscribe_link(client):
     user = f.UserFactory()
     notification = queue(user=user)
+    written(notification)
     assert notification.unsubscribe_url
     assert notification.unsubscribe_url in notification.body_text
     assert notification.unsubscribe_url in notification.body_html
@@ -115,7 +156,8 @@ def test_optional_kinds_get_a_working_unsubscribe_link(client):
 def test_essential_kinds_have_no_unsubscribe_link():
     user = f.UserFactory()
     notification = queue(user=user, kind="booking.cancelled")
-    assert notification.unsubscribe_url == ""
+    written(notification)
+    assert notification.is_written and notification.unsubscribe_url == ""
 
 
 def test_only_one_claim_wins():

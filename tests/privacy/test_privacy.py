@@ -47,7 +47,6 @@ def test_delete_account_removes_the_person_and_keeps_records(client, teacher):
         to_email=email.upper(),
         template="booking_requested",
         context={"recipient_name": teacher.full_name},
-        write_later=True,
         deliver=False,
     )
     response = client.post(

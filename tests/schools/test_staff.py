@@ -118,11 +118,18 @@ def test_nobody_approves_themselves(school):
     assert not school_services.can_approve(membership.user, own)
 
 
-def test_approval_is_mailed(school, consultant):
+def test_approval_is_mailed_in_the_recipients_language(school, consultant):
+    """The role's label is looked up when the e-mail is written, in the teacher's language."""
+    from django.utils import translation
+
     from notifications.models import Notification
+    from tests.outbox import written
 
     pending = f.SchoolMembershipFactory(school=school, is_approved=False)
-    school_services.approve(pending, by=consultant)
-    assert (
-        Notification.objects.get(kind="school.membership_approved").to_email == pending.user.email
-    )
+    pending.user.language = "en"
+    pending.user.save(update_fields=["language"])
+    with translation.override("da"):
+        school_services.approve(pending, by=consultant)
+    notification = written(Notification.objects.get(kind="school.membership_approved"))
+    assert notification.to_email == pending.user.email
+    assert f"approved as Teacher at {school.name}" in notification.body_text

@@ -2,12 +2,14 @@
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from notifications.models import Notification
 from screening import services
 from screening.models import Review, ScreeningEvent
 from screening.workflow import S, Transition
 from tests import factories as f
+from tests.outbox import written
 
 from .conftest import passed_checklist
 
@@ -67,13 +69,17 @@ def test_message_to_association_is_visible_and_mailed(submitted_offer, consultan
     assert Notification.objects.filter(kind="screening.message").count() == 1
 
 
-def test_internal_note_is_never_visible_to_the_association(submitted_offer, consultant):
-    services.add_note(submitted_offer, "Kendt for rod", by=consultant, internal=True)
+def test_internal_note_is_never_visible_to_the_association(
+    submitted_offer, consultant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_note(submitted_offer, "Kendt for rod", by=consultant, internal=True)
     assert "Kendt for rod" not in [e.message for e in services.history(submitted_offer)]
     assert "Kendt for rod" in [
         e.message for e in services.history(submitted_offer, include_internal=True)
     ]
-    assert not Notification.objects.filter(body_text__contains="Kendt for rod").exists()
+    assert not Notification.objects.filter(context__message="Kendt for rod").exists()
+    assert not [m for m in mail.outbox if "Kendt for rod" in m.body]
     assert ScreeningEvent.objects.get(message="Kendt for rod").visibility == "internal"
 
 
@@ -132,7 +138,7 @@ def test_submission_is_mailed_to_consultants_who_want_each(
     offer = services.transition(f.OfferFactory(association=association), Transition.SUBMIT)
     sent = Notification.objects.filter(kind="screening.submitted")
     assert [n.to_email for n in sent] == [consultant.email]
-    assert f"/admin/associations/offer/{offer.pk}/change/" in sent.get().body_text
+    assert f"/admin/associations/offer/{offer.pk}/change/" in written(sent.get()).body_text
     assert daily.user.email not in [n.to_email for n in Notification.objects.all()]
 
 
@@ -155,6 +161,18 @@ def test_decision_emails_are_in_danish_per_decision(
     services.decide(
         offer, action, by=consultant, reason=reason if action == Transition.REJECT else None
     )
-    notification = Notification.objects.get(to_email=association.contact_email)
+    notification = written(Notification.objects.get(to_email=association.contact_email))
     assert notification.subject == f"{subject_start}: Kajak"
     assert "/association/" in notification.body_text
+
+
+def test_a_decision_is_written_in_the_recipients_language(association, consultant):
+    """The consultant decides in Danish; the association's contact reads English, and the
+    item's kind ("offer") is looked up when the e-mail is written."""
+    f.UserFactory(email=association.contact_email, language="en")
+    offer = f.OfferFactory(association=association, state=S.IN_REVIEW, title="Kajak")
+    with translation.override("da"):
+        services.decide(offer, Transition.APPROVE, by=consultant)
+    notification = written(Notification.objects.get(to_email=association.contact_email))
+    assert notification.subject == "Approved: Kajak"
+    assert "approved “Kajak” (offer)" in notification.body_text

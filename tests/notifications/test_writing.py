@@ -1,13 +1,20 @@
-"""notify(write_later=True): the request stores what to write; the worker writes and sends."""
+"""notify() stores what to write; the worker writes each e-mail just before sending it."""
+
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from bookings.models import Booking
+from bookings.services.emails import notify_both
+from bookings.states import BookingState
+from notifications import context as email_context
 from notifications import services
 from notifications.models import Notification
 from tests import factories as f
@@ -29,7 +36,6 @@ def queue(booking, to, **kw):
         to_email=to,
         template="booking_requested",
         context={"recipient_name": "Ida", "booking": booking, "action_url": "https://x/b/1"},
-        write_later=True,
         **kw,
     )
 
@@ -38,7 +44,8 @@ def test_the_request_stores_references_and_runs_no_lookup(booking):
     f.UserFactory(email="someone@example.com")
     with CaptureQueriesContext(connection) as queries:
         row = queue(booking, "someone@example.com", deliver=False)
-    # The duplicate check and the insert (in a savepoint); no recipient or preference lookup.
+    # The duplicate check and the insert (in a savepoint); no recipient or preference lookup,
+    # no rendering.
     tables = [q["sql"].split(" FROM ")[-1].split()[0] for q in queries if "SELECT" in q["sql"]]
     assert tables == ['"notifications_notification"']
     row.refresh_from_db()
@@ -86,7 +93,6 @@ def test_a_kind_turned_off_is_skipped_when_written(booking):
         to_email=reader.email,
         template="digest_submissions",
         context={"recipient_name": "Ida", "municipality": "Helsingør"},
-        write_later=True,
         deliver=False,
     )
     services.set_preference(reader, "screening.digest", False)
@@ -103,7 +109,6 @@ def test_a_template_error_fails_the_row_for_an_operator(booking):
         to_email="someone@example.com",
         template="no_such_template",
         context={},
-        write_later=True,
         deliver=False,
     )
     sent, failures = services.claim_and_send([row.pk])
@@ -114,6 +119,7 @@ def test_a_template_error_fails_the_row_for_an_operator(booking):
 
 
 def test_what_cannot_wait_is_refused_at_once(booking):
+    """A lazy label would be turned into text in the request's language: refused."""
     with pytest.raises(TypeError, match="state_label"):
         services.notify(
             kind="booking.requested",
@@ -121,7 +127,6 @@ def test_what_cannot_wait_is_refused_at_once(booking):
             to_email="someone@example.com",
             template="booking_requested",
             context={"booking": booking, "state_label": gettext_lazy("Requested")},
-            write_later=True,
         )
 
 
@@ -145,13 +150,61 @@ def test_a_database_error_while_writing_leaves_the_row_to_the_sweeper(booking, m
 
     row = queue(booking, "someone@example.com", deliver=False)
 
-    def unavailable(_refs):
+    def unavailable(_stored):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "_objects", unavailable)
+    monkeypatch.setattr(email_context, "load", unavailable)
     with pytest.raises(OperationalError):
         services.claim_and_send([row.pk])
     row.refresh_from_db()
     # Still claimed, attempts left: retry_queued picks it up when its lease runs out.
     assert row.state == Notification.State.SENDING and row.attempts == 1
     assert mail.outbox == []
+
+
+def test_dates_numbers_and_lists_of_objects_wait_as_json(booking, school):
+    moment = timezone.now().replace(microsecond=0)
+    other = f.SchoolFactory(municipality=school.municipality)
+    context = {
+        "on": date(2026, 6, 5),
+        "at": moment,
+        "amount": Decimal("1250.50"),
+        "won": True,
+        "week": 23,
+        "share": 0.5,
+        "state": BookingState.CONFIRMED,
+        "schools": [school, other, "and more"],
+        "booking": booking,
+        "nothing": None,
+    }
+    stored = email_context.store(context)
+    assert stored["state"] == "confirmed" and type(stored["state"]) is str
+    assert stored["on"] == {"date": "2026-06-05"}
+    assert email_context.load(stored) == {**context, "state": "confirmed"}
+    # An object deleted from a list is left out (a digest goes out without it); a single
+    # object deleted stops the e-mail.
+    other.delete()
+    assert email_context.load(stored)["schools"] == [school, "and more"]
+    Booking.objects.filter(pk=booking.pk).delete()
+    with pytest.raises(Booking.DoesNotExist):
+        email_context.load(stored)
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, {1, 2}, object(), Booking()])
+def test_only_what_means_the_same_later_can_wait(value):
+    with pytest.raises(TypeError, match="'v' cannot wait"):
+        email_context.store({"v": value})
+
+
+def test_a_state_label_is_written_in_each_recipients_language(
+    booking, teacher, django_capture_on_commit_callbacks
+):
+    """The request is Danish; the teacher reads English, the association (no account) Danish."""
+    teacher.language = "en"
+    teacher.save(update_fields=["language"])
+    with translation.override("da"), django_capture_on_commit_callbacks(execute=True):
+        notify_both(booking, "cancel")
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[teacher.email] == f"Booking of {booking.offer.title}: Requested"
+    association_email = booking.offer.association.contact_email
+    assert subjects[association_email] == f"Booking af {booking.offer.title}: Forespurgt"
