@@ -129,12 +129,15 @@ def delete_account(user) -> None:
     consultant = _model("municipalities.Consultant")
     consultant.objects.filter(user=user).delete()
     # Their e-mails, including those queued to their address for the worker to write (no
-    # user yet): unsent ones are not sent, and no row keeps the address.
+    # user yet): unsent ones are not sent (nor keep what they would have said), and no row
+    # keeps the address.
     notification = _model("notifications.Notification")
     theirs = Q(user=user) | Q(user=None, to_email__iexact=user.email)
     unsent = [notification.State.QUEUED, notification.State.FAILED]
     notification.objects.filter(theirs, state__in=unsent).update(
-        state=notification.State.SKIPPED, last_error="the recipient's account was deleted"
+        state=notification.State.SKIPPED,
+        last_error="the recipient's account was deleted",
+        context={},
     )
     notification.objects.filter(theirs).update(user=None, to_email="slettet@invalid")
     user.email = f"slettet-{uuid.uuid4().hex[:12]}@invalid"

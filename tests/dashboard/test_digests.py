@@ -86,9 +86,16 @@ def test_the_weekly_digest_counts_only_the_consultants_municipality(
     assert "Nye bookinger i denne uge: 0" in theirs.body
 
 
-def test_a_consultant_can_turn_the_weekly_digest_off(consultant):
+def test_a_consultant_can_turn_the_weekly_digest_off(
+    consultant, django_capture_on_commit_callbacks
+):
+    """Queued, then skipped when the worker would write it (the preference is read then)."""
     from notifications import services
+    from notifications.models import Notification
 
     services.set_preference(consultant, "consultant.weekly_digest", False)
-    assert weekly.send_weekly_digests() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert weekly.send_weekly_digests() == 1
+    row = Notification.objects.get(kind="consultant.weekly_digest")
+    assert row.state == Notification.State.SKIPPED and row.last_error == services.TURNED_OFF
     assert mail.outbox == []

@@ -1,6 +1,6 @@
 """notify() stores what to write; the worker writes each e-mail just before sending it."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest

@@ -61,6 +61,7 @@ def test_delete_account_removes_the_person_and_keeps_records(client, teacher):
     # An e-mail queued to the address for the worker to write is not sent, nor kept.
     assert Notification.objects.get(key="queued-for-later").to_email == "slettet@invalid"
     assert Notification.objects.get(key="queued-for-later").state == Notification.State.SKIPPED
+    assert Notification.objects.get(key="queued-for-later").context == {}
     # Logged out.
     assert client.get(reverse("privacy:my_data")).status_code == 302
 
