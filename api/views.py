@@ -102,6 +102,7 @@ class OfferList(MunicipalityScoped):
             Offer.objects.published()
             .for_municipality(self.get_municipality())
             .select_related("association")
+            .defer("search_document")  # large, and only the database reads it
             .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("slug")))
             .order_by("title", "pk")
         )

@@ -60,8 +60,13 @@ class RelatedBySlugFilter(filters.ModelMultipleChoiceFilter):
 
 class OfferFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="filter_q")
+    # distinct=False: a column of the offer itself cannot repeat a row (django-filter's
+    # default SELECT DISTINCT would sort every wide row of the result to remove none).
     domain = filters.MultipleChoiceFilter(
-        label=_("Domain"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Domain"),
+        choices=Domain.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     subject = RelatedBySlugFilter(
         label=_("School subject"),
@@ -76,7 +81,10 @@ class OfferFilter(filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 10}),
     )
     format = filters.MultipleChoiceFilter(
-        label=_("Format"), choices=OfferFormat.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Format"),
+        choices=OfferFormat.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     where = filters.ChoiceFilter(
         label=_("Where"),
