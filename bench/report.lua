@@ -1,23 +1,67 @@
--- wrk script: optional method/body/headers from the environment, and a JSON summary line.
+-- wrk script: optional method/body/headers from the environment, an optional file of paths
+-- to rotate through (BENCH_URLS, one path per line: every request asks for another one, as
+-- schools each search for something else), the page cache's hit rate (X-Page-Cache
+-- header), and a JSON summary line.
 local method = os.getenv("BENCH_METHOD")
 local body = os.getenv("BENCH_BODY")
 local cookie = os.getenv("BENCH_COOKIE")
 local ctype = os.getenv("BENCH_CONTENT_TYPE")
+local urls_file = os.getenv("BENCH_URLS")
+
+local threads = {}
+local counter = 1
+
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+local paths = {}
+local position = 0
+hits, responses = 0, 0
+
+init = function(args)
+  if urls_file and urls_file ~= "" then
+    for line in io.lines(urls_file) do
+      if line ~= "" then table.insert(paths, line) end
+    end
+    -- Each thread (and each run: the warm-up's URLs should not be cached for the
+    -- measurement) starts at a random place in the list.
+    math.randomseed(os.time() * 1000 + id)
+    position = math.random(#paths)
+  end
+end
 
 request = function()
   local headers = {}
   if cookie and cookie ~= "" then headers["Cookie"] = cookie end
   if ctype and ctype ~= "" then headers["Content-Type"] = ctype end
   headers["Referer"] = os.getenv("BENCH_REFERER") or "http://127.0.0.1/"
-  return wrk.format(method or "GET", nil, headers, body)
+  local path = nil
+  if #paths > 0 then
+    position = position % #paths + 1
+    path = paths[position]
+  end
+  return wrk.format(method or "GET", path, headers, body)
+end
+
+response = function(status, headers, body)
+  responses = responses + 1
+  if headers["X-Page-Cache"] == "hit" then hits = hits + 1 end
 end
 
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout
+  local total_hits, total_responses = 0, 0
+  for _, thread in ipairs(threads) do
+    total_hits = total_hits + thread:get("hits")
+    total_responses = total_responses + thread:get("responses")
+  end
   io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_s": %.3f, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "non_2xx_3xx": %d, "socket_errors": %d}\n',
+    'BENCH_JSON {"requests": %d, "duration_s": %.3f, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "non_2xx_3xx": %d, "socket_errors": %d, "cache_hits": %d, "responses": %d}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status, errors))
+    summary.errors.status, errors, total_hits, total_responses))
 end

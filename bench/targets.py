@@ -31,11 +31,17 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from associations.models import Association, Offer  # noqa: E402
+from bench import rotating  # noqa: E402
 from bookings.models import Booking  # noqa: E402
+from dashboard.services import current_school_year  # noqa: E402
 from devdata.days import next_school_day  # noqa: E402
-from municipalities.models import Municipality  # noqa: E402
+from municipalities.models import Consultant, Municipality  # noqa: E402
 from schools.models import SchoolMembership  # noqa: E402
+
+#: Where the rotating pages' lists of paths are written for wrk (ignored by git).
+URLS_FOLDER = ROOT / "var" / "bench"
 
 CSRF = "benchcsrftokenbenchcsrftoken1234"  # 32 characters: an unmasked CSRF secret
 BENCH_MESSAGE = "Benchmark"  # marks the requests made by the benchmark's booking POST
@@ -92,7 +98,17 @@ def collect_pages() -> list[dict]:
     )
     cookie = session_cookie(membership.user)
     m = municipality.slug
-    pages = [
+    return [
+        *single_pages(m, offer, association, cookie),
+        *rotating_pages(),
+        *signed_in_pages(municipality, offer, membership, cookie),
+    ]
+
+
+def single_pages(m: str, offer, association, cookie: str) -> list[dict]:
+    """One URL per page, loaded again and again: after the first request, the page cache's
+    best case."""
+    return [
         {"name": "minimal view", "path": "/ping"},
         {"name": "catalog", "path": f"/offers/?municipality={m}"},
         {
@@ -102,12 +118,73 @@ def collect_pages() -> list[dict]:
         {"name": "offer page", "path": f"/offers/{offer.slug}/"},
         {"name": "association page", "path": f"/associations/{association.slug}/"},
         {"name": "embed catalog", "path": f"/embed/offers/?municipality={m}"},
-        {"name": "my school (logged in)", "path": "/school/", "cookie": cookie},
+        {"name": "API offer list", "path": f"/api/municipalities/{m}/offers/"},
+    ]
+
+
+def rotating_pages() -> list[dict]:
+    """Many distinct URLs per page (bench/rotating.py), each request another one."""
+    lists = {
+        "catalog, rotating searches": rotating.searches("/offers/"),
+        "embed, rotating searches": rotating.searches("/embed/offers/"),
+        "offer page, rotating": rotating.offer_pages(),
+        "association page, rotating": rotating.association_pages(),
+        "API offer list, rotating": rotating.searches("/api/", api=True),
+    }
+    return [
+        {
+            "name": name,
+            "path": paths[0],
+            "urls": rotating.write(URLS_FOLDER, name.split(",")[0].replace(" ", "-"), paths),
+            "distinct": len(paths),
+            "also_uncached": True,
+        }
+        for name, paths in lists.items()
+    ]
+
+
+def signed_in_pages(municipality, offer, membership, cookie: str) -> list[dict]:
+    """A teacher's "My school" and booking POST, the consultant's dashboard (one
+    municipality) and the operator's (98 municipalities, two school years)."""
+    consultant, operator = bench_users(municipality)
+    dashboards = rotating.dashboards(current_school_year())
+    pages = [
+        {
+            "name": "my school (logged in)",
+            "path": "/school/",
+            "cookie": cookie,
+            "also_uncached": True,
+        },
+        {
+            "name": "consultant dashboard",
+            "path": "/dashboard/",
+            "cookie": session_cookie(consultant),
+        },
+        {
+            "name": "dashboard, 98 municipalities",
+            "path": dashboards[0],
+            "urls": rotating.write(URLS_FOLDER, "dashboard", dashboards),
+            "distinct": len(dashboards),
+            "cookie": session_cookie(operator),
+        },
     ]
     booking = booking_post(offer, membership, cookie)
     if booking:
-        pages.append(booking)
+        pages.append({**booking, "also_uncached": True})
     return pages
+
+
+def bench_users(municipality):
+    """The benchmark's consultant (of ``municipality``) and operator, made once."""
+    consultant, _ = User.objects.get_or_create(
+        email="bench-consultant@example.org", defaults={"full_name": "Bench consultant"}
+    )
+    Consultant.objects.get_or_create(user=consultant, defaults={"municipality": municipality})
+    operator, _ = User.objects.get_or_create(
+        email="bench-operator@example.org",
+        defaults={"full_name": "Bench operator", "is_staff": True, "is_superuser": True},
+    )
+    return consultant, operator
 
 
 def main() -> int:
