@@ -215,7 +215,7 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
         .filter(favourites__user=request.user)
         .select_related("association")
         .annotate(class_price=services.price_for_one_class())
-        .prefetch_related("photos")
+        .prefetch_related(services.card_photos())
         .order_by("title")
     )
     return render(
