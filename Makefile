@@ -32,11 +32,13 @@ lock: | $(PY) ## Re-pin requirements.lock from pyproject.toml
 	$(PY) -m pip install --quiet --upgrade "uv>=0.5"
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-run: install ## Start the portal with demo data on http://127.0.0.1:8000 (SQLite, console mail)
+PORT ?= 8000
+
+run: install ## Portal with demo data and Celery worker+beat on http://127.0.0.1:8000 (PORT=8010: another port)
 	$(PY) scripts/compilemessages.py
 	$(MANAGE) migrate --no-input
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(MANAGE) seed_demo
+	$(PY) scripts/run.py --port $(PORT)
 
 test: install node_modules/.installed ## Run the tests (SQLite; DATABASE_URL/REDIS_URL when set)
 	$(PY) scripts/compilemessages.py

@@ -12,6 +12,22 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """Transport options of kombu's filesystem broker under ``folder`` (created here): the
+    web process and the worker write and read the same message folder."""
+    messages, control = folder / "messages", folder / "control"
+    for path in (messages, control):
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(messages),
+        "data_folder_out": str(messages),
+        "control_folder": str(control),
+        "store_processed": False,
+    }
+
+
 # A local .env file is optional; real deployments set the environment directly.
 env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -210,6 +226,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # An eager task still takes a producer from Celery's pool, that is a kombu connection
+    # object (never connected): with no URL, an AMQP one without a host, and kombu warned
+    # "No hostname was supplied" for it whenever an e-mail was sent. The in-memory transport
+    # needs no server; it ignores the host, but kombu warns unless the URL names one.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -224,6 +246,16 @@ CELERY_TASK_SERIALIZER = "json"
 # must fit in it), or when its worker shuts down properly: the task of a killed worker comes
 # back an hour later. E-mail does not wait for that: see "A Celery task" in ARCHITECTURE.md.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+#: kombu's filesystem transport (``CELERY_BROKER_URL=filesystem://localhost/``, as `make run`
+#: sets it; Celery prefers that variable to these settings):
+#: messages are files in FILESYSTEM_BROKER_DIR, no server needed. For one worker on one
+#: machine (development), not for production.
+FILESYSTEM_BROKER_DIR = Path(
+    env.str("FILESYSTEM_BROKER_DIR", default=str(BASE_DIR / "var" / "celery"))
+)
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(FILESYSTEM_BROKER_DIR)
+    CELERY_BEAT_SCHEDULE_FILENAME = str(FILESYSTEM_BROKER_DIR / "beat-schedule")
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Retries of a failed e-mail wait NOTIFICATIONS_RETRY_BACKOFF seconds, then twice that, ...

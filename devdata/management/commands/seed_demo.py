@@ -1,5 +1,6 @@
 """Load demo data idempotently and print one login per role. `make run` calls it."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def print_logins(self):
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/login/")
+            self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL}/login/")
         )
         for role, email in people.logins():
             self.stdout.write(f"  {role:<28} {email:<45} password: {data.DEMO_PASSWORD}")
