@@ -402,6 +402,15 @@ class Offer(Screenable):
     def get_absolute_url(self):
         return reverse("catalog:offer_detail", args=[self.live.slug])
 
+    def in_season(self, day: date) -> bool:
+        """Is ``day`` in the offer's season, from week to week (ISO weeks, the range may wrap
+        over New Year: 33 to 26 is a school year)? The catalog's week filter reads it alike."""
+        week = day.isocalendar().week
+        first, last = self.season_start_week, self.season_end_week
+        if first <= last:
+            return first <= week <= last
+        return week >= first or week <= last
+
     def clean(self):
         super().clean()
         errors = {}

@@ -66,14 +66,15 @@ def _take_places(occasion: Occasion, offer, more: int, now: datetime):
 
 
 def _check_preferred(offer, preferred, school, now: datetime) -> None:
-    """A request without a fixed date names one to three future school days."""
+    """A request without a fixed date names one to three future school days in the offer's
+    season."""
     if not offer.on_request:
         raise BookingError(_("Choose one of the offer's dates."))
     if not preferred or len(preferred) > 3:
         raise BookingError(_("Give one to three preferred dates."))
     if any(start <= now for start, _end in preferred):
         raise BookingError(_("The preferred dates must be in the future."))
-    validate_dates(preferred, [school.municipality])
+    validate_dates(preferred, [school.municipality], offer)
 
 
 def request_booking(
@@ -198,7 +199,7 @@ def _prepare(locked: Booking, name: str, *, actor, note, starts_at, ends_at, now
     if name == T.PROPOSE_ALTERNATIVE:
         if starts_at is None or ends_at is None or ends_at <= starts_at or starts_at <= now:
             raise BookingError(_("Give a future start and end for the new date."))
-        validate_dates([(starts_at, ends_at)], [locked.school.municipality])
+        validate_dates([(starts_at, ends_at)], [locked.school.municipality], locked.offer)
         locked.proposed_starts_at, locked.proposed_ends_at = starts_at, ends_at
         locked.answer_deadline = answer_deadline_for(locked.school.municipality, starts_at, now)
     if name == T.ACCEPT_ALTERNATIVE:

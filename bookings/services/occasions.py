@@ -32,9 +32,11 @@ T = BookingTransition
 
 
 def save_occasion(occasion: Occasion, extra_sessions: list[tuple[datetime, datetime]] = ()):
-    """Create or edit an occasion (and its course sessions) outside school holidays."""
+    """Create or edit an occasion (and its course sessions) in the offer's season, outside
+    school holidays."""
     sessions = [(occasion.starts_at, occasion.ends_at), *extra_sessions]
-    validate_dates(sessions, occasion.offer.association.municipalities.all())
+    offer = occasion.offer
+    validate_dates(sessions, offer.association.municipalities.all(), offer)
     with transaction.atomic():
         if occasion.pk:
             current = Occasion.objects.select_for_update().get(pk=occasion.pk)

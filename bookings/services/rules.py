@@ -28,11 +28,36 @@ def answer_deadline_for(municipality, starts_at: datetime, now: datetime | None 
     return min(now + timedelta(days=municipality.booking_answer_days), starts_at)
 
 
-def validate_dates(sessions, municipalities) -> None:
+def validate_dates(sessions, municipalities, offer: Offer | None = None) -> None:
+    """Each session ends after it starts, touches no school holiday and, for ``offer``, lies
+    in the offer's season."""
     for start, end in sessions:
         if end <= start:
             raise ValidationError(_("The end must be after the start."))
     check_not_in_holidays(sessions, winter_weeks_for(municipalities))
+    if offer is not None:
+        validate_season(offer, sessions)
+
+
+def validate_season(offer: Offer, sessions) -> None:
+    """Every date of an offer lies in its season (from week to week, as the association gave
+    it on the offer)."""
+    for start, _end in sessions:
+        day = timezone.localtime(start).date()
+        if not offer.in_season(day):
+            raise ValidationError(
+                _(
+                    "%(date)s is in week %(week)s, outside the offer's season (week %(first)s "
+                    "to week %(last)s); choose a date in the season."
+                )
+                % {
+                    "date": day.strftime("%d.%m.%Y"),
+                    "week": day.isocalendar().week,
+                    "first": offer.season_start_week,
+                    "last": offer.season_end_week,
+                },
+                code="season",
+            )
 
 
 def validate_group(offer, grade: int, pupils: int, class_count: int = 1) -> None:
