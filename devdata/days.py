@@ -16,6 +16,27 @@ def term_day(start: date, weekday: int = 1) -> date:
     return day
 
 
+def season_day(offer, start: date, weekday: int = 1) -> date:
+    """The first school day on ``weekday`` on or after ``start`` in the offer's season (the
+    next season's, if ``start`` is past this one's end)."""
+    day = term_day(start, weekday)
+    for _week in range(60):
+        if offer.in_season(day):
+            return day
+        day = term_day(day + timedelta(days=7), weekday)
+    raise ValueError(f"{offer} has no school day in its season")
+
+
+def past_season_day(offer, end: date, weekday: int = 1) -> date:
+    """The last school day on ``weekday`` on or before ``end`` in the offer's season."""
+    day = end - timedelta(days=(end.weekday() - weekday) % 7)
+    for _week in range(60):
+        if offer.in_season(day) and holiday_on(day) is None:
+            return day
+        day -= timedelta(days=7)
+    raise ValueError(f"{offer} has no school day in its season")
+
+
 def at(day: date, hour: int, minutes: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minutes), tzinfo=timezone.get_current_timezone())
 

@@ -14,7 +14,7 @@ from municipalities.models import Municipality
 from screening import services as screening
 from screening.workflow import ScreeningState, Transition
 
-from ..days import at, term_day
+from ..days import at, season_day
 from . import data
 from .cast import Cast
 from .illustrations import illustration
@@ -107,7 +107,9 @@ def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) 
         "grade_max": grades[1],
         "format": fmt,
         "location": location,
-        "location_address": association.address if location == "elsewhere" else "",
+        "location_address": (
+            data.OFFER_PLACES.get(title, association.address) if location == "elsewhere" else ""
+        ),
         "duration_minutes": minutes,
         "pupils_min": pupils[0],
         "pupils_max": pupils[1],
@@ -135,10 +137,12 @@ def create_offer_dates(offers: list[Offer], today: date) -> None:
             create_occasions(offer, today)
 
 
-def create_occasions(offer: Offer, today: date, weeks=(3, 5, 8)) -> None:
-    """Dates ``weeks`` from ``today`` (on school days), with two places each."""
-    for n, weeks_ahead in enumerate(weeks):
-        day = term_day(today + timedelta(weeks=weeks_ahead), weekday=1 + n % 3)
+def create_occasions(offer: Offer, today: date, weeks=(0, 2, 5)) -> None:
+    """Dates ``weeks`` after the first school day in the offer's season at least three weeks
+    from ``today``, on school days in the season, with two places each."""
+    first = season_day(offer, today + timedelta(weeks=3))
+    for n, weeks_later in enumerate(weeks):
+        day = season_day(offer, first + timedelta(weeks=weeks_later), weekday=1 + n % 3)
         start = at(day, 9)
         occasion = Occasion(
             offer=offer,
@@ -152,11 +156,12 @@ def create_occasions(offer: Offer, today: date, weeks=(3, 5, 8)) -> None:
 
 def submit_offer_edit(cast: Cast) -> None:
     """A second submission for the consultant: an edit of the newest approved offer with
-    dates, so that the queue shows a diff."""
+    dates (the sailing offer) that opens it to one grade more, so that the queue shows a
+    diff."""
     offer = cast.newest_fixed
     member = cast.member_of(offer)
     edit = screening.start_revision(offer, by=member)
-    edit.summary = "En hel dag i kajak på Øresund – nu også for 4. klasse"
-    edit.grade_min = 4
+    edit.grade_min = offer.grade_min - 1
+    edit.summary = f"{offer.summary} – nu også for {edit.grade_min}. klasse"
     edit.save()
     screening.transition(edit, Transition.SUBMIT, by=member)

@@ -17,7 +17,7 @@ from bookings.schoolyear import school_year_of
 from bookings.states import Actor, BookingState
 from schools.models import SchoolMembership
 
-from ..days import at, term_day
+from ..days import at, past_season_day, season_day
 from .cast import Cast
 
 
@@ -54,12 +54,13 @@ def request(
     who: SchoolMembership | None = None,
     message: str = "",
 ) -> Booking:
-    """A school's request: for ``occasion``, or for a Wednesday ``days`` from today."""
+    """A school's request: for ``occasion``, or for the first Wednesday in the offer's season
+    ``days`` or more from today."""
     who = who or cast.teacher
     grade, pupils, classes = fit(offer, grade, pupils, classes)
     preferred = None
     if occasion is None:
-        day = term_day(cast.today + timedelta(days=days), weekday=2)
+        day = season_day(offer, cast.today + timedelta(days=days), weekday=2)
         preferred = [(at(day, 9), at(day, 12))]
     return bookings.request_booking(
         user=who.user,
@@ -113,13 +114,14 @@ def fill_a_date(cast: Cast) -> None:
 def propose_alternative_date(cast: Cast) -> None:
     offer = cast.on_request[1]
     alternative = request(cast, offer, days=27, grade=4, classes="4.A")
-    new_day = term_day(cast.today + timedelta(days=34), weekday=3)
+    asked_for = timezone.localtime(alternative.starts_at).date()
+    new_day = season_day(offer, asked_for + timedelta(days=7), weekday=3)
     bookings.transition(
         alternative,
         "propose_alternative",
         user=cast.member_of(offer),
         actor=Actor.ASSOCIATION,
-        note="Onsdag passer os bedre.",
+        note="Torsdag passer os bedre.",
         starts_at=at(new_day, 10),
         ends_at=at(new_day, 12),
     )
@@ -159,7 +161,8 @@ def cancel_booking(cast: Cast) -> None:
 
 
 def create_past_bookings(cast: Cast) -> None:
-    """Five bookings completed last spring and earlier this year, evaluated by both sides."""
+    """Five bookings completed in the past months (in each offer's season, so perhaps last
+    year's), evaluated by both sides."""
     schools = list(cast.schools.values())
     for n, offer in enumerate(list(cast.offers.values())[:5]):
         school = schools[n % 3]
@@ -169,7 +172,7 @@ def create_past_bookings(cast: Cast) -> None:
 
 
 def completed_booking(cast: Cast, offer: Offer, who: SchoolMembership, school, n: int) -> Booking:
-    day = term_day(cast.today - timedelta(days=40 + 30 * n), weekday=n % 5)
+    day = past_season_day(offer, cast.today - timedelta(days=40 + 30 * n), weekday=n % 5)
     return Booking.objects.create(
         offer=offer,
         school=school,

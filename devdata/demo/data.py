@@ -178,7 +178,9 @@ ASSOCIATION_MEMBERS = [
 ]
 
 # association slug, title, summary, domain, subjects, grades, format, location, minutes, pupils,
-# price model, price, weeks, on_request, description, learning goals, bring
+# price model, price, season (from week, to week: may wrap over New Year), on_request,
+# description, learning goals, bring. Every date of the demo lies in its offer's season:
+# water sports in summer, the school year's offers from week 33 to week 26.
 OFFERS = [
     (
         "helsingor-roklub",
@@ -373,3 +375,6 @@ OFFERS = [
         "Sportstøj",
     ),
 ]
+
+# Where an offer held "elsewhere" takes place, when that is not the association's address.
+OFFER_PLACES = {"Bål, knob og førstehjælp": "Krogenberg Hegn, Espergærde"}

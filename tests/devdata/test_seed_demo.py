@@ -1,13 +1,18 @@
 """seed_demo (`make run`): idempotent, every offer with a drawn photo, one working login per role."""
 
+import contextlib
 import io
+from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from associations.models import Association, Offer, OfferPhoto
-from devdata.demo.data import CONSULTANT, DEMO_PASSWORD, SCHOOL_STAFF
+from bookings.models import Booking, Occasion
+from devdata.demo.data import CONSULTANT, DEMO_PASSWORD, OFFERS, SCHOOL_STAFF
 from municipalities.models import Municipality
 from portal.uploads import validate_image
 from schools.models import School
@@ -50,3 +55,66 @@ def test_demo_login_per_role_works(client):
         reverse("accounts:login"), {"username": CONSULTANT["email"], "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
+
+
+def _dates_of_the_demo():
+    """(offer, what, aware datetime) for every date the demo gave an offer."""
+    for occasion in Occasion.objects.select_related("offer").prefetch_related("sessions"):
+        yield occasion.offer, f"date {occasion.pk}", occasion.starts_at
+        for session in occasion.sessions.all():
+            yield occasion.offer, f"session of date {occasion.pk}", session.starts_at
+    for booking in Booking.objects.select_related("offer"):
+        yield booking.offer, f"booking {booking.pk}", booking.starts_at
+        for start, _end in booking.preferred_dates:
+            yield booking.offer, f"preferred by {booking.pk}", datetime.fromisoformat(start)
+        if booking.proposed_starts_at:
+            yield booking.offer, f"proposed for {booking.pk}", booking.proposed_starts_at
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("today", [None, date(2027, 6, 21), date(2027, 9, 6)])
+def test_every_demo_date_lies_in_its_offers_season(today):
+    """The dates of the demo (made through the services, which refuse dates outside an
+    offer's season) fit the seasons on any day the demo is seeded: in winter (now, when
+    the test was written), at midsummer and in early autumn."""
+    travel = (
+        time_machine.travel(datetime.combine(today, time(10), tzinfo=UTC), tick=True)
+        if today
+        else contextlib.nullcontext()
+    )
+    with travel:
+        call_command("seed_demo", stdout=io.StringIO())
+    checked = 0
+    for offer, what, start in _dates_of_the_demo():
+        day = timezone.localtime(start).date()
+        assert offer.in_season(day), (
+            f"{what} of {offer.title!r} on {day} (week {day.isocalendar().week}) is outside "
+            f"weeks {offer.season_start_week}-{offer.season_end_week}"
+        )
+        checked += 1
+    assert checked >= 20
+    assert Occasion.objects.filter(offer__title="Prøv kajak på Øresund").count() == 3
+
+
+@pytest.mark.django_db
+def test_the_demo_texts_belong_to_their_offers():
+    """The edit waiting for the consultant changes its own offer's summary (not another
+    offer's), the alternative date's note names its weekday, and an offer held elsewhere
+    names its place."""
+    call_command("seed_demo", stdout=io.StringIO())
+    edit = Offer.objects.get(revision_of__isnull=False)
+    live = edit.revision_of
+    assert edit.summary.startswith(live.summary)
+    assert edit.summary.endswith(f"nu også for {edit.grade_min}. klasse")
+    assert edit.grade_min == live.grade_min - 1
+    proposed = Booking.objects.get(proposed_starts_at__isnull=False)
+    with translation.override("da"):
+        weekday = formats.date_format(timezone.localtime(proposed.proposed_starts_at), "l")
+    note = proposed.events.get(note__endswith="passer os bedre.").note
+    assert note.lower().startswith(weekday.lower())
+    assert Offer.objects.get(title="Bål, knob og førstehjælp").location_address.startswith(
+        "Krogenberg Hegn"
+    )
+    # Each of the demo's summaries is its own offer's.
+    for row in OFFERS:
+        assert Offer.objects.filter(title=row[1], summary=row[2], revision_of=None).exists()
