@@ -37,6 +37,15 @@ def past_season_day(offer, end: date, weekday: int = 1) -> date:
     raise ValueError(f"{offer} has no school day in its season")
 
 
+def drawn_in_season(offer, draw, tries: int = 200) -> date:
+    """The first day ``draw()`` gives in the offer's season (random data)."""
+    for _ in range(tries):
+        day = draw()
+        if offer.in_season(day):
+            return day
+    raise ValueError(f"{offer} has no school day in its season")
+
+
 def at(day: date, hour: int, minutes: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minutes), tzinfo=timezone.get_current_timezone())
 

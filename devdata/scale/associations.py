@@ -20,7 +20,7 @@ from bookings.models import Occasion
 from municipalities.models import Municipality
 from screening.workflow import ScreeningState
 
-from ..days import next_school_day
+from ..days import drawn_in_season, next_school_day
 from .build import Build
 from .data import TOWNS, WORDS
 
@@ -149,8 +149,13 @@ def new_offer(build: Build, i: int, association: Association) -> Offer:
     )
 
 
+def draw_days(rng) -> timedelta:
+    return timedelta(days=rng.randint(-200, 200))
+
+
 def create_occasions(build: Build, offers: list[Offer]) -> list[Occasion]:
-    """Three dates on school days within 200 days of today for each offer with dates."""
+    """Three dates on school days in the offer's season within 200 days of today for each
+    offer with dates."""
     rng = build.rng
     tz = timezone.get_current_timezone()
     objs = []
@@ -158,7 +163,7 @@ def create_occasions(build: Build, offers: list[Offer]) -> list[Occasion]:
         if o.on_request:
             continue
         for _ in range(3):
-            day = next_school_day((build.now + timedelta(days=rng.randint(-200, 200))).date())
+            day = drawn_in_season(o, lambda: next_school_day(build.now.date() + draw_days(rng)))
             start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=tz)
             objs.append(
                 Occasion(

@@ -23,7 +23,7 @@ from bookings.services import expected_price
 from bookings.states import Actor, BookingState
 from schools.models import School, SchoolMembership
 
-from ..days import school_days
+from ..days import drawn_in_season, school_days
 from .build import BATCH, Progress, batch_size
 
 SEED = 2026  # the bookings' own random numbers (``--seed`` does not change them)
@@ -136,7 +136,7 @@ class BookingMaker:
                 occasion.ends_at,
             )
         offer = rng.choice(self.on_request or self.offers)
-        day = rng.choice(self.days)
+        day = drawn_in_season(offer, lambda: rng.choice(self.days))
         starts_at = datetime(day.year, day.month, day.day, rng.choice([8, 9, 10, 12]), 0)
         starts_at = starts_at.replace(tzinfo=self.tz)
         return None, offer, starts_at, starts_at + timedelta(minutes=offer.duration_minutes)

@@ -55,3 +55,10 @@ def test_batches_stay_within_postgresqls_parameter_limit():
     for model in apps.get_models():
         assert batch_size(model) * len(model._meta.concrete_fields) <= MAX_PARAMETERS, model
     assert 1000 < batch_size(Offer) < BATCH
+
+
+def test_dates_lie_in_their_offers_seasons(seeded):
+    for occasion in Occasion.objects.select_related("offer"):
+        assert occasion.offer.in_season(timezone.localtime(occasion.starts_at).date())
+    for booking in Booking.objects.select_related("offer"):
+        assert booking.offer.in_season(timezone.localtime(booking.starts_at).date()), booking.pk
