@@ -44,8 +44,11 @@ def test_seed_demo_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_login_per_role_works(client):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_login_per_role_works(client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8010"  # make run PORT=8010
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Log in at http://127.0.0.1:8010/login/" in out.getvalue()
     response = client.post(
         reverse("accounts:login"), {"username": SCHOOL_STAFF[0][0], "password": DEMO_PASSWORD}
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -211,3 +212,26 @@ def _group_of_children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             children.append(int(stat.parent.name))
     return children
+
+
+def test_the_environment_follows_the_port():
+    """SITE_URL is the server's address unless set; the filesystem broker (under var/) is
+    used only when no broker is configured."""
+    env = run.environment(8010, base={"PATH": os.environ["PATH"]})
+    assert env["SITE_URL"] == "http://127.0.0.1:8010"
+    assert env["CELERY_BROKER_URL"] == "filesystem://localhost/"
+    assert env["FILESYSTEM_BROKER_DIR"] == str(ROOT / "var" / "celery")
+    assert env["DJANGO_SETTINGS_MODULE"] == "portal.settings.dev"
+    mine = run.environment(8010, base={"SITE_URL": "https://demo.example"})
+    assert mine["SITE_URL"] == "https://demo.example"
+    with_redis = run.environment(8010, base={"REDIS_URL": "redis://127.0.0.1:6379/3"})
+    assert "CELERY_BROKER_URL" not in with_redis
+
+
+def test_a_taken_port_is_refused_with_a_hint(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run.main([f"--port={port}"]) == 1
+    assert f"make run PORT={port + 10}" in capsys.readouterr().err
