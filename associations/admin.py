@@ -4,6 +4,7 @@ The queue, decisions, checklist and notes come from ``screening.admin_queue``.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
@@ -21,6 +22,21 @@ class AssociationDomainFilter(admin.SimpleListFilter):
         if self.value() in Domain.values:
             # JSON list of codes; the quoted code matches one element on SQLite and PostgreSQL.
             return queryset.filter(domains__icontains=f'"{self.value()}"')
+        return queryset
+
+
+class CertificateFilter(admin.SimpleListFilter):
+    """Approved offers schools no longer see because a child certificate ran out."""
+
+    title = _("child certificates")
+    parameter_name = "certificates"
+
+    def lookups(self, request, model_admin):
+        return [("expired", _("Expired: hidden from schools"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "expired":
+            return queryset.filter(pk__in=Offer.objects.hidden_by_certificates().values("pk"))
         return queryset
 
 
@@ -68,7 +84,7 @@ class AssociationAdmin(ScreeningAdminMixin, admin.ModelAdmin):
 @admin.register(Offer)
 class OfferAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     list_display = ["title", "association", "state", "is_edit", "waiting", "submitted_at"]
-    list_filter = ["state", KindFilter, "domain", WaitingFilter]
+    list_filter = ["state", KindFilter, "domain", WaitingFilter, CertificateFilter]
     search_fields = ["title", "summary", "association__name"]
     list_select_related = ["association"]
     consultant_editable_fields = (

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
+
 
 class AssociationsConfig(AppConfig):
     name = "associations"
@@ -8,5 +10,13 @@ class AssociationsConfig(AppConfig):
 
     def ready(self):
         from . import caching
+        from .services import CERTIFICATE_EXPIRED_KIND
 
         caching.connect()
+        # Sent by services.expire_certificates, once per offer that leaves the portal.
+        kinds.register(
+            CERTIFICATE_EXPIRED_KIND,
+            _("An offer is hidden from schools: a child certificate has expired"),
+            essential=True,
+            audience=kinds.ASSOCIATIONS,
+        )

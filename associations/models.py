@@ -288,6 +288,23 @@ class OfferQuerySet(TenantQuerySet):
             return self.none()
         return self.filter(association__memberships__user=user)
 
+    def hidden_by_certificates(self, today: date | None = None):
+        """Live offers that were approved and that schools no longer see because a child
+        certificate ran out: still approved (the nightly check has not run yet) or expired
+        by it (``associations.services.expire_certificates``)."""
+        return self.live().filter(
+            state__in=[ScreeningState.APPROVED, ScreeningState.EXPIRED],
+            certificates_valid_until__lt=today or timezone.localdate(),
+        )
+
+    def once_published(self):
+        """Live offers schools could see once and may see again: approved, or taken off the
+        portal for a while (expired, suspended). Their old links lead to a friendly page."""
+        return self.live().filter(
+            approved_at__isnull=False,
+            state__in=[ScreeningState.APPROVED, ScreeningState.EXPIRED, ScreeningState.SUSPENDED],
+        )
+
 
 class Offer(Screenable):
     association = models.ForeignKey(
@@ -451,6 +468,23 @@ class Offer(Screenable):
 
     def screening_owner_url(self) -> str:
         return reverse("associations:mine")
+
+    def is_hidden_by_certificates(self, today: date | None = None) -> bool:
+        """The rule of ``OfferQuerySet.hidden_by_certificates`` for one offer."""
+        return (
+            not self.is_revision
+            and self.state in (ScreeningState.APPROVED, ScreeningState.EXPIRED)
+            and self.certificates_valid_until is not None
+            and self.certificates_valid_until < (today or timezone.localdate())
+        )
+
+    @classmethod
+    def screening_alerts(cls, queryset) -> list[tuple[str, int, str]]:
+        """Approved offers schools no longer see because a child certificate ran out (the
+        admin list filter ``certificates=expired`` shows them)."""
+        count = queryset.hidden_by_certificates().count()
+        label = _("Offers hidden from schools: a child certificate has expired")
+        return [(label, count, "?certificates=expired")]
 
     def automatic_checks(self) -> list:
         from .services import certificate_check

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core import signing
@@ -9,8 +10,9 @@ from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 import screening.services as screening
 from notifications.services import absolute_url, notify
@@ -43,6 +45,91 @@ def certificate_expiry(instructor: Instructor, limit: timedelta) -> date | None:
     if not instructor.child_certificate_confirmed or not instructor.child_certificate_date:
         return None
     return instructor.child_certificate_date + limit
+
+
+#: The e-mail an association gets when an approved offer leaves the portal because a child
+#: certificate ran out (registered in ``AssociationsConfig.ready()``).
+CERTIFICATE_EXPIRED_KIND = "associations.certificate_expired"
+
+
+@dataclass(frozen=True)
+class ExpiredCertificate:
+    """An instructor whose child certificate is older than the municipality allows."""
+
+    instructor: Instructor
+    #: The last day the certificate was accepted.
+    valid_until: date
+    limit_days: int
+
+
+def expired_certificates(instructors, limit: timedelta, today: date | None = None):
+    """The instructors (of an offer, say) whose child certificate ran out before ``today``.
+
+    The same rule as ``Offer.certificates_valid_until`` (``refresh_certificate_validity``);
+    a missing certificate is not "expired" (the offer was never shown with it).
+    """
+    today = today or timezone.localdate()
+    found = []
+    for instructor in instructors:
+        expires = certificate_expiry(instructor, limit)
+        if expires is not None and expires < today:
+            found.append(ExpiredCertificate(instructor, expires, limit.days))
+    return found
+
+
+def instructor_certificate_expired(instructor: Instructor) -> ExpiredCertificate | None:
+    """Whether this instructor's certificate is too old for the association's municipalities."""
+    found = expired_certificates([instructor], certificate_limit(instructor.association))
+    return found[0] if found else None
+
+
+def offers_with_instructor(instructor: Instructor) -> list[Offer]:
+    """The association's current offers that name the instructor (what an old certificate hides)."""
+    return list(
+        instructor.offers.live().exclude(state__in=[S.WITHDRAWN, S.REJECTED]).order_by("title")
+    )
+
+
+def instructor_edit_path(instructor: Instructor) -> str:
+    """Where the association fixes the instructor's certificate."""
+    return reverse(
+        "associations:instructor_edit", args=[instructor.association.slug, instructor.pk]
+    )
+
+
+def hidden_by_certificates(offers, association: Association) -> dict[int, list[ExpiredCertificate]]:
+    """Of these live offers of ``association``: those schools do not see because a child
+    certificate ran out, each with the instructors whose certificate it is."""
+    today = timezone.localdate()
+    hidden = [offer for offer in offers if offer.is_hidden_by_certificates(today)]
+    if not hidden:
+        return {}
+    limit = certificate_limit(association)
+    return {
+        offer.pk: expired_certificates(offer.instructors.all(), limit, today) for offer in hidden
+    }
+
+
+def names_of(expired: list[ExpiredCertificate]) -> str:
+    """ "Ole, Anna and Bo" in the current language."""
+    return str(get_text_list([e.instructor.name for e in expired], _("and")))
+
+
+def check_certificates_before_submit(offer: Offer) -> None:
+    """An offer naming an instructor with a too old certificate cannot be submitted: it could
+    not be shown anyway. Raises TransitionNotAllowed naming the instructors."""
+    expired = expired_certificates(offer.instructors.all(), certificate_limit(offer.association))
+    if expired:
+        raise TransitionNotAllowed(
+            ngettext(
+                "The child certificate of %(names)s is older than the municipality allows "
+                "(%(days)s days). Update it under Instructors, then submit the offer.",
+                "The child certificates of %(names)s are older than the municipality allows "
+                "(%(days)s days). Update them under Instructors, then submit the offer.",
+                len(expired),
+            )
+            % {"names": names_of(expired), "days": expired[0].limit_days}
+        )
 
 
 def certificate_check(item: Association | Offer) -> AutomaticCheck:
@@ -118,18 +205,49 @@ def warn_certificates(today: date, before: date) -> int:
 def expire_certificates(today: date) -> int:
     """Approved offers whose instructors' certificates are too old go back for screening.
 
+    The association gets one e-mail for each time an offer leaves the portal this way (the
+    outbox key names the expiry event), naming the instructors, with links to fix them.
     (An offer with a missing certificate is not published anyway; the consultant sees why.)
     """
     expired = 0
-    for offer in Offer.objects.live().filter(state=S.APPROVED).prefetch_related("instructors"):
+    offers = (
+        Offer.objects.live()
+        .filter(state=S.APPROVED)
+        .select_related("association")
+        .prefetch_related("instructors")
+    )
+    for offer in offers:
         valid_until = refresh_certificate_validity(offer)
         if valid_until is None or valid_until >= today:
             continue
         if rescreening.expire(
-            Offer, offer.pk, reason="certificates", context={"certificates": True}
+            Offer,
+            offer.pk,
+            reason="certificates",
+            context=_certificate_email_context(offer, today),
+            template="association_certificate_expired",
+            kind=CERTIFICATE_EXPIRED_KIND,
         ):
             expired += 1
     return expired
+
+
+def _certificate_email_context(offer: Offer, today: date) -> dict:
+    association = offer.association
+    expired = expired_certificates(offer.instructors.all(), certificate_limit(association), today)
+    return {
+        "certificates": True,
+        "instructors": [
+            {
+                "name": e.instructor.name,
+                "valid_until": e.valid_until,
+                "url": absolute_url(instructor_edit_path(e.instructor)),
+            }
+            for e in expired
+        ],
+        "limit_days": certificate_limit(association).days,
+        "action_url": absolute_url(reverse("associations:detail", args=[association.slug])),
+    }
 
 
 def refresh_association_certificates(association: Association) -> None:
@@ -366,8 +484,15 @@ def editable_version(item, *, by):
 
 
 def submit(item, *, by):
-    """Submit the pending edit, or the item itself, for screening."""
-    return screening.transition(current_version(item), Transition.SUBMIT, by=by)
+    """Submit the pending edit, or the item itself, for screening.
+
+    Raises TransitionNotAllowed when an offer names an instructor whose child certificate is
+    too old (``check_certificates_before_submit``).
+    """
+    version = current_version(item)
+    if isinstance(version, Offer):
+        check_certificates_before_submit(version)
+    return screening.transition(version, Transition.SUBMIT, by=by)
 
 
 @transaction.atomic

@@ -132,26 +132,39 @@ def detail(request, slug):
                 "revisions",
                 queryset=Offer.objects.exclude(state__in=services.CLOSED_REVISION_STATES),
                 to_attr="open_revisions",
-            )
+            ),
+            "instructors",
         )
         .order_by("title")
     )
     messages_by_offer = history_for(Offer, [o.pk for o in live_offers])
+    # Offers schools no longer see because a child certificate ran out, and whose.
+    hidden = services.hidden_by_certificates(live_offers, association)
     offers = [
         {
             "offer": offer,
             "edit": offer.open_revisions[0] if offer.open_revisions else None,
             "messages": [e for e in messages_by_offer.get(offer.pk, []) if e.message],
+            "hidden": offer.pk in hidden,
+            "expired": hidden.get(offer.pk, []),
+            "expired_names": services.names_of(hidden.get(offer.pk, [])),
         }
         for offer in live_offers
     ]
+    instructors = list(association.instructors.all())
     context = {
         "association": association,
         "membership": membership,
         "profile": profile,
         "profile_messages": [e for e in history(association) if e.message],
         "offers": offers,
-        "instructors": association.instructors.all(),
+        "instructors": instructors,
+        "expired_instructor_ids": {
+            e.instructor.pk
+            for e in services.expired_certificates(
+                instructors, services.certificate_limit(association)
+            )
+        },
         "members": association.memberships.select_related("user").order_by("user__full_name"),
         "join_requests": association.join_requests.pending().select_related("user"),
         "invitations": association.invitations.pending(),
@@ -342,6 +355,8 @@ def instructor_form(request, slug, instructor_id=None):
         instance = None
     else:
         instance, association = get_instructor_for(request.user, slug, instructor_id)
+    # As saved (validating the form below writes the posted values onto the instance).
+    expired = services.instructor_certificate_expired(instance) if instance else None
     form = InstructorForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -349,12 +364,28 @@ def instructor_form(request, slug, instructor_id=None):
             instructor.association = association
             instructor.save()
             services.after_instructors_changed(association)
+        if services.instructor_certificate_expired(instructor) is not None:
+            # Saved all the same; the form says what it means for the offers.
+            messages.warning(
+                request,
+                _(
+                    "The instructor is saved, but the child certificate is older than the "
+                    "municipality allows."
+                ),
+            )
+            return redirect("associations:instructor_edit", slug, instructor.pk)
         messages.success(request, _("The instructor is saved."))
         return redirect(reverse("associations:detail", args=[slug]) + "#instructors")
     return render(
         request,
         "associations/instructor_form.html",
-        {"form": form, "association": association, "instructor": instance},
+        {
+            "form": form,
+            "association": association,
+            "instructor": instance,
+            "expired": expired,
+            "hidden_offers": services.offers_with_instructor(instance) if expired else [],
+        },
     )
 
 

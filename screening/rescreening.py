@@ -60,9 +60,19 @@ def expire_due(now: datetime) -> int:
     return expired
 
 
-def expire(model, pk: int, *, reason: str, context: dict | None = None) -> bool:
-    """Take an approved item off the portal (``Transition.EXPIRE``) and tell its owner why.
-    False when someone changed it meanwhile."""
+def expire(
+    model,
+    pk: int,
+    *,
+    reason: str,
+    context: dict | None = None,
+    template: str = "screening_expired",
+    kind: str = "screening.expired",
+) -> bool:
+    """Take an approved item off the portal (``Transition.EXPIRE``) and tell its owner why,
+    once (the outbox key names the expiry event). An app that expires items for its own
+    reason may send its own e-mail (``template``, a ``kind`` it registers) with its own
+    ``context``. False when someone changed the item meanwhile."""
     with transaction.atomic():
         item = model.objects.get(pk=pk)
         try:
@@ -70,9 +80,7 @@ def expire(model, pk: int, *, reason: str, context: dict | None = None) -> bool:
         except TransitionNotAllowed:
             return False
         event = services.history(item).order_by("-id").first()
-        services._notify_association(
-            item, event, "screening_expired", context or {}, kind="screening.expired"
-        )
+        services._notify_association(item, event, template, context or {}, kind=kind)
     log.info("expired %s %s (%s)", model._meta.model_name, pk, reason)
     return True
 

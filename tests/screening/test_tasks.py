@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from associations import tasks as association_tasks
@@ -69,8 +70,9 @@ def test_old_child_certificate_sends_offer_back_for_screening(association, munic
 
     last = services.history(event).last()
     assert last.transition == Transition.EXPIRE and last.data == {"reason": "certificates"}
-    expired = written(Notification.objects.get(kind="screening.expired"))
-    assert "børneattest" in expired.body_text.lower() and "(tilbud)" in expired.body_text
+    expired = written(Notification.objects.get(kind="associations.certificate_expired"))
+    assert "børneattest" in expired.body_text.lower()
+    assert not Notification.objects.filter(kind="screening.expired").exists()
 
 
 def test_certificate_warning_30_days_before(association, municipality):
@@ -87,3 +89,48 @@ def test_certificate_warning_30_days_before(association, municipality):
     offer.refresh_from_db()
     assert offer.state == S.APPROVED
     assert Notification.objects.filter(kind="screening.expiring").count() == 1
+
+
+# --- An offer that leaves the portal because a child certificate ran out -------------------
+
+
+@pytest.fixture
+def expiring_cast(transactional_db):
+    """Committed rows (the e-mail is delivered when the job's transaction commits)."""
+    municipality = f.MunicipalityFactory()
+    association = f.AssociationFactory(municipalities=[municipality])
+    offer = f.OfferFactory(association=association, published=True, with_instructor=False)
+    old = timezone.localdate() - municipality.child_certificate_max_age - timedelta(days=1)
+    instructor = f.InstructorFactory(
+        association=association, name="Ole Olsen", child_certificate_date=old
+    )
+    offer.instructors.add(instructor, f.InstructorFactory(association=association, name="Bo"))
+    return association, offer, instructor
+
+
+def test_the_association_gets_one_email_naming_the_instructor(expiring_cast, mailbox, settings):
+    association, offer, instructor = expiring_cast
+    assert association_tasks.check_child_certificates() == 1
+    assert association_tasks.check_child_certificates() == 0
+    assert mailbox.wait_for(1) == 1
+    [message] = mailbox.to(association.contact_email)
+    assert offer.title in message["Subject"] and "børneattest" in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert "Ole Olsen" in text and "Bo:" not in text
+    fix = reverse("associations:instructor_edit", args=[association.slug, instructor.pk])
+    assert f"{settings.SITE_URL}{fix}" in text
+    assert f'href="{settings.SITE_URL}{fix}"' in message.get_body(("html",)).get_content()
+    # The associations app's own kind, instead of the general "approval expired" e-mail.
+    assert list(Notification.objects.values_list("kind", "state")) == [
+        ("associations.certificate_expired", Notification.State.SENT)
+    ]
+    offer.refresh_from_db()
+    assert offer.state == S.EXPIRED
+
+
+def test_the_kind_is_registered_by_the_associations_app():
+    from notifications import kinds
+
+    kind = kinds.get("associations.certificate_expired")
+    assert kind.essential and kind.audience == kinds.ASSOCIATIONS
+    assert kind in kinds.essential_kinds()
