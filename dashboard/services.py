@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from associations import services as association_services
 from associations.models import Association, Domain, Offer
 from bookings.models import Booking, Evaluation, SubsidyPool, WaitingListEntry
 from bookings.states import OPEN_STATES, BookingState
@@ -433,6 +434,35 @@ def approvals_expiring(municipality: Municipality, year: int | None = None) -> l
     return rows
 
 
+def offers_hidden_by_certificates(
+    municipality: Municipality, year: int | None = None
+) -> list[dict]:
+    """Approved offers schools no longer see because an instructor's child certificate ran
+    out (still approved, or expired by the nightly check), with whose certificate it is."""
+    offers = (
+        Offer.objects.for_municipality(municipality)
+        .hidden_by_certificates()
+        .select_related("association")
+        .prefetch_related("instructors", "association__municipalities")
+        .order_by("certificates_valid_until", "title")
+    )
+    labels = dict(ScreeningState.choices)
+    rows = []
+    for offer in offers:
+        limit = association_services.certificate_limit(offer.association)
+        expired = association_services.expired_certificates(offer.instructors.all(), limit)
+        rows.append(
+            {
+                "title": offer.title,
+                "association": offer.association.name,
+                "instructors": ", ".join(e.instructor.name for e in expired),
+                "valid_until": offer.certificates_valid_until,
+                "state": str(labels.get(offer.state, offer.state)),
+            }
+        )
+    return rows
+
+
 # Bookings that did not happen, and waiting lists ----------------------------------------
 
 OUTCOME_STATES = (BookingState.DECLINED, BookingState.EXPIRED, BookingState.CANCELLED)
@@ -796,6 +826,18 @@ TABLES: dict[str, Table] = {
             approvals_expiring,
         ),
         Table(
+            "offers-hidden-certificates",
+            _("Offers hidden from schools: a child certificate has expired"),
+            (
+                Column("title", _("Offer")),
+                Column("association", _("Association")),
+                Column("instructors", _("Instructors with an expired certificate")),
+                Column("valid_until", _("Certificate valid until"), "date"),
+                Column("state", pgettext_lazy("screening", "State")),
+            ),
+            offers_hidden_by_certificates,
+        ),
+        Table(
             "bookings-not-held",
             _("Bookings declined, expired or cancelled"),
             (
@@ -909,6 +951,7 @@ def summary(tables: dict[str, list[dict]]) -> dict:
         "schools_without": len(tables["schools-without-collaboration"]),
         "screening_waiting": len(tables["screening-waiting"]),
         "expiring": len(tables["approvals-expiring"]),
+        "certificates_expired": len(tables["offers-hidden-certificates"]),
         "pupils_joined": sum(r["pupils_joined"] or 0 for r in tables["evaluations-by-association"]),
         "associations_with_collaboration": len(
             [r for r in tables["collaborations-by-association"] if r["collaborations"]]

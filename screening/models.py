@@ -74,6 +74,12 @@ class Screenable(models.Model):
         """The parts of the checklist the portal checks itself (``screening.checks``)."""
         return []
 
+    @classmethod
+    def screening_alerts(cls, queryset) -> list[tuple[str, int, str]]:
+        """Besides the waiting submissions, what in ``queryset`` (the consultant's rows) needs
+        the consultant's eye: (label, count, query string of the admin list that shows them)."""
+        return []
+
 
 class ScreeningEvent(models.Model):
     """The audit trail: every transition and every consultant edit. Read-only, never deleted.

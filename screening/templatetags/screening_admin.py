@@ -33,7 +33,16 @@ def screening_waiting(context):
         )
         for model in screened_models()
     ]
-    return {"show": True, "rows": rows}
+    alerts = [
+        (label, _changelist(model) + query, count)
+        for model in screened_models()
+        for label, count, query in model.screening_alerts(model.objects.for_consultant(user))
+    ]
+    return {"show": True, "rows": rows, "alerts": alerts}
+
+
+def _changelist(model) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
 @register.filter
