@@ -14,6 +14,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -143,6 +144,47 @@ def card_photos() -> Prefetch:
     in the template costs no queryset per card."""
     return Prefetch(
         "photos", queryset=OfferPhoto.objects.order_by("position", "id"), to_attr="card_photos"
+    )
+
+
+#: How many similar offers the page of an offer schools cannot see now suggests.
+SIMILAR_OFFERS = 3
+
+
+def offer_lookup(slug: str) -> Q:
+    """An offer by slug, or by id (``/offers/42/``)."""
+    return Q(slug=slug) | Q(pk=int(slug)) if slug.isdigit() else Q(slug=slug)
+
+
+def unavailable_offer(slug: str) -> Offer | None:
+    """An offer schools could see once and cannot see now (a child certificate ran out, its
+    approval expired, it is paused or suspended); None for an unknown slug or an offer that
+    was never published or is gone for good (withdrawn, rejected)."""
+    return (
+        Offer.objects.once_published()
+        .filter(offer_lookup(slug))
+        .exclude(pk__in=Offer.objects.published().values("pk"))
+        .select_related("association")
+        .first()
+    )
+
+
+def similar_municipality(offer: Offer, current: Municipality | None) -> Municipality | None:
+    """Where to look for offers like ``offer``: the visitor's municipality if the offer was
+    offered there, else the first of the offer's own."""
+    municipalities = list(offer.association.municipalities.filter(is_active=True).order_by("name"))
+    if current is not None and current in municipalities:
+        return current
+    return municipalities[0] if municipalities else current
+
+
+def similar_offers(offer: Offer, municipality: Municipality | None) -> list[Offer]:
+    """A few published offers of the same domain in the municipality, for cards."""
+    return list(
+        catalog_offers(municipality)
+        .filter(domain=offer.domain)
+        .exclude(pk=offer.pk)
+        .order_by("-approved_at", "title")[:SIMILAR_OFFERS]
     )
 
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -158,25 +157,63 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     return _shows_the_chosen(request, response, municipality)
 
 
-def _offer_or_404(slug: str) -> Offer:
+def _published_offer(slug: str) -> Offer | None:
     """A published offer by slug, or by id (``/offers/42/``)."""
-    qs = (
+    return (
         Offer.objects.published()
         .select_related("association")
         .prefetch_related("photos", "subjects")
+        .filter(services.offer_lookup(slug))
+        .first()
     )
-    lookup = Q(slug=slug) | Q(pk=int(slug)) if slug.isdigit() else Q(slug=slug)
-    offer = qs.filter(lookup).first()
+
+
+def _offer_or_404(slug: str) -> Offer:
+    offer = _published_offer(slug)
     if offer is None:
         raise Http404
     return offer
+
+
+def _unavailable(
+    request: HttpRequest, slug: str, template: str, current=None, **context
+) -> HttpResponse:
+    """The old link of an offer schools cannot see now: a friendly page (200, not indexed)
+    that points to similar offers in ``current`` municipality (the visitor's if not given).
+    Unknown slugs stay 404."""
+    offer = services.unavailable_offer(slug)
+    if offer is None:
+        raise Http404
+    if current is None:
+        current = services.current_municipality(request, list(services.active_municipalities()))
+    municipality = services.similar_municipality(offer, current)
+    query = [("domain", offer.domain)]
+    if municipality is not None:
+        query.append(("municipality", municipality.slug))
+    if getattr(request, "embed_language", ""):
+        query.append(("lang", request.embed_language))
+    response = render(
+        request,
+        template,
+        {
+            "offer": offer,
+            "municipality": municipality,
+            "similar": services.similar_offers(offer, municipality),
+            "similar_query": urlencode(query),
+            **context,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe
 @vary_on_cookie
 @cached_page(_page_names(Offer))
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    offer = _offer_or_404(slug)
+    offer = _published_offer(slug)
+    if offer is None:
+        return _unavailable(request, slug, "catalog/offer_unavailable.html")
     staff = permissions.can_favourite(request.user)
     context = {
         "offer": offer,
@@ -307,7 +344,16 @@ def embed_list(request: HttpRequest) -> HttpResponse:
 @cached_page(_page_names(Offer))
 def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities, municipality = _municipality(request)
-    offer = _offer_or_404(slug)
+    offer = _published_offer(slug)
+    if offer is None:
+        response = _unavailable(
+            request,
+            slug,
+            "catalog/embed/offer_unavailable.html",
+            current=municipality,
+            embed_query=_embed_query(request, municipality),
+        )
+        return _shows_the_chosen(request, _allow_framing(response, municipality), municipality)
     if (
         municipality is not None
         and not offer.association.municipalities.filter(pk=municipality.pk).exists()
