@@ -81,7 +81,8 @@ def create_offers(associations: dict[str, Association], now: datetime) -> list[O
             defaults=offer_fields(row, association, n, waiting=waiting, now=now),
         )
         offer.subjects.set([subjects[s] for s in subject_slugs if s in subjects])
-        offer.instructors.set(association.instructors.all())
+        if not offer.instructors.exists():  # a later step gives one offer an old certificate
+            offer.instructors.set(association.instructors.all())
         refresh_certificate_validity(offer)
         if not offer.photos.exists():
             OfferPhoto.objects.create(
@@ -91,6 +92,28 @@ def create_offers(associations: dict[str, Association], now: datetime) -> list[O
             )
         offers.append(offer)
     return offers
+
+
+#: The demo's offer that schools no longer see: an instructor's child certificate ran out.
+EXPIRED_CERTIFICATE_OFFER = "helsingor-roklub-1"
+
+
+def let_a_certificate_run_out(now: datetime) -> None:
+    """One approved offer gets a substitute instructor whose child certificate is older than
+    the municipality allows: "My association", the consultant's dashboard and the screening
+    queue show it as hidden from schools, and its old link leads to the friendly page."""
+    offer = Offer.objects.get(slug=EXPIRED_CERTIFICATE_OFFER)
+    instructor, _ = Instructor.objects.update_or_create(
+        association=offer.association,
+        name="Jens Vikar",
+        defaults={
+            "role": "Vikar",
+            "child_certificate_confirmed": True,
+            "child_certificate_date": (now - timedelta(days=800)).date(),
+        },
+    )
+    offer.instructors.add(instructor)
+    refresh_certificate_validity(offer)
 
 
 def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) -> dict:

@@ -35,6 +35,8 @@ def test_seed_demo_is_idempotent():
         Offer.objects.count(),
     )
     assert Offer.objects.published().count() >= 8
+    # One approved offer is hidden from schools: a child certificate ran out.
+    assert [o.slug for o in Offer.objects.hidden_by_certificates()] == ["helsingor-roklub-1"]
     # Every offer has one drawn illustration (not duplicated by the second run), a valid
     # image the upload checks accept, and a description for screen readers.
     assert OfferPhoto.objects.count() == Offer.objects.count()
