@@ -111,7 +111,7 @@ def hidden_by_certificates(offers, association: Association) -> dict[int, list[E
 
 
 def names_of(expired: list[ExpiredCertificate]) -> str:
-    """ "Ole, Anna and Bo" in the current language."""
+    """The instructors' names for a sentence: "Ole, Anna and Bo" in the current language."""
     return str(get_text_list([e.instructor.name for e in expired], _("and")))
 
 
@@ -234,7 +234,8 @@ def expire_certificates(today: date) -> int:
 
 def _certificate_email_context(offer: Offer, today: date) -> dict:
     association = offer.association
-    expired = expired_certificates(offer.instructors.all(), certificate_limit(association), today)
+    limit = certificate_limit(association)
+    expired = expired_certificates(offer.instructors.all(), limit, today)
     return {
         "certificates": True,
         "instructors": [
@@ -245,7 +246,7 @@ def _certificate_email_context(offer: Offer, today: date) -> dict:
             }
             for e in expired
         ],
-        "limit_days": certificate_limit(association).days,
+        "limit_days": limit.days,
         "action_url": absolute_url(reverse("associations:detail", args=[association.slug])),
     }
 

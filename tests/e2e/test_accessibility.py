@@ -161,3 +161,29 @@ def test_my_forms_with_validation_errors(axe_page, base_url, world, role, path):
     assert axe_page.locator(".invalid-feedback, .alert-danger, .errorlist").count() > 0
     violations = run_axe(axe_page)
     assert not violations, format_violations(violations)
+
+
+def test_pages_about_an_expired_child_certificate(axe_page, base_url, world):
+    """The association's notice and the instructor form's warning, and the friendly page a
+    visitor gets for the offer's old link."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from associations.services import refresh_certificate_validity
+
+    association, offer = world["association"], world["offer"]
+    instructor = offer.instructors.get()
+    instructor.child_certificate_date = timezone.localdate() - timedelta(days=1000)
+    instructor.save()
+    refresh_certificate_validity(offer)
+    f.OfferFactory(association=association, published=True, domain=offer.domain, title="Roning")
+    assert_accessible(axe_page, base_url + offer.get_absolute_url())
+    assert axe_page.locator("#offer-unavailable").count() == 1
+    user = f.AssociationMembershipFactory(association=association, role="admin").user
+    login(axe_page, base_url, user.email)
+    assert_accessible(axe_page, base_url + reverse("associations:detail", args=["roklub"]))
+    assert axe_page.locator(".certificate-expired").count() == 1
+    edit = reverse("associations:instructor_edit", args=["roklub", instructor.pk])
+    assert_accessible(axe_page, base_url + edit)
+    assert axe_page.locator("#certificate-expired").count() == 1
