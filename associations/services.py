@@ -90,13 +90,6 @@ def offers_with_instructor(instructor: Instructor) -> list[Offer]:
     )
 
 
-def instructor_edit_path(instructor: Instructor) -> str:
-    """Where the association fixes the instructor's certificate."""
-    return reverse(
-        "associations:instructor_edit", args=[instructor.association.slug, instructor.pk]
-    )
-
-
 def hidden_by_certificates(offers, association: Association) -> dict[int, list[ExpiredCertificate]]:
     """Of these live offers of ``association``: those schools do not see because a child
     certificate ran out, each with the instructors whose certificate it is."""
@@ -233,19 +226,15 @@ def expire_certificates(today: date) -> int:
 
 
 def _certificate_email_context(offer: Offer, today: date) -> dict:
+    """What the worker writes the e-mail from (``notifications.context``: the instructors are
+    stored as references; the template links to each one's form)."""
     association = offer.association
     limit = certificate_limit(association)
     expired = expired_certificates(offer.instructors.all(), limit, today)
     return {
         "certificates": True,
-        "instructors": [
-            {
-                "name": e.instructor.name,
-                "valid_until": e.valid_until,
-                "url": absolute_url(instructor_edit_path(e.instructor)),
-            }
-            for e in expired
-        ],
+        "instructors": [e.instructor for e in expired],
+        "association_slug": association.slug,
         "limit_days": limit.days,
         "action_url": absolute_url(reverse("associations:detail", args=[association.slug])),
     }
