@@ -176,17 +176,20 @@ def _offer_or_404(slug: str) -> Offer:
 
 
 def _unavailable(
-    request: HttpRequest, slug: str, template: str, current=None, **context
+    request: HttpRequest, slug: str, template: str, current=None, *, strict=False, **context
 ) -> HttpResponse:
     """The old link of an offer schools cannot see now: a friendly page (200, not indexed)
     that points to similar offers in ``current`` municipality (the visitor's if not given).
-    Unknown slugs stay 404."""
+    Unknown slugs stay 404, and so, when ``strict``, does an offer never offered in
+    ``current`` (an embedded catalog shows only its municipality's offers)."""
     offer = services.unavailable_offer(slug)
     if offer is None:
         raise Http404
     if current is None:
         current = services.current_municipality(request, list(services.active_municipalities()))
     municipality = services.similar_municipality(offer, current)
+    if strict and current is not None and municipality != current:
+        raise Http404
     query = [("domain", offer.domain)]
     if municipality is not None:
         query.append(("municipality", municipality.slug))
@@ -351,6 +354,7 @@ def embed_detail(request: HttpRequest, slug: str) -> HttpResponse:
             slug,
             "catalog/embed/offer_unavailable.html",
             current=municipality,
+            strict=True,
             embed_query=_embed_query(request, municipality),
         )
         return _shows_the_chosen(request, _allow_framing(response, municipality), municipality)

@@ -149,3 +149,11 @@ def test_the_embedded_catalog_gets_the_page_too(client, municipality, hidden_off
     }
     unknown = reverse("catalog:embed_detail", args=["no-such-offer"])
     assert client.get(unknown, {"municipality": municipality.slug}).status_code == 404
+
+
+def test_another_municipalitys_embed_does_not_show_the_page(
+    client, other_municipality, hidden_offer
+):
+    """Like a published offer of another municipality: 404 in this municipality's embed."""
+    url = reverse("catalog:embed_detail", args=[hidden_offer.slug])
+    assert client.get(url, {"municipality": other_municipality.slug}).status_code == 404
