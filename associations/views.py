@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import confirmed_email_required
 from portal.ratelimit import ratelimit
-from screening.services import history, history_for
+from screening.services import history, history_for, open_change_request
 from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
 
 from . import services
@@ -201,7 +201,12 @@ def profile_edit(request, slug):
     return render(
         request,
         "associations/profile_form.html",
-        {"form": form, "association": association, "can_edit": services.can_edit(association)},
+        {
+            "form": form,
+            "association": association,
+            "can_edit": services.can_edit(association),
+            "change_request": open_change_request(services.current_version(association)),
+        },
     )
 
 
@@ -453,6 +458,7 @@ def offer_edit(request, slug, offer_id):
             "version": version,
             "photos": version.photos.all(),
             "can_edit": services.can_edit(offer),
+            "change_request": open_change_request(version),
             "photo_form": OfferPhotoForm(offer=version),
             "max_photos": OfferPhoto.MAX_PER_OFFER,
         },

@@ -243,15 +243,18 @@ class ScreeningAdminMixin:
                 if t in services.CONSULTANT_ACTIONS
             ]
             review = services.current_review(obj)
+            failures = services.checklist_failures(obj)
             extra_context.update(
                 {
                     "screening_obj": obj,
                     "screening_actions": actions,
                     "screening_preview": self.preview(request, obj),
                     "screening_diff": services.changed_fields(obj) if obj.is_revision else None,
+                    "screening_resubmission": services.resubmission(obj),
                     "screening_history": services.history(obj, include_internal=True),
                     "screening_checklist": ChecklistForm(instance=review),
-                    "screening_checklist_passed": services.checklist_passed(obj),
+                    "screening_checklist_passed": not failures,
+                    "screening_checklist_failures": failures,
                     "screening_checks": obj.automatic_checks(),
                     "screening_note_form": NoteForm(),
                     "screening_note_url": self._url("note", obj.pk),
@@ -305,7 +308,10 @@ class ScreeningAdminMixin:
             "change_url": change_url,
             "allowed": action in allowed_transitions(obj.state),
             # Approval stays the consultant's call, but not without seeing the checklist's state.
-            "checklist_open": action == Transition.APPROVE and not services.checklist_passed(obj),
+            "checklist_failures": (
+                services.checklist_failures(obj) if action == Transition.APPROVE else []
+            ),
+            "reasons_url": reverse("admin:screening_rejectionreason_changelist"),
         }
         return TemplateResponse(request, "admin/screening/decision.html", context)
 
@@ -339,8 +345,9 @@ class ScreeningAdminMixin:
     def _bulk(self, request, queryset, action: str, *, needs_checklist: bool = False):
         done, skipped = 0, []
         for obj in queryset:
-            if needs_checklist and not services.checklist_passed(obj):
-                skipped.append(str(obj))
+            failures = services.checklist_failures(obj) if needs_checklist else []
+            if failures:
+                skipped.append(f"{obj} ({'; '.join(failures)})")
                 continue
             try:
                 services.decide(obj, action, by=request.user)

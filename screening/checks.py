@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.utils.translation import gettext as _
 
 from .models import Screenable
 
@@ -39,6 +40,16 @@ class AutomaticCheck:
     @property
     def failures(self) -> list[CheckRow]:
         return [row for row in self.rows if not row.ok]
+
+    @property
+    def reason(self) -> str:
+        """Why the check fails, in one line ("" when it passes): each failing row and why,
+        e.g. "Anna Berg: the certificate is older than 730 days"."""
+        if self.passed:
+            return ""
+        if not self.rows:
+            return str(self.empty)
+        return "; ".join(f"{row.subject}: {row.why or _('does not pass')}" for row in self.failures)
 
 
 def screened_models() -> list:

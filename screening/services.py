@@ -6,6 +6,7 @@ Each transition locks the row, re-checks the current state, changes it, records 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,24 +19,10 @@ from municipalities.models import Consultant
 from notifications.services import absolute_url, notify
 
 from .checks import screened_models
+from .diff import NOT_COPIED as _NOT_COPIED
+from .diff import Change, differences, snapshot
 from .models import Review, ScreeningEvent
 from .workflow import WAITING_STATES, S, Transition, TransitionNotAllowed, target_state
-
-#: Fields never copied between a revision and its live row.
-_NOT_COPIED = {
-    "id",
-    "state",
-    "revision_of",
-    "submitted_at",
-    "decided_at",
-    "approved_at",
-    "approval_expires_at",
-    "created_at",
-    "updated_at",
-    "slug",
-    "certificates_valid_until",
-    "is_paused",
-}
 
 
 def record(
@@ -203,25 +190,12 @@ def start_revision(item, *, by=None):
     return copy
 
 
-def changed_fields(revision) -> list[tuple[str, str, object, object]]:
+def changed_fields(revision) -> list[Change]:
     """Field-by-field differences between an edit and its approved row.
 
     Returns (field name, label, approved value, edited value) tuples.
     """
-    live = revision.revision_of
-    changes = []
-    for field in revision._meta.concrete_fields:
-        if field.name in _NOT_COPIED or field.name == "updated_by" or not field.editable:
-            continue
-        old, new = field.value_from_object(live), field.value_from_object(revision)
-        if old != new:
-            changes.append((field.name, str(field.verbose_name), old, new))
-    for field in revision._meta.many_to_many:
-        old = sorted(str(o) for o in getattr(live, field.name).all())
-        new = sorted(str(o) for o in getattr(revision, field.name).all())
-        if old != new:
-            changes.append((field.name, str(field.verbose_name), ", ".join(old), ", ".join(new)))
-    return changes
+    return differences(snapshot(revision.revision_of), revision)
 
 
 def apply_revision(revision, *, by=None):
@@ -333,10 +307,24 @@ def save_checklist(item, *, by, checks: dict[str, bool]) -> Review:
     return review
 
 
+def checklist_failures(item) -> list[str]:
+    """What keeps the checklist from passing, one line each: the boxes not ticked in the open
+    review, and every automatic check that fails with its reason (which row fails and why)."""
+    review = current_review(item)
+    failures = [
+        str(_("Not ticked: %(check)s") % {"check": Review._meta.get_field(name).verbose_name})
+        for name in Review.CHECKS
+        if not getattr(review, name, False)
+    ]
+    failures += [
+        f"{check.title}: {check.reason}" for check in item.automatic_checks() if not check.passed
+    ]
+    return failures
+
+
 def checklist_passed(item) -> bool:
     """All checks ticked in the open review and every automatic check passes."""
-    review = current_review(item)
-    return bool(review and review.all_checked and all(c.passed for c in item.automatic_checks()))
+    return not checklist_failures(item)
 
 
 def _close_review(key: dict, decision: str) -> None:
@@ -407,12 +395,52 @@ def decide(item, action: str, *, by, message: str = "", reason=None):
     data = {}
     if reason is not None:
         data = {"reason_code": reason.code, "reason_text": reason.text}
+    if action == Transition.REQUEST_CHANGES:
+        # The version the consultant asked to change: the resubmission is compared with it.
+        data["snapshot"] = snapshot(item)
     key = _key(item)
     result = transition(item, action, by=by, message=message, data=data)
     if action in DECISIONS:
         _close_review(key, action)
         _notify_association(result, _latest_event(key), "screening_decision")
     return result
+
+
+def _last_event(item, transitions) -> ScreeningEvent | None:
+    return (
+        ScreeningEvent.objects.filter(transition__in=list(transitions), **_key(item))
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+
+
+def open_change_request(item) -> ScreeningEvent | None:
+    """The consultant's change request the association is answering (while it edits)."""
+    if item.state != S.CHANGES_REQUESTED:
+        return None
+    return _last_event(item, [Transition.REQUEST_CHANGES])
+
+
+@dataclass
+class Resubmission:
+    """A submission that answers a change request: the request and what changed since."""
+
+    request: ScreeningEvent
+    #: None when the request was made before the portal kept the version it was about.
+    changes: list[Change] | None
+
+
+def resubmission(item) -> Resubmission | None:
+    """For a waiting item whose last decision was "request changes": the request, and the
+    field-by-field differences between the version it was about and the item now."""
+    if item.state not in WAITING_STATES:
+        return None
+    last = _last_event(item, DECISIONS | {Transition.EXPIRE})
+    if last is None or last.transition != Transition.REQUEST_CHANGES:
+        return None
+    before = (last.data or {}).get("snapshot")
+    return Resubmission(last, differences(before, item) if before is not None else None)
 
 
 @transaction.atomic
@@ -469,6 +497,9 @@ __all__ = [
     "add_note",
     "record_edit",
     "checklist_passed",
+    "checklist_failures",
+    "open_change_request",
+    "resubmission",
     "current_review",
     "save_checklist",
     "waiting_counts",
