@@ -49,7 +49,8 @@ class AutomaticCheck:
             return ""
         if not self.rows:
             return str(self.empty)
-        return "; ".join(f"{row.subject}: {row.why or _('does not pass')}" for row in self.failures)
+        fallback = _("does not pass")
+        return "; ".join(f"{row.subject}: {row.why or fallback}" for row in self.failures)
 
 
 def screened_models() -> list:
