@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Consultant, Municipality, SchoolYearSettings
+from .models import Municipality, SchoolYearSettings
 
 
 @admin.register(Municipality)
@@ -29,14 +29,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-@admin.register(Consultant)
-class ConsultantAdmin(admin.ModelAdmin):
-    list_display = ["user", "municipality", "is_active"]
-    list_filter = ["municipality", "is_active"]
-    autocomplete_fields = ["user"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_consultant(request.user)
+# Consultants are appointed in screening's admin (``screening/admin.py``): the one step creates
+# or links the user and gives the Consultant group, which are the layers above this one.
 
 
 admin.site.register(SchoolYearSettings)

@@ -1,10 +1,12 @@
 """The demo's associations with their instructors, their offers with a drawn photo and dates,
-and an edit of an approved offer waiting for the consultant."""
+an edit of an approved offer waiting for the consultant, and a new offer resubmitted after the
+consultant asked for changes."""
 
 from datetime import date, datetime, timedelta
 
 from django.core.files.base import ContentFile
 
+from accounts.models import User
 from associations.cvr import example_cvr
 from associations.models import Association, Instructor, Offer, OfferPhoto, Subject
 from associations.services import refresh_certificate_validity
@@ -188,3 +190,32 @@ def submit_offer_edit(cast: Cast) -> None:
     edit.summary = f"{offer.summary} – nu også for {edit.grade_min}. klasse"
     edit.save()
     screening.transition(edit, Transition.SUBMIT, by=member)
+
+
+def answer_change_request(cast: Cast) -> None:
+    """The consultant asked for changes to the new offer waiting in the queue, and the
+    association answered and resubmitted it: the consultant sees what changed since."""
+    offer = (
+        Offer.objects.filter(
+            association__municipalities=cast.municipality,
+            revision_of=None,
+            state=ScreeningState.SUBMITTED,
+        )
+        .order_by("pk")
+        .first()
+    )
+    consultant = User.objects.filter(email=data.CONSULTANT["email"]).first()
+    if offer is None or consultant is None:
+        return
+    screening.decide(
+        offer,
+        Transition.REQUEST_CHANGES,
+        by=consultant,
+        message="Skriv gerne, hvilke læringsmål i Fælles Mål forløbet støtter, "
+        "og hvad eleverne skal have med.",
+    )
+    offer.refresh_from_db()
+    offer.learning_goals = f"{offer.learning_goals} Eleverne arbejder med samarbejde og tillid."
+    offer.what_to_bring = f"{offer.what_to_bring}, madpakke og drikkedunk".lstrip(", ")
+    offer.save()
+    screening.transition(offer, Transition.SUBMIT, by=cast.member_of(offer))

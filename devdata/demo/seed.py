@@ -31,7 +31,8 @@ def seed(stdout=None) -> None:
 
 def create_activity(cast: Cast) -> None:
     """What schools, associations and the consultant have done: bookings in every state,
-    evaluations, events, needs, a subsidy pool and an offer edit to screen."""
+    evaluations, events, needs, a subsidy pool, an offer edit to screen and a resubmission
+    after a change request."""
     bookings.create_subsidy_pool(cast)
     bookings.request_bookings(cast)
     bookings.fill_a_date(cast)
@@ -43,3 +44,4 @@ def create_activity(cast: Cast) -> None:
     schools.create_school_events(cast)
     schools.create_school_needs(cast)
     associations.submit_offer_edit(cast)
+    associations.answer_change_request(cast)

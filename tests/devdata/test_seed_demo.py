@@ -123,3 +123,16 @@ def test_the_demo_texts_belong_to_their_offers():
     # Each of the demo's summaries is its own offer's.
     for row in OFFERS:
         assert Offer.objects.filter(title=row[1], summary=row[2], revision_of=None).exists()
+
+
+@pytest.mark.django_db
+def test_demo_consultant_can_reject_and_sees_a_resubmission(client):
+    from accounts.models import User
+    from screening.services import resubmission
+
+    call_command("seed_demo", stdout=io.StringIO())
+    consultant = User.objects.get(email=CONSULTANT["email"])
+    assert consultant.consultant_municipality.rejection_reasons.active().count() >= 6
+    (answered,) = [o for o in Offer.objects.filter(state="submitted") if resubmission(o)]
+    fields = [name for name, *_rest in resubmission(answered).changes]
+    assert fields == ["learning_goals", "what_to_bring"]
