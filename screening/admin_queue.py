@@ -243,7 +243,8 @@ class ScreeningAdminMixin:
                 if t in services.CONSULTANT_ACTIONS
             ]
             review = services.current_review(obj)
-            failures = services.checklist_failures(obj)
+            checks = obj.automatic_checks()
+            failures = services.checklist_failures(obj, checks)
             extra_context.update(
                 {
                     "screening_obj": obj,
@@ -255,7 +256,7 @@ class ScreeningAdminMixin:
                     "screening_checklist": ChecklistForm(instance=review),
                     "screening_checklist_passed": not failures,
                     "screening_checklist_failures": failures,
-                    "screening_checks": obj.automatic_checks(),
+                    "screening_checks": checks,
                     "screening_note_form": NoteForm(),
                     "screening_note_url": self._url("note", obj.pk),
                     "screening_checklist_url": self._url("checklist", obj.pk),

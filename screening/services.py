@@ -307,18 +307,18 @@ def save_checklist(item, *, by, checks: dict[str, bool]) -> Review:
     return review
 
 
-def checklist_failures(item) -> list[str]:
+def checklist_failures(item, checks=None) -> list[str]:
     """What keeps the checklist from passing, one line each: the boxes not ticked in the open
-    review, and every automatic check that fails with its reason (which row fails and why)."""
+    review, and every automatic check that fails with its reason (which row fails and why).
+    ``checks``: the item's ``automatic_checks()`` when the caller has them already."""
     review = current_review(item)
+    checks = item.automatic_checks() if checks is None else checks
     failures = [
         str(_("Not ticked: %(check)s") % {"check": Review._meta.get_field(name).verbose_name})
         for name in Review.CHECKS
         if not getattr(review, name, False)
     ]
-    failures += [
-        f"{check.title}: {check.reason}" for check in item.automatic_checks() if not check.passed
-    ]
+    failures += [f"{check.title}: {check.reason}" for check in checks if not check.passed]
     return failures
 
 
