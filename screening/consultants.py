@@ -92,7 +92,7 @@ def _send_welcome(consultant: Consultant, *, new_user: bool) -> None:
         template="consultant_appointed",
         context={
             "recipient_name": user.full_name,
-            "municipality": str(consultant.municipality),
+            "municipality": consultant.municipality,
             "new_user": new_user,
             "action_url": absolute_url(path),
         },

@@ -11,6 +11,7 @@ from accounts.models import User
 from municipalities.models import Consultant
 from notifications.models import Notification
 from tests import factories as f
+from tests.outbox import written
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_a_new_address_becomes_a_user_a_consultant_and_gets_a_password_link(
         "Fritidskonsulent",
         True,
     )
-    mail = Notification.objects.get(kind="consultant.appointed", to_email=user.email)
+    mail = written(Notification.objects.get(kind="consultant.appointed", to_email=user.email))
     assert municipality.name in mail.subject
     link = re.search(r"https?://\S+/password-reset/\S+/", mail.body_text).group(0)
     # The link lets the new consultant choose a password (Django's reset form follows).
@@ -68,7 +69,7 @@ def test_an_existing_user_is_linked_and_keeps_their_name_and_password(operator, 
     assert existing.consultant.municipality == municipality
     assert existing.full_name == "Lise Lund" and existing.has_usable_password()
     assert existing.is_staff and existing.groups.filter(name="Consultant").exists()
-    mail = Notification.objects.get(kind="consultant.appointed")
+    mail = written(Notification.objects.get(kind="consultant.appointed"))
     assert "/admin/" in mail.body_text and "password-reset" not in mail.body_text
 
 
