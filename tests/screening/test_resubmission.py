@@ -141,3 +141,26 @@ def test_another_municipalitys_consultant_sees_neither(
     outsider = f.AssociationMembershipFactory(association=f.AssociationFactory()).user
     client.force_login(outsider)
     assert client.get(_edit_url(offer)).status_code == 404
+
+
+def test_an_association_profile_resubmission_is_compared_too(
+    consultant_client, consultant, municipality, other_municipality
+):
+    association = f.AssociationFactory(municipalities=[municipality], state=S.SUBMITTED)
+    association_member = f.AssociationMembershipFactory(association=association).user
+    services.decide(association, Transition.REQUEST_CHANGES, by=consultant, message="Mere tekst")
+    member = Client()
+    member.force_login(association_member)
+    page = member.get(reverse("associations:profile_edit", args=[association.slug]))
+    assert "Mere tekst" in page.content.decode()
+    association.refresh_from_db()
+    association.description = "En længere beskrivelse"
+    association.save()
+    association.municipalities.add(other_municipality)
+    association = services.transition(association, Transition.SUBMIT)
+    response = consultant_client.get(f"/admin/associations/association/{association.pk}/change/")
+    changes = response.context["screening_resubmission"].changes
+    assert [name for name, *_rest in changes] == ["description", "municipalities"]
+    assert other_municipality.name in changes[1][3]
+    page = member.get(reverse("associations:profile_edit", args=[association.slug]))
+    assert "Mere tekst" not in page.content.decode()
