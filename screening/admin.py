@@ -130,7 +130,7 @@ class ConsultantAddForm(forms.ModelForm):
 
     class Meta:
         model = Consultant
-        fields = ["municipality", "title", "submission_emails"]
+        fields = ["municipality", "title"]
 
     def clean(self):
         cleaned = super().clean()

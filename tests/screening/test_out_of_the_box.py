@@ -133,3 +133,23 @@ def test_the_checklist_names_the_boxes_not_ticked_and_the_missing_instructors(
     services.save_checklist(submitted_offer, by=consultant, checks=dict.fromkeys(Review.CHECKS, 1))
     assert services.checklist_failures(submitted_offer) == []
     assert services.checklist_passed(submitted_offer)
+
+
+def test_a_municipality_added_in_the_admin_can_reject_at_once(client):
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        "/admin/municipalities/municipality/add/",
+        {
+            "name": "Gribskov Kommune",
+            "slug": "gribskov",
+            "code": "270",
+            "is_active": "on",
+            "child_certificate_max_age_months": "24",
+            "approval_valid_days": "365",
+            "booking_answer_days": "14",
+            "cancellation_cutoff_days": "7",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    codes = RejectionReason.objects.filter(municipality__code="270").values_list("code", flat=True)
+    assert list(codes) == CODES
