@@ -94,7 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
-    # Role helpers: read once per request (accounts.roles).
+    # Role helpers: each kind read at most once per request, not at all when the cached
+    # summary says the user has none of it (accounts.roles).
     @cached_property
     def roles(self):
         from .roles import for_user

@@ -1,39 +1,134 @@
 """A signed-in user's roles: what the navigation shows and the access checks ask.
 
-Read from the database once per request (``User.roles``, one query per kind: approved school
-memberships with their schools, municipalities and school-year settings; association
-memberships with their associations; the active consultant post with its municipality).
-Nothing is kept between requests, so a membership removed or approved counts on the very
-next request.
+Two parts, both read at most once per request (``User.roles``):
+
+- the *summary*: the navigation's flags (school staff, school leader, association member,
+  consultant) and the ids of the user's approved schools and of the consultant's municipality.
+  Plain, non-secret data, kept as JSON in the shared cache under the user's generation
+  (``generations.user_roles``), which every save or deletion of one of the user's school or
+  association memberships or consultant post bumps when its transaction commits (wired by
+  the apps that own them: ``schools.caching``, ``associations.caching``,
+  ``municipalities.apps``). The next request after such a change reads it again.
+- the full rows (school memberships with their schools, municipalities and school-year
+  settings; association memberships with their associations; the consultant's municipality),
+  read from the database, one query per kind, only when a view asks for that kind, and not at
+  all when the summary says the user has none of it.
+
+So an approval counts on the next request (the summary is read again), and a revoked role at
+once (the rows come from the database). Without ``ROLES_CACHE_ENABLED`` (the tests' default)
+the summary is derived from the rows, read on every request as before.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+
+from django.conf import settings
+from django.utils.functional import cached_property
 
 from municipalities.models import Consultant
+from portal import generations
+
+#: How long an unchanged summary is kept (a change replaces it at once).
+SUMMARY_SECONDS = 24 * 3600
+#: Part of the summary's key: a new version when its fields change.
+SUMMARY_VERSION = 1
 
 
-@dataclass
-class Roles:
-    school_memberships: list
-    association_memberships: list
-    consultant_municipality: object | None
+def _school_memberships(user) -> list:
+    return list(
+        user.school_memberships.filter(is_approved=True).select_related(
+            # The booking form checks holidays against the municipality's settings.
+            "school",
+            "school__municipality",
+            "school__municipality__school_year_settings",
+        )
+    )
 
 
-def for_user(user) -> Roles:
+def _association_memberships(user) -> list:
+    return list(user.associationmembership_set.select_related("association"))
+
+
+def _consultant_municipality(user):
     consultant = (
         Consultant.objects.filter(user=user, is_active=True).select_related("municipality").first()
     )
-    return Roles(
-        school_memberships=list(
-            user.school_memberships.filter(is_approved=True).select_related(
-                # The booking form checks holidays against the municipality's settings.
-                "school",
-                "school__municipality",
-                "school__municipality__school_year_settings",
-            )
-        ),
-        association_memberships=list(user.associationmembership_set.select_related("association")),
-        consultant_municipality=consultant.municipality if consultant is not None else None,
-    )
+    return consultant.municipality if consultant is not None else None
+
+
+#: Each kind of full rows (named as its part of the summary) and how it is read.
+READERS = {
+    "schools": _school_memberships,
+    "association": _association_memberships,
+    "consultant": _consultant_municipality,
+}
+
+
+class Roles:
+    """The roles of ``user``: the summary, and each kind of full rows when first asked."""
+
+    def __init__(self, user):
+        self.user = user
+        self._rows = {}
+
+    @property
+    def school_memberships(self) -> list:
+        return self._get("schools", [])
+
+    @property
+    def association_memberships(self) -> list:
+        return self._get("association", [])
+
+    @property
+    def consultant_municipality(self):
+        return self._get("consultant", None)
+
+    def _get(self, kind: str, none):
+        """The rows of ``kind``; ``none`` without a query when the cached summary says the
+        user has none of them."""
+        if settings.ROLES_CACHE_ENABLED and not self.summary[kind]:
+            return none
+        return self._read(kind)
+
+    def _read(self, kind: str):
+        if kind not in self._rows:
+            self._rows[kind] = READERS[kind](self.user)
+        return self._rows[kind]
+
+    @cached_property
+    def summary(self) -> dict:
+        """``{"schools": [ids], "leader": bool, "association": bool, "consultant": id|None}``."""
+        if not settings.ROLES_CACHE_ENABLED:
+            return self._summarize()
+        key = f"roles:v{SUMMARY_VERSION}:{self.user.pk}"
+        names = (generations.user_roles(self.user.pk),)
+        text = generations.cached(
+            key, names, lambda: json.dumps(self._summarize()), SUMMARY_SECONDS
+        )
+        return json.loads(text)
+
+    def _summarize(self) -> dict:
+        """The summary from the full rows (which this request then has at hand)."""
+        schools = self._read("schools")
+        consultant = self._read("consultant")
+        return {
+            "schools": [m.school_id for m in schools],
+            "leader": any(m.is_leader for m in schools),
+            "association": bool(self._read("association")),
+            "consultant": consultant.pk if consultant is not None else None,
+        }
+
+    def navigation(self) -> dict:
+        """The flags the navigation shows, from the summary alone."""
+        summary = self.summary
+        return {
+            "school": bool(summary["schools"]),
+            "school_leader": summary["leader"],
+            "association": summary["association"],
+            "consultant": summary["consultant"] is not None,
+        }
+
+
+def for_user(user) -> Roles:
+    return Roles(user)

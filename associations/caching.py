@@ -1,5 +1,6 @@
 """What a change of an association, offer, photo or instructor makes stale: the public pages
-that show it (``portal.pagecache``) and what every school sees (``generations.CATALOG``).
+that show it (``portal.pagecache``) and what every school sees (``generations.CATALOG``); a
+membership makes its user's cached roles stale (``generations.user_roles``).
 Connected in ``AssociationsConfig.ready()``; the bookings app uses ``offer_pages``."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from municipalities.models import Municipality
 from portal import generations, pagecache
 
-from .models import Association, Instructor, Offer, OfferPhoto
+from .models import Association, AssociationMembership, Instructor, Offer, OfferPhoto
 
 
 def offer_pages(offer: Offer) -> list[str]:
@@ -69,6 +70,7 @@ def previous_slug(sender, instance, **_kwargs) -> None:
 def connect() -> None:
     from django.db.models.signals import post_delete, pre_save
 
+    generations.on_role_change(AssociationMembership)  # its user's cached roles (accounts.roles)
     generations.on_change(Association, association_changed)
     generations.on_change(Offer, offer_changed)
     generations.on_change(OfferPhoto, _photo_changed)

@@ -6,10 +6,5 @@ def portal(request):
     user = getattr(request, "user", None)
     roles = {"school": False, "school_leader": False, "association": False, "consultant": False}
     if user is not None and user.is_authenticated:
-        roles = {
-            "school": user.is_school_staff,
-            "school_leader": any(m.is_leader for m in user.active_school_memberships),
-            "association": user.is_association_member,
-            "consultant": user.is_consultant,
-        }
+        roles = user.roles.navigation()  # the cached summary: no query
     return {"roles": roles, "SITE_URL": settings.SITE_URL}

@@ -23,6 +23,12 @@ from django.db.models import signals
 CATALOG = "catalog"
 
 
+def user_roles(user_id) -> str:
+    """The name of one user's cached role summary (``accounts.roles``): bumped by a change of
+    the user's school or association memberships or consultant post (``on_role_change``)."""
+    return f"roles:user:{user_id}"
+
+
 def _key(name: str) -> str:
     return f"generation:{name}"
 
@@ -109,3 +115,25 @@ def on_change(model, names_for, *, m2m: bool = True) -> None:
         signals.m2m_changed.connect(
             m2m_changed, sender=through, dispatch_uid=f"{uid}-{field.name}", weak=False
         )
+
+
+def on_role_change(model) -> None:
+    """Rows of ``model`` give their ``user`` a role (a membership, a consultant post): bump the
+    user's ``user_roles`` name when one is saved or deleted, and the previous user's too when
+    one is given to someone else."""
+    on_change(model, lambda row: [user_roles(row.user_id)], m2m=False)
+
+    def previous_user(sender, instance, update_fields=None, **_kwargs) -> None:
+        if instance.pk is None or (update_fields is not None and "user" not in update_fields):
+            return
+        old = sender._base_manager.filter(pk=instance.pk).values_list("user_id", flat=True)
+        old = old.first()
+        if old is not None and old != instance.user_id:
+            bump(user_roles(old))
+
+    signals.pre_save.connect(
+        previous_user,
+        sender=model,
+        dispatch_uid=f"generations-{model._meta.label}-previous-user",
+        weak=False,
+    )

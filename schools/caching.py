@@ -1,5 +1,6 @@
 """What a change of a school, its staff, needs or events makes stale: that school's cached
-"My school" lists (``portal.fragments``). Connected in ``SchoolsConfig.ready()``."""
+"My school" lists (``portal.fragments``), and a membership its user's cached roles
+(``generations.user_roles``). Connected in ``SchoolsConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def _via(parent: str):
 
 
 def connect() -> None:
+    generations.on_role_change(SchoolMembership)  # its user's cached roles (accounts.roles)
     generations.on_change(School, lambda school: school_lists(school.pk))
     for model in (SchoolMembership, SchoolNeed, SchoolEvent):
         generations.on_change(model, lambda row: school_lists(row.school_id))

@@ -344,6 +344,10 @@ LOGGING = {
 # values for up to PAGECACHE_LOCAL_SECONDS in its own memory (production: 1 s; 0: off).
 PAGECACHE_ENABLED = env.bool("PAGECACHE_ENABLED", default=True)
 PAGECACHE_LOCAL_SECONDS = env.float("PAGECACHE_LOCAL_SECONDS", default=0)
+# A signed-in user's role summary (the navigation's flags, the ids of their schools) is kept
+# in the shared cache until one of their memberships or consultant post changes
+# (accounts/roles.py); off: it is read from the database on every request.
+ROLES_CACHE_ENABLED = env.bool("ROLES_CACHE_ENABLED", default=True)
 
 
 def _release() -> str:

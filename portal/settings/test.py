@@ -25,6 +25,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Views are tested without the page cache; tests of the cache turn it on themselves.
 PAGECACHE_ENABLED = False
+# So is the role summary: many tests change memberships in a transaction that never commits
+# (no generation is bumped); tests of the summary's cache turn it on and commit.
+ROLES_CACHE_ENABLED = False
 # No persistent connections: a browser test's live-server threads would keep theirs open
 # past the end of the run, and the test database could not be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

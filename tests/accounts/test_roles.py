@@ -1,4 +1,7 @@
-"""A user's roles are read on every request, cheaply, and every change to them counts at once."""
+"""A user's roles are read on every request, cheaply, and every change to them counts at once.
+
+Here without the role summary's cache (the test settings' default): everything is read from
+the database. ``test_roles_cache.py`` checks the same with the cache on."""
 
 import pytest
 from django.core.cache import cache

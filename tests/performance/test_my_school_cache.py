@@ -35,6 +35,7 @@ URL = reverse("bookings:my_school")
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
     settings.PAGECACHE_ENABLED = True
+    settings.ROLES_CACHE_ENABLED = True  # as in production: the user's schools from the summary
 
 
 @pytest.fixture
