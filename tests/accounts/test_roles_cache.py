@@ -39,7 +39,9 @@ def _roles_cache_on(settings):
 def tables_read(client, url) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url).status_code
-    return status, " ".join(q["sql"].split(" FROM ")[1].split()[0] for q in ctx if " FROM " in q["sql"])
+    return status, " ".join(
+        q["sql"].split(" FROM ")[1].split()[0] for q in ctx if " FROM " in q["sql"]
+    )
 
 
 def test_the_navigation_reads_no_roles_once_the_summary_is_cached(client, teacher):
