@@ -9,6 +9,13 @@ from notifications import kinds
 KINDS = [
     ("booking", _("News about a booking"), True, False),
     ("booking.requested", _("A school requests a booking"), True, False),
+    (
+        "booking.approval",
+        _("A booking waits for your approval as the school's leader"),
+        True,
+        False,
+    ),
+    ("booking.approval_answer", _("The school's leader has decided on a booking"), True, False),
     ("booking.confirmed", _("A booking was confirmed"), True, False),
     ("booking.declined", _("A booking was declined"), True, False),
     ("booking.alternative", _("An alternative date was proposed"), True, False),

@@ -310,3 +310,21 @@ class SubsidyPoolForm(forms.ModelForm):
             "cap_per_booking",
             "max_hourly_rate",
         ]
+
+
+class ApprovalForm(forms.Form):
+    """A school leader's decision on a booking waiting for approval (``services.approval``)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("disapprove", _("Do not approve"))]
+    )
+    note = forms.CharField(
+        label=_("Message to the teacher"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you do not approve: the teacher is told why."),
+    )
+    back = forms.ChoiceField(
+        choices=[("detail", "detail"), ("my_school", "my_school")], required=False
+    )

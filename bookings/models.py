@@ -177,14 +177,26 @@ class BookingQuerySet(TenantQuerySet):
         return self.filter(
             Q(state=BookingState.COMPLETED)
             | Q(state=BookingState.CONFIRMED, starts_at__lt=timezone.now())
-            | Q(state__in=[BookingState.DECLINED, BookingState.EXPIRED, BookingState.CANCELLED])
+            | Q(
+                state__in=[
+                    BookingState.NOT_APPROVED,
+                    BookingState.DECLINED,
+                    BookingState.EXPIRED,
+                    BookingState.CANCELLED,
+                ]
+            )
         )
 
     def for_school(self, school):
         return self.filter(school=school)
 
     def for_association(self, association):
-        return self.filter(offer__association=association)
+        """The association's bookings: those sent to it (never one still waiting for, or
+        refused by, the school's leader)."""
+        return self.filter(offer__association=association, sent_to_association=True)
+
+    def awaiting_approval(self):
+        return self.filter(state=BookingState.AWAITING_APPROVAL)
 
     def visible_to(self, user):
         """Bookings the user may open: own schools', own associations', own municipality's."""
@@ -193,7 +205,7 @@ class BookingQuerySet(TenantQuerySet):
         if user.is_superuser:
             return self
         q = Q(school__memberships__user=user, school__memberships__is_approved=True)
-        q |= Q(offer__association__memberships__user=user)
+        q |= Q(offer__association__memberships__user=user, sent_to_association=True)
         if user.consultant_municipality is not None:
             q |= Q(school__municipality=user.consultant_municipality)
         return self.filter(q).distinct()
@@ -288,6 +300,9 @@ class Booking(models.Model):
     school_share = models.DecimalField(
         _("school's share (DKK)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
+    #: False while a booking waits for (or was refused) its school leader's approval: the
+    #: association neither sees it nor hears of it (``BookingQuerySet.for_association``).
+    sent_to_association = models.BooleanField(_("sent to the association"), default=True)
     cancel_reason = models.TextField(_("reason"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

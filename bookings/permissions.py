@@ -37,7 +37,10 @@ def sides_for(user, booking: Booking) -> frozenset[str]:
     sides = set()
     if any(m.school_id == booking.school_id for m in user.active_school_memberships):
         sides.add(Actor.SCHOOL)
-    if any(m.association_id == booking.offer.association_id for m in user.association_memberships):
+    # A booking waiting for the school leader's approval has not reached the association.
+    if booking.sent_to_association and any(
+        m.association_id == booking.offer.association_id for m in user.association_memberships
+    ):
         sides.add(Actor.ASSOCIATION)
     if user.consultant_municipality is not None and (
         user.consultant_municipality.pk == booking.school.municipality_id

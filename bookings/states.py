@@ -10,6 +10,11 @@ from django.utils.translation import pgettext_lazy
 
 
 class BookingState(models.TextChoices):
+    AWAITING_APPROVAL = (
+        "awaiting_approval",
+        pgettext_lazy("booking state", "Awaiting the school leader's approval"),
+    )
+    NOT_APPROVED = "not_approved", pgettext_lazy("booking state", "Not approved by the school")
     REQUESTED = "requested", pgettext_lazy("booking state", "Requested")
     ALTERNATIVE_PROPOSED = (
         "alternative_proposed",
@@ -27,12 +32,16 @@ B = BookingState
 
 class Actor(models.TextChoices):
     SCHOOL = "school", _("School")
+    #: A principal or department head of the booking's school (``schools.staff.is_leader_of``).
+    LEADER = "leader", _("School leader")
     ASSOCIATION = "association", _("Association")
     CONSULTANT = "consultant", _("Consultant")
     SYSTEM = "system", _("System")
 
 
 class BookingTransition(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    DISAPPROVE = "disapprove", _("Do not approve")
     CONFIRM = "confirm", _("Confirm")
     DECLINE = "decline", _("Decline")
     PROPOSE_ALTERNATIVE = "propose_alternative", _("Propose another date")
@@ -45,15 +54,19 @@ class BookingTransition(models.TextChoices):
 
 T = BookingTransition
 
-#: States that hold a place on an occasion (and count as "open").
-OPEN_STATES = frozenset({B.REQUESTED, B.ALTERNATIVE_PROPOSED, B.CONFIRMED})
-#: States waiting for an answer.
-WAITING_STATES = frozenset({B.REQUESTED, B.ALTERNATIVE_PROPOSED})
+#: States that hold a place on an occasion (and count as "open"). A booking waiting for its
+#: school leader's approval holds its places: approved, it reaches the association exactly as
+#: requested; not approved, expired or cancelled, the places go to the waiting list.
+OPEN_STATES = frozenset({B.AWAITING_APPROVAL, B.REQUESTED, B.ALTERNATIVE_PROPOSED, B.CONFIRMED})
+#: States waiting for an answer (the leader's or the association's).
+WAITING_STATES = frozenset({B.AWAITING_APPROVAL, B.REQUESTED, B.ALTERNATIVE_PROPOSED})
 #: Final states.
-FINAL_STATES = frozenset({B.DECLINED, B.EXPIRED, B.CANCELLED, B.COMPLETED})
+FINAL_STATES = frozenset({B.NOT_APPROVED, B.DECLINED, B.EXPIRED, B.CANCELLED, B.COMPLETED})
 
 #: transition -> (allowed source states, target state, who may perform it)
 TRANSITIONS: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
+    T.APPROVE: (frozenset({B.AWAITING_APPROVAL}), B.REQUESTED, frozenset({Actor.LEADER})),
+    T.DISAPPROVE: (frozenset({B.AWAITING_APPROVAL}), B.NOT_APPROVED, frozenset({Actor.LEADER})),
     T.CONFIRM: (frozenset({B.REQUESTED}), B.CONFIRMED, frozenset({Actor.ASSOCIATION})),
     T.DECLINE: (frozenset({B.REQUESTED}), B.DECLINED, frozenset({Actor.ASSOCIATION})),
     T.PROPOSE_ALTERNATIVE: (

@@ -27,6 +27,7 @@ from schools.services import needs_for_school
 from . import ics as ical
 from . import services
 from .forms import (
+    ApprovalForm,
     BookingRequestForm,
     CancelForm,
     ConfirmForm,
@@ -46,7 +47,14 @@ from .models import (
     WaitingListEntry,
 )
 from .permissions import booking_access, occasion_for_member, offer_for_member, require_side
-from .states import OPEN_STATES, Actor, BookingError, BookingTransition, allowed_transitions
+from .states import (
+    OPEN_STATES,
+    Actor,
+    BookingError,
+    BookingState,
+    BookingTransition,
+    allowed_transitions,
+)
 
 T = BookingTransition
 BOOKING_RATE = getattr(settings, "PORTAL_BOOKING_RATE", "30/h")
@@ -81,14 +89,12 @@ def book_offer(request, slug):
     )
     # The form reads the dates once; the page shows the same rows.
     occasions = form.fields["occasion"].queryset if "occasion" in form.fields else []
-    price = None
+    split = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         occasion = data.get("occasion")
         sessions = occasion.session_count if occasion else data.get("sessions", 1)
-        price = services.expected_price(
-            offer, data["pupils"], sessions=sessions, classes=data["class_count"]
-        )
+        split = _price_preview(form, offer, occasion, sessions)
         if "calculate" not in request.POST:
             try:
                 outcome = services.book(
@@ -114,10 +120,30 @@ def book_offer(request, slug):
                 form.add_error(None, _error_text(exc))
             else:
                 return _booked(request, outcome)
-    return render(
-        request,
-        "bookings/book_offer.html",
-        {"offer": offer, "form": form, "price": price, "occasions": occasions},
+    context = {"offer": offer, "form": form, "occasions": occasions, "split": split}
+    context["price"] = split.price if split is not None else None
+    if split is not None:
+        school = form.cleaned_data["school"]
+        context["threshold"] = school.municipality.leader_approval_above
+        context["needs_approval"] = school.municipality.needs_leader_approval(
+            split.school
+        ) and not services.is_leader(request.user, school)
+    return render(request, "bookings/book_offer.html", context)
+
+
+def _price_preview(form, offer, occasion, sessions: int) -> services.Split:
+    """Who would pay what, with the pool of the chosen date's school year: the computation
+    the request stores and the confirmation reserves (``services.split_price``)."""
+    data = form.cleaned_data
+    preferred = form.preferred() if offer.on_request else []
+    when = occasion.starts_at if occasion else (preferred[0][0] if preferred else timezone.now())
+    return services.quote(
+        offer,
+        data["school"],
+        when,
+        pupils=data["pupils"],
+        sessions=sessions,
+        classes=data["class_count"],
     )
 
 
@@ -134,7 +160,14 @@ def _booked(request, outcome: services.Outcome):
         text = _("The date is full. Your school is on the waiting list.")
         tell_once(request, messages.INFO, text)
         return redirect("bookings:my_school")
-    tell_once(request, messages.SUCCESS, _("Your request has been sent to the association."))
+    if outcome.booking.state == BookingState.AWAITING_APPROVAL:
+        text = _(
+            "Your request waits for the approval of a principal or department head of your "
+            "school. The association receives it when it is approved."
+        )
+        tell_once(request, messages.SUCCESS, text)
+    else:
+        tell_once(request, messages.SUCCESS, _("Your request has been sent to the association."))
     return redirect("bookings:detail", outcome.booking.pk)
 
 
@@ -183,6 +216,8 @@ def _detail_page(request, access, **forms) -> HttpResponse:
             (timezone.datetime.fromisoformat(s), timezone.datetime.fromisoformat(e))
             for s, e in booking.preferred_dates
         ],
+        "can_decide_approval": booking.state == BookingState.AWAITING_APPROVAL
+        and services.is_leader(request.user, booking.school),
     }
     context.update(forms)
     return render(request, "bookings/detail.html", context)
@@ -277,6 +312,57 @@ def evaluate(request, pk):
     return redirect(reverse("bookings:detail", args=[pk]) + "#evaluation")
 
 
+# --- A school leader's approval -----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def decide_approval(request, pk):
+    """A principal or department head approves a booking waiting for it, or not (with a
+    message for the teacher). Strangers get 404, the school's other staff 403."""
+    access = booking_access(request.user, pk)
+    require_side(access, Actor.SCHOOL)
+    if not services.is_leader(request.user, access.booking.school):
+        raise PermissionDenied
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please fill in the form correctly."))
+    else:
+        decision = form.cleaned_data["decision"]
+        try:
+            services.transition(
+                access.booking,
+                decision,
+                user=request.user,
+                actor=Actor.LEADER,
+                note=form.cleaned_data["note"],
+            )
+        except BookingError as exc:  # e.g. decided a moment ago: nothing changes
+            messages.error(request, str(exc))
+        else:
+            text = (
+                _("The booking is approved and has been sent to the association.")
+                if decision == T.APPROVE
+                else _("The booking is not approved. The teacher has been told why.")
+            )
+            messages.success(request, text)
+    if form.is_valid() and form.cleaned_data["back"] == "my_school":
+        return redirect(reverse("bookings:my_school") + f"?school={access.booking.school_id}")
+    return redirect(reverse("bookings:detail", args=[pk]) + "#approval")
+
+
+@login_required
+@require_safe
+def approval_link(request, token):
+    """The link in the e-mail to the school's leaders: signed, and only opens the booking
+    for someone signed in who may see it; the decision is the page's form (a POST)."""
+    pk = services.booking_pk_from(token)
+    if pk is None:
+        raise Http404
+    booking_access(request.user, pk)
+    return redirect(reverse("bookings:detail", args=[pk]) + "#approval")
+
+
 # --- My school ----------------------------------------------------------------------------
 
 
@@ -327,6 +413,11 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         ).select_related("occasion__offer"),
         "events": school.events.filter(ends_on__gte=timezone.localdate(now)).prefetch_related(
             "participations__association"
+        ),
+        "to_approve": (
+            bookings.awaiting_approval().select_related("requested_by").order_by("answer_deadline")
+            if services.is_leader(request.user, school)
+            else []
         ),
         "pool": pool,
         "pool_figures": services.pool_figures(pool, school) if pool else None,
@@ -500,7 +591,10 @@ def _own_bookings(user):
     schools = [m.school_id for m in user.active_school_memberships]
     associations = [m.association_id for m in user.association_memberships]
     return (
-        Booking.objects.filter(Q(school_id__in=schools) | Q(offer__association_id__in=associations))
+        Booking.objects.filter(
+            Q(school_id__in=schools)
+            | Q(offer__association_id__in=associations, sent_to_association=True)
+        )
         .select_related("offer__association", "school", "occasion")
         .prefetch_related("occasion__sessions")
     )

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -44,6 +45,19 @@ class Municipality(models.Model):
         default=7,
         validators=[MaxValueValidator(90)],
     )
+    leader_approval_above = models.DecimalField(
+        _("leader approval when the school pays more than (DKK)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Optional. A booking whose share for the school (after the co-financing) is higher "
+            "waits for the approval of a principal or department head of the school before "
+            "the association receives it. Empty: no approval."
+        ),
+    )
     embed_allowed_origins = models.TextField(
         _("origins allowed to embed the catalog"),
         blank=True,
@@ -75,6 +89,10 @@ class Municipality(models.Model):
     @property
     def school_domains(self) -> list[str]:
         return [d.lower().lstrip("@") for d in self._lines(self.school_email_domains)]
+
+    def needs_leader_approval(self, school_share: Decimal) -> bool:
+        """Does a booking whose school pays ``school_share`` wait for a school leader?"""
+        return self.leader_approval_above is not None and school_share > self.leader_approval_above
 
     @property
     def child_certificate_max_age(self) -> timedelta:

@@ -42,6 +42,18 @@ def is_leader_of(user, school) -> bool:
     )
 
 
+def leaders_of(school) -> list:
+    """The school's approved, active principals and department heads (who approve its staff
+    and, where the municipality asks for it, its dearer bookings)."""
+    memberships = (
+        SchoolMembership.objects.approved()
+        .filter(school=school, role__in=[SchoolRole.PRINCIPAL, SchoolRole.DEPARTMENT_HEAD])
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return [m.user for m in memberships]
+
+
 def can_approve(user, membership: SchoolMembership) -> bool:
     """Operators, the municipality's consultants and the school's leaders."""
     if not user.is_authenticated or membership.user_id == user.pk:

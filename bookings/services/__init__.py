@@ -4,7 +4,8 @@
 | --- | --- |
 | ``booking`` | ``book``: what a school's booking form leads to (allocation, request, waiting list) |
 | ``offers`` | the offer being booked |
-| ``pricing`` | prices and the subsidy pool |
+| ``pricing`` | prices, who pays what (``split_price``, ``quote``) and the subsidy pool |
+| ``approval`` | a school leader's approval of a dear booking, before the association gets it |
 | ``rules`` | dates, group size, places and answer deadlines every path checks |
 | ``occasions`` | an offer's fixed dates |
 | ``lifecycle`` | a booking from request to completion, its messages and evaluations |
@@ -19,6 +20,7 @@ creates carries the form's key, so that the form sent twice creates it once
 (``portal.submitkeys``).
 """
 
+from .approval import approval_url, booking_pk_from, is_leader
 from .booking import Outcome, book
 from .emails import booking_url
 from .feeds import regenerate_feed
@@ -38,14 +40,17 @@ from .occasions import add_occasion, cancel_occasion, save_occasion
 from .offers import OFFER_CACHE_SECONDS, bookable_offer
 from .pricing import (
     PoolFigures,
+    Split,
     change_pool,
     expected_price,
     open_pool,
     pool_figures,
     pool_figures_by_school,
     pool_for,
+    quote,
     school_subsidy_used,
     session_hours,
+    split_price,
     subsidy_base,
 )
 from .rules import answer_deadline_for, places_for, validate_dates, validate_group
@@ -66,6 +71,10 @@ __all__ = [
     "OccasionFull",
     "Outcome",
     "PoolFigures",
+    "Split",
+    "approval_url",
+    "booking_pk_from",
+    "is_leader",
     "accept_waiting_offer",
     "add_occasion",
     "allocate",
@@ -92,6 +101,7 @@ __all__ = [
     "pool_figures_by_school",
     "pool_for",
     "post_message",
+    "quote",
     "record",
     "regenerate_feed",
     "request_booking",
@@ -99,6 +109,7 @@ __all__ = [
     "save_occasion",
     "school_subsidy_used",
     "session_hours",
+    "split_price",
     "subsidy_base",
     "transition",
     "validate_dates",

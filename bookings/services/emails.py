@@ -20,6 +20,7 @@ def booking_url(booking: Booking) -> str:
 
 #: The e-mail kind (notifications.kinds) of each booking e-mail, for preferences and guards.
 KIND_OF_TEMPLATE = {
+    "approval_requested": "booking.approval",
     "booking_requested": "booking.requested",
     "booking_message": "booking.message",
     "evaluation_request": "booking.evaluation",
@@ -27,6 +28,8 @@ KIND_OF_TEMPLATE = {
 
 
 KIND_OF_TRANSITION = {
+    "approve": "booking.approval_answer",
+    "disapprove": "booking.approval_answer",
     "confirm": "booking.confirmed",
     "accept_alternative": "booking.confirmed",
     "decline": "booking.declined",
@@ -35,6 +38,10 @@ KIND_OF_TRANSITION = {
     "cancel": "booking.cancelled",
     "expire": "booking.expired",
 }
+
+
+#: Transitions whose note the e-mail repeats (the cancellation's reason has its own line).
+NOTE_SHOWN = {"approve", "disapprove"}
 
 
 def _kind(template: str, extra=None) -> str:
@@ -78,10 +85,17 @@ def notify_school(booking, template, event, extra=None):
         )
 
 
-def notify_both(booking, name):
+def notify_both(booking, name, note="", association=True):
+    """Tell both sides of a transition, with its note (a leader's reason). The association
+    only of a booking it received (``sent_to_association``) and when ``association``."""
     event = f"{name}:{booking.events.count()}"
     # The state's code: its label is looked up when the e-mail is written, in the
     # recipient's language (``booking_state_label`` in the templates).
-    extra = {"state": str(booking.state), "kind": KIND_OF_TRANSITION.get(name)}
-    notify_association(booking, "booking_changed", event, extra)
+    extra = {
+        "state": str(booking.state),
+        "kind": KIND_OF_TRANSITION.get(name),
+        "note": note if name in NOTE_SHOWN else "",
+    }
+    if association and booking.sent_to_association:
+        notify_association(booking, "booking_changed", event, extra)
     notify_school(booking, "booking_changed", event, extra)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.submitkeys import sent_before
+from schools.staff import is_leader_of
 
 from ..models import (
     Booking,
@@ -25,11 +26,12 @@ from ..states import (
     BookingError,
     BookingState,
     BookingTransition,
+    TransitionNotAllowed,
     target_state,
 )
-from . import waiting
+from . import approval, waiting
 from .emails import notify_association, notify_both, notify_school
-from .pricing import expected_price, release_subsidy, reserve_subsidy
+from .pricing import quote, release_subsidy, reserve_subsidy
 from .rules import (
     answer_deadline_for,
     change_reserved,
@@ -94,8 +96,13 @@ def request_booking(
     sessions: int = 1,
     held_places: int = 0,
     submit_key: uuid.UUID | None = None,
+    leader_approval: bool = True,
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails).
+
+    A request the municipality wants a school leader to approve (``approval``) waits for
+    the leader, holding its places; ``leader_approval=False`` (the fair allocation, which
+    confirms at its deadline) sends it to the association at once.
 
     ``submit_key`` is the booking form's key: the same form sent again gets the booking
     it made the first time, and reserves nothing (``sent_before``).
@@ -115,12 +122,19 @@ def request_booking(
                 places = 0
                 starts_at, ends_at = preferred[0]
                 preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+            # The form's preview, for the date (the pool is the date's school year's).
+            split = quote(
+                offer, school, starts_at, pupils=pupils, sessions=sessions, classes=class_count
+            )
+            awaits = leader_approval and approval.needs_approval(user, school, split.school)
             booking = Booking.objects.create(
                 offer=offer,
                 occasion=occasion,
                 school=school,
                 requested_by=user,
                 contact_teacher=contact_teacher,
+                state=B.AWAITING_APPROVAL if awaits else B.REQUESTED,
+                sent_to_association=not awaits,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 preferred_dates=preferred_json,
@@ -133,16 +147,26 @@ def request_booking(
                 sessions=sessions,
                 special_needs=special_needs,
                 message=message,
-                price_total=expected_price(offer, pupils, sessions=sessions, classes=class_count),
+                # The expected shares; the pool is reserved when the association confirms.
+                price_total=split.price,
+                municipality_share=split.municipality,
+                school_share=split.school,
                 submit_key=submit_key,
             )
-            record(booking, user=user, actor=Actor.SCHOOL, to_state=B.REQUESTED, note=message)
-            # The key holds the new booking's id: no e-mail has it yet.
-            notify_association(booking, "booking_requested", "requested", new_key=True)
+            record(booking, user=user, actor=Actor.SCHOOL, to_state=booking.state, note=message)
+            _announce_request(booking)
     except (IntegrityError, BookingError):
         if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise
     return booking
+
+
+def _announce_request(booking: Booking) -> None:
+    if booking.state == B.AWAITING_APPROVAL:
+        approval.ask_leaders(booking)
+        return
+    # The key holds the new booking's id: no e-mail has it yet.
+    notify_association(booking, "booking_requested", "requested", new_key=True)
 
 
 def record(booking, *, user, actor, transition="", from_state="", to_state="", note=""):
@@ -171,6 +195,22 @@ def can_cancel(booking: Booking, actor: str, now: datetime | None = None) -> boo
         days=booking.school.municipality.cancellation_cutoff_days
     )
     return now < cutoff
+
+
+def _prepare_approval(locked: Booking, name: str, *, user, note, now) -> None:
+    """Only a leader of the booking's school decides, and says why when not approving.
+    Approved, the request reaches the association with its full time to answer."""
+    if not is_leader_of(user, locked.school):
+        raise TransitionNotAllowed(
+            _("Only a principal or department head of the school can approve the booking.")
+        )
+    if name == T.DISAPPROVE and not note.strip():
+        raise BookingError(_("Tell the teacher why the booking is not approved."))
+    if name == T.APPROVE:
+        if locked.starts_at <= now:
+            raise BookingError(_("The date has passed."))
+        locked.sent_to_association = True
+        locked.answer_deadline = answer_deadline_for(locked.school.municipality, locked.starts_at)
 
 
 def _prepare(locked: Booking, name: str, *, actor, note, starts_at, ends_at, now) -> None:
@@ -233,11 +273,13 @@ def transition(
         )
         current = locked.state
         target = target_state(name, current, actor)
+        if actor == Actor.LEADER:
+            _prepare_approval(locked, name, user=user, note=note, now=now)
         _prepare(
             locked, name, actor=actor, note=note, starts_at=starts_at, ends_at=ends_at, now=now
         )
 
-        if target in (B.DECLINED, B.EXPIRED, B.CANCELLED):
+        if target in (B.NOT_APPROVED, B.DECLINED, B.EXPIRED, B.CANCELLED):
             _release_places(locked)
             release_subsidy(locked)
         if target == B.CONFIRMED:
@@ -259,12 +301,20 @@ def transition(
             to_state=target,
             note=note,
         )
-        if name == T.COMPLETE:
-            notify_association(locked, "evaluation_request", "evaluate")
-            notify_school(locked, "evaluation_request", "evaluate")
-        else:
-            notify_both(locked, name)
+        _tell(locked, name, note)
     return locked
+
+
+def _tell(booking: Booking, name: str, note: str) -> None:
+    """The e-mails of a transition. A booking the association never received (waiting for,
+    or refused by, the school's leader) is news for the school only."""
+    if name == T.COMPLETE:
+        notify_association(booking, "evaluation_request", "evaluate")
+        notify_school(booking, "evaluation_request", "evaluate")
+        return
+    if name == T.APPROVE:
+        notify_association(booking, "booking_requested", "requested")
+    notify_both(booking, name, note=note, association=name != T.APPROVE)
 
 
 def _release_places(booking: Booking) -> None:

@@ -96,13 +96,12 @@ def open_pool(pool: SubsidyPool) -> SubsidyPool:
     return pool
 
 
-def subsidy_base(pool: SubsidyPool, booking: Booking) -> Decimal:
+def subsidy_base(pool: SubsidyPool, offer, price_total: Decimal, sessions: int) -> Decimal:
     """The part of the price the pool subsidises (hourly fees only up to the pool's rate)."""
-    offer = booking.offer
     if offer.price_model == PriceModel.HOURLY and pool.max_hourly_rate is not None:
         rate = min(Decimal(offer.price_amount or 0), pool.max_hourly_rate)
-        return _money(min(rate * session_hours(offer) * booking.sessions, booking.price_total))
-    return booking.price_total
+        return _money(min(rate * session_hours(offer) * max(sessions, 1), price_total))
+    return price_total
 
 
 def school_subsidy_used(pool: SubsidyPool, school, exclude_pk=None) -> Decimal:
@@ -110,6 +109,58 @@ def school_subsidy_used(pool: SubsidyPool, school, exclude_pk=None) -> Decimal:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.aggregate(s=Sum("municipality_share"))["s"] or Decimal(0)
+
+
+#: What can make the municipality's share smaller than its percentage of the price.
+HOURLY_RATE, BOOKING_CAP, SCHOOL_CAP, POOL_LEFT = "hourly_rate", "booking_cap", "school_cap", "left"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Who pays what of one booking's price under the subsidy pool's rules. ``limits`` names
+    the rules that made the municipality's share smaller than its percentage of the price;
+    ``school_left`` is what the pool still has for the school (its cap, or the pool)."""
+
+    price: Decimal
+    municipality: Decimal = Decimal(0)
+    pool: SubsidyPool | None = None
+    limits: tuple[str, ...] = ()
+    school_left: Decimal | None = None
+
+    @property
+    def school(self) -> Decimal:
+        return self.price - self.municipality
+
+
+def split_price(pool: SubsidyPool | None, *, offer, school, price, sessions, exclude_pk=None):
+    """The one computation of the municipality's and the school's share of a price: shown
+    on the booking form before the request, stored on the request, and reserved (under the
+    pool's row lock, with ``pool`` locked) when the association confirms."""
+    if pool is None or price <= 0:
+        return Split(price)
+    base = subsidy_base(pool, offer, price, sessions)
+    limits = [HOURLY_RATE] if base < price else []
+    share = base * Decimal(pool.municipality_share_percent) / 100
+    if pool.cap_per_booking is not None and pool.cap_per_booking < share:
+        share, limits = pool.cap_per_booking, [*limits, BOOKING_CAP]
+    left = pool.left
+    if pool.cap_per_school is not None:
+        used = school_subsidy_used(pool, school, exclude_pk=exclude_pk)
+        for_school = max(pool.cap_per_school - used, Decimal(0))
+        if for_school < share:
+            share, limits = for_school, [*limits, SCHOOL_CAP]
+        left = min(left, for_school)
+    if pool.left < share:
+        share, limits = pool.left, [*limits, POOL_LEFT]
+    share = _money(max(share, Decimal(0)))
+    return Split(price, share, pool, tuple(limits), max(left, Decimal(0)))
+
+
+def quote(offer, school, when: datetime, *, pupils: int, sessions: int = 1, classes: int = 1):
+    """The price of a booking and who would pay what, as the booking form shows it."""
+    price = expected_price(offer, pupils, sessions=sessions, classes=classes)
+    pool = pool_for(school.municipality, when) if price > 0 else None
+    return split_price(pool, offer=offer, school=school, price=price, sessions=sessions)
 
 
 def reserve_subsidy(booking: Booking) -> None:
@@ -123,19 +174,20 @@ def reserve_subsidy(booking: Booking) -> None:
     if found is None:
         return
     pool = SubsidyPool.objects.select_for_update().get(pk=found.pk)
-    share = subsidy_base(pool, booking) * Decimal(pool.municipality_share_percent) / 100
-    if pool.cap_per_booking is not None:
-        share = min(share, pool.cap_per_booking)
-    if pool.cap_per_school is not None:
-        used = school_subsidy_used(pool, booking.school, exclude_pk=booking.pk)
-        share = min(share, max(pool.cap_per_school - used, Decimal(0)))
-    share = _money(max(min(share, pool.left), Decimal(0)))
-    if share <= 0:
+    split = split_price(
+        pool,
+        offer=booking.offer,
+        school=booking.school,
+        price=booking.price_total,
+        sessions=booking.sessions,
+        exclude_pk=booking.pk,
+    )
+    if split.municipality <= 0:
         return
-    change_pool(pool, reserved=F("reserved") + share)
+    change_pool(pool, reserved=F("reserved") + split.municipality)
     booking.subsidy_pool = pool
-    booking.municipality_share = share
-    booking.school_share = booking.price_total - share
+    booking.municipality_share = split.municipality
+    booking.school_share = split.school
 
 
 def change_pool(pool: SubsidyPool, **changes) -> None:

@@ -264,6 +264,8 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     grade=entry.grade,
                     pupils=entry.pupils,
                     contact_teacher=entry.contact_teacher or entry.requested_by,
+                    # The allocation confirms at the deadline: no leader's approval between.
+                    leader_approval=False,
                 )
                 booking = lifecycle.transition(
                     booking,
