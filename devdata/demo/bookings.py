@@ -160,6 +160,17 @@ def cancel_booking(cast: Cast) -> None:
     )
 
 
+def await_leader_approval(cast: Cast) -> None:
+    """From now on the municipality wants a leader's approval when the school pays more than
+    500 DKK: the teacher's request for the hourly offer (the school's share 625 DKK) waits
+    for the department head of the school ("My school" of afdelingsleder@...)."""
+    for municipality in (cast.municipality, cast.teacher.school.municipality):  # two copies
+        municipality.leader_approval_above = Decimal("500")
+    cast.municipality.save(update_fields=["leader_approval_above"])
+    offer = next(o for o in cast.on_request if o.price_model == "hourly")
+    request(cast, offer, days=24, grade=6, classes="6.A", message="Et forløb for hele årgangen?")
+
+
 def create_past_bookings(cast: Cast) -> None:
     """Five bookings completed in the past months (in each offer's season, so perhaps last
     year's), evaluated by both sides."""

@@ -40,6 +40,7 @@ def create_activity(cast: Cast) -> None:
     bookings.decline_request(cast)
     bookings.expire_request(cast)
     bookings.cancel_booking(cast)
+    bookings.await_leader_approval(cast)
     bookings.create_past_bookings(cast)
     schools.create_school_events(cast)
     schools.create_school_needs(cast)

@@ -136,3 +136,17 @@ def test_demo_consultant_can_reject_and_sees_a_resubmission(client):
     (answered,) = [o for o in Offer.objects.filter(state="submitted") if resubmission(o)]
     fields = [name for name, *_rest in resubmission(answered).changes]
     assert fields == ["learning_goals", "what_to_bring"]
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_booking_waiting_for_the_leaders_approval(client):
+    from bookings.models import Booking
+
+    call_command("seed_demo", stdout=io.StringIO())
+    waiting = Booking.objects.get(state="awaiting_approval")
+    assert waiting.school_share > waiting.school.municipality.leader_approval_above
+    client.post(
+        reverse("accounts:login"), {"username": SCHOOL_STAFF[1][0], "password": DEMO_PASSWORD}
+    )
+    page = client.get(reverse("bookings:my_school")).content.decode()
+    assert reverse("bookings:decide_approval", args=[waiting.pk]) in page
