@@ -99,33 +99,18 @@ def request_booking(
     leader_approval: bool = True,
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails).
-
-    A request the municipality wants a school leader to approve (``approval``) waits for
-    the leader, holding its places; ``leader_approval=False`` (the fair allocation, which
-    confirms at its deadline) sends it to the association at once.
-
-    ``submit_key`` is the booking form's key: the same form sent again gets the booking
-    it made the first time, and reserves nothing (``sent_before``).
-    """
+    One the municipality wants a school leader to approve waits for the leader, holding its
+    places (``approval``; not with ``leader_approval=False``). ``submit_key``: the same form
+    sent again gets the booking it made the first time, and reserves nothing."""
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
+    group = {"classes": classes, "class_count": class_count, "grade": grade, "pupils": pupils}
     try:
         with transaction.atomic():
-            if occasion is not None:
-                places, starts_at, ends_at, sessions = _take_places(
-                    occasion, offer, places_for(occasion, class_count, pupils) - held_places, now
-                )
-                places += held_places
-                preferred_json = []
-            else:
-                _check_preferred(offer, preferred, school, now)
-                places = 0
-                starts_at, ends_at = preferred[0]
-                preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+            when = _when(occasion, offer, preferred, school, group, held_places, sessions, now)
             # The form's preview, for the date (the pool is the date's school year's).
-            split = quote(
-                offer, school, starts_at, pupils=pupils, sessions=sessions, classes=class_count
-            )
+            start, count = when["starts_at"], when["sessions"]
+            split = quote(offer, school, start, pupils=pupils, sessions=count, classes=class_count)
             awaits = leader_approval and approval.needs_approval(user, school, split.school)
             booking = Booking.objects.create(
                 offer=offer,
@@ -135,16 +120,6 @@ def request_booking(
                 contact_teacher=contact_teacher,
                 state=B.AWAITING_APPROVAL if awaits else B.REQUESTED,
                 sent_to_association=not awaits,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                preferred_dates=preferred_json,
-                answer_deadline=answer_deadline_for(school.municipality, starts_at, now),
-                classes=classes,
-                class_count=class_count,
-                grade=grade,
-                pupils=pupils,
-                places=places,
-                sessions=sessions,
                 special_needs=special_needs,
                 message=message,
                 # The expected shares; the pool is reserved when the association confirms.
@@ -152,6 +127,8 @@ def request_booking(
                 municipality_share=split.municipality,
                 school_share=split.school,
                 submit_key=submit_key,
+                **when,
+                **group,
             )
             record(booking, user=user, actor=Actor.SCHOOL, to_state=booking.state, note=message)
             _announce_request(booking)
@@ -159,6 +136,29 @@ def request_booking(
         if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise
     return booking
+
+
+def _when(occasion, offer, preferred, school, group, held_places, sessions, now) -> dict:
+    """The request's date, places and sessions: the occasion's (its places reserved under
+    its row lock, counting the places the school already holds) or the preferred dates'."""
+    if occasion is not None:
+        wanted = places_for(occasion, group["class_count"], group["pupils"]) - held_places
+        places, starts_at, ends_at, sessions = _take_places(occasion, offer, wanted, now)
+        places += held_places
+        preferred_json = []
+    else:
+        _check_preferred(offer, preferred, school, now)
+        places = 0
+        starts_at, ends_at = preferred[0]
+        preferred_json = [[s.isoformat(), e.isoformat()] for s, e in preferred]
+    return {
+        "answer_deadline": answer_deadline_for(school.municipality, starts_at, now),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "preferred_dates": preferred_json,
+        "places": places,
+        "sessions": sessions,
+    }
 
 
 def _announce_request(booking: Booking) -> None:

@@ -120,7 +120,7 @@ def test_without_a_pool_the_school_pays_the_whole_price(client, teacher, school,
     page = _preview(client, teacher, hourly_offer, request_form(school, teacher))
     split = page.context["split"]
     assert (split.price, split.municipality, split.school) == (D("1800.00"), 0, D("1800.00"))
-    assert "the school pays the whole price" in page.content.decode()
+    assert "skolen betaler hele prisen" in page.content.decode()
 
 
 def test_a_free_offer_shows_no_shares(client, teacher, school, municipality, association):
@@ -161,7 +161,7 @@ def test_above_the_amount_the_request_waits_for_the_leader_unseen_by_the_associa
     assert [(n.to_email, n.kind) for n in sent] == [(dear.email, "booking.approval")]
     assert "900" in sent[0].body_text and not sent.filter(to_email=association.contact_email)
     page = client.get(response["Location"])
-    assert "approval of a principal or department head" in page.content.decode()
+    assert "godkendelse fra en skoleleder eller afdelingsleder" in page.content.decode()
 
 
 def test_at_or_below_the_amount_the_request_goes_straight_to_the_association(
@@ -217,7 +217,7 @@ def test_no_leader_in_the_portal_refuses_the_request_and_holds_nothing(
             "contact_teacher": teacher.pk,
         },
     )
-    assert page.status_code == 200 and "none of them uses the portal" in page.content.decode()
+    assert page.status_code == 200 and "ingen af dem bruger portalen" in page.content.decode()
     occasion.refresh_from_db()
     assert not Booking.objects.exists() and occasion.reserved == 0
 
