@@ -16,6 +16,7 @@ from bookings.schoolyear import school_year_of
 from bookings.states import Actor, BookingState, BookingTransition, TransitionNotAllowed
 from notifications.models import Notification
 from tests import factories as f
+from tests.outbox import written
 
 from .conftest import make_booking, request_form, school_day
 
@@ -159,7 +160,9 @@ def test_above_the_amount_the_request_waits_for_the_leader_unseen_by_the_associa
     assert booking.school_share == D("900.00")
     sent = Notification.objects.all()
     assert [(n.to_email, n.kind) for n in sent] == [(dear.email, "booking.approval")]
-    assert "900" in sent[0].body_text and not sent.filter(to_email=association.contact_email)
+    assert "900" in written(sent[0]).body_text and not sent.filter(
+        to_email=association.contact_email
+    )
     page = client.get(response["Location"])
     assert "godkendelse fra en skoleleder eller afdelingsleder" in page.content.decode()
 
@@ -310,7 +313,7 @@ def test_my_school_lists_it_for_the_leader_who_approves_it_there(
     assert 'id="to-approve"' not in client.get(reverse("bookings:my_school")).content.decode()
     assert Notification.objects.filter(to_email=association.contact_email).exists()
     told = Notification.objects.get(to_email=teacher.email, kind="booking.approval_answer")
-    assert "God idé" in told.body_text
+    assert "God idé" in written(told).body_text
 
 
 def test_a_new_request_renews_the_leaders_cached_list(
@@ -347,7 +350,7 @@ def test_not_approved_the_teacher_is_told_the_leaders_reason(
     waiting.refresh_from_db()
     assert waiting.state == B.NOT_APPROVED and not waiting.sent_to_association
     told = Notification.objects.get(to_email=teacher.email, kind="booking.approval_answer")
-    assert "Budgettet er brugt" in told.body_text
+    assert "Budgettet er brugt" in written(told).body_text
     assert not Notification.objects.filter(to_email=association.contact_email).exists()
     assert waiting in Booking.objects.for_school(waiting.school).past()
 
@@ -356,7 +359,8 @@ def test_not_approved_the_teacher_is_told_the_leaders_reason(
 
 
 def _link_path(leader) -> str:
-    body = Notification.objects.get(to_email=leader.email, kind="booking.approval").body_text
+    row = Notification.objects.get(to_email=leader.email, kind="booking.approval")
+    body = written(row).body_text
     url = re.search(r"https?://\S+/bookings/approval/\S+/", body).group(0)
     return "/" + url.split("/", 3)[3]
 
