@@ -18,7 +18,7 @@ from notifications.models import Notification
 from tests import factories as f
 from tests.outbox import written
 
-from .conftest import make_booking, request_form, school_day
+from .conftest import make_booking, request_form, run_concurrently, school_day
 
 T = BookingTransition
 B = BookingState
@@ -455,3 +455,34 @@ def test_the_amount_is_a_rule_the_municipality_edits_in_the_admin(admin_client, 
         reverse("admin:municipalities_municipality_change", args=[municipality.pk])
     )
     assert b'name="leader_approval_above"' in page.content
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_the_last_place_that_wait_for_approval_give_one():
+    municipality = f.MunicipalityFactory(leader_approval_above=D("100"))
+    association = f.AssociationFactory(municipalities=[municipality])
+    offer = f.OfferFactory(
+        association=association,
+        published=True,
+        on_request=False,
+        price_model="per_class",
+        price_amount=D("1000"),
+    )
+    start = school_day(30)
+    occasion = Occasion.objects.create(
+        offer=offer, starts_at=start, ends_at=start + timedelta(hours=1), capacity=3, reserved=2
+    )
+    staff = [f.SchoolMembershipFactory(school__municipality=municipality) for _ in range(8)]
+    for m in staff:
+        f.SchoolMembershipFactory(school=m.school, role="principal")
+
+    results = run_concurrently(
+        8, lambda i: make_booking(staff[i].user, staff[i].school, offer, occasion)
+    )
+
+    booked = [r for r in results if isinstance(r, Booking)]
+    assert len(booked) == 1 and booked[0].state == B.AWAITING_APPROVAL
+    assert all(isinstance(r, services.OccasionFull) for r in results if r not in booked)
+    occasion.refresh_from_db()
+    assert occasion.reserved == 3
