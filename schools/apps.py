@@ -9,7 +9,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools")
 
     def ready(self):
-        from . import caching
+        from . import caching, events
 
         caching.connect()
         kinds.register(
@@ -18,3 +18,5 @@ class SchoolsConfig(AppConfig):
             essential=False,
             audience=kinds.SCHOOLS,
         )
+        for code, label, essential, audience in events.KINDS:
+            kinds.register(code, label, essential=essential, audience=audience)

@@ -155,3 +155,31 @@ class ParticipationForm(forms.Form):
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["offer"].queryset = offers
+
+
+class AnswerParticipationForm(forms.Form):
+    """The school's answer to an offer to take part: accept or decline, with a message."""
+
+    decision = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept the offer")), ("decline", _("Decline the offer"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Message to the association"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never write pupils' names here."),
+    )
+    submit_key = SubmitKeyField()
+
+
+class EventMessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never write pupils' names here."),
+    )
+    submit_key = SubmitKeyField()

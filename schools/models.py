@@ -358,8 +358,21 @@ class SchoolEvent(models.Model):
             raise ValidationError({"grade_max": _("The last grade must not be before the first.")})
 
 
+class EventSide(models.TextChoices):
+    """The two parties of an offer to take part: who wrote a message."""
+
+    SCHOOL = "school", _("School")
+    ASSOCIATION = "association", _("Association")
+
+
 class EventParticipation(models.Model):
-    """An association offers to take part in a school's event."""
+    """An association offers to take part in a school's event; the school accepts or
+    declines it with a message, and both sides write to each other (``EventMessage``)."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     event = models.ForeignKey(
         SchoolEvent,
@@ -390,6 +403,21 @@ class EventParticipation(models.Model):
     #: As for evaluations: one row per event and association (schools_participation_once);
     #: the key of the form last saved tells a repeat from a change.
     submit_key = submit_key_field()
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.OFFERED
+    )
+    answer = models.TextField(_("the school's answer"), max_length=2000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    #: The key of the school's answer form last saved: the same answer sent twice is one.
+    answer_key = models.UUIDField(_("answer form key"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("offer to take part")
@@ -402,3 +430,44 @@ class EventParticipation(models.Model):
 
     def __str__(self):
         return f"{self.association} → {self.event}"
+
+    def get_absolute_url(self):
+        return reverse("schools:participation_detail", args=[self.pk])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state != self.State.OFFERED
+
+
+class EventMessage(models.Model):
+    """A message in the thread of an offer to take part, from the school or the association
+    (as ``bookings.BookingMessage`` for a booking; the thread partial shows both)."""
+
+    participation = models.ForeignKey(
+        EventParticipation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("offer to take part"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    author_side = models.CharField(_("from"), max_length=15, choices=EventSide.choices)
+    body = models.TextField(
+        _("message"), max_length=5000, help_text=_("Never write pupils' names here.")
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    submit_key = submit_key_field()
+
+    class Meta:
+        verbose_name = _("message about an event")
+        verbose_name_plural = _("messages about events")
+        ordering = ["created_at", "id"]
+        constraints = [submitted_once("author", "schools_eventmessage_submitted_once")]
+
+    def __str__(self):
+        return f"{self.participation_id} {self.created_at:%d.%m.%Y %H:%M}"

@@ -11,7 +11,7 @@ from portal import generations
 from portal.submitkeys import sent_before
 
 from . import caching
-from .models import EventParticipation, NeedAnswer, School, SchoolEvent, SchoolNeed
+from .models import NeedAnswer, School, SchoolNeed
 from .permissions import association_municipality_ids, staff_schools
 
 NEED_ANSWERED_KIND = "need_answered"
@@ -148,42 +148,3 @@ def offers_for_answer(user, need: SchoolNeed):
         )
     )
     return associations
-
-
-# --- School events ------------------------------------------------------------------------
-
-
-def add_school_event(event: SchoolEvent, submit_key: uuid.UUID | None = None) -> SchoolEvent:
-    """Put a school's event (its school and ``created_by`` set) into its calendar. The same
-    form sent again by the same person (``submit_key``) gets the event it added first."""
-    event.submit_key = submit_key
-    try:
-        with transaction.atomic():
-            event.save()
-    except IntegrityError:
-        if (first := sent_before(SchoolEvent, submit_key, created_by=event.created_by)) is None:
-            raise
-        return first
-    return event
-
-
-def offer_participation(
-    event, *, association, user, offer, message: str, submit_key: uuid.UUID | None = None
-) -> EventParticipation:
-    """The association offers to take part in a school's event, or changes its offer (one
-    per event and association). As for evaluations, the same form sent again by the same
-    person (``submit_key``) changes nothing."""
-    values = {"offer": offer, "message": message, "created_by": user, "submit_key": submit_key}
-    with transaction.atomic():
-        participation, created = EventParticipation.objects.select_for_update().get_or_create(
-            event=event, association=association, defaults=values
-        )
-        sent_again = submit_key is not None and (
-            participation.submit_key,
-            participation.created_by_id,
-        ) == (submit_key, user.pk)
-        if not created and not sent_again:
-            for name, value in values.items():
-                setattr(participation, name, value)
-            participation.save()
-    return participation

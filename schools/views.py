@@ -1,20 +1,31 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import confirmed_email_required
 from associations.models import Association, Offer
 from associations.permissions import association_for
+from portal.ratelimit import ratelimit
 from portal.submitkeys import tell_once
 
-from . import permissions, services, staff
-from .forms import AnswerForm, JoinSchoolForm, NeedForm, ParticipationForm, SchoolEventForm
-from .models import SchoolEvent, SchoolMembership, SchoolNeed
+from . import events, permissions, services, staff
+from .forms import (
+    AnswerForm,
+    AnswerParticipationForm,
+    EventMessageForm,
+    JoinSchoolForm,
+    NeedForm,
+    ParticipationForm,
+    SchoolEventForm,
+)
+from .models import EventParticipation, EventSide, SchoolEvent, SchoolMembership, SchoolNeed
 from .permissions import school_for
 
 
@@ -188,7 +199,7 @@ def school_event_add(request):
         event = form.save(commit=False)
         event.school = school
         event.created_by = request.user
-        services.add_school_event(event, form.cleaned_data["submit_key"])
+        events.add_school_event(event, form.cleaned_data["submit_key"])
         tell_once(request, messages.SUCCESS, _("The event is in the school's calendar."))
         return redirect("bookings:my_school")
     return render(request, "schools/school_event_form.html", {"form": form, "school": school})
@@ -200,20 +211,25 @@ def school_events(request):
     associations = _screened_associations(request.user)
     if not associations:
         raise Http404
-    events = (
+    association_ids = {a.pk for a in associations}
+    school_events = list(
         SchoolEvent.objects.filter(
             school__municipality__in=[m for a in associations for m in a.municipalities.all()],
             ends_on__gte=timezone.localdate(),
         )
         .select_related("school")
-        .prefetch_related("participations")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=EventParticipation.objects.filter(
+                    association__in=association_ids
+                ).select_related("association"),
+                to_attr="own_participations",
+            )
+        )
         .distinct()
     )
-    return render(
-        request,
-        "schools/school_events.html",
-        {"events": events, "association_ids": {a.pk for a in associations}},
-    )
+    return render(request, "schools/school_events.html", {"events": school_events})
 
 
 def _screened_associations(user) -> list:
@@ -241,10 +257,22 @@ def participate(request, pk):
         or not association.municipalities.filter(pk=event.school.municipality_id).exists()
     ):
         raise Http404
+    answered = (
+        EventParticipation.objects.filter(event=event, association=association)
+        .exclude(state=EventParticipation.State.OFFERED)
+        .first()
+    )
+    if answered is not None:  # the school has answered: the thread is the place to talk
+        tell_once(
+            request,
+            messages.INFO,
+            _("The school has answered your offer. Write to the school in the messages."),
+        )
+        return redirect(answered)
     offers = Offer.objects.published().filter(association=association)
     form = ParticipationForm(request.POST or None, offers=offers)
     if request.method == "POST" and form.is_valid():
-        services.offer_participation(
+        events.offer_participation(
             event,
             association=association,
             user=request.user,
@@ -263,3 +291,78 @@ def participate(request, pk):
         "schools/participate.html",
         {"event": event, "form": form, "association": association},
     )
+
+
+# --- An offer to take part: the school's answer and the thread ---------------------------------
+
+
+def _participation_page(request, access, **forms) -> HttpResponse:
+    participation = access.participation
+    school_side = access.side == EventSide.SCHOOL
+    context = {
+        "participation": participation,
+        "event": participation.event,
+        "school_side": school_side,
+        "thread": events.thread(participation),
+        "message_form": EventMessageForm(),
+        "answer_form": AnswerParticipationForm() if school_side else None,
+    }
+    context.update(forms)
+    return render(request, "schools/participation_detail.html", context)
+
+
+@login_required
+@require_GET
+def participation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer to take part, its answer and its thread: for the event's school and the
+    association that offered, 404 for everyone else."""
+    return _participation_page(request, events.participation_access(request.user, pk))
+
+
+@login_required
+@require_POST
+def participation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the event's school accepts or declines (the association gets 403)."""
+    access = events.participation_access(request.user, pk)
+    if access.side != EventSide.SCHOOL:
+        raise PermissionDenied
+    form = AnswerParticipationForm(request.POST)
+    if not form.is_valid():
+        return _participation_page(request, access, answer_form=form)
+    participation = events.decide(
+        access.participation,
+        user=request.user,
+        accept=form.cleaned_data["decision"] == "accept",
+        message=form.cleaned_data["message"],
+        submit_key=form.cleaned_data["submit_key"],
+    )
+    if participation.state == EventParticipation.State.ACCEPTED:
+        text = _("You accepted the offer. The association has been told.")
+    else:
+        text = _("You declined the offer. The association has been told.")
+    tell_once(request, messages.SUCCESS, text)
+    return redirect(participation)
+
+
+@login_required
+@require_POST
+@ratelimit("event-message", rate=getattr(settings, "PORTAL_MESSAGE_RATE", "30/h"), key="user")
+def participation_message(request: HttpRequest, pk: int) -> HttpResponse:
+    access = events.participation_access(request.user, pk)
+    form = EventMessageForm(request.POST)
+    if not form.is_valid():
+        return _participation_page(request, access, message_form=form)
+    try:
+        message = events.post_message(
+            access.participation,
+            user=request.user,
+            side=access.side,
+            body=form.cleaned_data["body"],
+            submit_key=form.cleaned_data["submit_key"],
+        )
+    except events.EventError as error:
+        form.add_error("body", str(error))
+        return _participation_page(request, access, message_form=form)
+    tell_once(request, messages.SUCCESS, _("Your message has been sent."))
+    # Sent again, the form shows the message it posted the first time, in its thread.
+    return redirect(message.participation.get_absolute_url() + "#messages")

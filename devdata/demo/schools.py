@@ -3,8 +3,11 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
+from associations.models import Association, AssociationMembership
 from municipalities.models import Municipality
-from schools.models import School, SchoolEvent, SchoolNeed
+from schools.models import EventMessage, EventParticipation, School, SchoolEvent, SchoolNeed
 
 from ..days import term_day
 from . import data
@@ -34,7 +37,7 @@ def create_school_events(cast: Cast) -> None:
     """A sports day next June and a theme week in six weeks, at Espergærde Skole."""
     today, espergaerde = cast.today, espergaerde_skole(cast)
     sports_day = term_day(date(today.year + (today.month >= 6), 6, 10), weekday=4)
-    SchoolEvent.objects.get_or_create(
+    sports_event, _ = SchoolEvent.objects.get_or_create(
         school=espergaerde,
         title="Idrætsdag for indskoling og mellemtrin",
         defaults={
@@ -47,7 +50,7 @@ def create_school_events(cast: Cast) -> None:
         },
     )
     theme = theme_week(cast)
-    SchoolEvent.objects.get_or_create(
+    theme_event, _ = SchoolEvent.objects.get_or_create(
         school=espergaerde,
         title="Temauge: Natur og bæredygtighed",
         defaults={
@@ -58,6 +61,58 @@ def create_school_events(cast: Cast) -> None:
             "grade_max": 4,
             "created_by": cast.teacher.user,
         },
+    )
+
+    offer_to_take_part(cast, sports_event, theme_event)
+
+
+def offer_to_take_part(cast: Cast, sports_event: SchoolEvent, theme_event: SchoolEvent) -> None:
+    """The rowing club offers a post on the sports day (waiting for the school's answer); the
+    scouts' offer for the theme week is accepted, and the two sides have written."""
+    rowing = Association.objects.get(slug="helsingor-roklub")
+    EventParticipation.objects.get_or_create(
+        event=sports_event,
+        association=rowing,
+        defaults={
+            "message": "Vi kan stå for en post med romaskiner og en lille konkurrence.",
+            "created_by": _admin_of(rowing),
+        },
+    )
+    scouts = Association.objects.get(slug="espergaerde-spejderne")
+    scout_leader = _admin_of(scouts)
+    participation, created = EventParticipation.objects.get_or_create(
+        event=theme_event,
+        association=scouts,
+        defaults={
+            "message": "Vi kommer gerne en dag med bål, knob og shelterbyggeri.",
+            "created_by": scout_leader,
+            "state": EventParticipation.State.ACCEPTED,
+            "answer": "Tak! Kom gerne tirsdag kl. 9 – vi er i skoven bag skolen.",
+            "answered_by": cast.teacher.user,
+            "answered_at": timezone.now() - timedelta(days=1),
+        },
+    )
+    if created:
+        EventMessage.objects.create(
+            participation=participation,
+            author=scout_leader,
+            author_side="association",
+            body="Super. Skal eleverne have noget med, eller står vi for det hele?",
+        )
+        EventMessage.objects.create(
+            participation=participation,
+            author=cast.teacher.user,
+            author_side="school",
+            body="Eleverne har madpakke og gummistøvler med. Resten står I for.",
+        )
+
+
+def _admin_of(association: Association):
+    return (
+        AssociationMembership.objects.filter(association=association, role="admin")
+        .select_related("user")
+        .first()
+        .user
     )
 
 

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 SETTINGS = "/notifications/settings/"
 CONSULTANT_KINDS = {"screening.submitted", "screening.digest", "consultant.weekly_digest"}
-SCHOOL_KINDS = {"need_answered"}
-BOOKING_KINDS = {"booking.message", "booking.evaluation"}
+SCHOOL_KINDS = {"need_answered", "event.offered"}
+BOOKING_KINDS = {"booking.message", "booking.evaluation", "event.message"}
 
 
 def _offered(client, user) -> set[str]:

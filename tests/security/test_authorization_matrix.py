@@ -107,6 +107,11 @@ MATRIX: dict[str, dict] = {
     "bookings:occasion_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
+    # Only the event's school (tch_x) and the offering association (A) see the offer; only
+    # the school answers. An empty POST is a form shown again with its errors.
+    "schools:participation_detail": E("L 200 404 200 404 404 404", "L 405 405 405 405 405 405"),
+    "schools:participation_answer": E("L 405 405 405 405 405 405", "L 403 404 200 404 404 404"),
+    "schools:participation_message": E("L 405 405 405 405 405 405", "L 200 404 200 404 404 404"),
     "bookings:pool": E("L 404 404 404 404 200 200", "L 404 404 404 404 200 200"),
     "bookings:post_message": E(
         "L 405 405 405 405 405 405", "L 404 200 200 404 403 404"

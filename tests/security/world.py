@@ -118,6 +118,18 @@ def build_world() -> World:
 
     _try(w, "event_x", event, None)
 
+    def participation():
+        from schools.models import EventParticipation
+
+        return EventParticipation.objects.create(
+            event=w.event_x,
+            association=w.assoc_a,
+            message="Vi kommer gerne",
+            created_by=w.users["mem_a"],
+        )
+
+    _try(w, "participation_a", participation, None)
+
     def invitation():
         from associations.models import Invitation
 
@@ -239,6 +251,9 @@ KWARGS = {
     "bookings:accept_waiting": lambda w: {"pk": pk(w.waiting_x)},
     "bookings:leave_waiting": lambda w: {"pk": pk(w.waiting_x)},
     "schools:participate": lambda w: {"pk": pk(w.event_x)},
+    "schools:participation_detail": lambda w: {"pk": pk(w.participation_a)},
+    "schools:participation_answer": lambda w: {"pk": pk(w.participation_a)},
+    "schools:participation_message": lambda w: {"pk": pk(w.participation_a)},
     "bookings:occasions": lambda w: {"offer_pk": w.offer_b.pk},
     "bookings:occasion_edit": lambda w: {"pk": pk(w.occasion_b)},
     "bookings:occasion_cancel": lambda w: {"pk": pk(w.occasion_b)},
