@@ -14,7 +14,7 @@ from portal.forms import (
 )
 from schools.models import School
 
-from .models import CapacityUnit, Evaluation, Occasion, SubsidyPool
+from .models import Evaluation, Occasion, SubsidyPool
 
 
 class BookingRequestForm(forms.Form):
@@ -112,14 +112,11 @@ class BookingRequestForm(forms.Form):
     def _occasion_label(occasion):
         start = timezone.localtime(occasion.starts_at)
         end = timezone.localtime(occasion.ends_at)
-        unit = CapacityUnit(occasion.capacity_unit).label
-        text = _("%(date)s %(start)s–%(end)s, %(free)s of %(capacity)s %(unit)s free") % {
+        text = _("%(date)s %(start)s–%(end)s, %(places)s") % {
             "date": start.strftime("%d.%m.%Y"),
             "start": start.strftime("%H:%M"),
             "end": end.strftime("%H:%M"),
-            "free": occasion.free,
-            "capacity": occasion.capacity,
-            "unit": unit,
+            "places": occasion.free_text(),
         }
         if occasion.session_count > 1:
             text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from associations.models import Association, Offer
 from municipalities.models import Municipality
@@ -21,6 +22,47 @@ from .states import OPEN_STATES, WAITING_STATES, Actor, BookingState
 class CapacityUnit(models.TextChoices):
     CLASSES = "classes", _("classes")
     PUPILS = "pupils", _("pupils")
+
+
+def places_text(unit: str, count: int, capacity: int, *, booked: bool) -> str:
+    """ "2 of 3 classes free", "1 of 1 class booked": the unit's plural form follows the
+    capacity in every language (never "1 classes")."""
+    values = {"count": count, "capacity": capacity}
+    if unit == CapacityUnit.PUPILS:
+        if booked:
+            return (
+                ngettext(
+                    "%(count)s of %(capacity)s pupil booked",
+                    "%(count)s of %(capacity)s pupils booked",
+                    capacity,
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "%(count)s of %(capacity)s pupil free",
+                "%(count)s of %(capacity)s pupils free",
+                capacity,
+            )
+            % values
+        )
+    if booked:
+        return (
+            ngettext(
+                "%(count)s of %(capacity)s class booked",
+                "%(count)s of %(capacity)s classes booked",
+                capacity,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(count)s of %(capacity)s class free",
+            "%(count)s of %(capacity)s classes free",
+            capacity,
+        )
+        % values
+    )
 
 
 class OccasionQuerySet(TenantQuerySet):
@@ -118,6 +160,12 @@ class Occasion(models.Model):
     @property
     def free(self) -> int:
         return max(self.capacity - self.reserved, 0)
+
+    def booked_text(self) -> str:
+        return places_text(self.capacity_unit, self.reserved, self.capacity, booked=True)
+
+    def free_text(self) -> str:
+        return places_text(self.capacity_unit, self.free, self.capacity, booked=False)
 
     def collects_requests(self, now=None) -> bool:
         """True while requests are collected for a fair allocation at the deadline."""

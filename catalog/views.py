@@ -106,6 +106,12 @@ def _page_query(request) -> str:
     return params.urlencode()
 
 
+def _has_no_offers(page, municipality) -> bool:
+    """An empty page of a municipality that has no offers at all (not one the filters left
+    out): the catalog says so instead of asking to remove a filter. Asked only when empty."""
+    return not page.object_list and not services.catalog_offers(municipality).exists()
+
+
 @require_safe
 @vary_on_cookie
 @cached_page(_catalog_names)
@@ -151,6 +157,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             else []
         )
         context["school"] = school
+    context["has_no_offers"] = _has_no_offers(page, municipality)
     response = render(request, "catalog/offer_list.html", context)
     if "municipality" in request.GET and request.user.is_authenticated:
         services.remember_municipality(request, response, municipality)
@@ -336,6 +343,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
             "offers": page.object_list,
             "page_query": _page_query(request),
             "embed_query": _embed_query(request, municipality),
+            "has_no_offers": _has_no_offers(page, municipality),
         },
     )
     return _shows_the_chosen(request, _allow_framing(response, municipality), municipality)

@@ -310,6 +310,12 @@ def _local_date(value: datetime | None) -> date | None:
 # Screening -------------------------------------------------------------------------------
 
 
+#: Whether a submission is a new item or an edit of an approved one: nouns, with a context
+#: of their own ("Edit" alone is the verb on buttons elsewhere: "Redigér").
+NEW = pgettext_lazy("new or edit", "New")
+EDIT = pgettext_lazy("new or edit", "Edit")
+
+
 def screening_waiting(municipality: Municipality, year: int | None = None) -> list[dict]:
     """Items waiting for a consultant now, oldest first, with the days they have waited."""
     now = timezone.now()
@@ -352,7 +358,7 @@ def screening_waiting(municipality: Municipality, year: int | None = None) -> li
         row["days_waiting"] = (now - submitted).days if submitted else None
         row["submitted_at"] = _local_date(submitted)
         row["state"] = str(labels.get(row["state"], row["state"]))
-        row["is_edit"] = str(_("Edit")) if row["is_edit"] else str(_("New"))
+        row["is_edit"] = str(EDIT if row["is_edit"] else NEW)
     rows.sort(key=lambda r: (r["submitted_at"] or date.max, r["name"]))
     return rows
 

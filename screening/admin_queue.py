@@ -20,12 +20,48 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from . import services
 from .forms import ChecklistForm, DecisionForm, NoteForm
 from .models import RejectionReason
 from .workflow import WAITING_STATES, Transition, TransitionNotAllowed, allowed_transitions
+
+#: What the consultant is told after a decision on one item: the result, in plain words.
+DONE_ONE = {
+    Transition.START_REVIEW: _("You have started the review of “%(item)s”."),
+    Transition.REQUEST_CHANGES: _("Changes to “%(item)s” have been requested."),
+    Transition.APPROVE: _("“%(item)s” is approved."),
+    Transition.REJECT: _("“%(item)s” is rejected."),
+    Transition.SUSPEND: _("“%(item)s” is suspended."),
+    Transition.REINSTATE: _("“%(item)s” is reinstated."),
+}
+
+#: The same after a bulk action, with the number of items (plural forms per language).
+DONE_MANY = {
+    Transition.START_REVIEW: ngettext_lazy(
+        "You have started the review of %(count)d item.",
+        "You have started the review of %(count)d items.",
+        "count",
+    ),
+    Transition.APPROVE: ngettext_lazy(
+        "%(count)d item is approved.", "%(count)d items are approved.", "count"
+    ),
+    Transition.SUSPEND: ngettext_lazy(
+        "%(count)d item is suspended.", "%(count)d items are suspended.", "count"
+    ),
+    Transition.REINSTATE: ngettext_lazy(
+        "%(count)d item is reinstated.", "%(count)d items are reinstated.", "count"
+    ),
+}
+
+
+def done_message(action: str, item) -> str:
+    return str(DONE_ONE[action]) % {"item": item}
+
+
+def done_many_message(action: str, count: int) -> str:
+    return DONE_MANY[action] % {"count": count}
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -233,6 +269,17 @@ class ScreeningAdminMixin:
         """Extra context the catalog partial needs (e.g. an association's offers)."""
         return {}
 
+    def changelist_view(self, request, extra_context=None):
+        """The queue: its own title, and the whole width of a 1366 px screen for its columns
+        (the admin's navigation column is left out here; "Home" in the breadcrumbs leads on)."""
+        extra_context = {
+            "title": _("Screening queue: %(items)s")
+            % {"items": self.model._meta.verbose_name_plural},
+            "is_nav_sidebar_enabled": False,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
@@ -294,8 +341,7 @@ class ScreeningAdminMixin:
                 return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
-                _("“%(item)s”: %(action)s done.")
-                % {"item": result, "action": Transition(action).label},
+                done_message(action, result),
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(self._url("change", result.pk))
@@ -359,8 +405,7 @@ class ScreeningAdminMixin:
         if done:
             self.message_user(
                 request,
-                _("%(action)s: %(count)d done.")
-                % {"action": Transition(action).label, "count": done},
+                done_many_message(action, done),
                 messages.SUCCESS,
             )
         if skipped:

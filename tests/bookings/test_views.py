@@ -752,3 +752,20 @@ def test_my_school_shows_the_first_requests_and_all_on_request(
     everything = client.get(reverse("bookings:my_school"), {"all": "1"})
     assert len(everything.context["waiting"]) == MY_SCHOOL_LIST_SIZE + 3
     assert not everything.context["more"]
+
+
+def test_places_are_counted_in_singular_and_plural(
+    client, occasion, teacher, association_member, published_offer
+):
+    """Issue 20: never "1 pladser" / "1 klasser"; the unit follows the capacity."""
+    occasion.capacity = 1
+    occasion.save()
+    client.force_login(teacher)
+    html = client.get(published_offer.get_absolute_url() + "book/").content.decode()
+    assert "1 af 1 klasse ledig" in html and "1 klasser" not in html
+    client.force_login(association_member)
+    occasions = reverse("bookings:occasions", args=[published_offer.pk])
+    assert "0 af 1 klasse booket" in client.get(occasions).content.decode()
+    occasion.capacity, occasion.capacity_unit = 24, "pupils"
+    occasion.save()
+    assert "0 af 24 elever booket" in client.get(occasions).content.decode()

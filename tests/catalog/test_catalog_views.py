@@ -269,3 +269,19 @@ def test_on_a_phone_a_link_leads_past_the_filters_to_the_results(client, make_of
     link = html.index('href="#results-heading"')
     assert link < html.index('class="catalog-filters"')  # before the filters, not after
     assert 'id="results-heading" tabindex="-1"' in html  # focus moves there for the keyboard
+
+
+def test_a_municipality_without_offers_says_so(
+    client, municipality, other_municipality, make_offer
+):
+    """Not "no offers match the filters" when there is nothing to filter."""
+    make_offer()  # in ``municipality`` only
+    empty = client.get(reverse("catalog:offer_list"), {"municipality": other_municipality.slug})
+    html = empty.content.decode()
+    assert f"{other_municipality.name} har ingen tilbud endnu." in html
+    assert "Ingen tilbud passer" not in html
+    filtered = client.get(
+        reverse("catalog:offer_list"), {"municipality": municipality.slug, "q": "zzzzzz"}
+    )
+    html = filtered.content.decode()
+    assert "har ingen tilbud endnu" not in html

@@ -155,3 +155,20 @@ def test_snippet_carries_the_chosen_language(client, embeddable, consultant):
     html = client.get(reverse("catalog:embed_snippet"), {"lang": "en"}).content.decode()
     assert "/embed/offers/?municipality=helsingor&amp;lang=en" in html
     assert '<option value="en" selected>' in html
+
+
+def test_embedded_cards_show_the_price_amount(client, embeddable, make_offer):
+    make_offer(title="Fodbold", price_model="hourly", price_amount=350)
+    make_offer(title="Kor", price_model="per_class", price_amount=1200)
+    make_offer(title="Gratis løb", price_model="free")
+    html = client.get(reverse("catalog:embed_list"), {"municipality": embeddable.slug})
+    html = html.content.decode()
+    assert "Timeløn til instruktør: 350 kr. i timen" in html
+    assert "Fast pris pr. klasse: 1.200 kr." in html
+
+
+def test_an_embed_of_a_municipality_without_offers_says_so(client, embeddable):
+    html = client.get(reverse("catalog:embed_list"), {"municipality": embeddable.slug})
+    html = html.content.decode()
+    assert f"{embeddable.name} har ingen tilbud endnu." in html
+    assert "Prøv at fjerne et" not in html

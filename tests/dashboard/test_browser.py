@@ -40,3 +40,23 @@ def test_public_key_figures_accessible(transactional_db, axe_page, base_url, mun
         axe_page.goto(base_url + url)
         violations = run_axe(axe_page)
         assert not violations, format_violations(violations)
+
+
+def test_the_dashboard_is_readable_on_a_phone(transactional_db, page, base_url, data, consultant):
+    """At 390 px every chart text is drawn at 12 px or more (the chart scrolls sideways
+    instead of shrinking), each chart has a visible title, and the page itself does not
+    scroll sideways; the sections are reached from the table of contents."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base_url, consultant.email)
+    page.goto(f"{base_url}/dashboard/?period=2025")
+    smallest = page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll('.dashboard-svg text')].map(t =>
+            parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))"""
+    )
+    assert smallest >= 12, smallest
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for caption in page.locator("figure.dashboard-chart figcaption").all():
+        assert caption.is_visible() and caption.inner_text().strip()
+    page.locator("#sections").get_by_role("link", name="Screening").click()
+    assert page.evaluate("location.hash") == "#screening"
+    assert page.locator("#h-screening").is_visible()

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from associations.models import Offer
 from bookings.models import SubsidyPool
 from dashboard import services as s
 
@@ -230,3 +231,16 @@ def test_the_tables_agree_with_each_other(data, municipality):
     ):
         assert sum(r["collaborations"] for r in tables[slug]) == total == 3, slug
     assert tables["bookings-not-held"] == s.bookings_not_held(municipality, YEAR)
+
+
+def test_new_or_edit_says_edit_as_a_noun(data, municipality):
+    """Issue 20: the column "Ny eller ændring" showed "Redigér" (the button's verb)."""
+    from screening import services as screening
+
+    live = Offer.objects.filter(association__municipalities=municipality, title="Sang").get()
+    edit = screening.start_revision(live)
+    edit.title = "Sang og bevægelse"
+    edit.save()
+    screening.transition(edit, "submit")
+    kinds = {r["name"]: r["is_edit"] for r in s.screening_waiting(municipality)}
+    assert kinds == {"Kor i klassen": "Ny", "Sang og bevægelse": "Ændring"}

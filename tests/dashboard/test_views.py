@@ -1,6 +1,9 @@
 """Who sees the dashboard, of which municipality, and how many queries it costs."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -158,3 +161,28 @@ def test_english_page_says_what_it_means(client, consultant, data):
     assert "Pupils who later joined an association" in html
     assert "as reported in evaluations" in html
     assert ">Expired<" in html
+
+
+def test_every_chart_has_a_visible_title_and_the_sections_can_be_jumped_to(
+    client, consultant, data
+):
+    html = get(client, consultant).content.decode()
+    charts = re.findall(r'<figcaption id="chart-([\w-]+)-caption"[^>]*>([^<]+)</figcaption>', html)
+    assert len(charts) == 6 and all(title.strip() for _slug, title in charts)
+    assert '<nav aria-label="Overblikkets afsnit" class="mb-4" id="sections">' in html
+    for anchor in ("collaborations", "reach", "screening", "bookings", "subsidy", "evaluations"):
+        assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
+    assert html.count('href="#sections"') == 6
+
+
+def test_no_chart_text_is_drawn_below_12_px():
+    """The SVG keeps its own width (640 units = 640 px) at least, so a font size of 12 in its
+    units is at least 12 px on any screen; narrower screens scroll the chart."""
+    css = (settings.BASE_DIR / "dashboard/static/dashboard/dashboard.css").read_text()
+    svg_rule = re.search(r"\.dashboard-svg \{([^}]*)\}", css).group(1)
+    assert "min-width: 640px" in svg_rule
+    sizes = [int(px) for px in re.findall(r"\.dashboard-svg[^{]*\{[^}]*font-size: (\d+)px", css)]
+    assert sizes and min(sizes) >= 12
+    from dashboard.charts import WIDTH
+
+    assert WIDTH == 640

@@ -5,6 +5,7 @@ from screening import services
 from screening.models import RejectionReason, Review
 from screening.workflow import S, Transition
 from tests import factories as f
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser  # noqa: F401 - browser tests
 
 
 @pytest.fixture

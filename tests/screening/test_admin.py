@@ -301,3 +301,46 @@ def test_association_change_page_previews_profile_with_its_published_offers(
     preview = response.context["screening_preview"]
     assert association.description in preview
     assert published_offer.title in preview
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_decisions_are_told_in_plain_danish(consultant_client, submitted_offer):
+    """Not "Godkend udført": the result, as a sentence."""
+    response = consultant_client.post(
+        f"{OFFERS}{submitted_offer.pk}/decide/approve/", {}, follow=True
+    )
+    assert _messages(response) == [f"»{submitted_offer}« er godkendt."]
+
+
+def test_bulk_actions_count_in_singular_and_plural(consultant_client, association):
+    offers = [f.OfferFactory(association=association, published=True) for _ in range(2)]
+    one = consultant_client.post(
+        OFFERS, {"action": "suspend_selected", "_selected_action": [offers[0].pk]}, follow=True
+    )
+    assert "1 indsendelse er suspenderet." in _messages(one)
+    both = consultant_client.post(
+        OFFERS,
+        {"action": "reinstate_selected", "_selected_action": [o.pk for o in offers]},
+        follow=True,
+    )
+    # Only the suspended one can be reinstated: one counted, the other skipped.
+    assert "1 indsendelse er genindsat." in _messages(both)
+    consultant_client.post(
+        OFFERS, {"action": "suspend_selected", "_selected_action": [o.pk for o in offers]}
+    )
+    again = consultant_client.post(
+        OFFERS,
+        {"action": "reinstate_selected", "_selected_action": [o.pk for o in offers]},
+        follow=True,
+    )
+    assert "2 indsendelser er genindsat." in _messages(again)
+
+
+def test_the_queue_has_its_own_title(consultant_client, submitted_offer):
+    html = consultant_client.get(OFFERS).content.decode()
+    assert "<h1>Screeningkø: tilbud</h1>" in html
+    assert "Vælg tilbud" not in html
+    assert "css/admin.css" in html  # underlined breadcrumbs, larger filter links
