@@ -73,6 +73,9 @@ def test_the_offer_is_emailed_to_the_school_and_shown_as_offered(
     assert "Tilbudt" in html
     assert reverse("schools:participate", args=[offered.event_id]) not in html
     assert offered.get_absolute_url() in html
+    page = client.get(offered.get_absolute_url()).content.decode()
+    assert "Ret jeres tilbud" in page and "Skolen har ikke svaret endnu." in page
+    assert "Send svaret" not in page  # the association cannot answer its own offer
     client.force_login(teacher)
     my_school = client.get(reverse("bookings:my_school")).content.decode()
     assert offered.get_absolute_url() in my_school and "Svar foreningen" in my_school
@@ -100,6 +103,7 @@ def test_the_school_accepts_with_a_message_and_the_association_sees_it(
     html = client.get(EVENTS).content.decode()
     assert "Accepteret" in html and "Velkommen kl. 9 på boldbanen" in html
     assert reverse("schools:participate", args=[offered.event_id]) not in html
+    assert "Ret jeres tilbud" not in client.get(url).content.decode()
     # The offer form now leads to the thread: the answered offer is not changed there.
     participate = reverse("schools:participate", args=[offered.event_id])
     assert client.get(participate)["Location"] == url
