@@ -96,6 +96,10 @@ MATRIX: dict[str, dict] = {
     "bookings:book_offer": E("L 403 403 200 200 403 403", "L 403 403 200 200 403 403"),
     "bookings:consultant": E("L 404 404 404 404 200 200", "L 404 404 404 404 200 200"),
     "bookings:detail": E("L 404 200 200 404 200 404", "L 404 200 200 404 200 404"),
+    # The leader's approval: the signed e-mail link opens the booking for those who may see
+    # it; only a leader of the booking's school may decide (the teacher X is not one).
+    "bookings:approval_link": E("L 404 R R 404 R 404", "L 405 405 405 405 405 405"),
+    "bookings:decide_approval": E("L 405 405 405 405 405 405", "L 404 403 403 404 403 404"),
     "bookings:evaluate": E("L 405 405 405 405 405 405", "L 404 R R 404 403 404"),
     "bookings:feed": E("200", "405"),
     "bookings:feed_manage": E("L 405 405 405 405 405 405", "L 404 404 R 404 404 404"),

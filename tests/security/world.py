@@ -176,6 +176,14 @@ def build_world() -> World:
 
     _try(w, "unsubscribe_token", unsubscribe, DUMMY_TOKEN)
 
+    def approval_token():
+        from bookings.services.approval import approval_url
+
+        # The signed link e-mailed to a school leader: its last path segment is the token.
+        return approval_url(w.booking_x, w.users["tch_x"]).rstrip("/").rsplit("/", 1)[-1]
+
+    _try(w, "approval_token", approval_token, DUMMY_TOKEN)
+
     def confirm():
         from accounts.services import confirmation_token
 
@@ -239,6 +247,8 @@ KWARGS = {
     "schools:decide_staff": lambda w: {"pk": pk(w.pending_staff_y)},
     "bookings:book_offer": lambda w: {"slug": w.offer_b.slug},
     "bookings:detail": lambda w: {"pk": pk(w.booking_x)},
+    "bookings:decide_approval": lambda w: {"pk": pk(w.booking_x)},
+    "bookings:approval_link": lambda w: {"token": w.approval_token},
     "bookings:post_message": lambda w: {"pk": pk(w.booking_x)},
     "bookings:evaluate": lambda w: {"pk": pk(w.booking_x)},
     "bookings:action": lambda w: {"pk": pk(w.booking_x), "action": "confirm"},
