@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout
 from django import forms
@@ -9,6 +11,7 @@ from portal.forms import (
     BoundedDateField,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
+    SubmitKeyField,
 )
 from portal.uploads import resized_image, validate_image
 
@@ -192,23 +195,102 @@ class InstructorForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
+@dataclass(frozen=True)
+class OfferStep:
+    """One step of the offer form: its address, its title and its fields, in the order shown
+    (a tuple of names is a row of fields side by side)."""
+
+    slug: str
+    title: str
+    layout: tuple = ()
+
+    @property
+    def fields(self) -> list[str]:
+        names = []
+        for item in self.layout:
+            names.extend(item if isinstance(item, tuple) else [item])
+        return names
+
+
+#: The steps of the offer form, each saved on its own; the last one checks and submits.
+OFFER_STEPS = (
+    OfferStep(
+        "what",
+        _("What"),
+        ("title", "summary", "description", "domain", "subjects", "format"),
+    ),
+    OfferStep(
+        "for-whom",
+        _("For whom and where"),
+        (
+            ("grade_min", "grade_max"),
+            ("pupils_min", "pupils_max"),
+            "location",
+            ("location_address", "location_postal_code"),
+        ),
+    ),
+    OfferStep(
+        "when",
+        _("When"),
+        (
+            ("duration_minutes", "sessions_per_week"),
+            ("season_start_week", "season_end_week"),
+            "weekdays",
+            "on_request",
+        ),
+    ),
+    OfferStep(
+        "price",
+        _("Price and practical information"),
+        ("price_model", "price_amount", "what_to_bring", "accessibility", "weather", "transport"),
+    ),
+    OfferStep(
+        "goals",
+        _("Learning goals and instructors"),
+        ("learning_goals", "faelles_maal_url", "instructors", "instructor_experience"),
+    ),
+    OfferStep("submit", _("Photos and submit")),
+)
+STEPS_BY_SLUG = {step.slug: step for step in OFFER_STEPS}
+#: The step that shows each field (to link to it from the list of what is missing).
+STEP_OF_FIELD = {name: step for step in OFFER_STEPS for name in step.fields}
+
+#: Fields that always hold a value in the database: left empty in a draft, they keep theirs.
+KEPT_WHEN_EMPTY = (
+    "grade_min",
+    "grade_max",
+    "pupils_min",
+    "pupils_max",
+    "sessions_per_week",
+    "season_start_week",
+    "season_end_week",
+    "price_model",
+)
+
+
 class OfferForm(forms.ModelForm):
+    """One step of the offer form (``OFFER_STEPS``). It saves a draft: every value is checked
+    (types, ranges, choices), but nothing is required until the offer is submitted for
+    screening (``Offer.missing_for_submission``)."""
+
     subjects = BoundedModelMultipleChoiceField(
         label=_("School subjects"),
         queryset=Subject.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    grade_min = forms.TypedChoiceField(label=_("From grade"), choices=GRADE_CHOICES, coerce=int)
+    grade_min = forms.TypedChoiceField(
+        label=_("From grade"), choices=GRADE_CHOICES, coerce=int, empty_value=None
+    )
     grade_max = forms.TypedChoiceField(
-        label=_("To grade"), choices=GRADE_CHOICES, coerce=int, initial=10
+        label=_("To grade"), choices=GRADE_CHOICES, coerce=int, empty_value=None, initial=10
     )
     weekdays = forms.MultipleChoiceField(
         label=_("Weekdays"),
         choices=WEEKDAYS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        initial=["1", "2", "3", "4", "5"],
+        help_text=_("The days it can take place. Choose at least one before you submit."),
     )
     instructors = BoundedModelMultipleChoiceField(
         label=_("Instructors"),
@@ -220,40 +302,11 @@ class OfferForm(forms.ModelForm):
             "child certificate."
         ),
     )
+    submit_key = SubmitKeyField()
 
     class Meta:
         model = Offer
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "domain",
-            "subjects",
-            "grade_min",
-            "grade_max",
-            "format",
-            "location",
-            "location_address",
-            "location_postal_code",
-            "duration_minutes",
-            "pupils_min",
-            "pupils_max",
-            "sessions_per_week",
-            "season_start_week",
-            "season_end_week",
-            "weekdays",
-            "on_request",
-            "price_model",
-            "price_amount",
-            "learning_goals",
-            "faelles_maal_url",
-            "what_to_bring",
-            "accessibility",
-            "weather",
-            "transport",
-            "instructor_experience",
-            "instructors",
-        ]
+        fields = [name for step in OFFER_STEPS for name in step.fields]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "learning_goals": forms.Textarea(attrs={"rows": 4}),
@@ -280,54 +333,40 @@ class OfferForm(forms.ModelForm):
             "instructor_experience": _("E.g. experience with school classes and teaching."),
         }
 
-    def __init__(self, *args, association: Association, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["instructors"].queryset = association.instructors.all()
+    def __init__(self, *args, association: Association, step: OfferStep = OFFER_STEPS[0], **kw):
+        super().__init__(*args, **kw)
+        self.step = step
+        keep = set(step.fields)
+        if not self.instance.pk:
+            keep.add("submit_key")  # only a new offer is created by this form
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        for field in self.fields.values():
+            field.required = False
+        if "instructors" in self.fields:
+            self.fields["instructors"].queryset = association.instructors.all()
         for name in ("format", "location", "price_model"):  # radio buttons need no "---------"
-            field = self.fields[name]
-            field.choices = [c for c in field.choices if c[0] != ""]
+            if name in self.fields:
+                field = self.fields[name]
+                field.choices = [c for c in field.choices if c[0] != ""]
         if self.instance.pk and not self.is_bound:
             self.initial["weekdays"] = list(self.instance.weekdays)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(
-                _("1. What"), "title", "summary", "description", "domain", "subjects", "format"
-            ),
-            Fieldset(
-                _("2. For whom"),
-                _row("grade_min", "grade_max"),
-                _row("pupils_min", "pupils_max"),
-            ),
-            Fieldset(
-                _("3. Where"),
-                "location",
-                _row("location_address", "location_postal_code"),
-            ),
-            Fieldset(
-                _("4. When"),
-                _row("duration_minutes", "sessions_per_week"),
-                _row("season_start_week", "season_end_week"),
-                "weekdays",
-                "on_request",
-            ),
-            Fieldset(_("5. Price"), "price_model", "price_amount"),
-            Fieldset(_("6. Learning goals"), "learning_goals", "faelles_maal_url"),
-            Fieldset(
-                _("7. Practical information"),
-                "what_to_bring",
-                "accessibility",
-                "weather",
-                "transport",
-            ),
-            Fieldset(_("8. Instructors"), "instructors", "instructor_experience"),
-        )
+        items = [_row(*item) if isinstance(item, tuple) else item for item in step.layout]
+        if "submit_key" in self.fields:
+            items.append("submit_key")
+        self.helper.layout = Layout(Fieldset(step.title, *items))
 
     def clean_weekdays(self) -> str:
         return "".join(sorted(set(self.cleaned_data.get("weekdays") or [])))
 
     def clean(self):
         cleaned = super().clean()
+        for name in KEPT_WHEN_EMPTY:
+            if name in cleaned and cleaned[name] in (None, ""):
+                cleaned[name] = getattr(self.instance, name)
         if cleaned.get("price_model") == "free":
             cleaned["price_amount"] = None
         return cleaned

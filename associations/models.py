@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
+from portal.submitkeys import submit_key_field
 from portal.uploads import random_upload_path, validate_image
 from screening.models import Screenable
-from screening.workflow import ScreeningState
+from screening.workflow import EDITABLE_STATES, ScreeningState
 
 from .cvr import validate_cvr  # migrations name it associations.models.validate_cvr
 
@@ -327,7 +328,10 @@ class Offer(Screenable):
         _("postal code"), max_length=4, blank=True, validators=[postal_code_validator]
     )
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), validators=[MinValueValidator(15), MaxValueValidator(60 * 12)]
+        _("duration (minutes)"),
+        null=True,  # a draft may leave it empty; it is required to submit
+        blank=True,
+        validators=[MinValueValidator(15), MaxValueValidator(60 * 12)],
     )
     pupils_min = models.PositiveSmallIntegerField(_("minimum pupils per session"), default=1)
     pupils_max = models.PositiveSmallIntegerField(_("maximum pupils per session"), default=30)
@@ -341,10 +345,11 @@ class Offer(Screenable):
     season_end_week = models.PositiveSmallIntegerField(
         _("to week"), default=26, validators=[MinValueValidator(1), MaxValueValidator(53)]
     )
-    weekdays = models.CharField(_("weekdays"), max_length=5, default="12345", blank=True)
+    # Nothing is chosen for the association: no weekday and no "on request" until it says so.
+    weekdays = models.CharField(_("weekdays"), max_length=5, default="", blank=True)
     on_request = models.BooleanField(
         _("on request"),
-        default=True,
+        default=False,
         help_text=_("Schools propose dates. Otherwise the offer has fixed occasions."),
     )
     price_model = models.CharField(
@@ -383,6 +388,8 @@ class Offer(Screenable):
     certificates_valid_until = models.DateField(
         _("child certificates valid until"), null=True, blank=True, db_index=True
     )
+    #: The key of the offer form that created it (a double click creates one draft).
+    submit_key = submit_key_field()
 
     objects = OfferQuerySet.as_manager()
 
@@ -407,9 +414,18 @@ class Offer(Screenable):
                 condition=Q(pupils_min__lte=models.F("pupils_max")),
                 name="associations_offer_pupils_range",
             ),
+            # A draft may name a price model before it knows the price.
             models.CheckConstraint(
-                condition=Q(price_model__in=["free"]) | Q(price_amount__isnull=False),
+                condition=Q(price_model__in=["free"])
+                | Q(price_amount__isnull=False)
+                | Q(state__in=["draft", "changes_requested"]),
                 name="associations_offer_price_for_paid_model",
+            ),
+            # One new offer per form sent (``portal.submitkeys``); edits copy the key.
+            models.UniqueConstraint(
+                fields=["association", "submit_key"],
+                condition=Q(submit_key__isnull=False, revision_of__isnull=True),
+                name="associations_offer_one_per_form_key",
             ),
         ]
 
@@ -443,14 +459,39 @@ class Offer(Screenable):
             and self.pupils_min > self.pupils_max
         ):
             errors["pupils_max"] = _("The maximum must be at least the minimum.")
-        if self.price_model != PriceModel.FREE and self.price_amount is None:
-            errors["price_amount"] = _("Give the price for this price model.")
-        if self.location == Location.ELSEWHERE and not self.location_address:
-            errors["location_address"] = _("Give the address where it takes place.")
         if self.weekdays and (not set(self.weekdays) <= set("12345")):
             errors["weekdays"] = _("Choose weekdays from Monday to Friday.")
+        if self.state not in EDITABLE_STATES:
+            # Only a draft may be incomplete (the offer form saves drafts step by step).
+            errors.update(self.missing_for_submission())
         if errors:
             raise ValidationError(errors)
+
+    #: Fields a draft may leave empty that must be filled in to submit it.
+    REQUIRED_TO_SUBMIT = (
+        "title",
+        "summary",
+        "description",
+        "domain",
+        "format",
+        "location",
+        "duration_minutes",
+    )
+
+    def missing_for_submission(self) -> dict[str, str]:
+        """Field name -> message for what must be filled in before screening."""
+        missing = {
+            name: _("Fill in “%(field)s”.") % {"field": self._meta.get_field(name).verbose_name}
+            for name in self.REQUIRED_TO_SUBMIT
+            if getattr(self, name) in (None, "")
+        }
+        if self.location == Location.ELSEWHERE and not self.location_address:
+            missing["location_address"] = _("Give the address where it takes place.")
+        if not self.weekdays:
+            missing["weekdays"] = _("Choose at least one weekday.")
+        if self.price_model != PriceModel.FREE and self.price_amount is None:
+            missing["price_amount"] = _("Give the price for this price model.")
+        return missing
 
     def after_revision_applied(self) -> None:
         """An approved edit may name other instructors: recompute the certificate validity."""

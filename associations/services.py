@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 import screening.services as screening
 from notifications.services import absolute_url, notify
 from portal import generations
+from portal.submitkeys import sent_before
 from screening import rescreening
 from screening.checks import AutomaticCheck, CheckRow
 from screening.services import start_revision
@@ -262,11 +264,16 @@ class MembershipError(Exception):
     """A membership change that would break a rule. The message is for users."""
 
 
-def unique_slug(model, text: str, *, max_length: int = 140) -> str:
+def _slug_base(text: str, max_length: int) -> str:
     danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-    base = slugify(text.translate(danish))[: max_length - 8] or "x"
+    return slugify(text.translate(danish))[: max_length - 8] or "x"
+
+
+def unique_slug(model, text: str, *, max_length: int = 140, exclude_pk=None) -> str:
+    base = _slug_base(text, max_length)
     slug, n = base, 1
-    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
+    taken = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -516,13 +523,50 @@ def set_paused(offer: Offer, paused: bool, *, by) -> Offer:
     return locked
 
 
-@transaction.atomic
-def create_offer(*, association: Association, instance: Offer, by) -> Offer:
+def create_offer(
+    *, association: Association, instance: Offer, by, submit_key=None, save_m2m=None
+) -> Offer:
+    """Save a new offer as a draft (the first step of the offer form), with its subjects and
+    instructors (``save_m2m``). The same form sent twice (``submit_key``) creates one offer:
+    the second time the first one is returned."""
     instance.association = association
     instance.slug = unique_slug(Offer, instance.title)
     instance.updated_by = by
-    instance.save()
+    instance.submit_key = submit_key
+    try:
+        with transaction.atomic():
+            instance.save()
+            if save_m2m is not None:
+                save_m2m()
+            after_offer_saved(instance)
+    except IntegrityError:
+        first = sent_before(Offer, submit_key, association=association)
+        if first is None:
+            raise
+        return first
     return instance
+
+
+@transaction.atomic
+def save_offer_draft(offer: Offer, *, by, save_m2m=None) -> Offer:
+    """Save one step of the offer form into ``offer`` (a draft, or the draft of an edit).
+
+    A draft saves whatever is filled in; ``Offer.missing_for_submission`` decides at
+    submission. An offer never approved takes its address from its title as it gets one.
+    """
+    if offer.approved_at is None and not offer.is_revision and not _slug_fits(offer):
+        offer.slug = unique_slug(Offer, offer.title, exclude_pk=offer.pk)
+    offer.updated_by = by
+    offer.save()
+    if save_m2m is not None:
+        save_m2m()
+    after_offer_saved(offer)
+    return offer
+
+
+def _slug_fits(offer: Offer) -> bool:
+    base = _slug_base(offer.title, 140)
+    return offer.slug == base or re.fullmatch(rf"{re.escape(base)}-\d+", offer.slug) is not None
 
 
 def after_offer_saved(offer: Offer) -> None:

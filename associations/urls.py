@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path(_a + "offers/new/", views.offer_create, name="offer_create"),
     path(_o, views.offer_edit, name="offer_edit"),
+    path(_o + "steps/<slug:step>/", views.offer_edit, name="offer_step"),
     path(_o + "preview/", views.offer_preview, name="offer_preview"),
     path(_o + "photos/", views.offer_photo_add, name="offer_photo_add"),
     path(_o + "photos/<int:photo_id>/delete/", views.offer_photo_delete, name="offer_photo_delete"),

@@ -15,16 +15,20 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import confirmed_email_required
 from portal.ratelimit import ratelimit
 from screening.services import history, history_for, open_change_request
-from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
+from screening.workflow import EDITABLE_STATES, IncompleteSubmission, S, TransitionNotAllowed
 
 from . import services
 from .forms import (
+    OFFER_STEPS,
+    STEP_OF_FIELD,
+    STEPS_BY_SLUG,
     AssociationForm,
     InstructorForm,
     InviteForm,
     JoinRequestForm,
     OfferForm,
     OfferPhotoForm,
+    OfferStep,
 )
 from .models import Association, AssociationRole, Invitation, Offer, OfferPhoto
 from .permissions import get_association_for, get_instructor_for, get_offer_for
@@ -229,8 +233,11 @@ def profile_preview(request, slug):
 
 
 def _screening_action(request, item, action, done_message):
+    """Run ``action``; tell the user the outcome. ``IncompleteSubmission`` is the caller's."""
     try:
         action(item, by=request.user)
+    except IncompleteSubmission:
+        raise
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
@@ -404,30 +411,120 @@ def instructor_delete(request, slug, instructor_id):
 
 
 # --- Offers -------------------------------------------------------------------------------
+# The offer form is a few steps, each saved as a draft on its own ("Save as draft", "Back",
+# "Save and continue", or a step in the progress list: every button saves what is typed).
+# The last step checks what is missing and submits the offer for screening.
+
+
+def _step_or_404(slug: str | None) -> OfferStep:
+    if slug is None:
+        return OFFER_STEPS[0]
+    if slug not in STEPS_BY_SLUG:
+        raise Http404
+    return STEPS_BY_SLUG[slug]
+
+
+def _step_url(association, offer, step: OfferStep) -> str:
+    if step == OFFER_STEPS[0]:
+        return reverse("associations:offer_edit", args=[association.slug, offer.pk])
+    return reverse("associations:offer_step", args=[association.slug, offer.pk, step.slug])
+
+
+def _after_step_saved(request, offer, step: OfferStep):
+    """Where the button pressed leads: the next or previous step, the same one, or any."""
+    go = request.POST.get("go", "next")
+    index = OFFER_STEPS.index(step)
+    if go == "back":
+        target = OFFER_STEPS[max(index - 1, 0)]
+    elif go == "draft":
+        target = step
+    elif go.startswith("step:") and go[5:] in STEPS_BY_SLUG:
+        target = STEPS_BY_SLUG[go[5:]]
+    else:
+        target = OFFER_STEPS[min(index + 1, len(OFFER_STEPS) - 1)]
+    messages.success(request, _("Saved as a draft. You can come back to it at any time."))
+    return redirect(_step_url(offer.association, offer, target))
+
+
+def _missing_links(association, offer, missing: dict[str, str]) -> list[dict]:
+    """What is missing, each with a link to its field on its step."""
+    multiple = {"subjects", "format", "location", "weekdays", "price_model", "instructors"}
+    return [
+        {
+            "message": message,
+            "step": STEP_OF_FIELD[name].title,
+            "url": _step_url(association, offer, STEP_OF_FIELD[name])
+            + f"#id_{name}{'_0' if name in multiple else ''}",
+        }
+        for name, message in missing.items()
+        if name in STEP_OF_FIELD
+    ]
+
+
+def _offer_step_page(request, association, offer, step, form=None, *, failed=None):
+    """One step of the offer form, or (the last step) the check, the photos and "Submit"."""
+    version = services.current_version(offer) if offer else None
+    missing = version.missing_for_submission() if version else {}
+    to_do = {STEP_OF_FIELD[name].slug for name in missing if name in STEP_OF_FIELD}
+    context = {
+        "form": form,
+        "association": association,
+        "offer": offer,
+        "version": version,
+        "step": step,
+        "steps": [
+            {
+                "step": s,
+                "number": n,
+                "to_do": s.slug in to_do,
+                "url": _step_url(association, offer, s) if offer else "",
+            }
+            for n, s in enumerate(OFFER_STEPS, 1)
+        ],
+        "previous_url": (
+            _step_url(association, offer, OFFER_STEPS[max(OFFER_STEPS.index(step) - 1, 0)])
+            if offer
+            else ""
+        ),
+        "can_edit": services.can_edit(offer) if offer else True,
+        "change_request": open_change_request(version) if version else None,
+        "missing": _missing_links(association, offer, failed or missing) if offer else [],
+        "submit_failed": failed is not None,
+        "editable_states": EDITABLE_STATES,
+    }
+    if offer and not step.fields:
+        context.update(
+            photos=version.photos.all(),
+            photo_form=OfferPhotoForm(offer=version),
+            max_photos=OfferPhoto.MAX_PER_OFFER,
+        )
+    return render(request, "associations/offer_form.html", context)
 
 
 @login_required
 def offer_create(request, slug):
     association, _membership = get_association_for(request.user, slug)
-    form = OfferForm(request.POST or None, association=association)
+    step = OFFER_STEPS[0]
+    form = OfferForm(request.POST or None, association=association, step=step)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            offer = services.create_offer(
-                association=association, instance=form.save(commit=False), by=request.user
-            )
-            form.save_m2m()
-            services.after_offer_saved(offer)
-        messages.success(request, _("The offer is saved as a draft. Add photos and preview it."))
-        return redirect("associations:offer_edit", slug, offer.pk)
-    return render(
-        request, "associations/offer_form.html", {"form": form, "association": association}
-    )
+        offer = services.create_offer(
+            association=association,
+            instance=form.save(commit=False),
+            by=request.user,
+            submit_key=form.cleaned_data.get("submit_key"),
+            save_m2m=form.save_m2m,
+        )
+        return _after_step_saved(request, offer, step)
+    return _offer_step_page(request, association, None, step, form)
 
 
 @login_required
-def offer_edit(request, slug, offer_id):
+def offer_edit(request, slug, offer_id, step=None):
     offer, _membership = get_offer_for(request.user, slug, offer_id)
     association = offer.association
+    step = _step_or_404(step)
+    if not step.fields:  # the last step: its forms are sent to their own addresses
+        return _offer_step_page(request, association, offer, step)
     if request.method == "POST":
         with transaction.atomic():
             try:
@@ -435,34 +532,17 @@ def offer_edit(request, slug, offer_id):
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
                 return _detail(association)
-            form = OfferForm(request.POST, instance=target, association=association)
+            form = OfferForm(request.POST, instance=target, association=association, step=step)
             if form.is_valid():
-                target = form.save(commit=False)
-                target.updated_by = request.user
-                target.save()
-                form.save_m2m()
-                services.after_offer_saved(target)
-                messages.success(request, _("The offer is saved. Preview it, then submit it."))
-                return redirect("associations:offer_edit", slug, offer.pk)
+                services.save_offer_draft(
+                    form.save(commit=False), by=request.user, save_m2m=form.save_m2m
+                )
+                return _after_step_saved(request, offer, step)
             transaction.set_rollback(True)
     else:
-        form = OfferForm(instance=services.current_version(offer), association=association)
-    version = services.current_version(offer)
-    return render(
-        request,
-        "associations/offer_form.html",
-        {
-            "form": form,
-            "association": association,
-            "offer": offer,
-            "version": version,
-            "photos": version.photos.all(),
-            "can_edit": services.can_edit(offer),
-            "change_request": open_change_request(version),
-            "photo_form": OfferPhotoForm(offer=version),
-            "max_photos": OfferPhoto.MAX_PER_OFFER,
-        },
-    )
+        version = services.current_version(offer)
+        form = OfferForm(instance=version, association=association, step=step)
+    return _offer_step_page(request, association, offer, step, form)
 
 
 @login_required
@@ -488,7 +568,7 @@ def offer_photo_add(request, slug, offer_id):
             target = services.editable_version(offer, by=request.user)
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return redirect("associations:offer_edit", slug, offer.pk)
+            return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
         form = OfferPhotoForm(request.POST, request.FILES, offer=target)
         if form.is_valid():
             try:
@@ -499,7 +579,7 @@ def offer_photo_add(request, slug, offer_id):
                 messages.error(request, str(exc))
             else:
                 messages.success(request, _("The photo is added."))
-                return redirect("associations:offer_edit", slug, offer.pk)
+                return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
         transaction.set_rollback(True)
     return render(
         request,
@@ -518,7 +598,7 @@ def offer_photo_delete(request, slug, offer_id, photo_id):
             target = services.editable_version(offer, by=request.user)
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return redirect("associations:offer_edit", slug, offer.pk)
+            return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
         # An edit has its own copies of the photos (sharing the files): find the copy.
         photo = get_object_or_404(OfferPhoto, pk=photo_id, offer__in=[offer, target])
         if photo.offer_id != target.pk:
@@ -527,7 +607,7 @@ def offer_photo_delete(request, slug, offer_id, photo_id):
                 raise Http404
         photo.delete()
     messages.success(request, _("The photo is removed."))
-    return redirect("associations:offer_edit", slug, offer.pk)
+    return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
 
 
 @require_POST
@@ -550,5 +630,10 @@ def offer_action(request, slug, offer_id, action):
     if action not in actions:
         raise Http404
     func, done = actions[action]
-    _screening_action(request, offer, func, done)
+    try:
+        _screening_action(request, offer, func, done)
+    except IncompleteSubmission as exc:
+        # What is missing, at the top of the form's last step, each linked to its field.
+        step = OFFER_STEPS[-1]
+        return _offer_step_page(request, offer.association, offer, step, failed=exc.missing)
     return _detail(offer.association)

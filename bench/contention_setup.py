@@ -69,6 +69,7 @@ def main() -> int:
         format="visit",
         location="school",
         duration_minutes=60,
+        weekdays="12345",
         on_request=False,
         state=ScreeningState.APPROVED,
         approved_at=now,

@@ -121,6 +121,8 @@ def offer_price_for_one_class(offer: Offer):
     if offer.price_amount is None:
         return None
     if offer.price_model == PriceModel.HOURLY:
+        if offer.duration_minutes is None:  # a draft's preview
+            return None
         return round(offer.price_amount * offer.duration_minutes / 60, 2)
     return offer.price_amount
 

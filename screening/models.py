@@ -80,6 +80,13 @@ class Screenable(models.Model):
         the consultant's eye: (label, count, query string of the admin list that shows them)."""
         return []
 
+    def missing_for_submission(self) -> dict[str, str]:
+        """What must be filled in before the item may be submitted: field name -> message.
+
+        A draft may be saved half done; ``screening.services.transition`` refuses to submit
+        it while anything is missing (``IncompleteSubmission``)."""
+        return {}
+
 
 class ScreeningEvent(models.Model):
     """The audit trail: every transition and every consultant edit. Read-only, never deleted.

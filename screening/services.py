@@ -22,7 +22,14 @@ from .checks import screened_models
 from .diff import NOT_COPIED as _NOT_COPIED
 from .diff import Change, differences, snapshot
 from .models import Review, ScreeningEvent
-from .workflow import WAITING_STATES, S, Transition, TransitionNotAllowed, target_state
+from .workflow import (
+    WAITING_STATES,
+    IncompleteSubmission,
+    S,
+    Transition,
+    TransitionNotAllowed,
+    target_state,
+)
 
 
 def record(
@@ -98,6 +105,8 @@ def transition(item, action: str, *, by=None, message: str = "", data=None):
     locked = model.objects.select_for_update().get(pk=item.pk)
     old = locked.state
     new = target_state(action, old)
+    if action == Transition.SUBMIT and (missing := locked.missing_for_submission()):
+        raise IncompleteSubmission(missing)
     now = timezone.now()
     locked.state = new
     if action == Transition.SUBMIT:

@@ -64,6 +64,19 @@ class TransitionNotAllowed(Exception):
     """Raised when a transition is not allowed from the current state. The message is for users."""
 
 
+class IncompleteSubmission(TransitionNotAllowed):
+    """Raised when an item is submitted with required fields still empty.
+
+    ``missing`` maps each field name to its message (``Screenable.missing_for_submission``).
+    """
+
+    def __init__(self, missing: dict[str, str]):
+        self.missing = dict(missing)
+        super().__init__(
+            _("Something required is still missing. Fill it in, then submit it for screening.")
+        )
+
+
 def target_state(transition: str, current: str) -> str:
     sources, target = TRANSITIONS[transition]
     if current not in sources:

@@ -154,6 +154,8 @@ class OfferFactory(factory.django.DjangoModelFactory):
     pupils_min = 1
     pupils_max = 30
     price_model = "free"
+    weekdays = "12345"
+    on_request = True
     state = ScreeningState.DRAFT
 
     class Params:

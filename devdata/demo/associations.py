@@ -143,6 +143,7 @@ def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) 
         "season_start_week": weeks[0],
         "season_end_week": weeks[1],
         "on_request": on_request,
+        "weekdays": "12345",
         "learning_goals": goals,
         "what_to_bring": bring,
         "faelles_maal_url": "https://emu.dk/grundskole",

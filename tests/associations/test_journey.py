@@ -11,7 +11,7 @@ from screening.services import transition
 from screening.workflow import ScreeningState as S
 from screening.workflow import Transition
 
-from .test_offers import offer_data
+from .test_offers import fill_offer, offer_data
 from .test_views_profile import profile_data
 
 PASSWORD = "rød-kajak-i-havnen-9"
@@ -53,11 +53,8 @@ def test_sign_up_to_published_offer(
         },
     )
     instructor = association.instructors.get()
-    client.post(
-        reverse("associations:offer_create", args=[association.slug]),
-        offer_data(instructors=[instructor.pk]),
-    )
-    offer = Offer.objects.get()
+    offer = fill_offer(client, association, offer_data(instructors=[instructor.pk]))
+    assert offer == Offer.objects.get()
     preview = client.get(reverse("associations:offer_preview", args=[association.slug, offer.pk]))
     assert "Eleverne lærer at padle sikkert" in preview.content.decode()
     assert (

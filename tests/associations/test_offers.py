@@ -1,11 +1,13 @@
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from associations.forms import OfferForm
+from associations.forms import OFFER_STEPS, STEP_OF_FIELD, STEPS_BY_SLUG, OfferForm
 from associations.models import Offer, OfferPhoto
 from screening.services import transition
 from screening.workflow import ScreeningState as S
@@ -49,16 +51,43 @@ def offer_data(**overrides):
     return data
 
 
+def step_data(step, data: dict, go: str = "next") -> dict:
+    """What the form of one step sends: that step's fields of ``data`` and the button."""
+    return {**{k: v for k, v in data.items() if k in step.fields}, "go": go}
+
+
+def step_url(offer, step) -> str:
+    return reverse("associations:offer_step", args=[offer.association.slug, offer.pk, step.slug])
+
+
+def fill_offer(client, association, data: dict, offer=None):
+    """Fill in the offer form step by step, the way a volunteer does; returns the offer."""
+    if offer is None:
+        url = reverse("associations:offer_create", args=[association.slug])
+        response = client.post(url, step_data(OFFER_STEPS[0], data))
+        assert response.status_code == 302, response.context["form"].errors
+        offer = Offer.objects.get(pk=int(re.search(r"/offers/(\d+)/", response.url).group(1)))
+    for step in OFFER_STEPS[int(offer is None) : -1]:
+        response = client.post(step_url(offer, step), step_data(step, data))
+        assert response.status_code == 302, response.context["form"].errors
+    return offer
+
+
 @pytest.mark.django_db
 def test_create_offer_with_all_fields(client, association_member, association, instructor):
     client.force_login(association_member)
+    url = reverse("associations:offer_create", args=[association.slug])
     data = offer_data(instructors=[instructor.pk])
-    response = client.post(reverse("associations:offer_create", args=[association.slug]), data)
+    response = client.post(url, step_data(OFFER_STEPS[0], data))
     offer = Offer.objects.get(title="Kajak for 5. klasse")
-    assert response.status_code == 302
-    assert response.url == reverse("associations:offer_edit", args=[association.slug, offer.pk])
+    # The first step creates the draft and leads to the second.
+    assert response.status_code == 302 and response.url == step_url(offer, OFFER_STEPS[1])
+    assert offer.slug == "kajak-for-5-klasse" and offer.state == S.DRAFT
+    fill_offer(client, association, data, offer=offer)
+    offer.refresh_from_db()
     assert offer.association == association and offer.state == S.DRAFT
     assert offer.weekdays == "24" and offer.grade_min == 4 and offer.grade_max == 6
+    assert offer.on_request and offer.price_amount == 250 and offer.transport == "Bus 340"
     assert list(offer.instructors.all()) == [instructor]
     # The certificate validity is computed right away.
     assert offer.certificates_valid_until is not None
@@ -71,62 +100,214 @@ def test_create_offer_with_all_fields(client, association_member, association, i
         ({"pupils_min": "30", "pupils_max": "10"}, "pupils_max"),
         ({"grade_min": "7", "grade_max": "3"}, "grade_max"),
         ({"grade_max": "11"}, "grade_max"),
-        ({"price_model": "hourly", "price_amount": ""}, "price_amount"),
         ({"price_amount": "-5"}, "price_amount"),
-        ({"location": "elsewhere"}, "location_address"),
         ({"duration_minutes": "5"}, "duration_minutes"),
+        ({"duration_minutes": "lang"}, "duration_minutes"),
         ({"weekdays": ["6"]}, "weekdays"),
         ({"season_start_week": "54"}, "season_start_week"),
-        ({"title": ""}, "title"),
         ({"faelles_maal_url": "not a url"}, "faelles_maal_url"),
+        ({"domain": "cooking"}, "domain"),
+        ({"title": "x" * 121}, "title"),
     ],
 )
-def test_invalid_offer_is_refused_next_to_the_field_and_keeps_input(
-    client, association_member, association, overrides, field
+def test_invalid_value_in_a_step_is_refused_next_to_the_field_and_keeps_input(
+    client, association_member, draft_offer, overrides, field
 ):
+    """A draft is checked field by field (types, ranges, choices), even if nothing is required."""
     client.force_login(association_member)
-    response = client.post(
-        reverse("associations:offer_create", args=[association.slug]), offer_data(**overrides)
-    )
+    step = STEP_OF_FIELD[field]
+    data = offer_data(**overrides)
+    before = Offer.objects.values().get(pk=draft_offer.pk)
+    response = client.post(step_url(draft_offer, step), step_data(step, data))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     page = response.content.decode()
-    assert "error-summary" in page
-    assert "Eleverne lærer at padle sikkert" in page and "Bus 340" in page
-    assert not Offer.objects.filter(association=association).exists()
+    assert 'id="error-summary"' in page and f'href="#id_{field}' in page
+    for name in step.fields:  # what was typed in the other fields of the step is still there
+        if isinstance(data.get(name), str) and name not in overrides and data[name]:
+            assert data[name] in page, name
+    assert Offer.objects.values().get(pk=draft_offer.pk) == before
 
 
 @pytest.mark.django_db
 def test_free_offer_drops_a_typed_price(association):
-    form = OfferForm(offer_data(price_model="free", price_amount="99"), association=association)
+    form = OfferForm(
+        offer_data(price_model="free", price_amount="99"),
+        association=association,
+        step=STEPS_BY_SLUG["price"],
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["price_amount"] is None
 
 
 @pytest.mark.django_db
 def test_another_associations_instructor_is_refused(
-    client, association_member, association, other_instructor
-):
-    client.force_login(association_member)
-    response = client.post(
-        reverse("associations:offer_create", args=[association.slug]),
-        offer_data(instructors=[other_instructor.pk]),
-    )
-    assert response.status_code == 200
-    assert "instructors" in response.context["form"].errors
-    assert not Offer.objects.exists()
-
-
-@pytest.mark.django_db
-def test_another_associations_instructor_is_refused_on_edit(
     client, association_member, draft_offer, other_instructor
 ):
     client.force_login(association_member)
-    url = reverse("associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk])
-    response = client.post(url, offer_data(instructors=[other_instructor.pk]))
+    step = STEPS_BY_SLUG["goals"]
+    response = client.post(
+        step_url(draft_offer, step), step_data(step, offer_data(instructors=[other_instructor.pk]))
+    )
     assert response.status_code == 200
     assert "instructors" in response.context["form"].errors
     assert not draft_offer.instructors.exists()
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_the_first_step_creates_one_offer(
+    client, association_member, association
+):
+    client.force_login(association_member)
+    url = reverse("associations:offer_create", args=[association.slug])
+    key = str(uuid.uuid4())
+    data = {**step_data(OFFER_STEPS[0], offer_data()), "submit_key": key}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Offer.objects.filter(association=association).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_draft_with_required_fields_missing_is_saved(client, association_member, association):
+    """"Save as draft" keeps whatever is filled in: only a title, nothing else."""
+    client.force_login(association_member)
+    url = reverse("associations:offer_create", args=[association.slug])
+    response = client.post(url, {"title": "Kajak", "go": "draft"})
+    offer = Offer.objects.get(association=association)
+    # "Save as draft" stays on the step, and says so.
+    assert response.url == reverse("associations:offer_edit", args=[association.slug, offer.pk])
+    assert offer.title == "Kajak" and offer.summary == "" and offer.format == ""
+    assert offer.state == S.DRAFT
+    # An empty "When" step saves too: no duration, no weekday.
+    when = STEPS_BY_SLUG["when"]
+    response = client.post(step_url(offer, when), {"duration_minutes": "", "go": "draft"})
+    assert response.status_code == 302 and response.url == step_url(offer, when)
+    offer.refresh_from_db()
+    assert offer.duration_minutes is None and offer.weekdays == ""
+    # A paid price model without a price yet is a draft too.
+    price = STEPS_BY_SLUG["price"]
+    client.post(step_url(offer, price), {"price_model": "hourly", "go": "draft"})
+    offer.refresh_from_db()
+    assert offer.price_model == "hourly" and offer.price_amount is None
+    page = client.get(response.url, follow=True).content.decode()
+    assert "Gemt som kladde" in page or "Saved as a draft" in page
+
+
+@pytest.mark.django_db
+def test_submit_lists_what_is_missing_with_links_to_the_fields(
+    client, association_member, association
+):
+    client.force_login(association_member)
+    url = reverse("associations:offer_create", args=[association.slug])
+    client.post(url, {"title": "Kajak", "go": "draft"})
+    offer = Offer.objects.get(association=association)
+    client.post(step_url(offer, STEPS_BY_SLUG["for-whom"]), {"location": "elsewhere"})
+    client.post(step_url(offer, STEPS_BY_SLUG["price"]), {"price_model": "hourly"})
+    submit = reverse("associations:offer_action", args=[association.slug, offer.pk, "submit"])
+    response = client.post(submit)
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"') :]
+    summary = summary[: summary.index("</div>")]
+    for name, step in [
+        ("summary", "what"),
+        ("description", "what"),
+        ("domain", "what"),
+        ("format", "what"),
+        ("location_address", "for-whom"),
+        ("duration_minutes", "when"),
+        ("weekdays", "when"),
+        ("price_amount", "price"),
+    ]:
+        assert re.search(rf'href="[^"]*/steps/{step}/#id_{name}(_0)?"', summary) or (
+            step == "what" and f'/offers/{offer.pk}/#id_{name}' in summary
+        ), name
+    assert "#id_title" not in summary  # it is filled in
+    offer.refresh_from_db()
+    assert offer.state == S.DRAFT
+    assert not mail.outbox
+    # Filled in step by step, the same button submits it for screening.
+    fill_offer(client, association, offer_data(), offer=offer)
+    response = client.post(submit)
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.state == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_each_step_keeps_what_is_typed(client, association_member, draft_offer):
+    client.force_login(association_member)
+    when = STEPS_BY_SLUG["when"]
+    data = {"duration_minutes": "75", "weekdays": ["1", "3"], "season_start_week": "35"}
+    # "Back" saves the step, then shows the one before.
+    response = client.post(step_url(draft_offer, when), {**data, "go": "back"})
+    assert response.url == step_url(draft_offer, STEPS_BY_SLUG["for-whom"])
+    # A step in the progress list saves too, then shows that step.
+    response = client.post(
+        step_url(draft_offer, STEPS_BY_SLUG["price"]),
+        {"price_model": "per_class", "price_amount": "400", "weather": "Regntøj", "go": "step:what"},
+    )
+    assert response.url == reverse(
+        "associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk]
+    )
+    draft_offer.refresh_from_db()
+    assert draft_offer.duration_minutes == 75 and draft_offer.weekdays == "13"
+    assert draft_offer.price_amount == 400 and draft_offer.weather == "Regntøj"
+    # Back on the step, the form shows what was saved.
+    form = client.get(step_url(draft_offer, when)).context["form"]
+    assert form["duration_minutes"].value() == 75
+    assert form["weekdays"].value() == ["1", "3"]
+    assert form["season_start_week"].value() == 35
+    # Fields of other steps are left as they were.
+    assert draft_offer.title.startswith("Tilbud")
+
+
+@pytest.mark.django_db
+def test_progress_list_marks_the_current_step(client, association_member, draft_offer):
+    client.force_login(association_member)
+    Offer.objects.filter(pk=draft_offer.pk).update(weekdays="")
+    page = client.get(step_url(draft_offer, STEPS_BY_SLUG["price"])).content.decode()
+    steps = page[page.index('<ol class="offer-steps"') : page.index("</ol>")]
+    assert steps.count("<li") == len(OFFER_STEPS)
+    assert steps.count('aria-current="step"') == 1
+    current = re.search(r'aria-current="step">([^<]+)<', steps).group(1)
+    assert current in ("Pris og praktisk information", "Price and practical information")
+    # Every other step is a button of the form: moving there saves what is typed.
+    assert steps.count('name="go" value="step:') == len(OFFER_STEPS) - 1
+    # The step with a missing weekday says so.
+    when = steps[steps.index("step:when") :]
+    assert "badge" in when[: when.index("</li>")]
+    # One form of the step's fields, and no empty "---------" radio choice.
+    assert page.count('id="offer-form"') == 1 and page.count("<h1") == 1
+    assert not re.search(r'<input[^>]*type="radio"[^>]*value=""', page)
+    # Enter in a field means "Save and continue": that is the form's first button.
+    form = page[page.index('id="offer-form"') :]
+    assert re.search(r'<button type="submit" name="go" value="next"', form).start() < form.index(
+        'value="step:'
+    )
+
+
+@pytest.mark.django_db
+def test_no_weekday_and_no_on_request_is_ticked_in_advance(
+    client, association_member, association
+):
+    assert Offer().weekdays == "" and Offer().on_request is False
+    client.force_login(association_member)
+    url = reverse("associations:offer_create", args=[association.slug])
+    client.post(url, {"title": "Kajak"})
+    offer = Offer.objects.get(association=association)
+    assert offer.weekdays == "" and offer.on_request is False
+    page = client.get(step_url(offer, STEPS_BY_SLUG["when"])).content.decode()
+    boxes = re.findall(r'<input[^>]*type="checkbox"[^>]*>', page)
+    assert len([b for b in boxes if 'name="weekdays"' in b]) == 5
+    assert any('name="on_request"' in b for b in boxes)
+    assert not [b for b in boxes if "checked" in b]
+    # Nothing is pre-ticked on any step of a new offer either.
+    for step in OFFER_STEPS[:-1]:
+        page = client.get(step_url(offer, step)).content.decode()
+        assert not re.search(r'<input[^>]*type="checkbox"[^>]*checked', page), step.slug
 
 
 @pytest.mark.django_db
@@ -378,18 +559,6 @@ def test_add_instructor(client, association_member, association):
     )
     assert response.status_code == 302
     assert association.instructors.get().name == "Ole"
-
-
-@pytest.mark.django_db
-def test_offer_form_is_in_sections(client, association_member, association):
-    client.force_login(association_member)
-    page = client.get(
-        reverse("associations:offer_create", args=[association.slug])
-    ).content.decode()
-    assert page.count("<fieldset") >= 8
-    # Radio buttons have no empty "---------" choice.
-    assert not re.search(r'<input[^>]*type="radio"[^>]*value=""', page)
-    assert page.count("<h1") == 1
 
 
 @pytest.mark.django_db
