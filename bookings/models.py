@@ -16,7 +16,7 @@ from municipalities.tenancy import TenantQuerySet
 from portal.submitkeys import submit_key_field, submitted_once
 from schools.models import GRADE_VALIDATORS, School
 
-from .states import OPEN_STATES, WAITING_STATES, Actor, BookingState
+from .states import OPEN_STATES, WAITING_FOR, WAITING_STATES, Actor, BookingState
 
 
 class CapacityUnit(models.TextChoices):
@@ -217,6 +217,14 @@ class BookingQuerySet(TenantQuerySet):
 
     def waiting(self):
         return self.filter(state__in=WAITING_STATES)
+
+    def waiting_for(self, actor: str):
+        """Bookings waiting for ``actor``'s answer (``Actor.SCHOOL`` or ``Actor.ASSOCIATION``)."""
+        return self.filter(state__in=[s for s, who in WAITING_FOR.items() if who == actor])
+
+    def waiting_for_other_side(self, actor: str):
+        """Bookings that ``actor`` waits on: the other side has to answer."""
+        return self.filter(state__in=[s for s, who in WAITING_FOR.items() if who != actor])
 
     def upcoming(self):
         return self.filter(state=BookingState.CONFIRMED, starts_at__gte=timezone.now())

@@ -60,6 +60,11 @@ T = BookingTransition
 OPEN_STATES = frozenset({B.AWAITING_APPROVAL, B.REQUESTED, B.ALTERNATIVE_PROPOSED, B.CONFIRMED})
 #: States waiting for an answer (the leader's or the association's).
 WAITING_STATES = frozenset({B.AWAITING_APPROVAL, B.REQUESTED, B.ALTERNATIVE_PROPOSED})
+#: Whose answer a booking sent to the association waits for: the association answers a
+#: request, the school answers the date the association proposed instead. Each side's "waiting
+#: for you" list. (A request awaiting its school leader's approval is the school's own matter:
+#: the leader's list on "My school".)
+WAITING_FOR = {B.REQUESTED: Actor.ASSOCIATION, B.ALTERNATIVE_PROPOSED: Actor.SCHOOL}
 #: Final states.
 FINAL_STATES = frozenset({B.NOT_APPROVED, B.DECLINED, B.EXPIRED, B.CANCELLED, B.COMPLETED})
 

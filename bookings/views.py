@@ -391,6 +391,17 @@ def my_school(request):
     return render(request, "bookings/my_school.html", {"school": school, "content": content})
 
 
+def _awaiting_approval(user, school, bookings) -> dict:
+    """Requests waiting for the school leader: a leader decides them ("to_approve"), anyone
+    else at the school sees them wait ("awaiting")."""
+    awaiting = (
+        bookings.awaiting_approval().select_related("requested_by").order_by("answer_deadline")
+    )
+    if services.is_leader(user, school):
+        return {"to_approve": awaiting, "awaiting": []}
+    return {"to_approve": [], "awaiting": awaiting}
+
+
 def _render_my_school(request, school, schools, show_all: bool, csrf_token: str):
     """The lists of "My school" as HTML, and the moment they stop being valid."""
     now = timezone.now()
@@ -398,15 +409,21 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
     pool = services.pool_for(school.municipality, now)
     # A busy school has hundreds of bookings: show the first ones, "show all" on request.
     limit = None if show_all else MY_SCHOOL_LIST_SIZE
-    waiting = list(bookings.waiting().order_by("answer_deadline")[: limit and limit + 1])
-    upcoming = list(bookings.upcoming().order_by("starts_at")[: limit and limit + 1])
+    # "Waiting for you" holds only what the school answers (a date the association proposed
+    # instead); its own requests wait for the association (or first for its leader).
+    lists = {
+        "waiting": bookings.waiting_for(Actor.SCHOOL).order_by("answer_deadline"),
+        "requested": bookings.waiting_for_other_side(Actor.SCHOOL).order_by("answer_deadline"),
+        "upcoming": bookings.upcoming().order_by("starts_at"),
+    }
+    lists = {name: list(rows[: limit and limit + 1]) for name, rows in lists.items()}
+    upcoming = lists["upcoming"]
     context = {
         "csrf_token": csrf_token,
         "school": school,
         "schools": schools,
-        "waiting": waiting[:limit],
-        "upcoming": upcoming[:limit],
-        "more": bool(limit) and (len(waiting) > limit or len(upcoming) > limit),
+        **{name: rows[:limit] for name, rows in lists.items()},
+        "more": bool(limit) and any(len(rows) > limit for rows in lists.values()),
         "past": bookings.past().order_by("-starts_at")[:MY_SCHOOL_LIST_SIZE],
         "waiting_list": school.waiting_entries.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
@@ -414,11 +431,7 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         "events": school.events.filter(ends_on__gte=timezone.localdate(now)).prefetch_related(
             "participations__association"
         ),
-        "to_approve": (
-            bookings.awaiting_approval().select_related("requested_by").order_by("answer_deadline")
-            if services.is_leader(request.user, school)
-            else []
-        ),
+        **_awaiting_approval(request.user, school, bookings),
         "pool": pool,
         "pool_figures": services.pool_figures(pool, school) if pool else None,
         "feed": CalendarFeed.objects.filter(school=school).first(),

@@ -20,11 +20,19 @@ def booking_state_label(value: str) -> str:
 
 @register.inclusion_tag("bookings/_association_bookings.html", takes_context=True)
 def association_bookings(context, association, user):
-    """Incoming requests first, then upcoming and past, with links to answer.
+    """Requests waiting for the association's answer first (with links to answer), then
+    the dates it proposed that wait for the school, then upcoming and past.
 
     Shows nothing to someone who is not a member of the association.
     """
-    empty = {"association": association, "user": user, "requests": [], "upcoming": [], "past": []}
+    empty = {
+        "association": association,
+        "user": user,
+        "requests": [],
+        "waiting_for_school": [],
+        "upcoming": [],
+        "past": [],
+    }
     if not getattr(user, "is_authenticated", False) or not any(
         m.association_id == association.pk for m in user.association_memberships
     ):
@@ -39,7 +47,11 @@ def association_bookings(context, association, user):
     request = context.get("request")
     return {
         **empty,
-        "requests": bookings.waiting().order_by("answer_deadline"),
+        # Only what waits for the association; a date it proposed waits for the school.
+        "requests": bookings.waiting_for(Actor.ASSOCIATION).order_by("answer_deadline"),
+        "waiting_for_school": bookings.waiting_for_other_side(Actor.ASSOCIATION).order_by(
+            "answer_deadline"
+        ),
         "upcoming": bookings.upcoming(),
         "past": bookings.past().order_by("-starts_at")[:30],
         "average": stats["avg"],

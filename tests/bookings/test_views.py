@@ -247,6 +247,69 @@ def test_association_proposes_and_school_accepts(client, booking, association_me
     assert booking.state == BookingState.CONFIRMED and booking.starts_at == new
 
 
+def _section(html: str, heading_id: str) -> str:
+    """The part of a page from the heading with ``heading_id`` to the end of its list."""
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</ul>", start)]
+
+
+def test_waiting_for_you_holds_only_what_waits_for_that_side(
+    client, teacher, school, association, association_member
+):
+    """A request waits for the association; a date the association proposed instead waits
+    for the school. Each side's "waiting for you" list has only its own."""
+    offer = f.OfferFactory(association=association, published=True, on_request=True)
+    asked = make_booking(teacher, school, offer, classes="4.A")
+    proposed = make_booking(teacher, school, offer, classes="6.B")
+    new = school_day(60)
+    client.force_login(association_member)
+    client.post(
+        reverse("bookings:action", args=[proposed.pk, "propose_alternative"]),
+        {
+            "propose-starts_at": new.strftime("%Y-%m-%dT%H:%M"),
+            "propose-ends_at": (new + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    proposed.refresh_from_db()
+    assert proposed.state == BookingState.ALTERNATIVE_PROPOSED
+
+    def url(b):
+        return reverse("bookings:detail", args=[b.pk])
+
+    # The association: the request is its to answer; the proposed date waits for the school.
+    page = client.get(reverse("bookings:my_association_bookings", args=[association.pk]))
+    assert list(page.context["requests"]) == [asked]
+    assert list(page.context["waiting_for_school"]) == [proposed]
+    html = page.content.decode()
+    assert url(asked) in _section(html, "requests-heading")
+    assert url(proposed) not in _section(html, "requests-heading")
+    assert url(proposed) in _section(html, "waiting-for-school-heading")
+    assert url(asked) not in _section(html, "waiting-for-school-heading")
+    # The same on "My association".
+    detail = client.get(reverse("associations:detail", args=[association.slug]))
+    assert url(asked) in detail.content.decode()
+
+    # The school: the proposed date is its to answer; its request waits for the association.
+    client.force_login(teacher)
+    page = client.get(reverse("bookings:my_school"))
+    assert page.context["waiting"] == [proposed]
+    assert page.context["requested"] == [asked]
+    html = page.content.decode()
+    assert url(proposed) in _section(html, "waiting-heading")
+    assert url(asked) not in _section(html, "waiting-heading")
+    assert url(asked) in _section(html, "requested-heading")
+    assert url(proposed) not in _section(html, "requested-heading")
+
+    # Once the school accepts the date, it is upcoming on both sides and waits for no one.
+    client.post(reverse("bookings:action", args=[proposed.pk, "accept_alternative"]))
+    page = client.get(reverse("bookings:my_school"))
+    assert page.context["waiting"] == [] and page.context["upcoming"] == [proposed]
+    client.force_login(association_member)
+    page = client.get(reverse("bookings:my_association_bookings", args=[association.pk]))
+    assert list(page.context["waiting_for_school"]) == []
+    assert list(page.context["requests"]) == [asked]
+
+
 def _ids(html: str) -> list[str]:
     return re.findall(r'\sid="([^"]+)"', html)
 
@@ -489,7 +552,7 @@ def test_my_school_lists_its_bookings_only(
     client.force_login(teacher)
     page = client.get(reverse("bookings:my_school"))
     assert page.status_code == 200
-    assert booking in page.context["waiting"]
+    assert booking in page.context["requested"]  # it waits for the association
     assert "Skak for begyndere" not in page.content.decode()
 
 
@@ -748,9 +811,9 @@ def test_my_school_shows_the_first_requests_and_all_on_request(
         make_booking(teacher, school, published_offer)
     client.force_login(teacher)
     page = client.get(reverse("bookings:my_school"))
-    assert len(page.context["waiting"]) == MY_SCHOOL_LIST_SIZE and page.context["more"]
+    assert len(page.context["requested"]) == MY_SCHOOL_LIST_SIZE and page.context["more"]
     everything = client.get(reverse("bookings:my_school"), {"all": "1"})
-    assert len(everything.context["waiting"]) == MY_SCHOOL_LIST_SIZE + 3
+    assert len(everything.context["requested"]) == MY_SCHOOL_LIST_SIZE + 3
     assert not everything.context["more"]
 
 

@@ -164,9 +164,9 @@ def test_a_new_membership_shows_at_once(client, school, teacher):
 def test_language_has_its_own_copy(client, teacher):
     client.force_login(teacher)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert "Waiting for an answer" in client.get(URL).content.decode()
+    assert "Waiting for your answer" in client.get(URL).content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
-    assert "Venter på svar" in client.get(URL).content.decode()
+    assert "Venter på jeres svar" in client.get(URL).content.decode()
 
 
 def test_an_upcoming_booking_becomes_a_past_one_when_it_starts(
