@@ -467,22 +467,22 @@ class Offer(Screenable):
         if errors:
             raise ValidationError(errors)
 
-    #: Fields a draft may leave empty that must be filled in to submit it.
-    REQUIRED_TO_SUBMIT = (
-        "title",
-        "summary",
-        "description",
-        "domain",
-        "format",
-        "location",
-        "duration_minutes",
-    )
+    #: Fields a draft may leave empty that must be filled in to submit it, and what to say.
+    REQUIRED_TO_SUBMIT = {
+        "title": _("Give the offer a title."),
+        "summary": _("Write the one-line summary."),
+        "description": _("Describe what the pupils do."),
+        "domain": _("Choose the domain."),
+        "format": _("Choose the format."),
+        "location": _("Choose where it takes place."),
+        "duration_minutes": _("Give the duration in minutes."),
+    }
 
     def missing_for_submission(self) -> dict[str, str]:
         """Field name -> message for what must be filled in before screening."""
         missing = {
-            name: _("Fill in “%(field)s”.") % {"field": self._meta.get_field(name).verbose_name}
-            for name in self.REQUIRED_TO_SUBMIT
+            name: str(message)
+            for name, message in self.REQUIRED_TO_SUBMIT.items()
             if getattr(self, name) in (None, "")
         }
         if self.location == Location.ELSEWHERE and not self.location_address:

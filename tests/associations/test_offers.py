@@ -171,7 +171,7 @@ def test_a_second_click_on_the_first_step_creates_one_offer(
 
 @pytest.mark.django_db
 def test_a_draft_with_required_fields_missing_is_saved(client, association_member, association):
-    """"Save as draft" keeps whatever is filled in: only a title, nothing else."""
+    """ "Save as draft" keeps whatever is filled in: only a title, nothing else."""
     client.force_login(association_member)
     url = reverse("associations:offer_create", args=[association.slug])
     response = client.post(url, {"title": "Kajak", "go": "draft"})
@@ -222,7 +222,7 @@ def test_submit_lists_what_is_missing_with_links_to_the_fields(
         ("price_amount", "price"),
     ]:
         assert re.search(rf'href="[^"]*/steps/{step}/#id_{name}(_0)?"', summary) or (
-            step == "what" and f'/offers/{offer.pk}/#id_{name}' in summary
+            step == "what" and f"/offers/{offer.pk}/#id_{name}" in summary
         ), name
     assert "#id_title" not in summary  # it is filled in
     offer.refresh_from_db()
@@ -247,7 +247,12 @@ def test_each_step_keeps_what_is_typed(client, association_member, draft_offer):
     # A step in the progress list saves too, then shows that step.
     response = client.post(
         step_url(draft_offer, STEPS_BY_SLUG["price"]),
-        {"price_model": "per_class", "price_amount": "400", "weather": "Regntøj", "go": "step:what"},
+        {
+            "price_model": "per_class",
+            "price_amount": "400",
+            "weather": "Regntøj",
+            "go": "step:what",
+        },
     )
     assert response.url == reverse(
         "associations:offer_edit", args=[draft_offer.association.slug, draft_offer.pk]
@@ -290,9 +295,7 @@ def test_progress_list_marks_the_current_step(client, association_member, draft_
 
 
 @pytest.mark.django_db
-def test_no_weekday_and_no_on_request_is_ticked_in_advance(
-    client, association_member, association
-):
+def test_no_weekday_and_no_on_request_is_ticked_in_advance(client, association_member, association):
     assert Offer().weekdays == "" and Offer().on_request is False
     client.force_login(association_member)
     url = reverse("associations:offer_create", args=[association.slug])

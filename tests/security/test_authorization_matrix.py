@@ -74,8 +74,12 @@ MATRIX: dict[str, dict] = {
     "associations:join_request": E("405", "L R R R R R R"),
     "associations:mine": E("L R R R R R R", "L R R R R R R"),
     "associations:offer_action": E("405", "L 404 R 404 404 404 404"),
+    # A step of an offer's form sent empty is a draft with nothing filled in: saved (nothing
+    # is required before "Submit for screening"), then the next step. (An empty body to
+    # "new" is no form at all: shown again.)
     "associations:offer_create": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
-    "associations:offer_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
+    "associations:offer_edit": E("L 404 200 404 404 404 404", "L 404 R 404 404 404 404"),
+    "associations:offer_step": E("L 404 200 404 404 404 404", "L 404 R 404 404 404 404"),
     "associations:offer_photo_add": E("405", "L 404 400 404 404 404 404"),
     "associations:offer_photo_delete": E(
         "405", "L 404 404 404 404 404 404"

@@ -52,6 +52,11 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
+
+def _offer_last_step(w) -> dict:
+    return {**KWARGS["associations:offer_edit"](w), "step": "submit"}
+
+
 #: URLs whose forms are shown on another page: URL name -> the pages (name, arguments).
 HOSTS = {
     "accounts:logout": [("home", None)],
@@ -72,12 +77,9 @@ HOSTS = {
             "associations:set_role",
         )
     },
-    "associations:offer_photo_add": [
-        ("associations:offer_edit", KWARGS["associations:offer_edit"])
-    ],
-    "associations:offer_photo_delete": [
-        ("associations:offer_edit", KWARGS["associations:offer_edit"])
-    ],
+    # The photos are on the offer form's last step.
+    "associations:offer_photo_add": [("associations:offer_step", _offer_last_step)],
+    "associations:offer_photo_delete": [("associations:offer_step", _offer_last_step)],
     **{
         name: [
             ("bookings:detail", KWARGS["bookings:detail"]),

@@ -238,6 +238,7 @@ KWARGS = {
     "associations:instructor_delete": lambda w: {**_b(w), "instructor_id": w.instructor_b.pk},
     "associations:offer_create": _b,
     "associations:offer_edit": _ob,
+    "associations:offer_step": lambda w: {**_ob(w), "step": "price"},
     "associations:offer_preview": _ob,
     "associations:offer_photo_add": _ob,
     "associations:offer_photo_delete": lambda w: {**_ob(w), "photo_id": DUMMY_INT},
