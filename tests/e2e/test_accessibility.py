@@ -139,7 +139,6 @@ def test_my_pages_and_dashboard(axe_page, base_url, world, role, path):
     [
         ("teacher", "/offers/kajak-for-7-klasse/book/"),
         ("teacher", "/needs/new/"),
-        ("association_admin", "/association/roklub/offers/new/"),
         ("association_admin", "/association/roklub/profile/"),
     ],
 )
@@ -187,3 +186,27 @@ def test_pages_about_an_expired_child_certificate(axe_page, base_url, world):
     edit = reverse("associations:instructor_edit", args=["roklub", instructor.pk])
     assert_accessible(axe_page, base_url + edit)
     assert axe_page.locator("#certificate-expired").count() == 1
+
+
+def test_offer_form_steps_and_their_errors(axe_page, base_url, world):
+    """The offer form saves drafts (nothing is required in a step): its errors are a value
+    out of range in a step, and what is missing when it is submitted for screening."""
+    user = f.AssociationMembershipFactory(association=world["association"], role="admin").user
+    login(axe_page, base_url, user.email)
+    axe_page.goto(base_url + "/association/roklub/offers/new/")
+    with axe_page.expect_navigation():
+        axe_page.locator("main [name=title]").press("Enter")  # saved; the second step
+    assert axe_page.locator("main [aria-current=step]").count() == 1
+    axe_page.locator("main [name=pupils_min]").fill("30")
+    axe_page.locator("main [name=pupils_max]").fill("10")
+    with axe_page.expect_navigation():
+        axe_page.locator("main [name=pupils_max]").press("Enter")
+    assert axe_page.locator("#error-summary").count() == 1
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)
+    axe_page.goto(axe_page.url.replace("/steps/for-whom/", "/steps/submit/"))
+    with axe_page.expect_navigation():
+        axe_page.locator("main form[action$='/submit/'] button").click()
+    assert axe_page.locator("#error-summary a").count() > 0
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)

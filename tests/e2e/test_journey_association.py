@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from associations.models import Association
+from associations.models import Association, Offer
 from screening.workflow import ScreeningState
 from tests import factories as f
 from tests.e2e.conftest import login
@@ -111,3 +111,102 @@ def test_consultant_approves_the_association_in_the_admin(
         page.locator("#content form [type=submit]").last.click()
     association.refresh_from_db()
     assert association.state == ScreeningState.APPROVED, page.locator("#content").inner_text()[:500]
+
+
+def _go(page, locator) -> None:
+    with page.expect_navigation():
+        locator.click()
+
+
+def _current_step(page) -> str:
+    return page.locator("main ol.offer-steps [aria-current=step]").inner_text()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_association_fills_in_an_offer_step_by_step_on_a_phone(
+    browser, live_server, municipality, lang
+):
+    """A volunteer's evening on a phone, without JavaScript: a few fields, Enter, "Back",
+    a jump in the progress list, "Save as draft", a refused submit that lists what is
+    missing, a link to the field, and the submit that goes through."""
+    association = f.AssociationFactory(municipalities=[municipality], slug="kajak")
+    admin = f.AssociationMembershipFactory(association=association, role="admin").user
+    instructor = f.InstructorFactory(association=association)
+    context = browser.new_context(
+        locale="da-DK", java_script_enabled=False, viewport={"width": 360, "height": 740}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    base_url = live_server.url
+    try:
+        _set_language(page, base_url, lang)
+        login(page, base_url, admin.email)
+        page.goto(base_url + "/association/kajak/offers/new/")
+        assert page.locator("html").get_attribute("lang") == lang
+        steps = page.locator("main ol.offer-steps > li")
+        assert steps.count() == 6
+        first_step = _current_step(page)
+        assert first_step == ("Hvad" if lang == "da" else "What")
+        # The page fits a phone: nothing is wider than the screen.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+        # Step 1: a title, then Enter (the keyboard's "Save and continue").
+        page.locator("main [name=title]").fill("Kajak for 5. klasse")
+        with page.expect_navigation():
+            page.locator("main [name=title]").press("Enter")
+        offer = Offer.objects.get(association=association)
+        assert offer.title == "Kajak for 5. klasse" and offer.state == ScreeningState.DRAFT
+        assert _current_step(page) != first_step
+        # Step 2, then "Back": both saved; step 1 still shows the title.
+        page.locator("main [name=pupils_max]").fill("28")
+        page.locator("main input[name=location][value=association]").check()
+        _go(page, page.locator("main form button[name=go][value=back]"))
+        assert page.locator("main [name=title]").input_value() == "Kajak for 5. klasse"
+        offer.refresh_from_db()
+        assert offer.pupils_max == 28 and offer.location == "association"
+
+        # A step in the progress list saves what is typed and goes there: "When".
+        page.locator("main [name=summary]").fill("Eleverne lærer at padle sikkert")
+        _go(page, page.locator("main button[name=go][value='step:when']"))
+        offer.refresh_from_db()
+        assert offer.summary == "Eleverne lærer at padle sikkert"
+        # Nothing is ticked in advance.
+        assert page.locator("main input[type=checkbox]:checked").count() == 0
+        page.locator("main [name=duration_minutes]").fill("120")
+        page.locator("#id_weekdays_1").focus()
+        page.keyboard.press("Space")  # Tuesday, by keyboard
+        page.locator("main input[name=weekdays][value='4']").check()
+        _go(page, page.locator("main form button[name=go][value=draft]"))
+        assert "/steps/when/" in page.url
+        expect(page.locator(".alert-success")).to_be_visible()
+        offer.refresh_from_db()
+        assert offer.weekdays == "24" and offer.duration_minutes == 120 and not offer.on_request
+
+        # Instructors, then the last step; submitting lists what is missing.
+        _go(page, page.locator("main button[name=go][value='step:goals']"))
+        page.locator(f"main input[name=instructors][value='{instructor.pk}']").check()
+        _go(page, page.locator("main form button.btn-primary[name=go][value=next]"))
+        assert "/steps/submit/" in page.url
+        _go(page, page.locator("main form[action$='/submit/'] button"))
+        summary = page.locator("#error-summary")
+        expect(summary).to_be_visible()
+        links = summary.locator("a")
+        assert links.count() == 3  # description, domain, format
+        offer.refresh_from_db()
+        assert offer.state == ScreeningState.DRAFT
+
+        # The link leads to the field on its step; fill in the rest there.
+        _go(page, links.first)
+        assert page.url.endswith("#id_description")
+        page.locator("main [name=description]").fill("En dag på vandet med instruktører.")
+        page.locator("main [name=domain]").select_option("sport")
+        page.locator("main input[name=format][value=visit]").check()
+        _go(page, page.locator("main button[name=go][value='step:submit']"))
+        assert page.locator("#missing-summary").count() == 0
+        _go(page, page.locator("main form[action$='/submit/'] button"))
+        offer.refresh_from_db()
+        assert offer.state == ScreeningState.SUBMITTED
+        assert list(offer.instructors.all()) == [instructor]
+        assert f"/association/{association.slug}/" in page.url
+    finally:
+        context.close()
