@@ -118,6 +118,25 @@ def let_a_certificate_run_out(now: datetime) -> None:
     refresh_certificate_validity(offer)
 
 
+def create_draft_offer(association: Association) -> Offer:
+    """An offer the association has started on and saved as a draft: the offer form shows
+    which steps still miss something, and what "Submit for screening" asks for."""
+    offer, _ = Offer.objects.update_or_create(
+        slug=f"{association.slug}-kladde",
+        defaults={
+            "association": association,
+            "title": "Havkajak for udskolingen",
+            "summary": "En eftermiddag på Øresund for 7.–9. klasse",
+            "domain": "sport",
+            "grade_min": 7,
+            "grade_max": 9,
+            "location": "association",
+            "state": ScreeningState.DRAFT,
+        },
+    )
+    return offer
+
+
 def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) -> dict:
     """The model fields of the ``n``-th row of ``data.OFFERS``."""
     (_slug, title, summary, domain, _subjects, grades, fmt, location, minutes, pupils) = row[:10]

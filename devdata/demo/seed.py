@@ -21,6 +21,7 @@ def seed(stdout=None) -> None:
     people.create_association_members(association_by_slug)
     offers = associations.create_offers(association_by_slug, now)
     associations.let_a_certificate_run_out(now)
+    associations.create_draft_offer(association_by_slug["helsingor-roklub"])
     associations.create_offer_dates(offers, timezone.localdate())
     if Booking.objects.filter(school__municipality=municipality).exists():
         return  # the activity below is there from an earlier run
