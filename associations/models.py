@@ -462,8 +462,12 @@ class Offer(Screenable):
         if self.weekdays and (not set(self.weekdays) <= set("12345")):
             errors["weekdays"] = _("Choose weekdays from Monday to Friday.")
         if self.state not in EDITABLE_STATES:
-            # Only a draft may be incomplete (the offer form saves drafts step by step).
-            errors.update(self.missing_for_submission())
+            # Only a draft may lack a price or an address (the offer form saves drafts step by
+            # step); the rest of what submitting asks for is checked by the submission.
+            missing = self.missing_for_submission()
+            errors.update(
+                {k: missing[k] for k in ("price_amount", "location_address") if k in missing}
+            )
         if errors:
             raise ValidationError(errors)
 
