@@ -193,6 +193,13 @@ def test_a_draft_with_required_fields_missing_is_saved(client, association_membe
     assert offer.price_model == "hourly" and offer.price_amount is None
     page = client.get(response.url, follow=True).content.decode()
     assert "Gemt som kladde" in page or "Saved as a draft" in page
+    # Even a draft with nothing in it is kept, and listed by a name for its link.
+    client.post(url, {"go": "draft"})
+    untitled = Offer.objects.get(association=association, title="")
+    assert untitled.slug and untitled.state == S.DRAFT
+    page = client.get(reverse("associations:detail", args=[association.slug])).content.decode()
+    edit = reverse("associations:offer_edit", args=[association.slug, untitled.pk])
+    assert re.search(rf'href="{edit}">\((ingen titel endnu|no title yet)\)</a>', page)
 
 
 @pytest.mark.django_db
@@ -230,6 +237,8 @@ def test_submit_lists_what_is_missing_with_links_to_the_fields(
     assert not mail.outbox
     # Filled in step by step, the same button submits it for screening.
     fill_offer(client, association, offer_data(), offer=offer)
+    last = client.get(step_url(offer, OFFER_STEPS[-1])).content.decode()
+    assert 'id="missing-summary-done"' in last and "error-summary" not in last
     response = client.post(submit)
     assert response.status_code == 302
     offer.refresh_from_db()
