@@ -354,6 +354,7 @@ class OfferForm(forms.ModelForm):
             self.initial["weekdays"] = list(self.instance.weekdays)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form has its token
         items = [_row(*item) if isinstance(item, tuple) else item for item in step.layout]
         if "submit_key" in self.fields:
             items.append("submit_key")

@@ -488,7 +488,12 @@ def _offer_step_page(request, association, offer, step, form=None, *, failed=Non
         ),
         "can_edit": services.can_edit(offer) if offer else True,
         "change_request": open_change_request(version) if version else None,
-        "missing": _missing_links(association, offer, failed or missing) if offer else [],
+        # The list of what is missing is the last step's; the other steps mark it in the list.
+        "missing": (
+            _missing_links(association, offer, failed or missing)
+            if offer and not step.fields
+            else []
+        ),
         "submit_failed": failed is not None,
         "editable_states": EDITABLE_STATES,
     }
