@@ -9,7 +9,7 @@ from associations.models import Domain, Offer
 from screening import services
 from screening.workflow import S, Transition
 from tests import factories as f
-from tests.associations.test_offers import offer_data
+from tests.associations.test_offers import fill_offer, offer_data
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,8 @@ def instructor(association):
 
 
 def _create_and_submit(member, association, instructor) -> Offer:
-    member.post(
-        reverse("associations:offer_create", args=[association.slug]),
-        offer_data(instructors=[instructor.pk]),
-    )
-    offer = Offer.objects.get(title="Kajak for 5. klasse")
+    offer = fill_offer(member, association, offer_data(instructors=[instructor.pk]))
+    assert offer == Offer.objects.get(title="Kajak for 5. klasse")
     member.post(reverse("associations:offer_action", args=[association.slug, offer.pk, "submit"]))
     offer.refresh_from_db()
     assert offer.state == S.SUBMITTED
@@ -73,7 +70,7 @@ def test_the_consultant_sees_what_changed_since_the_request(
     data = offer_data(
         instructors=[instructor.pk], learning_goals="Idræt: samarbejde og tillid", domain="nature"
     )
-    member.post(_edit_url(offer), data)
+    fill_offer(member, association, data, offer=offer)  # every step of the form, saved
     member.post(reverse("associations:offer_action", args=[association.slug, offer.pk, "submit"]))
     response = consultant_client.get(f"{OFFERS}{offer.pk}/change/")
     resubmission = response.context["screening_resubmission"]
