@@ -486,3 +486,19 @@ def test_concurrent_requests_for_the_last_place_that_wait_for_approval_give_one(
     assert all(isinstance(r, services.OccasionFull) for r in results if r not in booked)
     occasion.refresh_from_db()
     assert occasion.reserved == 3
+
+
+def test_a_request_awaiting_approval_is_in_the_leaders_list_only(client, waiting, dear, teacher):
+    """It waits inside the school: the leader decides it; the teacher sees it wait for the
+    leader, not in "waiting for your answer" nor as waiting for the association."""
+    client.force_login(teacher)
+    page = client.get(reverse("bookings:my_school"))
+    assert list(page.context["awaiting"]) == [waiting] and page.context["to_approve"] == []
+    assert page.context["waiting"] == [] and page.context["requested"] == []
+    html = page.content.decode()
+    start = html.index('id="awaiting-heading"')
+    assert reverse("bookings:detail", args=[waiting.pk]) in html[start : html.index("</ul>", start)]
+    client.force_login(dear)
+    page = client.get(reverse("bookings:my_school"))
+    assert list(page.context["to_approve"]) == [waiting] and page.context["awaiting"] == []
+    assert page.context["waiting"] == [] and page.context["requested"] == []
