@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("", include("screening.urls")),
     path("", include("bookings.urls")),
+    path("", include("partnerships.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("sso.urls")),

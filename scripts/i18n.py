@@ -17,6 +17,7 @@ APPS = [
     "dashboard",
     "municipalities",
     "notifications",
+    "partnerships",
     "privacy",
     "schools",
     "screening",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "screening",
     "bookings",
     "catalog",
+    "partnerships",
     "dashboard",
     "privacy",
     # Single sign-on (OpenID Connect per municipality) and the open data API.

@@ -1,6 +1,7 @@
 """The Consultant group with exactly the admin permissions a municipal consultant needs.
 
-Idempotent: running it again (or after the permissions changed) sets the same list.
+Idempotent: running it again (or after the permissions changed) sets the same list for
+the apps it names, and leaves the permissions later apps grant the group alone.
 """
 
 from django.apps import apps as global_apps
@@ -42,7 +43,10 @@ def create_group(apps, schema_editor):
         wanted += list(
             Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
         )
-    group.permissions.set(wanted)
+    # Only the apps named here: a later app's migration grants its own (partnerships).
+    named = group.permissions.filter(content_type__app_label__in=list(PERMISSIONS))
+    group.permissions.remove(*named)
+    group.permissions.add(*wanted)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,138 @@
+"""Partnerships in the admin: a consultant creates and follows their municipality's.
+
+Tenancy as elsewhere (``screening/admin.py``): the lists are ``for_consultant(user)``, the
+choices of partner, schools and contact person are the consultant's municipality's, and the
+municipality is set from the consultant, never chosen. The state changes only through
+``services.transition`` (the actions), which writes the audit trail shown on the page.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from portal.forms import BoundedDateField
+from schools.models import School
+
+from . import services
+from .models import LeisureInstitution, Partnership
+
+
+class PartnershipForm(forms.ModelForm):
+    # A partnership may be registered after it began (Copenhagen's run since 2012).
+    starts_on = BoundedDateField(label=_("starts"), years_back=6)
+    ends_on = BoundedDateField(label=_("ends"), years_back=6)
+
+    class Meta:
+        model = Partnership
+        fields = "__all__"
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Rows of the consultant's municipality; the municipality is the consultant's."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_consultant(request.user)
+
+    def get_exclude(self, request, obj=None):
+        return [] if request.user.is_superuser else ["municipality"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser:
+            return form
+        municipality = request.user.consultant_municipality
+
+        class ConsultantForm(form):
+            def _post_clean(self):
+                # Before the model's clean(): it checks everything against the municipality.
+                self.instance.municipality = municipality
+                super()._post_clean()
+
+        return ConsultantForm
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and (
+            request.user.is_superuser or request.user.consultant_municipality is not None
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(LeisureInstitution)
+class LeisureInstitutionAdmin(TenantAdmin):
+    list_display = ["name", "kind", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+def _consultant_users(user):
+    users = get_user_model().objects.filter(consultant__is_active=True, is_active=True)
+    if user.is_superuser:
+        return users
+    return users.filter(consultant__municipality=user.consultant_municipality)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(TenantAdmin):
+    form = PartnershipForm
+    list_display = ["__str__", "state", "starts_on", "ends_on", "contact", "yearly_grant"]
+    list_filter = ["state"]
+    search_fields = ["association__name", "institution__name", "resource_name"]
+    list_select_related = ["association", "institution", "contact"]
+    readonly_fields = ["state", "audit_trail"]
+    filter_horizontal = ["schools"]
+    actions = ["activate", "end"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        choices = {
+            "association": lambda: Association.objects.live().for_consultant(user),
+            "institution": lambda: LeisureInstitution.objects.for_consultant(user),
+            "contact": lambda: _consultant_users(user),
+        }
+        if db_field.name in choices:
+            kwargs["queryset"] = choices[db_field.name]()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "schools":
+            kwargs["queryset"] = School.objects.for_consultant(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("history"))
+    def audit_trail(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = [
+            (
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                services.action_label(e.transition),
+                e.actor or "",
+            )
+            for e in services.audit_trail(obj)
+        ]
+        return format_html_join("\n", "<div>{} · {} · {}</div>", rows) or "-"
+
+    def _act(self, request, queryset, action: str):
+        done = 0
+        for partnership in queryset:
+            try:
+                services.transition(partnership, action, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{partnership}: {error.messages[0]}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)d partnership(s) changed.") % {"n": done})
+
+    @admin.action(description=_("Activate the selected partnerships"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._act(request, queryset, "activate")
+
+    @admin.action(description=_("End the selected partnerships"), permissions=["change"])
+    def end(self, request, queryset):
+        self._act(request, queryset, "end")

@@ -1,0 +1,209 @@
+"""Partnerships: a lasting collaboration between a municipality and a partner.
+
+A partner is an association (``associations.Association``, screened as always) or one of the
+municipality's own leisure institutions and youth clubs (``LeisureInstitution``): a
+partnership points at exactly one of them (``partnerships_partnership_one_partner``), so
+there is no second copy of the association model.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from municipalities.models import Municipality
+from municipalities.tenancy import TenantQuerySet
+from schools.models import School
+
+#: A partnership runs typically 2-3 years; the portal accepts from one month to six years.
+MIN_DAYS = 28
+MAX_YEARS = 6
+
+
+class LeisureInstitution(models.Model):
+    """A municipal leisure institution, leisure centre or youth club (fritidsinstitution,
+    fritidscenter, klub): a partner the municipality runs itself, so it is not screened."""
+
+    class Kind(models.TextChoices):
+        INSTITUTION = "institution", _("Leisure institution")
+        CENTRE = "centre", _("Leisure centre")
+        CLUB = "club", _("Youth club")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="leisure_institutions",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leisure institution or club")
+        verbose_name_plural = _("leisure institutions and clubs")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="partnerships_institution_unique_name",
+                violation_error_message=_(
+                    "The municipality already has an institution by this name."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnershipState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class PartnershipQuerySet(TenantQuerySet):
+    def for_association(self, association):
+        return self.filter(association=association)
+
+    def for_school(self, school):
+        return self.filter(schools=school)
+
+
+class Partnership(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        verbose_name=_("municipality"),
+    )
+    association = models.ForeignKey(
+        Association,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("association"),
+    )
+    institution = models.ForeignKey(
+        LeisureInstitution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("leisure institution or club"),
+    )
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="partnerships", verbose_name=_("schools")
+    )
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="partnerships_as_contact",
+        verbose_name=_("municipal contact person"),
+        help_text=_("The consultant the partner turns to."),
+    )
+    yearly_grant = models.PositiveIntegerField(_("yearly grant (DKK)"), null=True, blank=True)
+    resource_name = models.CharField(_("resource person"), max_length=150)
+    resource_email = models.EmailField(_("resource person's e-mail"))
+    resource_phone = models.CharField(_("resource person's phone"), max_length=30, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=PartnershipState.choices,
+        default=PartnershipState.PROPOSED,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(association__isnull=False, institution__isnull=True)
+                    | Q(association__isnull=True, institution__isnull=False)
+                ),
+                name="partnerships_partnership_one_partner",
+                violation_error_message=_(
+                    "Choose the partner: an association or a leisure institution, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="partnerships_partnership_ends_after_start",
+                violation_error_message=_("The partnership must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_grant__gte=0) | Q(yearly_grant__isnull=True),
+                name="partnerships_partnership_grant_not_negative",
+                violation_error_message=_("The yearly grant cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.partner)
+
+    @property
+    def partner(self):
+        return self.association or self.institution
+
+    # What screening.services.record() needs to write the audit trail of a partnership.
+    live = property(lambda self: self)
+    is_revision = False
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_on and self.ends_on:
+            errors.update(period_errors(self.starts_on, self.ends_on))
+        if self.municipality_id:
+            errors.update(self._tenant_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _tenant_errors(self) -> dict:
+        """Partner, schools and contact must all belong to the partnership's municipality."""
+        errors = {}
+        m = self.municipality
+        if self.association_id and not self.association.municipalities.filter(pk=m.pk).exists():
+            errors["association"] = _("The association does not offer in this municipality.")
+        if self.institution_id and self.institution.municipality_id != m.pk:
+            errors["institution"] = _("The institution belongs to another municipality.")
+        if self.contact_id and getattr(self.contact, "consultant_municipality", None) != m:
+            errors["contact"] = _("The contact person must be a consultant of the municipality.")
+        return errors
+
+
+def period_errors(starts_on: date, ends_on: date) -> dict:
+    """The period's rule: it ends after it starts, lasts from a month up to six years."""
+    if ends_on <= starts_on:
+        return {"ends_on": _("The partnership must end after it starts.")}
+    if (ends_on - starts_on).days < MIN_DAYS:
+        return {"ends_on": _("A partnership lasts at least a month.")}
+    if ends_on > _add_years(starts_on, MAX_YEARS):
+        return {"ends_on": _("A partnership lasts at most six years; agree on a new one then.")}
+    return {}
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
