@@ -18,7 +18,7 @@ from portal.forms import BoundedDateField
 from schools.models import School
 
 from . import services
-from .models import LeisureInstitution, Partnership
+from .models import FocusArea, LeisureInstitution, Partnership
 
 
 class PartnershipForm(forms.ModelForm):
@@ -28,7 +28,19 @@ class PartnershipForm(forms.ModelForm):
 
     class Meta:
         model = Partnership
-        fields = "__all__"
+        fields = [
+            "municipality",
+            "association",
+            "institution",
+            "schools",
+            "starts_on",
+            "ends_on",
+            "contact",
+            "yearly_grant",
+            "resource_name",
+            "resource_email",
+            "resource_phone",
+        ]
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -51,6 +63,10 @@ class TenantAdmin(admin.ModelAdmin):
                 # Before the model's clean(): it checks everything against the municipality.
                 self.instance.municipality = municipality
                 super()._post_clean()
+
+            def _get_validation_exclusions(self):
+                # The municipality is set, not typed: its unique constraints still count.
+                return super()._get_validation_exclusions() - {"municipality"}
 
         return ConsultantForm
 
@@ -136,3 +152,14 @@ class PartnershipAdmin(TenantAdmin):
     @admin.action(description=_("End the selected partnerships"), permissions=["change"])
     def end(self, request, queryset):
         self._act(request, queryset, "end")
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(TenantAdmin):
+    """The municipality's own list: rename, reorder, add (the defaults are only a start).
+    Like every consultant page, no deleting: an operator removes an area."""
+
+    list_display = ["name", "kind", "position", "municipality"]
+    list_editable = ["position"]
+    list_filter = ["kind"]
+    search_fields = ["name"]

@@ -65,6 +65,43 @@ class LeisureInstitution(models.Model):
         return self.name
 
 
+class FocusArea(models.Model):
+    """One of a municipality's focus areas, data it edits in the admin: the areas a
+    partnership's action plan works on (seed 002), or the target areas of a school–leisure
+    collaboration (seed 001). ``focus.create_defaults`` gives a municipality both lists."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", _("Partnership focus area")
+        SCHOOL_LEISURE = "school_leisure", _("School–leisure target area")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="focus_areas",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["municipality", "kind", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "name"],
+                name="partnerships_focusarea_unique_name",
+                violation_error_message=_("The municipality already has this focus area."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class PartnershipState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACTIVE = "active", _("Active")

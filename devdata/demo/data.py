@@ -378,3 +378,31 @@ OFFERS = [
 
 # Where an offer held "elsewhere" takes place, when that is not the association's address.
 OFFER_PLACES = {"Bål, knob og førstehjælp": "Krogenberg Hegn, Espergærde"}
+
+# The municipality's own leisure institutions and clubs (partners besides associations):
+# name, kind, address
+LEISURE_INSTITUTIONS = [
+    ("Klub Espergærde", "club", "Stationsvej 12, 3060 Espergærde"),
+    ("Fritidscenter Hornbæk", "centre", "Sauntevej 3, 3100 Hornbæk"),
+]
+
+# Partnerships: partner (association slug or institution name), school slugs, years, yearly
+# grant (DKK or None), resource person (name, e-mail, phone), active?
+PARTNERSHIPS = [
+    (
+        "helsingor-roklub",
+        ["espergaerde-skole"],
+        3,
+        200000,
+        ("Anders Vinther", "ressource@helsingor-roklub.example", "21 43 65 87"),
+        True,
+    ),
+    (
+        "Klub Espergærde",
+        ["espergaerde-skole", "hornbaek-skole"],
+        2,
+        None,
+        ("Nadia Berg", "nadia.berg@helsingor.example", ""),
+        False,
+    ),
+]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 
-from . import associations, bookings, people, schools
+from . import associations, bookings, partnerships, people, schools
 from .cast import Cast
 
 
@@ -23,6 +23,9 @@ def seed(stdout=None) -> None:
     associations.let_a_certificate_run_out(now)
     associations.create_draft_offer(association_by_slug["helsingor-roklub"])
     associations.create_offer_dates(offers, timezone.localdate())
+    partnerships.create_focus_areas()
+    partnerships.create_leisure_institutions(municipality)
+    partnerships.create_partnerships(municipality, timezone.localdate())
     if Booking.objects.filter(school__municipality=municipality).exists():
         return  # the activity below is there from an earlier run
     create_activity(Cast.of(municipality))

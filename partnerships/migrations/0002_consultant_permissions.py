@@ -17,7 +17,7 @@ CODENAMES = [
 ]
 
 
-def grant(apps, schema_editor):
+def grant(apps, schema_editor, codenames=CODENAMES):
     config = global_apps.get_app_config("partnerships")
     create_contenttypes(config, verbosity=0, apps=apps)
     create_permissions(config, verbosity=0, apps=apps)
@@ -25,7 +25,7 @@ def grant(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     group, _created = Group.objects.get_or_create(name=GROUP)
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="partnerships", codename__in=CODENAMES)
+        *Permission.objects.filter(content_type__app_label="partnerships", codename__in=codenames)
     )
 
 

@@ -152,3 +152,21 @@ def test_the_demo_shows_a_booking_waiting_for_the_leaders_approval(client):
     )
     page = client.get(reverse("bookings:my_school")).content.decode()
     assert reverse("bookings:decide_approval", args=[waiting.pk]) in page
+
+
+@pytest.mark.django_db
+def test_demo_has_partnerships_and_focus_areas(client):
+    from partnerships.models import FocusArea, Partnership
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    helsingor = Municipality.objects.get(slug="helsingor")
+    assert sorted((str(p), p.state) for p in Partnership.objects.all()) == [
+        ("Helsingør Roklub", "active"),
+        ("Klub Espergærde", "proposed"),
+    ]
+    for municipality in Municipality.objects.all():
+        assert FocusArea.objects.filter(municipality=municipality).count() == 12
+    client.force_login(helsingor.schools.get(slug="espergaerde-skole").memberships.first().user)
+    page = client.get(reverse("partnerships:school"), HTTP_ACCEPT_LANGUAGE="da")
+    assert [str(p) for p in page.context["partnerships"]] == ["Helsingør Roklub", "Klub Espergærde"]

@@ -1,8 +1,6 @@
 """The consultant's partnerships in the admin: their municipality's only, created with the
 municipality's partner, schools and contact person, the state changed by the actions."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -150,3 +148,11 @@ def test_consultant_may_not_delete(admin_client, partnership):
     delete = reverse("admin:partnerships_partnership_delete", args=[partnership.pk])
     assert admin_client.get(delete).status_code == 403
     assert Partnership.objects.filter(pk=partnership.pk).exists()
+
+
+def test_an_institution_name_twice_is_a_form_error(admin_client, club):
+    response = admin_client.post(
+        "/admin/partnerships/leisureinstitution/add/", {"name": club.name, "kind": "club"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
