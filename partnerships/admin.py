@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from associations.models import Association
 from portal.forms import BoundedDateField
 from schools.models import School
+from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
 from . import services
-from .models import FocusArea, LeisureInstitution, Partnership
+from .models import ActionPlan, Activity, FocusArea, Goal, LeisureInstitution, Partnership
 
 
 class PartnershipForm(forms.ModelForm):
@@ -163,3 +164,40 @@ class FocusAreaAdmin(TenantAdmin):
     list_editable = ["position"]
     list_filter = ["kind"]
     search_fields = ["name"]
+
+
+class _ReadOnlyForConsultants(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class GoalInline(_ReadOnlyForConsultants):
+    model = Goal
+    fields = ["focus_area", "description", "indicator", "target"]
+
+
+class ActivityInline(_ReadOnlyForConsultants):
+    model = Activity
+    fields = ["focus_area", "what", "who", "when", "offer"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
+    """Action plans in the consultant's screening queue, like offers and profiles."""
+
+    list_display = ["title", "partnership", "state", "is_edit", "waiting", "submitted_at"]
+    list_filter = ["state", KindFilter, WaitingFilter]
+    search_fields = ["title", "partnership__association__name", "partnership__institution__name"]
+    list_select_related = ["partnership__association", "partnership__institution"]
+    preview_template = "partnerships/_plan_body.html"
+    preview_name = "plan"
+    summary_fields = ("title",)
+    inlines = [GoalInline, ActivityInline]

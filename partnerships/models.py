@@ -6,18 +6,23 @@ partnership points at exactly one of them (``partnerships_partnership_one_partne
 there is no second copy of the association model.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association
+from associations.models import Association, Offer
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from portal.submitkeys import submit_key_field, submitted_once
 from schools.models import School
+from screening.checks import AutomaticCheck, CheckRow
+from screening.models import Screenable
 
 #: A partnership runs typically 2-3 years; the portal accepts from one month to six years.
 MIN_DAYS = 28
@@ -144,9 +149,12 @@ class Partnership(models.Model):
     )
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(_("ends"))
+    # Required in the admin; a consultant who deletes their account leaves it empty (the
+    # person is removed, the partnership stays), so the page asks for a new one.
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="partnerships_as_contact",
         verbose_name=_("municipal contact person"),
         help_text=_("The consultant the partner turns to."),
@@ -244,3 +252,158 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+# --- The action plan ------------------------------------------------------------------------
+
+
+@dataclass
+class PlanOwner:
+    """Who hears the screening's decisions on an action plan: the partner's resource person
+    (``screening_owner`` must answer name, contact name and contact e-mail)."""
+
+    name: str
+    contact_name: str
+    contact_email: str
+
+
+class ActionPlanQuerySet(TenantQuerySet):
+    municipality_lookup = "partnership__municipality"
+
+    def live(self):
+        return self.filter(revision_of__isnull=True)
+
+    def for_association(self, association):
+        return self.filter(partnership__association=association)
+
+
+class ActionPlan(Screenable):
+    """A partnership's action plan (handleplan, seed 002): goals and activities per chosen
+    focus area, written by the partner and screened by the municipality's consultants through
+    the screening workflow like an offer (an edit of an approved plan is a revision; goals and
+    activities follow it, ``FOLLOWS_REVISIONS``)."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="action_plans",
+        verbose_name=_("partnership"),
+    )
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    title = models.CharField(_("title"), max_length=150)
+    focus_areas = models.ManyToManyField(
+        FocusArea, blank=True, related_name="action_plans", verbose_name=_("focus areas")
+    )
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-created_at", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def screening_municipalities(self) -> list:
+        return [self.live.partnership.municipality]
+
+    def screening_owner(self) -> PlanOwner:
+        p = self.live.partnership
+        return PlanOwner(str(p.partner), p.resource_name, p.resource_email)
+
+    def screening_owner_url(self) -> str:
+        association = self.live.partnership.association
+        if association is None:
+            return reverse("home")
+        return reverse("partnerships:association", args=[association.slug])
+
+    def automatic_checks(self) -> list:
+        """Every chosen focus area has a goal with an indicator and a target, and an
+        activity."""
+        check = AutomaticCheck(
+            title=str(_("Goals and activities per focus area")),
+            columns=[str(_("focus area")), str(_("goals")), str(_("activities"))],
+            empty=str(_("No focus area is chosen.")),
+        )
+        goals = list(self.goals.all())
+        activities = list(self.activities.all())
+        for area in self.focus_areas.all():
+            n_goals = sum(1 for g in goals if g.focus_area_id == area.pk)
+            n_activities = sum(1 for a in activities if a.focus_area_id == area.pk)
+            ok = n_goals > 0 and n_activities > 0
+            why = "" if ok else str(_("A goal and an activity are needed."))
+            check.rows.append(CheckRow(area, [area.name, n_goals, n_activities], ok, why))
+        return [check]
+
+
+class Goal(models.Model):
+    """What the partner wants to reach in one focus area, and how it is measured."""
+
+    FOLLOWS_REVISIONS = True
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("action plan")
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("focus area")
+    )
+    description = models.TextField(_("goal"), max_length=1000)
+    indicator = models.CharField(
+        _("indicator"),
+        max_length=200,
+        help_text=_("What is counted or measured, e.g. volunteers who completed a course."),
+    )
+    target = models.CharField(
+        _("target"), max_length=100, help_text=_("The value to reach, e.g. 12 by June 2027.")
+    )
+    submit_key = submit_key_field()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["focus_area__position", "id"]
+        constraints = [submitted_once("plan", "partnerships_goal_submitted_once")]
+
+    def __str__(self):
+        return self.description[:80]
+
+
+class Activity(models.Model):
+    """What is done for a focus area: what, who, when, and perhaps one of the partner's
+    offers to schools."""
+
+    FOLLOWS_REVISIONS = True
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("action plan"),
+    )
+    focus_area = models.ForeignKey(
+        FocusArea, on_delete=models.PROTECT, related_name="+", verbose_name=_("focus area")
+    )
+    what = models.TextField(_("what"), max_length=1000)
+    who = models.CharField(_("who"), max_length=200)
+    when = models.CharField(
+        _("when"), max_length=100, help_text=_("e.g. every Tuesday, spring 2027")
+    )
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offer"),
+    )
+    submit_key = submit_key_field()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["focus_area__position", "id"]
+        constraints = [submitted_once("plan", "partnerships_activity_submitted_once")]
+
+    def __str__(self):
+        return self.what[:80]

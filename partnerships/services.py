@@ -1,13 +1,18 @@
 """Changing a partnership's state: the only code that does (row lock, allowed transitions,
 the audit record in the screening trail)."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from portal.submitkeys import sent_before
+from screening import services as screening_services
 from screening.services import history, record
+from screening.workflow import EDITABLE_STATES, WAITING_STATES, Transition
 
-from .models import Partnership, PartnershipState
+from .models import ActionPlan, FocusArea, Partnership, PartnershipState
 
 S = PartnershipState
 
@@ -60,3 +65,63 @@ def transition(partnership: Partnership, action: str, *, by=None, message: str =
 def audit_trail(partnership: Partnership):
     """Every change of state, oldest first (the screening trail, internal events included)."""
     return history(partnership, include_internal=True)
+
+
+# --- Action plans: written by the partner, screened by the existing workflow -------------
+
+
+def create_plan(partnership: Partnership, *, title: str, focus_areas, by=None) -> ActionPlan:
+    """A draft action plan of the partnership over the chosen focus areas (the
+    municipality's partnership focus areas only), or the plan already in the making."""
+    allowed = FocusArea.objects.filter(
+        municipality=partnership.municipality, kind=FocusArea.Kind.PARTNERSHIP
+    )
+    open_plan = partnership.action_plans.live().filter(state__in=OPEN_STATES).first()
+    if open_plan is not None:
+        return open_plan  # one plan in the making at a time: a second click finds the first
+    chosen = list(allowed.filter(pk__in=[a.pk for a in focus_areas]))
+    if len(chosen) != len({a.pk for a in focus_areas}):
+        raise ValidationError(_("Choose focus areas of the municipality."), code="focus_area")
+    plan = ActionPlan.objects.create(
+        partnership=partnership,
+        title=title,
+        slug=f"plan-{partnership.pk}-{uuid.uuid4().hex[:12]}",
+        updated_by=by,
+    )
+    plan.focus_areas.set(chosen)
+    return plan
+
+
+#: A plan the partner is still writing or the consultant is screening.
+OPEN_STATES = EDITABLE_STATES | WAITING_STATES
+
+
+def submit_plan(plan: ActionPlan, *, by) -> ActionPlan:
+    """Hand the plan to the municipality's consultants: the screening workflow's submit
+    (state, audit, the consultants' e-mail or digest)."""
+    return screening_services.transition(plan, Transition.SUBMIT, by=by)
+
+
+def _check_editable(plan: ActionPlan) -> None:
+    if plan.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("The plan is with the municipality: it cannot be changed now."), code="not_editable"
+        )
+
+
+def add_part(plan: ActionPlan, form):
+    """Add the goal or activity of the valid ``form`` to a plan the partner may still edit.
+    The same form sent again (its key) gets the row it added the first time."""
+    _check_editable(plan)
+    submit_key = form.cleaned_data.get("submit_key")
+    part = form.save(commit=False)
+    part.plan = plan
+    part.submit_key = submit_key
+    try:
+        with transaction.atomic():
+            part.save()
+    except IntegrityError:
+        if (first := sent_before(type(part), submit_key, plan=plan)) is None:
+            raise
+        return first
+    return part

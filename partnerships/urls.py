@@ -11,4 +11,18 @@ urlpatterns = [
         name="association",
     ),
     path("school/partnerships/", views.school_partnerships, name="school"),
+    path(
+        "association/<slug:slug>/partnerships/<int:partnership_id>/plans/new/",
+        views.plan_create,
+        name="plan_create",
+    ),
+    path("association/<slug:slug>/plans/<int:plan_id>/", views.plan_detail, name="plan"),
+    path(
+        "association/<slug:slug>/plans/<int:plan_id>/add/<str:part>/",
+        views.plan_add,
+        name="plan_add",
+    ),
+    path(
+        "association/<slug:slug>/plans/<int:plan_id>/submit/", views.plan_submit, name="plan_submit"
+    ),
 ]

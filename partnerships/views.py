@@ -2,13 +2,23 @@
 the admin). Each view finds its association or school through that app's access helper, which
 answers 404 to strangers, and lists only that party's partnerships."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from associations.permissions import get_association_for
 from schools.permissions import school_for
+from screening import services as screening_services
+from screening.workflow import EDITABLE_STATES, TransitionNotAllowed
 
+from . import services
+from .forms import ActivityForm, GoalForm, PlanForm
 from .models import Partnership
+from .permissions import partnership_for, plan_for
 
 
 def _listed(queryset):
@@ -20,7 +30,11 @@ def _listed(queryset):
 @login_required
 def association_partnerships(request, slug):
     association, membership = get_association_for(request.user, slug)
-    partnerships = _listed(Partnership.objects.for_association(association))
+    partnerships = list(
+        _listed(Partnership.objects.for_association(association)).prefetch_related("action_plans")
+    )
+    for p in partnerships:
+        p.plan_form = PlanForm(partnership=p, auto_id=f"id_p{p.pk}_%s")
     return render(
         request,
         "partnerships/association_list.html",
@@ -37,3 +51,79 @@ def school_partnerships(request):
         "partnerships/school_list.html",
         {"school": school, "partnerships": partnerships},
     )
+
+
+# --- The partner's action plan ---------------------------------------------------------------
+
+
+def _plan_page(plan):
+    return redirect("partnerships:plan", plan.partnership.association.slug, plan.pk)
+
+
+@require_POST
+@login_required
+def plan_create(request, slug, partnership_id):
+    partnership = partnership_for(request.user, slug, partnership_id)
+    form = PlanForm(request.POST, partnership=partnership)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect("partnerships:association", slug)
+    plan = services.create_plan(
+        partnership,
+        title=form.cleaned_data["title"],
+        focus_areas=form.cleaned_data["focus_areas"],
+        by=request.user,
+    )
+    return _plan_page(plan)
+
+
+@login_required
+def plan_detail(request, slug, plan_id):
+    plan = plan_for(request.user, slug, plan_id)
+    return render(request, "partnerships/plan.html", _plan_context(plan))
+
+
+def _plan_context(plan, goal_form=None, activity_form=None) -> dict:
+    editable = plan.state in EDITABLE_STATES
+    return {
+        "plan": plan,
+        "association": plan.partnership.association,
+        "editable": editable,
+        "goal_form": goal_form or (GoalForm(plan=plan) if editable else None),
+        "activity_form": activity_form or (ActivityForm(plan=plan) if editable else None),
+        "events": screening_services.history(plan).exclude(message=""),
+    }
+
+
+@require_POST
+@login_required
+def plan_add(request, slug, plan_id, part):
+    plan = plan_for(request.user, slug, plan_id)
+    forms = {"goal": GoalForm, "activity": ActivityForm}
+    if part not in forms:
+        raise Http404
+    form = forms[part](request.POST, plan=plan)
+    if not form.is_valid():
+        context = _plan_context(plan, **{f"{part}_form": form})
+        return render(request, "partnerships/plan.html", context, status=400)
+    try:
+        services.add_part(plan, form)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _plan_page(plan)
+
+
+@require_POST
+@login_required
+def plan_submit(request, slug, plan_id):
+    plan = plan_for(request.user, slug, plan_id)
+    try:
+        services.submit_plan(plan, by=request.user)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The plan is submitted. The municipality's consultant will contact you.")
+        )
+    return _plan_page(plan)

@@ -406,3 +406,22 @@ PARTNERSHIPS = [
         False,
     ),
 ]
+
+# The rowing club's action plan: focus area -> goal, (indicator, target), what, who, when
+PLAN_TITLE = "Handleplan for Helsingør Roklub"
+PLAN_AREAS = {
+    "Rekruttering og inddragelse af frivillige/trænere": (
+        "Flere forældre bliver hjælpetrænere i ungdomsafdelingen.",
+        ("Hjælpetrænere med kursus", "8 inden sommeren"),
+        "Kursus i sikkerhed på vandet for nye hjælpetrænere",
+        "Ressourcepersonen og to erfarne instruktører",
+        "Hver anden lørdag i foråret",
+    ),
+    "Indgåelse af lokale samarbejder om målgruppen": (
+        "Skolens 5. årgang prøver roning, og de interesserede fortsætter i klubben.",
+        ("Elever, der kommer igen efter skoledagen", "15 om året"),
+        "Prøvedag i kajak for Espergærde Skoles 5. årgang",
+        "Instruktørerne sammen med klassernes lærere",
+        "Uge 35",
+    ),
+}

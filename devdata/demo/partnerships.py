@@ -1,14 +1,15 @@
-"""The demo's partnerships: the municipality's focus areas, two leisure institutions and two
-partnerships (an active one with an association, a proposed one with a youth club)."""
+"""The demo's partnerships: the municipality's focus areas, two leisure institutions, two
+partnerships (an active one with an association, a proposed one with a youth club) and the
+association's action plan waiting in the consultant's screening queue."""
 
 from datetime import date
 
 from accounts.models import User
-from associations.models import Association
+from associations.models import Association, Offer
 from municipalities.models import Municipality
 from partnerships import services
 from partnerships.focus import create_defaults
-from partnerships.models import LeisureInstitution, Partnership
+from partnerships.models import Activity, FocusArea, Goal, LeisureInstitution, Partnership
 from schools.models import School
 
 from . import data
@@ -62,3 +63,29 @@ def create_partnerships(municipality: Municipality, today: date) -> None:
             partnership.schools.set(School.objects.filter(slug__in=school_slugs))
             if active:
                 services.transition(partnership, "activate", by=contact)
+
+
+def create_action_plan(municipality: Municipality) -> None:
+    """The rowing club's action plan over two focus areas, sent to the consultant's queue."""
+    partnership = Partnership.objects.get(
+        municipality=municipality, association__slug=data.PARTNERSHIPS[0][0]
+    )
+    if partnership.action_plans.exists():
+        return
+    writer = User.objects.get(email=data.ASSOCIATION_MEMBERS[0][0])
+    areas = FocusArea.objects.filter(
+        municipality=municipality, kind=FocusArea.Kind.PARTNERSHIP, name__in=data.PLAN_AREAS
+    )
+    plan = services.create_plan(
+        partnership, title=data.PLAN_TITLE, focus_areas=list(areas), by=writer
+    )
+    offer = Offer.objects.live().filter(association=partnership.association).first()
+    for area in areas:
+        goal, target, what, who, when = data.PLAN_AREAS[area.name]
+        Goal.objects.create(
+            plan=plan, focus_area=area, description=goal, indicator=target[0], target=target[1]
+        )
+        Activity.objects.create(
+            plan=plan, focus_area=area, what=what, who=who, when=when, offer=offer
+        )
+    services.submit_plan(plan, by=writer)

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('association', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='associations.association', verbose_name='association')),
-                ('contact', models.ForeignKey(help_text='The consultant the partner turns to.', on_delete=django.db.models.deletion.PROTECT, related_name='partnerships_as_contact', to=settings.AUTH_USER_MODEL, verbose_name='municipal contact person')),
+                ('contact', models.ForeignKey(help_text='The consultant the partner turns to.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='partnerships_as_contact', to=settings.AUTH_USER_MODEL, verbose_name='municipal contact person')),
                 ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='partnerships.leisureinstitution', verbose_name='leisure institution or club')),
                 ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='municipalities.municipality', verbose_name='municipality')),
                 ('schools', models.ManyToManyField(blank=True, related_name='partnerships', to='schools.school', verbose_name='schools')),

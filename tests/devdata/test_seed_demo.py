@@ -156,7 +156,7 @@ def test_the_demo_shows_a_booking_waiting_for_the_leaders_approval(client):
 
 @pytest.mark.django_db
 def test_demo_has_partnerships_and_focus_areas(client):
-    from partnerships.models import FocusArea, Partnership
+    from partnerships.models import ActionPlan, FocusArea, Partnership
 
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())  # idempotent
@@ -167,6 +167,9 @@ def test_demo_has_partnerships_and_focus_areas(client):
     ]
     for municipality in Municipality.objects.all():
         assert FocusArea.objects.filter(municipality=municipality).count() == 12
+    (plan,) = ActionPlan.objects.all()
+    assert plan.state == "submitted"
+    assert plan.automatic_checks()[0].passed
     client.force_login(helsingor.schools.get(slug="espergaerde-skole").memberships.first().user)
     page = client.get(reverse("partnerships:school"), HTTP_ACCEPT_LANGUAGE="da")
     assert [str(p) for p in page.context["partnerships"]] == ["Helsingør Roklub", "Klub Espergærde"]

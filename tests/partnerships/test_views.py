@@ -92,3 +92,14 @@ def test_the_page_is_danish_first(client, teacher, partnership):
     page = client.get(reverse("partnerships:school"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert "Partnerskaber" in page
     assert "Kommunal kontaktperson" in page
+
+
+def test_a_contact_who_deletes_their_account_leaves_the_partnership(
+    client, teacher, partnership, consultant
+):
+    consultant.delete()
+    partnership.refresh_from_db()
+    assert partnership.contact is None
+    client.force_login(teacher)
+    page = client.get(reverse("partnerships:school"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Kommunen udpeger snart en ny." in page

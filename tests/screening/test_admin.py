@@ -66,7 +66,11 @@ def test_admin_index_counts_waiting_items(consultant_client, association, foreig
     f.OfferFactory(association=association, state=S.DRAFT)
     response = consultant_client.get("/admin/")
     assert response.status_code == 200
-    assert services.waiting_counts(response.wsgi_request.user) == {"association": 0, "offer": 2}
+    assert services.waiting_counts(response.wsgi_request.user) == {
+        "association": 0,
+        "offer": 2,
+        "actionplan": 0,
+    }
     assert b'id="screening-waiting"' in response.content
 
 

@@ -152,6 +152,7 @@ def test_admin_index_count_is_per_municipality(stranger, ours):
     assert services.waiting_counts(response.wsgi_request.user) == {
         "association": 1,
         "offer": 1,
+        "actionplan": 0,
     }
 
 
@@ -182,12 +183,16 @@ def test_consultant_group_has_exactly_the_needed_permissions():
             "municipalities.change_municipality",
             "municipalities.view_municipality",
             "partnerships.add_focusarea",
+            "partnerships.change_actionplan",
             "partnerships.add_leisureinstitution",
             "partnerships.add_partnership",
             "partnerships.change_focusarea",
             "partnerships.change_leisureinstitution",
             "partnerships.change_partnership",
+            "partnerships.view_actionplan",
+            "partnerships.view_activity",
             "partnerships.view_focusarea",
+            "partnerships.view_goal",
             "partnerships.view_leisureinstitution",
             "partnerships.view_partnership",
             "schools.change_schoolmembership",

@@ -1,0 +1,214 @@
+"""An action plan is written by the partner and screened through the existing screening
+workflow: the consultant's queue and decisions, the audit trail, the automatic check."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from partnerships import services
+from partnerships.focus import create_defaults
+from partnerships.models import ActionPlan, Activity, FocusArea, Goal
+from screening import services as screening_services
+from screening.checks import screened_models
+from screening.models import ScreeningEvent
+from screening.workflow import S, Transition
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def areas(municipality):
+    create_defaults(municipality)
+    return list(FocusArea.objects.filter(municipality=municipality, kind="partnership"))
+
+
+@pytest.fixture
+def plan(partnership, areas, association_member):
+    return services.create_plan(
+        partnership, title="Handleplan 2026-2028", focus_areas=areas[:2], by=association_member
+    )
+
+
+def url(name, association, *args):
+    return reverse(f"partnerships:{name}", args=[association.slug, *args])
+
+
+def fill(plan):
+    for area in plan.focus_areas.all():
+        Goal.objects.create(
+            plan=plan,
+            focus_area=area,
+            description="Flere frivillige",
+            indicator="frivillige",
+            target="12",
+        )
+        Activity.objects.create(
+            plan=plan,
+            focus_area=area,
+            what="Trænerkursus",
+            who="Ressourcepersonen",
+            when="Forår 2027",
+        )
+
+
+def test_an_action_plan_is_a_screened_model():
+    assert ActionPlan in screened_models()
+
+
+def test_member_writes_and_submits_a_plan_through_the_pages(
+    client, association_member, association, partnership, areas, published_offer
+):
+    client.force_login(association_member)
+    response = client.post(
+        reverse("partnerships:plan_create", args=[association.slug, partnership.pk]),
+        {"title": "Handleplan", "focus_areas": [areas[0].pk]},
+    )
+    plan = ActionPlan.objects.get()
+    assert response.status_code == 302
+    assert plan.state == S.DRAFT
+    key = str(uuid.uuid4())
+    goal = {
+        "focus_area": areas[0].pk,
+        "description": "Flere frivillige",
+        "indicator": "antal",
+        "target": "12",
+        "submit_key": key,
+    }
+    assert client.post(url("plan_add", association, plan.pk, "goal"), goal).status_code == 302
+    assert client.post(url("plan_add", association, plan.pk, "goal"), goal).status_code == 302
+    assert plan.goals.count() == 1  # the same form twice adds one goal
+    activity = {
+        "focus_area": areas[0].pk,
+        "what": "Kursus",
+        "who": "Sara",
+        "when": "Forår",
+        "offer": published_offer.pk,
+        "submit_key": str(uuid.uuid4()),
+    }
+    assert (
+        client.post(url("plan_add", association, plan.pk, "activity"), activity).status_code == 302
+    )
+    assert plan.activities.get().offer == published_offer
+    client.post(url("plan_submit", association, plan.pk))
+    plan.refresh_from_db()
+    assert plan.state == S.SUBMITTED
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert "Flere frivillige" in page and "Kursus" in page
+    assert "Add the goal" not in page  # no longer editable
+
+
+def test_bad_input_is_a_form_error_not_a_500(
+    client, association_member, association, plan, areas, other_association
+):
+    client.force_login(association_member)
+    foreign_offer = f.OfferFactory(association=other_association, published=True)
+    other_area = areas[5]  # not chosen for this plan
+    for part, data in [
+        (
+            "goal",
+            {"focus_area": other_area.pk, "description": "x", "indicator": "y", "target": "z"},
+        ),
+        (
+            "goal",
+            {
+                "focus_area": "99999999999999999999",
+                "description": "x",
+                "indicator": "y",
+                "target": "z",
+            },
+        ),
+        (
+            "activity",
+            {
+                "focus_area": areas[0].pk,
+                "what": "x",
+                "who": "y",
+                "when": "z",
+                "offer": foreign_offer.pk,
+            },
+        ),
+        ("goal", {"focus_area": areas[0].pk, "description": "", "indicator": "y", "target": "z"}),
+    ]:
+        response = client.post(url("plan_add", association, plan.pk, part), data)
+        assert response.status_code == 400, (part, data)
+    assert not plan.goals.exists() and not plan.activities.exists()
+    assert client.post(url("plan_add", association, plan.pk, "nothing"), {}).status_code == 404
+
+
+def test_a_stranger_cannot_see_or_change_the_plan(
+    client, other_association_admin, association, plan
+):
+    client.force_login(other_association_admin)
+    assert client.get(url("plan", association, plan.pk)).status_code == 404
+    assert client.post(url("plan_submit", association, plan.pk)).status_code == 404
+    plan.refresh_from_db()
+    assert plan.state == S.DRAFT
+
+
+def test_plan_of_another_association_is_404_under_ones_own_slug(
+    client, other_association_admin, other_association, plan
+):
+    client.force_login(other_association_admin)
+    assert client.get(url("plan", other_association, plan.pk)).status_code == 404
+
+
+def test_a_second_click_on_new_plan_finds_the_first(partnership, areas, plan):
+    again = services.create_plan(partnership, title="Igen", focus_areas=areas[:1])
+    assert again.pk == plan.pk
+
+
+def test_focus_areas_of_another_municipality_are_refused(partnership, other_municipality):
+    create_defaults(other_municipality)
+    foreign = FocusArea.objects.filter(municipality=other_municipality)[:1]
+    with pytest.raises(ValidationError) as error:
+        services.create_plan(partnership, title="x", focus_areas=list(foreign))
+    assert error.value.code == "focus_area"
+    assert not ActionPlan.objects.exists()
+
+
+def test_automatic_check_needs_a_goal_and_an_activity_per_area(plan):
+    (check,) = plan.automatic_checks()
+    assert not check.passed
+    fill(plan)
+    (check,) = plan.automatic_checks()
+    assert check.passed
+
+
+def test_consultant_screens_the_plan_in_the_existing_queue(
+    client, consultant, other_consultant, plan, association_member
+):
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    assert screening_services.waiting_counts(consultant)["actionplan"] == 1
+    assert screening_services.waiting_counts(other_consultant)["actionplan"] == 0
+    client.force_login(other_consultant)
+    assert list(client.get("/admin/partnerships/actionplan/").context["cl"].result_list) == []
+    client.force_login(consultant)
+    assert [
+        p.pk for p in client.get("/admin/partnerships/actionplan/").context["cl"].result_list
+    ] == [plan.pk]
+    change = client.get(f"/admin/partnerships/actionplan/{plan.pk}/change/")
+    assert change.status_code == 200
+    assert "Flere frivillige" in change.content.decode()  # the preview
+    screening_services.decide(plan, Transition.START_REVIEW, by=consultant)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
+    plan.refresh_from_db()
+    assert plan.state == S.APPROVED
+    transitions = list(
+        ScreeningEvent.objects.filter(
+            object_id=plan.pk, content_type__model="actionplan"
+        ).values_list("transition", flat=True)
+    )
+    assert transitions == ["submit", "start_review", "approve"]
+
+
+def test_an_edit_of_an_approved_plan_carries_its_goals(plan, consultant, association_member):
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
+    edit = screening_services.start_revision(ActionPlan.objects.get(pk=plan.pk))
+    assert edit.goals.count() == 2 and edit.activities.count() == 2
+    assert list(edit.focus_areas.all()) == list(plan.focus_areas.all())
