@@ -12,7 +12,7 @@ from screening import services as screening_services
 from screening.services import history, record
 from screening.workflow import EDITABLE_STATES, WAITING_STATES, Transition
 
-from .models import ActionPlan, FocusArea, Partnership, PartnershipState
+from .models import ActionPlan, Activity, FocusArea, Goal, Partnership, PartnershipState
 
 S = PartnershipState
 
@@ -125,3 +125,17 @@ def add_part(plan: ActionPlan, form):
             raise
         return first
     return part
+
+
+def remove_part(plan: ActionPlan, part: str, part_id: int) -> None:
+    """Remove a goal or an activity from a plan the partner may still edit (a second click
+    finds nothing left to remove)."""
+    _check_editable(plan)
+    model = {"goal": Goal, "activity": Activity}[part]
+    model.objects.filter(plan=plan, pk=part_id).delete()
+
+
+def edit_plan(plan: ActionPlan, *, by) -> ActionPlan:
+    """Change an approved plan: the screening's revision (a draft copy with its goals and
+    activities; the approved plan stays as it is until the edit is approved)."""
+    return screening_services.start_revision(plan, by=by)

@@ -25,4 +25,10 @@ urlpatterns = [
     path(
         "association/<slug:slug>/plans/<int:plan_id>/submit/", views.plan_submit, name="plan_submit"
     ),
+    path(
+        "association/<slug:slug>/plans/<int:plan_id>/remove/<str:part>/<int:part_id>/",
+        views.plan_remove,
+        name="plan_remove",
+    ),
+    path("association/<slug:slug>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from associations.permissions import get_association_for
 from schools.permissions import school_for
 from screening import services as screening_services
-from screening.workflow import EDITABLE_STATES, TransitionNotAllowed
+from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
 
 from . import services
 from .forms import ActivityForm, GoalForm, PlanForm
@@ -56,6 +56,11 @@ def school_partnerships(request):
 # --- The partner's action plan ---------------------------------------------------------------
 
 
+#: An approved (or suspended, expired) plan is changed through a revision, as an offer is.
+EDIT_THROUGH_REVISION = {S.APPROVED, S.SUSPENDED, S.EXPIRED}
+CLOSED = [S.APPROVED, S.WITHDRAWN, S.REJECTED]
+
+
 def _plan_page(plan):
     return redirect("partnerships:plan", plan.partnership.association.slug, plan.pk)
 
@@ -93,6 +98,8 @@ def _plan_context(plan, goal_form=None, activity_form=None) -> dict:
         "goal_form": goal_form or (GoalForm(plan=plan) if editable else None),
         "activity_form": activity_form or (ActivityForm(plan=plan) if editable else None),
         "events": screening_services.history(plan).exclude(message=""),
+        "can_edit_approved": not plan.is_revision and plan.state in EDIT_THROUGH_REVISION,
+        "pending_edits": [] if plan.is_revision else plan.revisions.exclude(state__in=CLOSED),
     }
 
 
@@ -127,3 +134,28 @@ def plan_submit(request, slug, plan_id):
             request, _("The plan is submitted. The municipality's consultant will contact you.")
         )
     return _plan_page(plan)
+
+
+@require_POST
+@login_required
+def plan_remove(request, slug, plan_id, part, part_id):
+    plan = plan_for(request.user, slug, plan_id)
+    if part not in ("goal", "activity"):
+        raise Http404
+    try:
+        services.remove_part(plan, part, part_id)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return _plan_page(plan)
+
+
+@require_POST
+@login_required
+def plan_edit(request, slug, plan_id):
+    plan = plan_for(request.user, slug, plan_id)
+    try:
+        edit = services.edit_plan(plan, by=request.user)
+    except TransitionNotAllowed as error:
+        messages.error(request, str(error))
+        return _plan_page(plan)
+    return _plan_page(edit)

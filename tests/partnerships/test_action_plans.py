@@ -69,6 +69,7 @@ def test_member_writes_and_submits_a_plan_through_the_pages(
     plan = ActionPlan.objects.get()
     assert response.status_code == 302
     assert plan.state == S.DRAFT
+    assert "Tilføj målet" in client.get(url("plan", association, plan.pk)).content.decode()
     key = str(uuid.uuid4())
     goal = {
         "focus_area": areas[0].pk,
@@ -97,7 +98,7 @@ def test_member_writes_and_submits_a_plan_through_the_pages(
     assert plan.state == S.SUBMITTED
     page = client.get(url("plan", association, plan.pk)).content.decode()
     assert "Flere frivillige" in page and "Kursus" in page
-    assert "Add the goal" not in page  # no longer editable
+    assert "Tilføj målet" not in page  # no longer editable
 
 
 def test_bad_input_is_a_form_error_not_a_500(
@@ -212,3 +213,41 @@ def test_an_edit_of_an_approved_plan_carries_its_goals(plan, consultant, associa
     edit = screening_services.start_revision(ActionPlan.objects.get(pk=plan.pk))
     assert edit.goals.count() == 2 and edit.activities.count() == 2
     assert list(edit.focus_areas.all()) == list(plan.focus_areas.all())
+
+
+def test_member_removes_a_goal_while_the_plan_is_a_draft_only(
+    client, association_member, association, plan, other_association_admin
+):
+    fill(plan)
+    goal = plan.goals.first()
+    remove = url("plan_remove", association, plan.pk, "goal", goal.pk)
+    client.force_login(other_association_admin)
+    assert client.post(remove).status_code == 404
+    client.force_login(association_member)
+    assert client.post(remove).status_code == 302
+    assert client.post(remove).status_code == 302  # a second click: nothing left to remove
+    assert not plan.goals.filter(pk=goal.pk).exists()
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    activity = plan.activities.first()
+    client.post(url("plan_remove", association, plan.pk, "activity", activity.pk))
+    assert plan.activities.filter(pk=activity.pk).exists()  # with the municipality now
+
+
+def test_member_changes_an_approved_plan_through_a_revision(
+    client, association_member, association, plan, consultant
+):
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
+    client.force_login(association_member)
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert "Ret handleplanen" in page
+    response = client.post(url("plan_edit", association, plan.pk))
+    edit = ActionPlan.objects.get(revision_of=plan)
+    assert response["Location"] == url("plan", association, edit.pk)
+    client.post(url("plan_edit", association, plan.pk))  # a second click: the same edit
+    assert ActionPlan.objects.filter(revision_of=plan).count() == 1
+    goal = edit.goals.first()
+    client.post(url("plan_remove", association, edit.pk, "goal", goal.pk))
+    assert plan.goals.count() == 2 and edit.goals.count() == 1  # the approved plan is untouched
