@@ -4,6 +4,7 @@ import pytest
 
 from partnerships.models import LeisureInstitution, Partnership
 from tests import factories as f
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser  # noqa: F401 - browser tests
 
 
 def make_partnership(municipality, contact, **fields):

@@ -1,0 +1,72 @@
+"""The partnership pages in a real browser: a member writes an action plan and sends it to the
+municipality, and every page passes axe-core. Skipped without Chromium (see tests/e2e)."""
+
+from datetime import date
+
+import pytest
+
+from partnerships.focus import create_defaults
+from partnerships.models import ActionPlan
+from screening.workflow import S
+from tests import factories as f
+from tests.e2e.conftest import format_violations, login, run_axe
+
+from .conftest import make_partnership
+
+pytestmark = pytest.mark.e2e
+
+
+def _check(page, url):
+    response = page.goto(url)
+    assert response.status == 200, url
+    violations = run_axe(page)
+    assert not violations, f"axe-core on {url}:\n{format_violations(violations)}"
+
+
+def test_member_writes_an_action_plan_and_the_pages_are_accessible(
+    transactional_db, axe_page, base_url
+):
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    create_defaults(municipality)
+    association = f.AssociationFactory(municipalities=[municipality], slug="kajak")
+    member = f.AssociationMembershipFactory(association=association, role="admin").user
+    school = f.SchoolFactory(municipality=municipality)
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    make_partnership(
+        municipality,
+        consultant,
+        association=association,
+        schools=[school],
+        starts_on=date(2026, 8, 1),
+        ends_on=date(2028, 7, 31),
+    )
+    page = axe_page
+    login(page, base_url, member.email)
+    _check(page, base_url + "/association/kajak/partnerships/")
+    page.get_by_text("Skriv en handleplan").click()
+    page.get_by_label("Titel").fill("Handleplan 2026-2028")
+    page.get_by_label("Inddragelse af forældre").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start handleplanen").click()
+    plan = ActionPlan.objects.get()
+    assert page.url.endswith(f"/association/kajak/plans/{plan.pk}/")
+    assert not run_axe(page), format_violations(run_axe(page))
+    goal_form = page.locator("form", has=page.get_by_role("button", name="Tilføj målet"))
+    goal_form.locator("[name=focus_area]").select_option(label="Inddragelse af forældre")
+    goal_form.locator("[name=description]").fill("Flere forældre hjælper til")
+    goal_form.locator("[name=indicator]").fill("Forældre på hjælperlisten")
+    goal_form.locator("[name=target]").fill("20")
+    with page.expect_navigation():
+        goal_form.get_by_role("button", name="Tilføj målet").click()
+    assert page.get_by_text("Flere forældre hjælper til").count() == 1
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send til screening").click()
+    plan.refresh_from_db()
+    assert plan.state == S.SUBMITTED
+    assert plan.goals.get().indicator == "Forældre på hjælperlisten"
+    _check(page, base_url + f"/association/kajak/plans/{plan.pk}/")
+    page.context.clear_cookies()
+    login(page, base_url, teacher.email)
+    _check(page, base_url + "/school/partnerships/")
+    assert page.get_by_text(association.name).count() >= 1
