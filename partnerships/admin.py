@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -101,7 +102,7 @@ class PartnershipAdmin(TenantAdmin):
     list_filter = ["state"]
     search_fields = ["association__name", "institution__name", "resource_name"]
     list_select_related = ["association", "institution", "contact"]
-    readonly_fields = ["state", "audit_trail"]
+    readonly_fields = ["state", "audit_trail", "plans"]
     filter_horizontal = ["schools"]
     actions = ["activate", "end"]
 
@@ -134,6 +135,17 @@ class PartnershipAdmin(TenantAdmin):
             for e in services.audit_trail(obj)
         ]
         return format_html_join("\n", "<div>{} · {} · {}</div>", rows) or "-"
+
+    @admin.display(description=_("action plans"))
+    def plans(self, obj):
+        """The partner's action plans, each a link to its page in the screening queue."""
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = [
+            (reverse("admin:partnerships_actionplan_change", args=[p.pk]), p, p.get_state_display())
+            for p in obj.action_plans.live()
+        ]
+        return format_html_join("\n", '<div><a href="{}">{}</a> · {}</div>', rows) or "-"
 
     def _act(self, request, queryset, action: str):
         done = 0

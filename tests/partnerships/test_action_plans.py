@@ -4,9 +4,11 @@ workflow: the consultant's queue and decisions, the audit trail, the automatic c
 import uuid
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from notifications.models import Notification
 from partnerships import services
 from partnerships.focus import create_defaults
 from partnerships.models import ActionPlan, Activity, FocusArea, Goal
@@ -15,6 +17,7 @@ from screening.checks import screened_models
 from screening.models import ScreeningEvent
 from screening.workflow import S, Transition
 from tests import factories as f
+from tests.outbox import written
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +254,27 @@ def test_member_changes_an_approved_plan_through_a_revision(
     goal = edit.goals.first()
     client.post(url("plan_remove", association, edit.pk, "goal", goal.pk))
     assert plan.goals.count() == 2 and edit.goals.count() == 1  # the approved plan is untouched
+
+
+def test_the_screening_emails_reach_the_consultant_and_the_resource_person(
+    plan, consultant, association_member, association, django_capture_on_commit_callbacks
+):
+    fill(plan)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_plan(plan, by=association_member)
+    assert Notification.objects.get(kind="screening.submitted").to_email == consultant.email
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_services.decide(
+            plan, Transition.REQUEST_CHANGES, by=consultant, message="Tilføj et mål for forældre"
+        )
+    notification = written(Notification.objects.get(kind="screening.changes_requested"))
+    assert notification.to_email == "sara@example.org"  # the partnership's resource person
+    assert "Tilføj et mål for forældre" in notification.body_text
+    assert f"/association/{association.slug}/partnerships/" in notification.body_text
+    assert ["sara@example.org"] in [m.to for m in mail.outbox]
+
+
+def test_the_partnerships_admin_page_links_its_plans(client, consultant, partnership, plan):
+    client.force_login(consultant)
+    page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content.decode()
+    assert f"/admin/partnerships/actionplan/{plan.pk}/change/" in page

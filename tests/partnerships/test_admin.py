@@ -4,7 +4,7 @@ municipality's partner, schools and contact person, the state changed by the act
 import pytest
 from django.urls import reverse
 
-from partnerships.models import Partnership
+from partnerships.models import LeisureInstitution, Partnership
 from screening.models import ScreeningEvent
 from tests import factories as f
 
@@ -156,3 +156,19 @@ def test_an_institution_name_twice_is_a_form_error(admin_client, club):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
+
+
+def test_leisure_institutions_are_the_consultants_municipalitys(client, other_consultant, club):
+    client.force_login(other_consultant)
+    response = client.get("/admin/partnerships/leisureinstitution/")
+    assert list(response.context["cl"].result_list) == []
+    assert (
+        client.get(f"/admin/partnerships/leisureinstitution/{club.pk}/change/").status_code == 302
+    )
+    response = client.post(
+        "/admin/partnerships/leisureinstitution/add/", {"name": "Klub Syd", "kind": "club"}
+    )
+    assert response.status_code == 302
+    assert LeisureInstitution.objects.get(name="Klub Syd").municipality == (
+        other_consultant.consultant_municipality
+    )
