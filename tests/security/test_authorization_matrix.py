@@ -114,6 +114,14 @@ MATRIX: dict[str, dict] = {
     "bookings:occasion_cancel": E("L 405 405 405 405 405 405", "L 404 R 404 404 404 404"),
     "bookings:occasion_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
+    "partnerships:association": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
+    "partnerships:school": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
+    "partnerships:plan_create": E("405", "L 404 R 404 404 404 404"),
+    "partnerships:plan": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
+    "partnerships:plan_add": E("405", "L 404 400 404 404 404 404"),  # an empty goal form
+    "partnerships:plan_submit": E("405", "L 404 R 404 404 404 404"),
+    "partnerships:plan_remove": E("405", "L 404 R 404 404 404 404"),
+    "partnerships:plan_edit": E("405", "L 404 R 404 404 404 404"),  # a draft: told why not
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     # Only the event's school (tch_x) and the offering association (A) see the offer; only
     # the school answers. An empty POST is a form shown again with its errors.

@@ -184,6 +184,28 @@ def build_world() -> World:
 
     _try(w, "approval_token", approval_token, DUMMY_TOKEN)
 
+    def partnership():
+        from tests.partnerships.conftest import make_partnership
+
+        return make_partnership(w.m, w.users["con_m"], association=w.assoc_b, schools=[w.school_x])
+
+    _try(w, "partnership_b", partnership, None)
+
+    def action_plan():
+        from partnerships import services
+        from partnerships.focus import create_defaults
+        from partnerships.models import Goal
+
+        create_defaults(w.m)
+        areas = list(w.m.focus_areas.filter(kind="partnership")[:1])
+        plan = services.create_plan(w.partnership_b, title="Handleplan", focus_areas=areas)
+        w.goal_b = Goal.objects.create(
+            plan=plan, focus_area=areas[0], description="Mål", indicator="antal", target="10"
+        )
+        return plan
+
+    _try(w, "plan_b", action_plan, None)
+
     def confirm():
         from accounts.services import confirmation_token
 
@@ -206,8 +228,19 @@ def _ob(w):
     return {"slug": w.assoc_b.slug, "offer_id": w.offer_b.pk}
 
 
+def _plan(w, **more):
+    return {"slug": w.assoc_b.slug, "plan_id": pk(w.plan_b), **more}
+
+
 # URL arguments per URL name, from the world above (objects of B and of school X).
 KWARGS = {
+    "partnerships:association": _b,
+    "partnerships:plan_create": lambda w: {**_b(w), "partnership_id": pk(w.partnership_b)},
+    "partnerships:plan": _plan,
+    "partnerships:plan_add": lambda w: _plan(w, part="goal"),
+    "partnerships:plan_submit": _plan,
+    "partnerships:plan_edit": _plan,
+    "partnerships:plan_remove": lambda w: _plan(w, part="goal", part_id=pk(w.get("goal_b"))),
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
