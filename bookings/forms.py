@@ -122,6 +122,8 @@ class BookingRequestForm(forms.Form):
             text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}
         if occasion.place:
             text += f" · {occasion.place}"
+        if occasion.confirm_on_booking:
+            text += " · " + _("confirmed on booking")
         if occasion.collects_requests():
             text += " · " + _(
                 "requests collected until %(date)s, then one class per school first and a draw"
@@ -250,6 +252,7 @@ class OccasionForm(forms.ModelForm):
             "capacity",
             "capacity_unit",
             "allocation_deadline",
+            "confirm_on_booking",
         ]
         field_classes = dict.fromkeys(
             ["starts_at", "ends_at", "allocation_deadline"], BoundedDateTimeField

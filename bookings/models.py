@@ -110,6 +110,14 @@ class Occasion(models.Model):
             "school first, then by lot."
         ),
     )
+    confirm_on_booking = models.BooleanField(
+        _("confirmed on booking"),
+        default=False,
+        help_text=_(
+            "A booking within the free places is confirmed at once, like a ticket: the school "
+            "and the association get the confirmation straight away."
+        ),
+    )
     allocated_at = models.DateTimeField(_("allocated"), null=True, blank=True)
     allocation_seed = models.CharField(_("seed of the draw"), max_length=32, blank=True)
     submit_key = submit_key_field()

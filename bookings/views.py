@@ -160,7 +160,9 @@ def _booked(request, outcome: services.Outcome):
         text = _("The date is full. Your school is on the waiting list.")
         tell_once(request, messages.INFO, text)
         return redirect("bookings:my_school")
-    if outcome.booking.state == BookingState.AWAITING_APPROVAL:
+    if outcome.kind == "confirmed":
+        tell_once(request, messages.SUCCESS, _("Your booking is confirmed."))
+    elif outcome.booking.state == BookingState.AWAITING_APPROVAL:
         text = _(
             "Your request waits for the approval of a principal or department head of your "
             "school. The association receives it when it is approved."
@@ -458,7 +460,12 @@ def accept_waiting_place(request, pk):
     except BookingError as exc:
         messages.error(request, str(exc))
         return redirect("bookings:my_school")
-    messages.success(request, _("The place is yours. The association has been asked to confirm."))
+    if booking.state == BookingState.CONFIRMED:  # the date is confirmed on booking
+        messages.success(request, _("The place is yours. Your booking is confirmed."))
+    else:
+        messages.success(
+            request, _("The place is yours. The association has been asked to confirm.")
+        )
     return redirect("bookings:detail", booking.pk)
 
 

@@ -1,8 +1,9 @@
 """What a school's booking form leads to: one decision, in one place.
 
 A date that collects requests until a deadline takes the request into its fair allocation;
-otherwise the school requests a booking, and a full date puts it on the waiting list when
-it asked for that. The view only tells the outcome.
+otherwise the school requests a booking (confirmed at once on a date the association
+confirms on booking), and a full date puts it on the waiting list when it asked for that.
+The view only tells the outcome.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Booking, Occasion, WaitingListEntry
+from ..states import BookingState
 from . import lifecycle, waiting
 
 
@@ -19,7 +21,8 @@ from . import lifecycle, waiting
 class Outcome:
     """``allocation``: the request takes part in the draw at ``occasion``'s deadline;
     ``waiting``: the date is full and the school is on its waiting list (``entry``);
-    ``requested``: the booking is requested (``booking``)."""
+    ``requested``: the booking is requested (``booking``);
+    ``confirmed``: the date is confirmed on booking and the booking is confirmed."""
 
     kind: str
     occasion: Occasion | None = None
@@ -79,4 +82,6 @@ def book(
             user=user, school=school, occasion=occasion, submit_key=submit_key, **group
         )
         return Outcome("waiting", occasion=occasion, entry=entry)
+    if booking.state == BookingState.CONFIRMED:
+        return Outcome("confirmed", occasion=occasion, booking=booking)
     return Outcome("requested", booking=booking)

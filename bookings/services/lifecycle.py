@@ -53,7 +53,8 @@ class OccasionFull(BookingError):
 
 def _take_places(occasion: Occasion, offer, more: int, now: datetime):
     """Reserve ``more`` places on the occasion under its row lock; returns the places it
-    now holds for the booking, its start, end and number of sessions."""
+    now holds for the booking, its start, end, number of sessions and whether the date is
+    confirmed on booking."""
     occ = Occasion.objects.select_for_update().get(pk=occasion.pk)
     if occ.offer_id != offer.pk:
         raise BookingError(_("This date belongs to another offer."))
@@ -64,7 +65,7 @@ def _take_places(occasion: Occasion, offer, more: int, now: datetime):
     if more > occ.free:
         raise OccasionFull(_("There are not enough free places left on this date."))
     change_reserved(occ.pk, more, offer)
-    return more, occ.starts_at, occ.ends_at, occ.session_count
+    return more, occ.starts_at, occ.ends_at, occ.session_count, occ.confirm_on_booking
 
 
 def _check_preferred(offer, preferred, school, now: datetime) -> None:
@@ -100,14 +101,19 @@ def request_booking(
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails).
     One the municipality wants a school leader to approve waits for the leader, holding its
-    places (``approval``; not with ``leader_approval=False``). ``submit_key``: the same form
+    places (``approval``; not with ``leader_approval=False``). A date confirmed on booking
+    (``Occasion.confirm_on_booking``) confirms a request that needs no approval in the same
+    transaction, through the one confirmation there is (``transition``: the pool's share,
+    the event, the confirmation e-mails; no request e-mail). ``submit_key``: the same form
     sent again gets the booking it made the first time, and reserves nothing."""
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
     group = {"classes": classes, "class_count": class_count, "grade": grade, "pupils": pupils}
     try:
         with transaction.atomic():
-            when = _when(occasion, offer, preferred, school, group, held_places, sessions, now)
+            when, at_once = _when(
+                occasion, offer, preferred, school, group, held_places, sessions, now
+            )
             # The form's preview, for the date (the pool is the date's school year's).
             start, count = when["starts_at"], when["sessions"]
             split = quote(offer, school, start, pupils=pupils, sessions=count, classes=class_count)
@@ -131,19 +137,24 @@ def request_booking(
                 **group,
             )
             record(booking, user=user, actor=Actor.SCHOOL, to_state=booking.state, note=message)
-            _announce_request(booking)
+            if at_once and booking.state == B.REQUESTED:
+                booking = _confirm_on_booking(booking)
+            else:
+                _announce_request(booking)
     except (IntegrityError, BookingError):
         if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise
     return booking
 
 
-def _when(occasion, offer, preferred, school, group, held_places, sessions, now) -> dict:
+def _when(occasion, offer, preferred, school, group, held_places, sessions, now):
     """The request's date, places and sessions: the occasion's (its places reserved under
-    its row lock, counting the places the school already holds) or the preferred dates'."""
+    its row lock, counting the places the school already holds) or the preferred dates';
+    and whether the date is confirmed on booking."""
+    at_once = False
     if occasion is not None:
         wanted = places_for(occasion, group["class_count"], group["pupils"]) - held_places
-        places, starts_at, ends_at, sessions = _take_places(occasion, offer, wanted, now)
+        places, starts_at, ends_at, sessions, at_once = _take_places(occasion, offer, wanted, now)
         places += held_places
         preferred_json = []
     else:
@@ -158,7 +169,18 @@ def _when(occasion, offer, preferred, school, group, held_places, sessions, now)
         "preferred_dates": preferred_json,
         "places": places,
         "sessions": sessions,
-    }
+    }, at_once
+
+
+def _confirm_on_booking(booking: Booking) -> Booking:
+    """Confirm a booking of a date the association confirms on booking, as the association
+    would (the fair allocation confirms its winners the same way)."""
+    return transition(
+        booking,
+        T.CONFIRM,
+        actor=Actor.ASSOCIATION,
+        note=_("Confirmed on booking: the association confirms this date's bookings at once."),
+    )
 
 
 def _announce_request(booking: Booking) -> None:
@@ -301,8 +323,18 @@ def transition(
             to_state=target,
             note=note,
         )
-        _tell(locked, name, note)
+        if name == T.APPROVE and _confirmed_on_booking(locked):
+            # Approved, it is a request within the date's places: confirmed at once, and
+            # the association hears of the confirmation only.
+            notify_both(locked, name, note=note, association=False)
+            locked = _confirm_on_booking(locked)
+        else:
+            _tell(locked, name, note)
     return locked
+
+
+def _confirmed_on_booking(booking: Booking) -> bool:
+    return bool(booking.occasion_id) and booking.occasion.confirm_on_booking
 
 
 def _tell(booking: Booking, name: str, note: str) -> None:

@@ -26,6 +26,7 @@ from ..models import (
 from ..states import (
     Actor,
     BookingError,
+    BookingState,
     BookingTransition,
 )
 from . import lifecycle
@@ -267,12 +268,13 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     # The allocation confirms at the deadline: no leader's approval between.
                     leader_approval=False,
                 )
-                booking = lifecycle.transition(
-                    booking,
-                    T.CONFIRM,
-                    actor=Actor.ASSOCIATION,
-                    note=_("Allocated fairly at the deadline."),
-                )
+                if booking.state != BookingState.CONFIRMED:  # else confirmed on booking
+                    booking = lifecycle.transition(
+                        booking,
+                        T.CONFIRM,
+                        actor=Actor.ASSOCIATION,
+                        note=_("Allocated fairly at the deadline."),
+                    )
                 entry.state = WaitingListEntry.State.ACCEPTED
                 entry.booking = booking
             else:
