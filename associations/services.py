@@ -255,7 +255,8 @@ def oldest_certificate(association: Association) -> date | None:
 
 # --- Creating an association, members, invitations, requests to join ----------------------
 
-RESERVED_SLUGS = {"new", "join", "invitations", "invitation"}
+#: Words the URLs use next to slugs (/associations/new/, /offers/calendar/, ...).
+RESERVED_SLUGS = {"new", "join", "invitations", "invitation", "calendar", "favourites", "feed"}
 INVITE_SALT = "associations.invitation"
 INVITE_MAX_AGE = 14 * 24 * 3600
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from associations.caching import offer_pages
+from associations.caching import catalogs, offer_pages
 from municipalities.models import Municipality
 from portal import fragments, generations, pagecache
 from schools.caching import school_lists
@@ -16,9 +16,11 @@ from .models import Booking, CalendarFeed, Occasion, OccasionSession, SubsidyPoo
 
 
 def occasion_pages(occasion: Occasion) -> list[str]:
-    """The pages showing a date: its offer's, and what every school sees."""
+    """The pages showing a date: its offer's, the catalogs (a card shows the offer's next
+    date and its free places), and what every school sees."""
     try:
-        return [*offer_pages(occasion.offer), generations.CATALOG]
+        offer = occasion.offer
+        return [*offer_pages(offer), *catalogs(offer.association_id), generations.CATALOG]
     except ObjectDoesNotExist:  # deleted with its offer
         return [pagecache.EVERYTHING, generations.CATALOG]
 

@@ -257,7 +257,7 @@ def favourite_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 def favourite_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_favourite(request.user):
         raise PermissionDenied
-    offers = (
+    offers = services.with_next_date(
         Offer.objects.published()
         .filter(favourites__user=request.user)
         .select_related("association")

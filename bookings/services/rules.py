@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations.caching import offer_pages
+from associations.caching import catalogs, offer_pages
 from associations.models import Offer
 from portal import generations
 
@@ -88,9 +88,9 @@ def places_for(occasion: Occasion, class_count: int, pupils: int) -> int:
 
 def change_reserved(occasion_id: int, delta: int, offer: Offer | None = None) -> None:
     """Change an occasion's reserved places (the caller holds its row lock) and invalidate the
-    cached pages of its offer (``offer``, if the caller has it), which show the free places
-    (``update()`` sends no signal)."""
+    cached pages that show the free places (``update()`` sends no signal): its offer's
+    (``offer``, if the caller has it) and the catalogs, whose cards show the next date's."""
     Occasion.objects.filter(pk=occasion_id).update(reserved=F("reserved") + delta)
     if offer is None:
-        offer = Offer.objects.only("slug").get(occasions=occasion_id)
-    generations.bump(*offer_pages(offer))
+        offer = Offer.objects.only("slug", "association").get(occasions=occasion_id)
+    generations.bump(*offer_pages(offer), *catalogs(offer.association_id))
