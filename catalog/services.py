@@ -1,7 +1,7 @@
 """What the catalog needs: the current municipality, the published offers, distance, lists."""
 
 import math
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db.models import (
@@ -210,6 +210,20 @@ def published_associations(municipality: Municipality | None = None) -> QuerySet
     if municipality is not None:
         qs = qs.for_municipality(municipality)
     return qs
+
+
+def calendar_occasions(offers: QuerySet, first: date, last: date, limit: int) -> list[Occasion]:
+    """The upcoming dates from ``first`` to ``last`` (local days, inclusive) of ``offers``
+    (a filtered catalog), in order, with their offers and associations: at most ``limit``."""
+    tz = timezone.get_current_timezone()
+    start = max(timezone.make_aware(datetime.combine(first, time.min), tz), timezone.now())
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
+    return list(
+        Occasion.objects.upcoming()
+        .filter(offer__in=offers.order_by().values("pk"), starts_at__gte=start, starts_at__lt=end)
+        .select_related("offer__association")
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
 def upcoming_occasions(offer: Offer) -> list[Occasion]:

@@ -1,5 +1,6 @@
 import functools
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,7 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -21,7 +23,7 @@ from municipalities.models import Municipality
 from portal import pagecache
 from portal.pagecache import cache_anonymous_page
 
-from . import permissions, services
+from . import periods, permissions, services
 from .filters import OfferFilter, facet_counts
 from .models import Favourite
 
@@ -112,16 +114,21 @@ def _has_no_offers(page, municipality) -> bool:
     return not page.object_list and not services.catalog_offers(municipality).exists()
 
 
+def _school_and_origin(request):
+    """The school staff member's school (else None), its position, and the origin of the
+    distances: a postal code in the form wins over the school's position."""
+    school = services.school_of(request.user) if permissions.can_favourite(request.user) else None
+    school_origin = services.origin_for_school(school)
+    return school, school_origin, None if request.GET.get("postal_code") else school_origin
+
+
 @require_safe
 @vary_on_cookie
 @cached_page(_catalog_names)
 def offer_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     staff = permissions.can_favourite(request.user)
-    school = services.school_of(request.user) if staff else None
-    school_origin = services.origin_for_school(school)
-    # A postal code in the form wins over the school's position.
-    origin = None if request.GET.get("postal_code") else school_origin
+    school, school_origin, origin = _school_and_origin(request)
     data, filterset = _filtered(request, municipality, origin)
     counts = facet_counts(filterset)
     page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
@@ -136,6 +143,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "has_origin": filterset.get_origin() is not None,
         "can_favourite": staff,
         "can_embed": permissions.can_make_embed_snippet(request.user),
+        "calendar_url": _with_query(reverse("catalog:offer_calendar"), _filter_query(request)),
     }
     if staff:
         since = services.record_visit(request.user)
@@ -161,6 +169,89 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     response = render(request, "catalog/offer_list.html", context)
     if "municipality" in request.GET and request.user.is_authenticated:
         services.remember_municipality(request, response, municipality)
+    return _shows_the_chosen(request, response, municipality)
+
+
+# The calendar ----------------------------------------------------------------------------
+
+#: The most dates one calendar page lists; narrower filters show the rest.
+CALENDAR_LIMIT = 300
+#: Not filters: the page of the list, the calendar's period.
+NOT_FILTERS = ("page", "month", "week_of")
+
+
+def _filter_query(request) -> list[tuple[str, str]]:
+    """The query's filters (and municipality), without the page or the calendar's period."""
+    return [
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in NOT_FILTERS
+        for value in values
+    ]
+
+
+def _with_query(path: str, pairs) -> str:
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def _calendar_links(request, period: periods.Period) -> dict:
+    """The calendar's links, each keeping the filters: the periods before and after, the
+    current month and week, the other span and the list."""
+    here, filters = reverse("catalog:offer_calendar"), _filter_query(request)
+    today = timezone.localdate()
+    this_week = today - timedelta(days=today.weekday())
+    # The week view starts at this week in the current month, else at the month's first day.
+    week_start = this_week if period.first <= today <= period.last else period.first
+
+    def url(*pairs):
+        return _with_query(here, [*filters, *pairs])
+
+    return {
+        "previous_url": url(period.link(period.previous)) if period.previous else "",
+        "next_url": url(period.link(period.next)) if period.next else "",
+        "month_url": url(("month", f"{period.first:%Y-%m}")),
+        "week_url": url(("week_of", week_start.isoformat())),
+        "current_url": url(
+            ("week_of", this_week.isoformat())
+            if period.span == periods.WEEK
+            else ("month", f"{today:%Y-%m}")
+        ),
+        "list_url": _with_query(reverse("catalog:offer_list"), filters),
+        "keep": [period.link(period.first)],
+    }
+
+
+@require_safe
+@vary_on_cookie
+@cached_page(_catalog_names)
+def offer_calendar(request: HttpRequest) -> HttpResponse:
+    """The upcoming dates of the filtered catalog, month by month or week by week: a grid of
+    the days (links to the days with dates) and a list of each day's dates. Plain links and
+    a GET form: no script needed."""
+    municipalities, municipality = _municipality(request)
+    _school, _school_origin, origin = _school_and_origin(request)
+    _data, filterset = _filtered(request, municipality, origin)
+    period_form = periods.CalendarForm(request.GET)
+    period = periods.period_for(period_form)
+    occasions = services.calendar_occasions(
+        filterset.qs, period.first, period.last, CALENDAR_LIMIT + 1
+    )
+    weeks, with_dates = periods.days_of(period, occasions[:CALENDAR_LIMIT])
+    context = {
+        "municipalities": municipalities,
+        "municipality": municipality,
+        "filter": filterset,
+        "period_form": period_form,
+        "period": period,
+        "weeks": weeks,
+        "with_dates": with_dates,
+        "too_many": len(occasions) > CALENDAR_LIMIT,
+        "limit": CALENDAR_LIMIT,
+        "weekdays": [(WEEKDAYS[n], WEEKDAYS_ABBR[n]) for n in range(7)],
+        "has_origin": filterset.get_origin() is not None,
+        **_calendar_links(request, period),
+    }
+    response = render(request, "catalog/offer_calendar.html", context)
     return _shows_the_chosen(request, response, municipality)
 
 

@@ -73,6 +73,50 @@ def test_a_booking_shows_the_new_free_places_at_once(
     assert "2 free places" not in after
 
 
+@pytest.mark.parametrize("page", ["/offers/", "/offers/calendar/"])
+def test_a_booking_shows_the_new_free_places_on_the_cached_catalog(
+    page, anon, municipality, association, school, teacher, django_capture_on_commit_callbacks
+):
+    """A card (and the calendar) shows the next date's free places: a booking's change of
+    places bumps the catalogs of the offer's municipalities, not only the offer's page."""
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    start = timezone.localtime() + timedelta(days=1)
+    occasion = f.OccasionFactory(offer=offer, capacity=2, starts_at=start)
+    url = f"{page}?municipality={municipality.slug}&month={start:%Y-%m}"
+    get(anon, url)  # the first answer sets the municipality cookie, which is in the key
+    assert "2 free places" in get(anon, url)[1]
+    assert get(anon, url)[0]["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_services.request_booking(
+            user=teacher,
+            school=school,
+            offer=offer,
+            occasion=occasion,
+            classes="5.A",
+            class_count=1,
+            grade=5,
+            pupils=22,
+            contact_teacher=teacher,
+        )
+    response, after = get(anon, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "1 free place" in after and "2 free places" not in after
+
+
+def test_a_new_date_shows_on_the_cached_catalog(
+    anon, municipality, association, django_capture_on_commit_callbacks
+):
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    url = f"/offers/?municipality={municipality.slug}"
+    get(anon, url)
+    assert "No upcoming dates." in get(anon, url)[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        f.OccasionFactory(offer=offer, capacity=3)
+    response, body = get(anon, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "3 free places" in body
+
+
 def test_a_suspension_removes_the_offer_from_the_cached_catalog(
     anon, municipality, published_offer, consultant, django_capture_on_commit_callbacks
 ):
@@ -265,8 +309,9 @@ def test_a_booking_in_one_municipality_leaves_the_others_pages_cached(
     assert response["X-Page-Cache"] == "miss" and "1 free place" in body
     for name in ("catalog there", "offer there", "association there", "embed there"):
         assert cached(anon, pages[name]) == "hit", name
-    # The catalog shows no free places: a booking leaves even its own municipality's.
-    assert cached(anon, pages["catalog here"]) == "hit"
+    # Its own municipality's catalog shows the next date's free places on the card.
+    response, body = fetch(pages["catalog here"])
+    assert response["X-Page-Cache"] == "miss" and "1 free place" in body
 
 
 def test_an_offer_change_leaves_other_municipalities_pages_cached(anon, two_municipalities):

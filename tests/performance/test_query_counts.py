@@ -87,12 +87,18 @@ def count(client, url) -> int:
 def pages(world):
     m = world["municipality"].slug
     offer = world["association"].offers.filter(on_request=False).order_by("pk").first()
+    # The month and week of the dates add_data makes (30 and 40 days ahead).
+    soon = timezone.localdate() + timedelta(days=30)
+    month, week = f"{soon:%Y-%m}", soon.isoformat()
     return {
         "catalog": f"/offers/?municipality={m}",
         "catalog, filters + search": f"/offers/?municipality={m}&domain=sport&grade=5&q=sv%C3%B8mning",
         "offer": f"/offers/{offer.slug}/",
         "association": f"/associations/{world['association'].slug}/",
         "embed": f"/embed/offers/?municipality={m}",
+        "calendar": f"/offers/calendar/?municipality={m}&month={month}",
+        "calendar, week + filters": f"/offers/calendar/?municipality={m}&week_of={week}"
+        "&domain=sport&grade=5&q=sv%C3%B8mning",
     }
 
 
