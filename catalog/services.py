@@ -214,13 +214,15 @@ def published_associations(municipality: Municipality | None = None) -> QuerySet
 
 def calendar_occasions(offers: QuerySet, first: date, last: date, limit: int) -> list[Occasion]:
     """The upcoming dates from ``first`` to ``last`` (local days, inclusive) of ``offers``
-    (a filtered catalog), in order, with their offers and associations: at most ``limit``."""
+    (a filtered catalog) with fixed dates, in order, with their offers and associations: at
+    most ``limit``."""
     tz = timezone.get_current_timezone()
     start = max(timezone.make_aware(datetime.combine(first, time.min), tz), timezone.now())
     end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min), tz)
     return list(
         Occasion.objects.upcoming()
         .filter(offer__in=offers.order_by().values("pk"), starts_at__gte=start, starts_at__lt=end)
+        .filter(offer__on_request=False)
         .select_related("offer__association")
         .order_by("starts_at", "pk")[:limit]
     )

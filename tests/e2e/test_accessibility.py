@@ -27,6 +27,8 @@ def world(transactional_db):
     m = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
     association = f.AssociationFactory(municipalities=[m], name="Helsingør Roklub", slug="roklub")
     offer = f.OfferFactory(association=association, published=True, slug="kajak-for-7-klasse")
+    # A fixed-date offer: the catalog's cards and calendar show its next date.
+    f.OccasionFactory(offer__association=association, capacity=3, confirm_on_booking=True)
     return {"municipality": m, "association": association, "offer": offer}
 
 
@@ -55,6 +57,7 @@ PUBLIC_PAGES = [
     "accounts:signup",
     "accounts:password_reset",
     "catalog:offer_list",
+    "catalog:offer_calendar",
     "catalog:offer_detail",
     "catalog:association_detail",
     "catalog:embed_list",
