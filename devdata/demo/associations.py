@@ -184,7 +184,8 @@ def create_offer_dates(offers: list[Offer], today: date) -> None:
 
 def create_occasions(offer: Offer, today: date, weeks=(0, 2, 5)) -> None:
     """Dates ``weeks`` after the first school day in the offer's season at least three weeks
-    from ``today``, on school days in the season, with two places each."""
+    from ``today``, on school days in the season, with two places each; the second is
+    confirmed on booking (a booking of it is final at once)."""
     first = season_day(offer, today + timedelta(weeks=3))
     for n, weeks_later in enumerate(weeks):
         day = season_day(offer, first + timedelta(weeks=weeks_later), weekday=1 + n % 3)
@@ -195,6 +196,7 @@ def create_occasions(offer: Offer, today: date, weeks=(0, 2, 5)) -> None:
             ends_at=start + timedelta(minutes=offer.duration_minutes),
             place=offer.association.address,
             capacity=2,
+            confirm_on_booking=n == 1,
         )
         bookings.save_occasion(occasion)
 
