@@ -24,8 +24,15 @@ class OccasionSessionInline(admin.TabularInline):
 
 @admin.register(Occasion)
 class OccasionAdmin(TenantAdmin):
-    list_display = ["offer", "starts_at", "capacity", "reserved", "is_cancelled"]
-    list_filter = ["is_cancelled"]
+    list_display = [
+        "offer",
+        "starts_at",
+        "capacity",
+        "reserved",
+        "confirm_on_booking",
+        "is_cancelled",
+    ]
+    list_filter = ["is_cancelled", "confirm_on_booking"]
     readonly_fields = ["reserved"]
     inlines = [OccasionSessionInline]
 
