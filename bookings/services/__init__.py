@@ -2,7 +2,7 @@
 
 | module | what |
 | --- | --- |
-| ``booking`` | ``book``: what a school's booking form leads to (allocation, request, waiting list) |
+| ``booking`` | ``book``: what a school's booking form leads to (allocation, request, confirmation, waiting list) |
 | ``offers`` | the offer being booked |
 | ``pricing`` | prices, who pays what (``split_price``, ``quote``) and the subsidy pool |
 | ``approval`` | a school leader's approval of a dear booking, before the association gets it |
