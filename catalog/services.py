@@ -224,6 +224,7 @@ def calendar_occasions(offers: QuerySet, first: date, last: date, limit: int) ->
         .filter(offer__in=offers.order_by().values("pk"), starts_at__gte=start, starts_at__lt=end)
         .filter(offer__on_request=False)
         .select_related("offer__association")
+        .defer("offer__search_document")  # as catalog_offers: only the database reads it
         .order_by("starts_at", "pk")[:limit]
     )
 
