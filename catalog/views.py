@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.cache import patch_cache_control
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe

@@ -101,11 +101,9 @@ def request_booking(
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails).
     One the municipality wants a school leader to approve waits for the leader, holding its
-    places (``approval``; not with ``leader_approval=False``). A date confirmed on booking
-    (``Occasion.confirm_on_booking``) confirms a request that needs no approval in the same
-    transaction, through the one confirmation there is (``transition``: the pool's share,
-    the event, the confirmation e-mails; no request e-mail). ``submit_key``: the same form
-    sent again gets the booking it made the first time, and reserves nothing."""
+    places (``approval``; not with ``leader_approval=False``); a date confirmed on booking
+    confirms it at once (``_announce_request``). ``submit_key``: the same form sent again
+    gets the booking it made the first time, and reserves nothing."""
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
     group = {"classes": classes, "class_count": class_count, "grade": grade, "pupils": pupils}
@@ -137,10 +135,7 @@ def request_booking(
                 **group,
             )
             record(booking, user=user, actor=Actor.SCHOOL, to_state=booking.state, note=message)
-            if at_once and booking.state == B.REQUESTED:
-                booking = _confirm_on_booking(booking)
-            else:
-                _announce_request(booking)
+            booking = _announce_request(booking, at_once)
     except (IntegrityError, BookingError):
         if (booking := sent_before(Booking, submit_key, requested_by=user)) is None:
             raise
@@ -183,12 +178,19 @@ def _confirm_on_booking(booking: Booking) -> Booking:
     )
 
 
-def _announce_request(booking: Booking) -> None:
+def _announce_request(booking: Booking, confirm_at_once: bool = False) -> Booking:
+    """Ask the school's leaders, or the association; or, on a date confirmed on booking
+    (``Occasion.confirm_on_booking``, ``confirm_at_once``), confirm the request in its own
+    transaction through the one confirmation there is (``transition``: the pool's share, the
+    event, the confirmation e-mails; no request e-mail)."""
     if booking.state == B.AWAITING_APPROVAL:
         approval.ask_leaders(booking)
-        return
-    # The key holds the new booking's id: no e-mail has it yet.
-    notify_association(booking, "booking_requested", "requested", new_key=True)
+    elif confirm_at_once:
+        return _confirm_on_booking(booking)
+    else:
+        # The key holds the new booking's id: no e-mail has it yet.
+        notify_association(booking, "booking_requested", "requested", new_key=True)
+    return booking
 
 
 def record(booking, *, user, actor, transition="", from_state="", to_state="", note=""):

@@ -4,6 +4,7 @@ school on the waiting list."""
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -109,7 +110,9 @@ def test_a_freed_place_accepted_from_the_waiting_list_is_confirmed(
         )
     entry.refresh_from_db()
     assert entry.state == WaitingListEntry.State.OFFERED
-    booking = services.accept_waiting_offer(entry, user=other_teacher, contact_teacher=other_teacher)
+    booking = services.accept_waiting_offer(
+        entry, user=other_teacher, contact_teacher=other_teacher
+    )
     assert booking.state == B.CONFIRMED
     ticket_date.refresh_from_db()
     assert ticket_date.reserved == 1
@@ -124,9 +127,7 @@ def test_the_same_form_sent_twice_books_once(teacher, school, ticket_date):
     assert ticket_date.reserved == 1
 
 
-def test_the_fair_allocation_of_such_a_date_confirms_its_winners_once(
-    teacher, school, ticket_date
-):
+def test_the_fair_allocation_of_such_a_date_confirms_its_winners_once(teacher, school, ticket_date):
     ticket_date.allocation_deadline = timezone.now() + timedelta(days=1)
     ticket_date.save()
     book(teacher, school, ticket_date)
@@ -208,3 +209,28 @@ def test_concurrent_bookings_of_a_ticket_date_never_overbook():
     occ.refresh_from_db()
     assert occ.reserved == 3
     assert Booking.objects.filter(occasion=occ, state=B.CONFIRMED).count() == 2
+
+
+# --- A request that waits for the school's leader -----------------------------------------
+
+
+def test_a_request_awaiting_the_leader_is_confirmed_when_approved(
+    teacher, school, department_head, ticket_date, association, municipality
+):
+    """Above the municipality's amount a request waits for a leader, holding its places;
+    the leader's approval then confirms it at once, and the association hears only that."""
+    offer = ticket_date.offer
+    offer.price_model, offer.price_amount = "per_class", Decimal("2000")
+    offer.save()
+    municipality.leader_approval_above = Decimal("500")
+    municipality.save()
+    outcome = book(teacher, school, ticket_date)
+    assert outcome.kind == "requested"
+    assert outcome.booking.state == B.AWAITING_APPROVAL
+    assert not Notification.objects.filter(to_email=association.contact_email).exists()
+    approved = services.transition(outcome.booking, "approve", user=department_head, actor="leader")
+    assert approved.state == B.CONFIRMED
+    ticket_date.refresh_from_db()
+    assert ticket_date.reserved == 1
+    to_association = Notification.objects.filter(to_email=association.contact_email)
+    assert list(to_association.values_list("kind", flat=True)) == ["booking.confirmed"]

@@ -28,7 +28,10 @@ def next_month_day(day: int = 15) -> date:
 
 def add_date(offer, start: datetime, **kwargs) -> Occasion:
     return Occasion.objects.create(
-        offer=offer, starts_at=start, ends_at=start + timedelta(hours=2), **{"capacity": 3, **kwargs}
+        offer=offer,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        **{"capacity": 3, **kwargs},
     )
 
 
@@ -153,8 +156,9 @@ def test_the_week_view(en, municipality, make_offer):
     assert period.first.weekday() == 0 and period.first <= day <= period.last
     assert [d.day for d in response.context["with_dates"]] == [day]
     assert len(response.context["weeks"]) == 1 and len(response.context["weeks"][0]) == 7
-    assert f"week_of={(period.first + timedelta(days=7)).isoformat()}" in (
-        response.context["next_url"]
+    assert (
+        f"week_of={(period.first + timedelta(days=7)).isoformat()}"
+        in (response.context["next_url"])
     )
     assert 'aria-current="page">Week<' in html
     # Back to the month of that week.
@@ -220,8 +224,8 @@ def test_the_offer_page_shows_the_next_date(en, make_offer):
 
 
 def test_offers_are_never_given_the_calendar_slug(association):
-    from associations.services import unique_slug
     from associations.models import Offer
+    from associations.services import unique_slug
 
     assert unique_slug(Offer, "Calendar") == "calendar-2"
     assert reverse("catalog:offer_calendar") == URL

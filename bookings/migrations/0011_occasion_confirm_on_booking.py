@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0009_school_events_and_settings_move_out'),
+        ('bookings', '0010_leader_approval'),
     ]
 
     operations = [
