@@ -149,11 +149,13 @@ def test_password_reset_form(world, data):
         sort=nasty,
         page=numbers,
         municipality=nasty,
+        month=nasty,
+        week_of=nasty,
     )
 )
 def test_catalog_filters(world, params):
     cache.clear()
-    for name in ("catalog:offer_list", "catalog:embed_list"):
+    for name in ("catalog:offer_list", "catalog:embed_list", "catalog:offer_calendar"):
         response = Client().get(reverse(name), params)
         assert response.status_code in (200, 400, 404), (name, params)
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
 from portal.uploads import validate_image
@@ -353,9 +354,13 @@ def test_user_text_is_escaped_on_public_pages(db, client):
         title="Tilbud " + XSS,
         summary="Kort " + XSS,
         description="Lang " + XSS,
+        on_request=False,
     )
+    f.OccasionFactory(offer=offer, place="Sted " + XSS)  # on the offer page and the calendar
     pages = [
         reverse("catalog:offer_list"),
+        reverse("catalog:offer_calendar")
+        + f"?month={timezone.localtime(offer.occasions.get().starts_at):%Y-%m}",
         reverse("catalog:offer_detail", kwargs={"slug": offer.slug}),
         reverse("catalog:association_detail", kwargs={"slug": association.slug}),
         reverse("catalog:embed_list"),
