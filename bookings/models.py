@@ -14,6 +14,7 @@ from associations.models import Association, Offer
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from portal.submitkeys import submit_key_field, submitted_once
+from portal.threads import ThreadMessage
 from schools.models import GRADE_VALIDATORS, School
 
 from .states import OPEN_STATES, WAITING_FOR, WAITING_STATES, Actor, BookingState
@@ -587,28 +588,15 @@ class SubsidyPool(models.Model):
         return self.amount - self.reserved - self.spent
 
 
-class BookingMessage(models.Model):
+class BookingMessage(ThreadMessage):
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="messages", verbose_name=_("booking")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
     author_side = models.CharField(_("from"), max_length=15, choices=Actor.choices)
-    body = models.TextField(
-        _("message"), max_length=5000, help_text=_("Never write pupils' names here.")
-    )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    submit_key = submit_key_field()
 
-    class Meta:
+    class Meta(ThreadMessage.Meta):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
-        ordering = ["created_at", "id"]
         constraints = [submitted_once("author", "bookings_message_submitted_once")]
 
     def __str__(self):

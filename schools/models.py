@@ -12,6 +12,7 @@ from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
 from portal.submitkeys import submit_key_field, submitted_once
+from portal.threads import ThreadMessage
 
 institution_number_validator = RegexValidator(
     r"^\d{6}$", _("An institution number has six digits.")
@@ -439,7 +440,7 @@ class EventParticipation(models.Model):
         return self.state != self.State.OFFERED
 
 
-class EventMessage(models.Model):
+class EventMessage(ThreadMessage):
     """A message in the thread of an offer to take part, from the school or the association
     (as ``bookings.BookingMessage`` for a booking; the thread partial shows both)."""
 
@@ -449,24 +450,11 @@ class EventMessage(models.Model):
         related_name="messages",
         verbose_name=_("offer to take part"),
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("author"),
-    )
     author_side = models.CharField(_("from"), max_length=15, choices=EventSide.choices)
-    body = models.TextField(
-        _("message"), max_length=5000, help_text=_("Never write pupils' names here.")
-    )
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    submit_key = submit_key_field()
 
-    class Meta:
+    class Meta(ThreadMessage.Meta):
         verbose_name = _("message about an event")
         verbose_name_plural = _("messages about events")
-        ordering = ["created_at", "id"]
         constraints = [submitted_once("author", "schools_eventmessage_submitted_once")]
 
     def __str__(self):
