@@ -145,7 +145,20 @@ class PartnershipAdmin(TenantAdmin):
             (reverse("admin:partnerships_actionplan_change", args=[p.pk]), p, p.get_state_display())
             for p in obj.action_plans.live()
         ]
-        return format_html_join("\n", '<div><a href="{}">{}</a> · {}</div>', rows) or "-"
+        links = format_html_join("\n", '<div><a href="{}">{}</a> · {}</div>', rows)
+        printable = [
+            (
+                reverse("partnerships:plan_print", args=[p.pk]),
+                _("Printable plan"),
+                reverse("partnerships:plan_pdf", args=[p.pk]),
+                _("Download as PDF"),
+            )
+            for p in obj.action_plans.live().filter(state="approved")
+        ]
+        paper = format_html_join(
+            "\n", '<div><a href="{}">{}</a> · <a href="{}">{}</a></div>', printable
+        )
+        return (links + paper) or "-"
 
     def _act(self, request, queryset, action: str):
         done = 0

@@ -1,10 +1,12 @@
 """The one way the partner's views find a partnership or an action plan: through the
-association's access helper (404 to strangers), then only that association's rows."""
+association's access helper (404 to strangers), then only that association's rows; and who
+reads the approved plan (printable page and PDF): the partner, the schools, the consultants."""
 
 from django.http import Http404
 
 from associations.permissions import get_association_for
 from portal.ids import client_pk
+from screening.workflow import S
 
 from .models import ActionPlan, Partnership
 
@@ -30,5 +32,43 @@ def plan_for(user, slug: str, plan_id) -> ActionPlan:
         .first()
     )
     if plan is None:
+        raise Http404
+    return plan
+
+
+def may_read_partnership(user, partnership: Partnership) -> bool:
+    """The partner's members, staff of the partnership's schools and the consultants of its
+    municipality read a partnership's approved plan; nobody else (operators use the admin)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    consultant_municipality = user.consultant_municipality
+    if consultant_municipality is not None and consultant_municipality.pk == (
+        partnership.municipality_id
+    ):
+        return True
+    if partnership.association_id is not None and partnership.association_id in {
+        m.association_id for m in user.association_memberships
+    }:
+        return True
+    school_ids = [m.school_id for m in user.active_school_memberships]
+    return bool(school_ids) and partnership.schools.filter(pk__in=school_ids).exists()
+
+
+def approved_plan_for(user, plan_id) -> ActionPlan:
+    """A live action plan in force (approved), for those who may read its partnership; 404
+    for everyone else and for plans not approved. While an edit of the plan is screened, the
+    live row is still the approved version (the edit is a row of its own)."""
+    plan = (
+        ActionPlan.objects.live()
+        .filter(pk=client_pk(plan_id), state=S.APPROVED)
+        .select_related(
+            "partnership__municipality",
+            "partnership__association",
+            "partnership__institution",
+            "partnership__contact",
+        )
+        .first()
+    )
+    if plan is None or not may_read_partnership(user, plan.partnership):
         raise Http404
     return plan

@@ -31,4 +31,6 @@ urlpatterns = [
         name="plan_remove",
     ),
     path("association/<slug:slug>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path("partnerships/plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
+    path("partnerships/plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
 ]

@@ -2,23 +2,26 @@
 the admin). Each view finds its association or school through that app's access helper, which
 answers 404 to strangers, and lists only that party's partnerships."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from associations.permissions import get_association_for
 from schools.permissions import school_for
 from screening import services as screening_services
 from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
 
-from . import services
+from . import printing, services
 from .forms import ActivityForm, GoalForm, PlanForm
 from .models import Partnership
-from .permissions import partnership_for, plan_for
+from .permissions import approved_plan_for, partnership_for, plan_for
 
 
 def _listed(queryset):
@@ -45,7 +48,7 @@ def association_partnerships(request, slug):
 @login_required
 def school_partnerships(request):
     school = school_for(request.user, request.GET.get("school"))
-    partnerships = _listed(Partnership.objects.for_school(school))
+    partnerships = _listed(Partnership.objects.for_school(school)).prefetch_related("action_plans")
     return render(
         request,
         "partnerships/school_list.html",
@@ -159,3 +162,56 @@ def plan_edit(request, slug, plan_id):
         messages.error(request, str(error))
         return _plan_page(plan)
     return _plan_page(edit)
+
+
+# --- The approved plan on paper: for the partner, the schools and the consultants ---------
+
+
+def _print_language(request) -> str:
+    """``?lang=da`` or ``?lang=en``; otherwise the viewer's language."""
+    wanted = request.GET.get("lang", "")
+    return wanted if wanted in dict(settings.LANGUAGES) else translation.get_language()
+
+
+def _back_url(user, plan) -> str:
+    """Where the reader came from: their partnerships page, or the admin for a consultant."""
+    p = plan.partnership
+    if p.association_id and p.association_id in {
+        m.association_id for m in user.association_memberships
+    }:
+        return reverse("partnerships:association", args=[p.association.slug])
+    if user.consultant_municipality is not None:
+        return reverse("admin:partnerships_partnership_change", args=[p.pk])
+    return reverse("partnerships:school")
+
+
+@require_safe
+@login_required
+def plan_print(request, plan_id):
+    plan = approved_plan_for(request.user, plan_id)
+    language = _print_language(request)
+    with translation.override(language):
+        return render(
+            request,
+            "partnerships/plan_print.html",
+            {
+                "plan": plan,
+                "facts": printing.facts(plan),
+                "sections": printing.plan_sections(plan),
+                "language": language,
+                "other_language": "en" if language == "da" else "da",
+                "back_url": _back_url(request.user, plan),
+            },
+        )
+
+
+@require_safe
+@login_required
+def plan_pdf(request, plan_id):
+    plan = approved_plan_for(request.user, plan_id)
+    with translation.override(_print_language(request)):
+        content = printing.plan_pdf(plan)
+        filename = f"{_('action-plan')}-{plan.pk}.pdf"
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

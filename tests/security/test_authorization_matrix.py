@@ -122,6 +122,9 @@ MATRIX: dict[str, dict] = {
     "partnerships:plan_submit": E("405", "L 404 R 404 404 404 404"),
     "partnerships:plan_remove": E("405", "L 404 R 404 404 404 404"),
     "partnerships:plan_edit": E("405", "L 404 R 404 404 404 404"),  # a draft: told why not
+    # The approved plan on paper: the partner, the partnership's school X, the consultant.
+    "partnerships:plan_print": E("L 404 200 200 404 200 404", "405"),
+    "partnerships:plan_pdf": E("L 404 200 200 404 200 404", "405"),
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     # Only the event's school (tch_x) and the offering association (A) see the offer; only
     # the school answers. An empty POST is a form shown again with its errors.

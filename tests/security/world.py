@@ -206,6 +206,28 @@ def build_world() -> World:
 
     _try(w, "plan_b", action_plan, None)
 
+    def approved_plan():
+        from partnerships import services
+        from partnerships.models import Activity, Goal
+        from screening import services as screening_services
+        from screening.workflow import Transition
+        from tests.partnerships.conftest import make_partnership
+
+        # A second partnership of B and school X, whose plan is approved (printable).
+        p = make_partnership(w.m, w.users["con_m"], association=w.assoc_b, schools=[w.school_x])
+        areas = list(w.m.focus_areas.filter(kind="partnership")[:1])
+        plan = services.create_plan(p, title="Godkendt handleplan", focus_areas=areas)
+        Goal.objects.create(
+            plan=plan, focus_area=areas[0], description="Mål", indicator="i", target="t"
+        )
+        Activity.objects.create(
+            plan=plan, focus_area=areas[0], what="Kursus", who="Sara", when="Maj"
+        )
+        services.submit_plan(plan, by=w.users["adm_b"])
+        return screening_services.decide(plan, Transition.APPROVE, by=w.users["con_m"])
+
+    _try(w, "approved_plan_b", approved_plan, None)
+
     def confirm():
         from accounts.services import confirmation_token
 
@@ -241,6 +263,8 @@ KWARGS = {
     "partnerships:plan_submit": _plan,
     "partnerships:plan_edit": _plan,
     "partnerships:plan_remove": lambda w: _plan(w, part="goal", part_id=pk(w.get("goal_b"))),
+    "partnerships:plan_print": lambda w: {"plan_id": pk(w.approved_plan_b)},
+    "partnerships:plan_pdf": lambda w: {"plan_id": pk(w.approved_plan_b)},
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
