@@ -1,12 +1,14 @@
 """Changing a partnership's state: the only code that does (row lock, allowed transitions,
-the audit record in the screening trail)."""
+the audit record in the screening trail, the partner's e-mail)."""
 
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notifications.services import absolute_url, notify
 from portal.submitkeys import sent_before
 from screening import services as screening_services
 from screening.services import history, record
@@ -58,8 +60,54 @@ def transition(partnership: Partnership, action: str, *, by=None, message: str =
         message=message,
         internal=True,
     )
+    _notify_partner(locked, action)
     partnership.state, partnership.updated_at = locked.state, locked.updated_at
     return partnership
+
+
+#: The e-mail kind of each change of state (registered in ``PartnershipsConfig.ready``).
+STATE_KINDS = {"activate": "partnership.activated", "end": "partnership.ended"}
+
+
+def partner_recipients(partnership: Partnership) -> list[tuple[str, object]]:
+    """Who hears about the partnership: the resource person and the partner's members,
+    each address once, as (e-mail, user or None)."""
+    found: dict[str, tuple[str, object]] = {}
+    found[partnership.resource_email.lower()] = (partnership.resource_email, None)
+    if partnership.association_id:
+        for m in partnership.association.memberships.select_related("user"):
+            if m.user.is_active and m.user.email:
+                found[m.user.email.lower()] = (m.user.email, m.user)
+    return list(found.values())
+
+
+def _notify_partner(partnership: Partnership, action: str) -> None:
+    """One e-mail per recipient and change of state (a state is entered once, so the key
+    makes it exactly once), written in each recipient's language by the worker."""
+    p = partnership
+    url = reverse("home")
+    if p.association_id:
+        url = reverse("partnerships:association", args=[p.association.slug])
+    for email, user in partner_recipients(p):
+        notify(
+            kind=STATE_KINDS[action],
+            key=f"{STATE_KINDS[action]}:partnership={p.pk}:to={email.lower()}",
+            to_email=email,
+            user=user,
+            template="partnership_state",
+            context={
+                "recipient_name": user.full_name if user else p.resource_name,
+                "action": action,
+                "partner_name": str(p.partner),
+                "municipality_name": p.municipality.name,
+                "starts_on": p.starts_on,
+                "ends_on": p.ends_on,
+                "contact_name": (p.contact.full_name or p.contact.email) if p.contact else "",
+                "contact_email": p.contact.email if p.contact else "",
+                "partner_writes_plan": p.association_id is not None,
+                "action_url": absolute_url(url),
+            },
+        )
 
 
 def audit_trail(partnership: Partnership):
