@@ -318,6 +318,29 @@ class ActionPlan(Screenable):
             return reverse("home")
         return reverse("partnerships:association", args=[association.slug])
 
+    def compared_parts(self) -> dict:
+        """The goals and activities as text, one line each in a stable order (the copies in
+        an edit have other ids), for the screening's diff of a resubmission or an edit."""
+        goals = sorted(
+            (
+                g.focus_area.position,
+                f"{g.focus_area.name}: {g.description} ({g.indicator}: {g.target})",
+            )
+            for g in self.goals.select_related("focus_area")
+        )
+        activities = sorted(
+            (
+                a.focus_area.position,
+                f"{a.focus_area.name}: {a.what} ({a.who}, {a.when}"
+                + (f", {a.offer.title})" if a.offer else ")"),
+            )
+            for a in self.activities.select_related("focus_area", "offer")
+        )
+        return {
+            "goals": (_("goals"), "\n".join(text for _position, text in goals)),
+            "activities": (_("activities"), "\n".join(text for _position, text in activities)),
+        }
+
     def automatic_checks(self) -> list:
         """Every chosen focus area has a goal with an indicator and a target, and an
         activity."""

@@ -46,14 +46,23 @@ def _text(value) -> str:
     return str(value)
 
 
+def _parts(item) -> dict:
+    """What an item holds beyond its own fields, e.g. an action plan's goals and activities:
+    ``item.compared_parts()`` where the model has it, as {name: (label, text)}; the text is
+    language-neutral like the fields'."""
+    parts = getattr(item, "compared_parts", None)
+    return parts() if callable(parts) else {}
+
+
 def snapshot(item) -> dict[str, str]:
-    """The item's fields as text, by field name (JSON-safe, for ``ScreeningEvent.data``)."""
+    """The item's fields (and parts) as text, by name (JSON-safe, for ``ScreeningEvent.data``)."""
     values = {}
     for field in _compared_fields(type(item)):
         if field.many_to_many:
             values[field.name] = ", ".join(sorted(str(o) for o in getattr(item, field.name).all()))
         else:
             values[field.name] = _text(field.value_from_object(item))
+    values.update({name: text for name, (_label, text) in _parts(item).items()})
     return values
 
 
@@ -73,8 +82,12 @@ def differences(before: dict[str, str], item) -> list[Change]:
     """The fields whose value in ``before`` (a ``snapshot``) differs from the item's now."""
     after = snapshot(item)
     by_name = {f.name: f for f in _compared_fields(type(item))}
-    return [
+    changes = [
         (name, str(field.verbose_name), _shown(field, before[name]), _shown(field, after[name]))
         for name, field in by_name.items()
         if name in before and before[name] != after[name]
     ]
+    for name, (label, text) in _parts(item).items():
+        if name in before and before[name] != text:
+            changes.append((name, str(label), before[name], text))
+    return changes
