@@ -11,16 +11,25 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import Association
+from associations.models import Association, Offer
 from portal.forms import BoundedDateField
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
+from screening.workflow import TransitionNotAllowed
 
 from . import services
-from .models import ActionPlan, Activity, FocusArea, Goal, LeisureInstitution, Partnership
+from .models import (
+    ActionPlan,
+    Activity,
+    FocusArea,
+    Goal,
+    LeisureInstitution,
+    Partnership,
+    PartnershipState,
+)
 
 
 class PartnershipForm(forms.ModelForm):
@@ -158,7 +167,11 @@ class PartnershipAdmin(TenantAdmin):
         paper = format_html_join(
             "\n", '<div><a href="{}">{}</a> · <a href="{}">{}</a></div>', printable
         )
-        return (links + paper) or "-"
+        write = ""
+        if obj.institution_id and obj.state != "ended" and not services.has_open_plan(obj):
+            url = reverse("admin:partnerships_actionplan_add") + f"?partnership={obj.pk}"
+            write = format_html('<div><a href="{}">{}</a></div>', url, _("Write the action plan"))
+        return format_html("{}{}{}", links, paper, write) if (links or paper or write) else "-"
 
     def _act(self, request, queryset, action: str):
         done = 0
@@ -191,17 +204,41 @@ class FocusAreaAdmin(TenantAdmin):
     search_fields = ["name"]
 
 
+def _writes_plan(request, plan) -> bool:
+    """May this user write the plan's text here: an operator, or a consultant (of the plan's
+    municipality: the admin's lists are tenant-scoped) writing an institution's plan."""
+    if request.user.is_superuser:
+        return True
+    return (
+        plan is not None
+        and request.user.consultant_municipality is not None
+        and services.consultant_writes(plan)
+    )
+
+
 class _ReadOnlyForConsultants(admin.TabularInline):
+    """Goals and activities: read-only for consultants screening a partner's plan; written
+    by the consultant for an institution's plan (``services.consultant_writes``)."""
+
     extra = 0
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return _writes_plan(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return _writes_plan(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return _writes_plan(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.name == "focus_area":
+            kwargs["queryset"] = FocusArea.objects.for_consultant(request.user).filter(
+                kind=FocusArea.Kind.PARTNERSHIP
+            )
+        if not request.user.is_superuser and db_field.name == "offer":
+            kwargs["queryset"] = Offer.objects.none()  # an institution has no offers
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class GoalInline(_ReadOnlyForConsultants):
@@ -214,9 +251,27 @@ class ActivityInline(_ReadOnlyForConsultants):
     fields = ["focus_area", "what", "who", "when", "offer"]
 
 
+class ActionPlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["partnership", "title", "focus_areas"]
+        widgets = {"focus_areas": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        data = super().clean()
+        partnership = data.get("partnership")
+        if self.instance.pk is None and partnership and services.has_open_plan(partnership):
+            raise ValidationError(
+                _("The partnership has an action plan in the making: open it in the list.")
+            )
+        return data
+
+
 @admin.register(ActionPlan)
 class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
-    """Action plans in the consultant's screening queue, like offers and profiles."""
+    """Action plans in the consultant's screening queue, like offers and profiles. A
+    municipal leisure institution's plan is written here by the consultant (add, then goals
+    and activities, then the action "Submit"), and screened like the others."""
 
     list_display = ["title", "partnership", "state", "is_edit", "waiting", "submitted_at"]
     list_filter = ["state", KindFilter, WaitingFilter]
@@ -226,3 +281,81 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     preview_name = "plan"
     summary_fields = ("title",)
     inlines = [GoalInline, ActivityInline]
+
+    form = ActionPlanForm
+    actions = [*ScreeningAdminMixin.actions, "submit_institution_plans", "edit_institution_plans"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or request.user.consultant_municipality is not None
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["partnership", "title", "focus_areas"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        fields = super().get_readonly_fields(request, obj)
+        if _writes_plan(request, obj):
+            return [f for f in fields if f not in ("title", "focus_areas")]
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partnership":
+            kwargs["queryset"] = (
+                Partnership.objects.for_consultant(request.user)
+                .filter(institution__isnull=False)
+                .exclude(state=PartnershipState.ENDED)
+                .select_related("institution")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "focus_areas":
+            kwargs["queryset"] = FocusArea.objects.for_consultant(request.user).filter(
+                kind=FocusArea.Kind.PARTNERSHIP
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.slug = services.plan_slug(obj.partnership)
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def _each_institution_plan(self, request, queryset, act):
+        done = 0
+        for plan in queryset:
+            if plan.live.partnership.institution_id is None:
+                self.message_user(
+                    request,
+                    _("%(plan)s: the association writes its own plan.") % {"plan": plan},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                act(plan)
+                done += 1
+            except TransitionNotAllowed as error:
+                self.message_user(request, f"{plan}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)d action plan(s) changed.") % {"n": done})
+
+    @admin.action(
+        description=_("Submit the selected institution plans for screening"),
+        permissions=["change"],
+    )
+    def submit_institution_plans(self, request, queryset):
+        self._each_institution_plan(
+            request, queryset, lambda plan: services.submit_plan(plan, by=request.user)
+        )
+
+    @admin.action(
+        description=_("Start an edit of the selected approved institution plans"),
+        permissions=["change"],
+    )
+    def edit_institution_plans(self, request, queryset):
+        self._each_institution_plan(
+            request, queryset, lambda plan: services.edit_plan(plan, by=request.user)
+        )

@@ -131,10 +131,7 @@ def create_plan(partnership: Partnership, *, title: str, focus_areas, by=None) -
     if len(chosen) != len({a.pk for a in focus_areas}):
         raise ValidationError(_("Choose focus areas of the municipality."), code="focus_area")
     plan = ActionPlan.objects.create(
-        partnership=partnership,
-        title=title,
-        slug=f"plan-{partnership.pk}-{uuid.uuid4().hex[:12]}",
-        updated_by=by,
+        partnership=partnership, title=title, slug=plan_slug(partnership), updated_by=by
     )
     plan.focus_areas.set(chosen)
     return plan
@@ -142,6 +139,21 @@ def create_plan(partnership: Partnership, *, title: str, focus_areas, by=None) -
 
 #: A plan the partner is still writing or the consultant is screening.
 OPEN_STATES = EDITABLE_STATES | WAITING_STATES
+
+
+def plan_slug(partnership: Partnership) -> str:
+    return f"plan-{partnership.pk}-{uuid.uuid4().hex[:12]}"
+
+
+def has_open_plan(partnership: Partnership) -> bool:
+    return partnership.action_plans.live().filter(state__in=OPEN_STATES).exists()
+
+
+def consultant_writes(plan: ActionPlan) -> bool:
+    """A municipal leisure institution has no users on the portal: the municipality's
+    consultant writes its plan in the admin, on its behalf, while the plan is a draft or
+    changes are asked for (and screens it like any plan). An association writes its own."""
+    return plan.live.partnership.institution_id is not None and plan.state in EDITABLE_STATES
 
 
 def submit_plan(plan: ActionPlan, *, by) -> ActionPlan:

@@ -163,7 +163,7 @@ def test_the_pages_link_the_paper_version(
     assert pdf in client.get(reverse("partnerships:school")).content.decode()
     client.force_login(consultant)
     admin_page = f"/admin/partnerships/partnership/{approved.partnership.pk}/change/"
-    assert pdf in client.get(admin_page).content.decode()
+    assert f'<a href="{pdf}">' in client.get(admin_page).content.decode()
 
 
 def test_user_text_is_escaped_in_the_pdf(client, approved, association_member):
