@@ -425,3 +425,23 @@ PLAN_AREAS = {
         "Uge 35",
     ),
 }
+
+# The youth club's action plan, written by the consultant on the club's behalf and approved
+# (a municipal institution has no users on the portal): focus area -> as PLAN_AREAS.
+INSTITUTION_PLAN_TITLE = "Handleplan for Klub Espergærde"
+INSTITUTION_PLAN_AREAS = {
+    "Rekruttering af udsatte børn og unge": (
+        "Flere unge fra Espergærde Skoles udskoling finder vej til klubben.",
+        ("Nye medlemmer fra 7.-9. årgang", "20 i skoleåret"),
+        "Klubben præsenterer sig på skolens forældremøder og holder åbent hus efter skoletid",
+        "Klublederen og skolens AKT-lærer",
+        "August og januar",
+    ),
+    "Inddragelse af forældre": (
+        "Forældrene kender klubben og hjælper til ved arrangementer.",
+        ("Forældre på hjælperlisten", "12 inden sommerferien"),
+        "Fællesspisning for unge og forældre med rundvisning i værkstederne",
+        "Klubbens pædagoger",
+        "Første torsdag i måneden",
+    ),
+}

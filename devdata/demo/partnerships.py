@@ -1,6 +1,7 @@
 """The demo's partnerships: the municipality's focus areas, two leisure institutions, two
-partnerships (an active one with an association, a proposed one with a youth club) and the
-association's action plan waiting in the consultant's screening queue."""
+partnerships (an active one with an association, a proposed one with a youth club), the
+association's action plan waiting in the consultant's screening queue, and the youth club's
+plan, written by the consultant on its behalf and approved (printable, PDF)."""
 
 from datetime import date
 
@@ -11,6 +12,8 @@ from partnerships import services
 from partnerships.focus import create_defaults
 from partnerships.models import Activity, FocusArea, Goal, LeisureInstitution, Partnership
 from schools.models import School
+from screening import services as screening_services
+from screening.workflow import Transition
 
 from . import data
 
@@ -89,3 +92,30 @@ def create_action_plan(municipality: Municipality) -> None:
             plan=plan, focus_area=area, what=what, who=who, when=when, offer=offer
         )
     services.submit_plan(plan, by=writer)
+
+
+def create_institution_plan(municipality: Municipality) -> None:
+    """The youth club's plan: the consultant writes it (the club has no users), submits it
+    and approves it, so the demo has a plan in force to print."""
+    partnership = Partnership.objects.get(
+        municipality=municipality, institution__name=data.PARTNERSHIPS[1][0]
+    )
+    if partnership.action_plans.exists():
+        return
+    consultant = User.objects.get(email=data.CONSULTANT["email"])
+    areas = FocusArea.objects.filter(
+        municipality=municipality,
+        kind=FocusArea.Kind.PARTNERSHIP,
+        name__in=data.INSTITUTION_PLAN_AREAS,
+    )
+    plan = services.create_plan(
+        partnership, title=data.INSTITUTION_PLAN_TITLE, focus_areas=list(areas), by=consultant
+    )
+    for area in areas:
+        goal, target, what, who, when = data.INSTITUTION_PLAN_AREAS[area.name]
+        Goal.objects.create(
+            plan=plan, focus_area=area, description=goal, indicator=target[0], target=target[1]
+        )
+        Activity.objects.create(plan=plan, focus_area=area, what=what, who=who, when=when)
+    services.submit_plan(plan, by=consultant)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)

@@ -27,6 +27,7 @@ def seed(stdout=None) -> None:
     partnerships.create_leisure_institutions(municipality)
     partnerships.create_partnerships(municipality, timezone.localdate())
     partnerships.create_action_plan(municipality)
+    partnerships.create_institution_plan(municipality)
     if Booking.objects.filter(school__municipality=municipality).exists():
         return  # the activity below is there from an earlier run
     create_activity(Cast.of(municipality))

@@ -167,9 +167,17 @@ def test_demo_has_partnerships_and_focus_areas(client):
     ]
     for municipality in Municipality.objects.all():
         assert FocusArea.objects.filter(municipality=municipality).count() == 12
-    (plan,) = ActionPlan.objects.all()
-    assert plan.state == "submitted"
+    assert ActionPlan.objects.count() == 2
+    plan = ActionPlan.objects.get(partnership__association__isnull=False)
+    club_plan = ActionPlan.objects.get(partnership__institution__isnull=False)
+    assert plan.state == "submitted" and plan.partnership.association is not None
     assert plan.automatic_checks()[0].passed
+    # The youth club's plan, written by the consultant, is in force and printable.
+    assert club_plan.state == "approved" and str(club_plan.partnership) == "Klub Espergærde"
+    assert club_plan.automatic_checks()[0].passed
     client.force_login(helsingor.schools.get(slug="espergaerde-skole").memberships.first().user)
     page = client.get(reverse("partnerships:school"), HTTP_ACCEPT_LANGUAGE="da")
     assert [str(p) for p in page.context["partnerships"]] == ["Helsingør Roklub", "Klub Espergærde"]
+    assert reverse("partnerships:plan_pdf", args=[club_plan.pk]) in page.content.decode()
+    pdf = client.get(reverse("partnerships:plan_pdf", args=[club_plan.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
