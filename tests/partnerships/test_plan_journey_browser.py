@@ -6,6 +6,7 @@ The partnership pages on the way pass axe-core. Skipped without Chromium (see te
 
 import importlib
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 
 from notifications.models import Notification
 from partnerships.focus import create_defaults
-from partnerships.models import ActionPlan, Partnership
+from partnerships.models import ActionPlan, LeisureInstitution, Partnership
 from screening.workflow import S
 from tests import factories as f
 from tests.e2e.conftest import format_violations, login, run_axe
@@ -190,3 +191,56 @@ def test_a_plan_from_partnership_to_pdf(transactional_db, axe_page, base_url):
         page.get_by_role("link", name="Download as PDF").click()
     english = _pdf_text(download.value)
     assert "Indicator" in english and "Forældre som hjælpere" in english
+
+    # 8. A teacher at the partnership's school finds the plan in force and opens it.
+    page.context.clear_cookies()
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    login(page, base_url, teacher.email)
+    page.goto(base_url + "/school/partnerships/")
+    _axe(page, "the school's partnerships with a plan in force")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Handleplan 2026–2028", exact=True).click()
+    assert page.get_by_text("Forældre som hjælpere").count() == 1
+
+
+def test_the_consultant_writes_an_institution_plan_in_the_admin(
+    transactional_db, axe_page, base_url
+):
+    _groups()
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    create_defaults(municipality)
+    club = LeisureInstitution.objects.create(
+        municipality=municipality, name="Klub Nord", kind=LeisureInstitution.Kind.CLUB
+    )
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    partnership = Partnership.objects.create(
+        municipality=municipality,
+        institution=club,
+        contact=consultant,
+        starts_on=date(2026, 8, 1),
+        ends_on=date(2028, 7, 31),
+        resource_name="Kim",
+        resource_email="kim@klub.example",
+    )
+    page = axe_page
+    login(page, base_url, consultant.email)
+    page.goto(f"{base_url}/admin/partnerships/partnership/{partnership.pk}/change/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Skriv handleplanen").click()
+    _axe(page, "adding an institution's plan")
+    page.locator("#id_title").fill("Klub Nords handleplan")
+    page.get_by_label("Inddragelse af forældre").check()
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    plan = ActionPlan.objects.get()
+    assert plan.partnership == partnership
+    _axe(page, "an institution's plan being written")
+    page.locator("#goals-group a.addlink, #goals-group .add-row a").first.click()
+    row = page.locator("#goals-group tr.form-row:not(.empty-form)").last
+    row.locator("select[name$=focus_area]").select_option(label="Inddragelse af forældre")
+    row.locator("textarea[name$=description]").fill("Forældre kommer i klubben")
+    row.locator("input[name$=indicator]").fill("Forældre")
+    row.locator("input[name$=target]").fill("12")
+    with page.expect_navigation():
+        page.locator("input[name=_continue]").click()
+    assert plan.goals.get().description == "Forældre kommer i klubben"
