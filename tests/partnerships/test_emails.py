@@ -3,6 +3,7 @@ association's members, each once, through notifications.notify; and the plan's s
 decisions reach the resource person through the screening workflow's own e-mails."""
 
 import pytest
+from django.apps import apps
 from django.core import mail
 
 from notifications import kinds
@@ -19,10 +20,16 @@ from .conftest import make_partnership
 pytestmark = pytest.mark.django_db
 
 
-def test_the_kinds_are_registered_once_and_always_sent():
-    for code in ("partnership.activated", "partnership.ended"):
-        assert code in kinds.KINDS and kinds.is_essential(code)
-    assert list(kinds.KINDS).count("partnership.activated") == 1
+def test_the_kinds_are_registered_once_and_always_sent(monkeypatch):
+    calls = []
+    register = kinds.register
+    monkeypatch.setattr(
+        kinds, "register", lambda code, *a, **kw: calls.append(code) or register(code, *a, **kw)
+    )
+    apps.get_app_config("partnerships").ready()
+    assert sorted(calls) == ["partnership.activated", "partnership.ended"]
+    for code in calls:
+        assert kinds.is_essential(code) and kinds.get(code).label != code
 
 
 def test_activation_emails_the_resource_person_and_the_members_once(
