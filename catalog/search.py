@@ -1,11 +1,17 @@
-"""Free-text search over offers.
+"""Free-text search, for offers and for anything else that keeps a search document.
 
-PostgreSQL: full-text search with the ``danish`` configuration (stemming) over each offer's
-stored document (``Offer.search_document``: title, association name, summary, description,
-kept by a trigger and GIN-indexed), ranked, plus trigram word similarity so that typos
-still find the offer. Other databases (SQLite in development and tests): a plain
+PostgreSQL: full-text search with the ``danish`` configuration (stemming) over each row's
+stored document (``search_document``: for an offer its title, association name, summary and
+description, kept by a trigger and GIN-indexed), ranked, plus trigram word similarity so that
+typos still find the row. Other databases (SQLite in development and tests): a plain
 case-insensitive substring match over the same fields.
+
+What is searched is a ``SearchSpec``: the fields of the fallback, and the fields compared by
+trigram similarity with their weight in the relevance. ``search_offers`` is the catalog's;
+the knowledge bank (``knowledge.search``) passes its own spec to ``search``.
 """
+
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
@@ -13,7 +19,25 @@ from django.db.models.functions import Coalesce, Greatest
 
 #: Trigram word similarity from which a title or association name counts as a hit.
 TRIGRAM_THRESHOLD = 0.5
-SEARCH_FIELDS = ("title", "summary", "description", "association__name")
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What a model's search looks at (its ``search_document`` column holds the rest)."""
+
+    #: Fields of the substring fallback (databases other than PostgreSQL).
+    fields: tuple[str, ...]
+    #: (field, weight): compared by trigram word similarity when typos are tolerated.
+    similar: tuple[tuple[str, float], ...]
+    #: The field whose hit ranks first in the fallback.
+    title: str = "title"
+
+
+OFFERS = SearchSpec(
+    fields=("title", "summary", "description", "association__name"),
+    similar=(("title", 0.5), ("association__name", 0.3)),
+)
+SEARCH_FIELDS = OFFERS.fields
 
 
 def is_postgres() -> bool:
@@ -21,9 +45,14 @@ def is_postgres() -> bool:
 
 
 def search_offers(queryset: QuerySet, text: str, *, typos: bool | None = None) -> QuerySet:
-    """Offers matching ``text``, annotated with ``relevance`` (higher is better).
+    """Offers matching ``text``, annotated with ``relevance`` (higher is better)."""
+    return search(queryset, text, OFFERS, typos=typos)
 
-    On PostgreSQL, ``typos`` also matches titles and association names by trigram
+
+def search(queryset: QuerySet, text: str, spec: SearchSpec, *, typos: bool | None = None):
+    """Rows matching ``text``, annotated with ``relevance`` (higher is better).
+
+    On PostgreSQL, ``typos`` also matches the spec's ``similar`` fields by trigram
     similarity. That compares every candidate row's title (the index cannot help), so by
     default it is used only when the words themselves find nothing in ``queryset``
     (``needs_typo_tolerance``): a misspelt word that the stem prefix does not catch.
@@ -32,10 +61,10 @@ def search_offers(queryset: QuerySet, text: str, *, typos: bool | None = None) -
     if not text:
         return queryset
     if not is_postgres():
-        return _search_fallback(queryset, text)
+        return _search_fallback(queryset, text, spec)
     if typos is None:
         typos = needs_typo_tolerance(queryset, text)
-    return _search_postgres(queryset, text, typos=typos)
+    return _search_postgres(queryset, text, spec, typos=typos)
 
 
 def needs_typo_tolerance(queryset: QuerySet, text: str) -> bool:
@@ -43,16 +72,16 @@ def needs_typo_tolerance(queryset: QuerySet, text: str) -> bool:
     return is_postgres() and not queryset.filter(search_document=_text_query(text)).exists()
 
 
-def _search_fallback(queryset: QuerySet, text: str) -> QuerySet:
+def _search_fallback(queryset: QuerySet, text: str, spec: SearchSpec) -> QuerySet:
     condition = Q()
     for word in text.split():
         word_q = Q()
-        for field in SEARCH_FIELDS:
+        for field in spec.fields:
             word_q |= Q(**{f"{field}__icontains": word})
         condition &= word_q
     title_hit = Q()
     for word in text.split():
-        title_hit &= Q(title__icontains=word)
+        title_hit &= Q(**{f"{spec.title}__icontains": word})
     return queryset.filter(condition).annotate(
         relevance=Case(
             When(title_hit, then=Value(1.0)), default=Value(0.5), output_field=FloatField()
@@ -69,7 +98,7 @@ def _text_query(text: str):
     return query if prefix is None else query | prefix
 
 
-def _search_postgres(queryset: QuerySet, text: str, *, typos: bool) -> QuerySet:
+def _search_postgres(queryset: QuerySet, text: str, spec: SearchSpec, *, typos: bool):
     from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 
     query = _text_query(text)
@@ -77,22 +106,23 @@ def _search_postgres(queryset: QuerySet, text: str, *, typos: bool) -> QuerySet:
         return queryset.filter(search_document=query).annotate(
             relevance=SearchRank(F("search_document"), query)
         )
+    similarities = {f"_similarity_{i}": field for i, (field, _w) in enumerate(spec.similar)}
+    matches = Q(search_document=query)
+    for name in similarities:
+        matches |= Q(**{f"{name}__gte": TRIGRAM_THRESHOLD})
     return (
         queryset.annotate(
             search_rank=SearchRank(F("search_document"), query),
-            title_similarity=TrigramWordSimilarity(text, "title"),
-            name_similarity=TrigramWordSimilarity(text, "association__name"),
+            **{name: TrigramWordSimilarity(text, field) for name, field in similarities.items()},
         )
-        .filter(
-            Q(search_document=query)
-            | Q(title_similarity__gte=TRIGRAM_THRESHOLD)
-            | Q(name_similarity__gte=TRIGRAM_THRESHOLD)
-        )
+        .filter(matches)
         .annotate(
             relevance=Greatest(
                 Coalesce(F("search_rank"), Value(0.0)),
-                F("title_similarity") * Value(0.5),
-                F("name_similarity") * Value(0.3),
+                *(
+                    F(name) * Value(weight)
+                    for name, (_f, weight) in zip(similarities, spec.similar, strict=True)
+                ),
                 output_field=FloatField(),
             )
         )

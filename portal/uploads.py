@@ -73,3 +73,79 @@ def resized_image(upload, max_size: tuple[int, int]) -> InMemoryUploadedFile:
         out.getbuffer().nbytes,
         None,
     )
+
+
+# --- Documents (the knowledge bank's templates) -----------------------------------------------
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: A document is a ZIP (Office Open XML, OpenDocument) or a PDF; a ZIP that unpacks to more
+#: than this, or has more entries, is refused (a "zip bomb" is not a template).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 5000
+
+#: extension -> content type served; the type is told by the content, never by the name.
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+#: In an Office Open XML package: the part that says which kind it is.
+_OOXML_MAIN_PART = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx"}
+
+
+def document_type(upload) -> str | None:
+    """The document's kind by its content ("pdf", "docx", "xlsx", "odt"), or None."""
+    import zipfile
+
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_ENTRIES:
+                return None
+            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                return None
+            names = {i.filename for i in infos}
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                return None  # macros: not a template anyone should open
+            if infos and infos[0].filename == "mimetype":
+                mimetype = archive.read("mimetype").strip()
+                return "odt" if mimetype == DOCUMENT_TYPES["odt"].encode() else None
+            if "[Content_Types].xml" in names:
+                kinds = [kind for part, kind in _OOXML_MAIN_PART.items() if part in names]
+                return kinds[0] if len(kinds) == 1 else None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return None
+
+
+def validate_document(upload) -> None:
+    """A PDF, DOCX, XLSX or ODT file of at most 10 MB whose content is what its name says."""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(
+            _("The file is too large (%(size)s MB). The limit is 10 MB."),
+            params={"size": round(upload.size / 1024 / 1024, 1)},
+            code="too_large",
+        )
+    kind = document_type(upload)
+    if kind is None:
+        raise ValidationError(
+            _("Upload a PDF, Word (DOCX), Excel (XLSX) or OpenDocument text (ODT) file."),
+            code="format",
+        )
+    ext = PurePath(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
+    if ext != kind:
+        raise ValidationError(
+            _("The file's content is %(kind)s, but its name ends in .%(ext)s."),
+            params={"kind": kind.upper(), "ext": ext or "?"},
+            code="mismatch",
+        )

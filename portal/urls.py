@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("bookings.urls")),
     path("", include("partnerships.urls")),
+    path("", include("knowledge.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("sso.urls")),

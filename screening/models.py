@@ -43,6 +43,10 @@ class Screenable(models.Model):
         verbose_name=_("updated by"),
     )
 
+    #: Whether an approval runs out after the municipality's period (``approval_valid_days``)
+    #: and the item goes back for screening. The knowledge bank's material stays published.
+    APPROVAL_EXPIRES = True
+
     class Meta:
         abstract = True
 

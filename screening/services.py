@@ -95,11 +95,13 @@ def _approval_period(item) -> timedelta:
 
 
 @transaction.atomic
-def transition(item, action: str, *, by=None, message: str = "", data=None):
+def transition(item, action: str, *, by=None, message: str = "", data=None, quiet=False):
     """Perform ``action`` on ``item`` (a row of a screened model). Returns the fresh row.
 
     Raises ``TransitionNotAllowed`` (a message for the user) when the current state does
     not allow it. Approving an edit of an approved item copies it onto the live row.
+    ``quiet``: no e-mail to the consultants about a submission (a consultant who submits
+    and approves their own material, ``knowledge.services.publish``).
     """
     model = type(item)
     locked = model.objects.select_for_update().get(pk=item.pk)
@@ -115,7 +117,9 @@ def transition(item, action: str, *, by=None, message: str = "", data=None):
         locked.decided_at = now
     if action == Transition.APPROVE:
         locked.approved_at = now
-        locked.approval_expires_at = now + _approval_period(locked)
+        locked.approval_expires_at = (
+            now + _approval_period(locked) if locked.APPROVAL_EXPIRES else None
+        )
     locked.updated_by = by if by and by.is_authenticated else locked.updated_by
     locked.save()
     record(
@@ -127,7 +131,7 @@ def transition(item, action: str, *, by=None, message: str = "", data=None):
         actor=by,
         data=data,
     )
-    if action == Transition.SUBMIT:
+    if action == Transition.SUBMIT and not quiet:
         _notify_consultants_of_submission(locked, by=by)
     if action == Transition.APPROVE and locked.is_revision:
         return apply_revision(locked, by=by)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "bookings",
     "catalog",
     "partnerships",
+    "knowledge",
     "dashboard",
     "privacy",
     # Single sign-on (OpenID Connect per municipality) and the open data API.

@@ -1,0 +1,161 @@
+"""The knowledge bank in the admin: the consultant's categories, tags and material, and the
+screening queue of proposed good examples (``ScreeningAdminMixin``, as offers and action
+plans). Tenancy as elsewhere: every list is the consultant's municipality's
+(``for_consultant``), the municipality is set from the consultant, never chosen, and the
+choices of category, tags, offer, association, school and partnership are the municipality's.
+
+The consultant's own material (source "the municipality") is edited freely and published at
+once when it is added (``services.publish``: submitted and approved in the audit trail); a
+proposal's text is the proposer's, so only the fields that place it in the bank (category,
+tags, audience, public, shared) and the text the consultant helps with are editable.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association, Offer
+from partnerships.admin import TenantAdmin
+from partnerships.models import Partnership
+from schools.models import School
+from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
+
+from . import services
+from .models import Category, Item, ItemPhoto, Source, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(TenantAdmin):
+    list_display = ["name", "position", "municipality"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(TenantAdmin):
+    list_display = ["name", "municipality"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ItemPhotoInline(admin.TabularInline):
+    model = ItemPhoto
+    extra = 0
+    fields = ["image", "alt_text", "position"]
+
+
+MATERIAL_FIELDS = [
+    "kind",
+    "title",
+    "summary",
+    "body",
+    "category",
+    "tags",
+    "audience",
+    "is_public",
+    "shared",
+    "domain",
+    "grade_min",
+    "grade_max",
+    "file",
+    "offer",
+    "association",
+    "school",
+    "partnership",
+    "pupils",
+    "school_rating",
+    "association_rating",
+]
+STATUS_FIELDS = ["state", "source", "proposed_by", "booking", "approved_at"]
+
+
+@admin.register(Item)
+class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "source", "state", "is_edit", "waiting", "approved_at"]
+    list_filter = ["state", "kind", "source", KindFilter, WaitingFilter]
+    search_fields = ["title", "summary"]
+    list_select_related = ["category"]
+    preview_template = "knowledge/_item_body.html"
+    preview_name = "item"
+    consultant_editable_fields = (
+        "title",
+        "summary",
+        "body",
+        "category",
+        "tags",
+        "audience",
+        "is_public",
+        "shared",
+        "domain",
+    )
+    inlines = [ItemPhotoInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = MATERIAL_FIELDS + ([] if obj is None else STATUS_FIELDS)
+        if request.user.is_superuser:
+            fields = ["municipality", *fields]
+        return [(None, {"fields": fields})]
+
+    def _own_material(self, obj) -> bool:
+        return obj is None or obj.source == Source.CONSULTANT
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._own_material(obj) and not request.user.is_superuser:
+            return STATUS_FIELDS if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *STATUS_FIELDS]
+
+    def has_add_permission(self, request):
+        user = request.user
+        return admin.ModelAdmin.has_add_permission(self, request) and (
+            user.is_superuser or user.consultant_municipality is not None
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if request.user.is_superuser:
+            return form
+        municipality = request.user.consultant_municipality
+
+        class ConsultantForm(form):
+            def _post_clean(self):
+                # Before the model's clean(): it checks the category against the municipality.
+                if self.instance.municipality_id is None:
+                    self.instance.municipality = municipality
+                super()._post_clean()
+
+        return ConsultantForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        user = request.user
+        choices = {
+            "category": lambda: Category.objects.for_consultant(user),
+            "offer": lambda: Offer.objects.live().for_consultant(user),
+            "association": lambda: Association.objects.live().for_consultant(user),
+            "school": lambda: School.objects.for_consultant(user),
+            "partnership": lambda: Partnership.objects.for_consultant(user),
+        }
+        if db_field.name in choices:
+            kwargs["queryset"] = choices[db_field.name]()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            kwargs["queryset"] = Tag.objects.for_consultant(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        if not request.user.is_superuser:
+            obj.municipality = request.user.consultant_municipality
+        obj.source = Source.CONSULTANT
+        obj.slug = services.unique_slug(obj.title)
+        obj.updated_by = request.user
+        obj.save()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.publish(form.instance, by=request.user)
+            self.message_user(request, _("The material is published in the knowledge bank."))

@@ -1,0 +1,271 @@
+"""The knowledge bank's rules: who sees what, the consultant publishing, and proposing a good
+example from a completed booking or a partnership (screened by the screening workflow)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from associations.models import Association
+from bookings.models import Booking, Evaluation
+from bookings.states import Actor, BookingState
+from catalog import services as catalog_services
+from municipalities.models import Municipality
+from partnerships.models import Partnership, PartnershipState
+from portal.uploads import document_type
+from schools.models import School
+from screening import services as screening_services
+from screening.workflow import EDITABLE_STATES, Transition
+
+from .models import Audience, Item, Kind, Source
+
+#: Words the knowledge bank's own URLs use after /knowledge/: never an item's slug.
+RESERVED_SLUGS = {"propose", "proposals", "feed"}
+
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+def viewer_municipalities(request) -> list[Municipality]:
+    """The municipalities whose material a visitor sees: a consultant's, the schools' of
+    school staff, the associations' of their members; anyone else (not logged in, or
+    without a role) the municipality the catalog shows them (chosen, or the default)."""
+    user = request.user
+    found: dict[int, Municipality] = {}
+    if user.is_authenticated:
+        if user.consultant_municipality is not None:
+            found[user.consultant_municipality.pk] = user.consultant_municipality
+        for membership in user.active_school_memberships:
+            found[membership.school.municipality_id] = membership.school.municipality
+        associations = [m.association_id for m in user.association_memberships]
+        if associations:
+            for m in Municipality.objects.filter(associations__in=associations).distinct():
+                found[m.pk] = m
+    if not found:
+        current = catalog_services.current_municipality(
+            request, list(catalog_services.active_municipalities())
+        )
+        if current is not None:
+            found[current.pk] = current
+    return list(found.values())
+
+
+def visible_items(request):
+    return Item.objects.visible_to(request.user, viewer_municipalities(request))
+
+
+def file_kind(item: Item) -> str | None:
+    """The template's kind by its content (checked again on every download)."""
+    try:
+        with item.file.open("rb") as handle:
+            return document_type(handle)
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def download_name(item: Item, kind: str) -> str:
+    """The file's name for the person downloading it: the title, with the checked extension."""
+    return f"{slugify(item.title)[:80] or 'skabelon'}.{kind}"
+
+
+# --- The consultant's material --------------------------------------------------------------
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:150] or "materiale"
+    if base in RESERVED_SLUGS or Item.objects.filter(slug=base).exists():
+        return f"{base}-{uuid.uuid4().hex[:8]}"
+    return base
+
+
+def publish(item: Item, *, by) -> Item:
+    """Publish the consultant's own material: submitted and approved by the consultant in one
+    step through the screening workflow (no e-mail; both steps in the audit trail)."""
+    with transaction.atomic():
+        item = screening_services.transition(item, Transition.SUBMIT, by=by, quiet=True)
+        return screening_services.transition(item, Transition.APPROVE, by=by)
+
+
+# --- Proposing a good example ---------------------------------------------------------------
+
+
+def _schools(user) -> list[School]:
+    return [m.school for m in user.active_school_memberships] if user.is_authenticated else []
+
+
+def _associations(user) -> list[Association]:
+    if not user.is_authenticated:
+        return []
+    return [m.association for m in user.association_memberships]
+
+
+def proposable_bookings(user):
+    """Completed bookings the user may propose as a good example: their schools' and their
+    associations' (newest first)."""
+    schools, associations = _schools(user), _associations(user)
+    if not schools and not associations:
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(state=BookingState.COMPLETED)
+        .filter(Q(school__in=schools) | Q(offer__association__in=associations))
+        .select_related("offer", "offer__association", "school")
+        .order_by("-starts_at", "pk")
+    )
+
+
+def proposable_partnerships(user):
+    associations = _associations(user)
+    if not associations:
+        return Partnership.objects.none()
+    return (
+        Partnership.objects.filter(association__in=associations)
+        .exclude(state=PartnershipState.PROPOSED)
+        .select_related("association", "municipality")
+        .order_by("-starts_on", "pk")
+    )
+
+
+def side_for_booking(user, booking: Booking) -> str | None:
+    """The side the user proposes a booking from, or None if it is not theirs."""
+    if booking.school_id in {s.pk for s in _schools(user)}:
+        return Source.SCHOOL
+    if booking.offer.association_id in {a.pk for a in _associations(user)}:
+        return Source.ASSOCIATION
+    return None
+
+
+def evaluation_averages(bookings) -> dict[str, Decimal | None]:
+    """The average rating of each side's evaluations of ``bookings``."""
+    rows = (
+        Evaluation.objects.filter(booking__in=bookings)
+        .values("side")
+        .annotate(avg=Avg("rating"))
+        .order_by()
+    )
+    averages = {
+        row["side"]: Decimal(str(row["avg"])).quantize(Decimal("0.01"))
+        for row in rows
+        if row["avg"] is not None
+    }
+    return {
+        "school_rating": averages.get(Actor.SCHOOL),
+        "association_rating": averages.get(Actor.ASSOCIATION),
+    }
+
+
+class AlreadyProposed(ValidationError):
+    """A colleague proposed the same collaboration first."""
+
+
+def _create_once(lookup: dict, values: dict, user) -> Item:
+    """Create the proposal, or find the one a first click (or a colleague) made."""
+    try:
+        with transaction.atomic():
+            return Item.objects.create(**lookup, **values)
+    except IntegrityError:
+        existing = Item.objects.live().filter(**lookup).first()
+        if existing is None:
+            raise
+    return _theirs(existing, user)
+
+
+def _theirs(existing: Item, user) -> Item:
+    if existing.proposed_by_id != user.pk:
+        raise AlreadyProposed(
+            _("Someone on your side has already proposed this collaboration as a good example."),
+            code="already_proposed",
+        )
+    return existing
+
+
+def propose_from_booking(booking: Booking, *, by) -> Item:
+    """A draft good example prefilled from a completed booking (offer, association, school,
+    grade, pupils, the evaluations' averages); a second click returns the same draft."""
+    side = side_for_booking(by, booking)
+    if side is None or booking.state != BookingState.COMPLETED:
+        raise ValidationError(_("Only a completed booking of yours can be proposed."))
+    lookup = {"booking": booking, "source": side}
+    existing = Item.objects.live().filter(**lookup).first()
+    if existing is not None:
+        return _theirs(existing, by)
+    offer = booking.offer
+    values = {
+        "municipality": booking.school.municipality,
+        "kind": Kind.EXAMPLE,
+        "title": _("%(offer)s at %(school)s") % {"offer": offer.title, "school": booking.school},
+        "summary": offer.summary[:300],
+        "slug": f"eksempel-{uuid.uuid4().hex[:12]}",
+        "audience": Audience.BOTH,
+        "is_public": False,
+        "domain": offer.domain,
+        "grade_min": booking.grade,
+        "grade_max": booking.grade,
+        "pupils": booking.pupils,
+        "offer": offer,
+        "association": offer.association,
+        "school": booking.school,
+        "proposed_by": by,
+        "updated_by": by,
+        **evaluation_averages([booking]),
+    }
+    return _create_once(lookup, values, by)
+
+
+def propose_from_partnership(partnership: Partnership, *, by) -> Item:
+    """A draft good example of an association's partnership (its schools' completed bookings
+    of the association give the evaluation averages)."""
+    if partnership not in proposable_partnerships(by):
+        raise ValidationError(_("Only a partnership of your association can be proposed."))
+    lookup = {"partnership": partnership, "source": Source.ASSOCIATION, "booking": None}
+    schools = list(partnership.schools.all())
+    bookings = Booking.objects.filter(
+        state=BookingState.COMPLETED,
+        offer__association=partnership.association,
+        school__in=schools,
+    )
+    values = {
+        "municipality": partnership.municipality,
+        "kind": Kind.EXAMPLE,
+        "title": _("Partnership: %(partner)s") % {"partner": partnership.partner},
+        "slug": f"eksempel-{uuid.uuid4().hex[:12]}",
+        "is_public": False,
+        "association": partnership.association,
+        "school": schools[0] if schools else None,
+        "proposed_by": by,
+        "updated_by": by,
+        **evaluation_averages(bookings),
+    }
+    existing = Item.objects.live().filter(**lookup).first()
+    if existing is not None:
+        return _theirs(existing, by)
+    return _create_once(lookup, values, by)
+
+
+def proposal_for(user, pk) -> Item | None:
+    """The user's own proposal (a draft or under screening, or an edit of it)."""
+    return (
+        Item.objects.filter(proposed_by=user, pk=pk)
+        .select_related("offer", "school", "association", "municipality")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+
+
+def check_editable(item: Item) -> None:
+    if item.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("The example is with the municipality: it cannot be changed now."),
+            code="not_editable",
+        )
+
+
+def submit(item: Item, *, by) -> Item:
+    """Send the proposal to the municipality's consultants (the screening's submit)."""
+    return screening_services.transition(item, Transition.SUBMIT, by=by)

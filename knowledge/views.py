@@ -1,0 +1,239 @@
+"""The knowledge bank's pages. Every item is found through ``services.visible_items`` (the
+visitor's municipalities plus shared material, public only when not logged in); a proposal
+through ``services.proposal_for`` (only its proposer; consultants screen it in the admin)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from portal.ids import client_pk
+from portal.uploads import DOCUMENT_TYPES
+from screening import services as screening_services
+from screening.workflow import EDITABLE_STATES, TransitionNotAllowed
+
+from . import services
+from .filters import ItemFilter
+from .forms import PhotoForm, ProposalForm
+from .models import Category, Item
+
+PAGE_SIZE = 20
+
+
+def _listed(queryset):
+    return queryset.select_related("category", "offer").prefetch_related("tags")
+
+
+@require_safe
+def item_list(request: HttpRequest) -> HttpResponse:
+    municipalities = services.viewer_municipalities(request)
+    visible = Item.objects.visible_to(request.user, municipalities)
+    categories = {
+        c.slug: c
+        for c in Category.objects.filter(items__in=visible.values("pk")).order_by(
+            "position", "name"
+        )
+    }.values()
+    data = request.GET.copy()
+    data.pop("page", None)
+    filterset = ItemFilter(data, _listed(visible), categories=categories)
+    items = filterset.qs if filterset.is_valid() else _listed(visible).none()
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = data.urlencode()
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "query": query,
+        "municipality": municipalities[0] if len(municipalities) == 1 else None,
+        "can_propose": services.proposable_bookings(request.user).exists()
+        or services.proposable_partnerships(request.user).exists(),
+    }
+    return render(request, "knowledge/item_list.html", context)
+
+
+def _visible_or_404(request, slug: str) -> Item:
+    item = (
+        services.visible_items(request)
+        .select_related("category", "offer", "association", "school", "partnership", "municipality")
+        .prefetch_related("tags", "photos")
+        .filter(slug=slug)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def _login_first(request, slug: str) -> bool:
+    """A logged-in-only item asked for by a visitor who is not logged in: the log-in page
+    (the item itself is never shown)."""
+    return (
+        not request.user.is_authenticated
+        and Item.objects.published().filter(slug=slug, is_public=False).exists()
+    )
+
+
+@require_safe
+def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if _login_first(request, slug):
+        return redirect_to_login(request.get_full_path())
+    item = _visible_or_404(request, slug)
+    return render(request, "knowledge/item_detail.html", {"item": item})
+
+
+@require_safe
+def download(request: HttpRequest, slug: str) -> HttpResponse:
+    """A template's file: served as an attachment with its checked content type."""
+    if _login_first(request, slug):
+        return redirect_to_login(request.get_full_path())
+    item = _visible_or_404(request, slug)
+    if not item.file:
+        raise Http404
+    kind = services.file_kind(item)
+    if kind is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=services.download_name(item, kind),
+        content_type=DOCUMENT_TYPES[kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store" if not item.is_public else "public, max-age=300"
+    return response
+
+
+# --- Proposing a good example ---------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "knowledge/propose.html",
+        {
+            "bookings": services.proposable_bookings(user)[:50],
+            "partnerships": services.proposable_partnerships(user)[:20],
+            "proposals": Item.objects.proposed_by(user).order_by("-created_at", "pk"),
+        },
+    )
+
+
+def _proposed(request, make):
+    try:
+        item = make()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("knowledge:propose")
+    return redirect("knowledge:proposal", item.pk)
+
+
+@require_POST
+@login_required
+def propose_booking(request: HttpRequest, pk) -> HttpResponse:
+    booking = get_object_or_404(services.proposable_bookings(request.user), pk=client_pk(pk) or 0)
+    return _proposed(request, lambda: services.propose_from_booking(booking, by=request.user))
+
+
+@require_POST
+@login_required
+def propose_partnership(request: HttpRequest, pk) -> HttpResponse:
+    partnership = get_object_or_404(
+        services.proposable_partnerships(request.user), pk=client_pk(pk) or 0
+    )
+    return _proposed(
+        request, lambda: services.propose_from_partnership(partnership, by=request.user)
+    )
+
+
+def _proposal_or_404(request, pk) -> Item:
+    item = services.proposal_for(request.user, client_pk(pk))
+    if item is None:
+        raise Http404
+    return item
+
+
+def _proposal_page(request, item, form=None, photo_form=None, status=200):
+    editable = item.state in EDITABLE_STATES
+    context = {
+        "item": item,
+        "editable": editable,
+        "form": form or (ProposalForm(instance=item) if editable else None),
+        "photo_form": photo_form or (PhotoForm(item=item) if editable else None),
+        "events": screening_services.history(item).exclude(message=""),
+        "change_request": screening_services.open_change_request(item),
+    }
+    return render(request, "knowledge/proposal.html", context, status=status)
+
+
+@login_required
+def proposal(request: HttpRequest, pk) -> HttpResponse:
+    item = _proposal_or_404(request, pk)
+    if request.method != "POST":
+        return _proposal_page(request, item)
+    try:
+        services.check_editable(item)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("knowledge:proposal", item.pk)
+    form = ProposalForm(request.POST, instance=item)
+    if not form.is_valid():
+        return _proposal_page(request, item, form=form, status=400)
+    item = form.save(commit=False)
+    item.updated_by = request.user
+    item.save()
+    messages.success(request, _("The example is saved."))
+    return redirect("knowledge:proposal", item.pk)
+
+
+@require_POST
+@login_required
+def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
+    item = _proposal_or_404(request, pk)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        try:
+            services.check_editable(item)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("knowledge:proposal", item.pk)
+        form = PhotoForm(request.POST, request.FILES, item=item)
+        if not form.is_valid():
+            return _proposal_page(request, item, photo_form=form, status=400)
+        photo = form.save(commit=False)
+        photo.item = item
+        photo.position = item.photos.count()
+        photo.save()
+    messages.success(request, _("The picture is added."))
+    return redirect("knowledge:proposal", item.pk)
+
+
+@require_POST
+@login_required
+def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
+    item = _proposal_or_404(request, pk)
+    try:
+        services.submit(item, by=request.user)
+    except TransitionNotAllowed as error:
+        missing = getattr(error, "missing", {})
+        messages.error(request, " ".join([str(error), *missing.values()]))
+    else:
+        messages.success(
+            request, _("The example is sent to the municipality. You hear from the consultant.")
+        )
+    return redirect("knowledge:proposal", item.pk)

@@ -1,0 +1,82 @@
+import io
+import zipfile
+
+import pytest
+
+from bookings.states import Actor, BookingState
+from knowledge import services
+from knowledge.models import Category, Item, Kind
+from tests import factories as f
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser  # noqa: F401 - browser tests
+from tests.notifications.factories import BookingFactory, at
+
+
+@pytest.fixture(autouse=True)
+def _private_root(settings, tmp_path):
+    settings.KNOWLEDGE_FILES_ROOT = tmp_path / "private"
+
+
+def make_item(municipality, consultant_user, **fields):
+    """Material published by the municipality's consultant (submitted and approved)."""
+    fields.setdefault("kind", Kind.GUIDE)
+    fields.setdefault("title", "Sådan planlægger I et Åben Skole-forløb")
+    fields.setdefault("summary", "En guide til lærere og foreninger.")
+    fields.setdefault("body", "Start tidligt på skoleåret.\n\nAftal mål, tid og sted.")
+    item = Item.objects.create(
+        municipality=municipality, slug=services.unique_slug(fields["title"]), **fields
+    )
+    return services.publish(item, by=consultant_user)
+
+
+@pytest.fixture
+def category(municipality):
+    return Category.objects.create(municipality=municipality, name="Kom i gang", slug="kom-i-gang")
+
+
+@pytest.fixture
+def guide(municipality, consultant, category):
+    return make_item(municipality, consultant, category=category)
+
+
+@pytest.fixture
+def completed_booking(school, teacher, published_offer):
+    booking = BookingFactory(
+        school=school,
+        offer=published_offer,
+        requested_by=teacher,
+        contact_teacher=teacher,
+        starts_at=at(-10, 9),
+        ends_at=at(-10, 11),
+        state=BookingState.COMPLETED,
+        grade=5,
+        pupils=22,
+    )
+    booking.evaluations.create(side=Actor.SCHOOL, author=teacher, rating=5)
+    booking.evaluations.create(side=Actor.ASSOCIATION, rating=4)
+    return booking
+
+
+def docx_bytes(main="word/document.xml") -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(main, "<document/>")
+    return out.getvalue()
+
+
+def odt_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+__all__ = ["f"]
+
+
+@pytest.fixture
+def partnership(municipality, consultant, association, school):
+    from tests.partnerships.conftest import make_partnership
+
+    return make_partnership(municipality, consultant, association=association, schools=[school])

@@ -1,0 +1,302 @@
+"""The knowledge bank through its pages: who sees what, the search and filters, the feed,
+templates' downloads, and a good example proposed, screened and shown on the offer page."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from knowledge import services
+from knowledge.models import Audience, Category, Item, Kind
+from screening import services as screening_services
+from screening.models import ScreeningEvent
+from screening.workflow import S, Transition
+from tests import factories as f
+from tests.knowledge.conftest import docx_bytes, make_item
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/knowledge/"
+
+
+def titles(response) -> list[str]:
+    return [item.title for item in response.context["page"]]
+
+
+def test_anonymous_sees_public_items_not_the_logged_in_only(client, municipality, consultant):
+    make_item(municipality, consultant, title="Offentlig guide")
+    hidden = make_item(municipality, consultant, title="Kun for brugere", is_public=False)
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert titles(response) == ["Offentlig guide"]
+    # The item's own page asks a visitor to log in first (nothing of it is shown).
+    page = client.get(hidden.get_absolute_url())
+    assert page.status_code == 302 and page["Location"].startswith("/login/")
+
+
+def test_a_teacher_sees_logged_in_only_items(client, municipality, consultant, teacher):
+    make_item(municipality, consultant, title="Kun for brugere", is_public=False)
+    client.force_login(teacher)
+    assert titles(client.get(LIST)) == ["Kun for brugere"]
+
+
+def test_other_municipalities_material_is_hidden_unless_shared(
+    client, municipality, other_municipality, other_consultant, teacher
+):
+    theirs = make_item(other_municipality, other_consultant, title="Fremmed guide")
+    make_item(other_municipality, other_consultant, title="Delt guide", shared=True)
+    client.force_login(teacher)
+    assert titles(client.get(LIST)) == ["Delt guide"]
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    client.force_login(other_consultant)
+    assert sorted(titles(client.get(LIST))) == ["Delt guide", "Fremmed guide"]
+
+
+def test_drafts_and_suspended_items_are_not_shown(client, municipality, consultant):
+    item = make_item(municipality, consultant, title="Suspenderet")
+    screening_services.decide(item, Transition.SUSPEND, by=consultant)
+    assert titles(client.get(LIST)) == []
+    assert client.get(reverse("knowledge:detail", args=[item.slug])).status_code == 404
+
+
+def test_search_is_danish_full_text_with_typo_tolerance(
+    client, municipality, consultant, is_postgres
+):
+    make_item(municipality, consultant, title="Tjekliste til idrætsdagen", kind=Kind.CHECKLIST)
+    make_item(municipality, consultant, title="Evalueringsskema", kind=Kind.GUIDE)
+    assert titles(client.get(LIST, {"q": "idrætsdag"})) == ["Tjekliste til idrætsdagen"]
+    if is_postgres:
+        # A typo in the title still finds it (the catalog's trigram similarity).
+        assert titles(client.get(LIST, {"q": "evalueringskema"})) == ["Evalueringsskema"]
+
+
+def test_filters_by_category_audience_domain_grade_and_kind(
+    client, municipality, consultant, category
+):
+    other = Category.objects.create(municipality=municipality, name="Evaluering", slug="evaluering")
+    make_item(
+        municipality,
+        consultant,
+        title="For skoler, idræt, 5.",
+        category=category,
+        audience=Audience.SCHOOLS,
+        domain="sport",
+        grade_min=4,
+        grade_max=6,
+    )
+    make_item(
+        municipality,
+        consultant,
+        title="For foreninger",
+        category=other,
+        audience=Audience.ASSOCIATIONS,
+        grade_min=8,
+        grade_max=9,
+    )
+    make_item(municipality, consultant, title="For alle", kind=Kind.CHECKLIST)
+    assert titles(client.get(LIST, {"category": "kom-i-gang"})) == ["For skoler, idræt, 5."]
+    assert sorted(titles(client.get(LIST, {"audience": "schools"}))) == [
+        "For alle",
+        "For skoler, idræt, 5.",
+    ]
+    assert titles(client.get(LIST, {"domain": "sport"})) == ["For skoler, idræt, 5."]
+    assert sorted(titles(client.get(LIST, {"grade": "5"}))) == ["For alle", "For skoler, idræt, 5."]
+    assert titles(client.get(LIST, {"kind": "checklist"})) == ["For alle"]
+    # Impossible values give an empty list or the form's error, never a 500.
+    for bad in ({"grade": "99"}, {"grade": "x"}, {"audience": "x"}, {"q": "a\x00b"}):
+        assert client.get(LIST, bad).status_code in (200, 400)
+
+
+def test_the_list_pages_make_a_constant_number_of_queries(client, municipality, consultant):
+    tag = municipality.knowledge_tags.create(name="Idrætsdag", slug="idraetsdag")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LIST).status_code == 200
+        return len(queries)
+
+    make_item(municipality, consultant, title="Den første").tags.add(tag)
+    first = count()
+    for n in range(5):
+        make_item(municipality, consultant, title=f"Flere {n}").tags.add(tag)
+    assert count() == first
+
+
+def test_the_atom_feed_has_public_material_of_the_municipality(
+    client, municipality, consultant, other_municipality, other_consultant
+):
+    make_item(municipality, consultant, title="Offentlig guide")
+    make_item(municipality, consultant, title="Kun for brugere", is_public=False)
+    make_item(other_municipality, other_consultant, title="Fremmed")
+    response = client.get(reverse("knowledge:feed", args=[municipality.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "Offentlig guide" in body and "Kun for brugere" not in body and "Fremmed" not in body
+
+
+def test_a_template_is_downloaded_with_safe_headers(client, municipality, consultant):
+    upload = SimpleUploadedFile("aftale.docx", docx_bytes())
+    item = make_item(municipality, consultant, title="Samarbejdsaftale", kind=Kind.TEMPLATE)
+    item.file.save("aftale.docx", upload)
+    response = client.get(reverse("knowledge:download", args=[item.slug]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert 'filename="samarbejdsaftale.docx"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == docx_bytes()
+
+
+def test_a_logged_in_only_template_is_not_downloaded_anonymously(
+    client, municipality, consultant, teacher
+):
+    item = make_item(municipality, consultant, title="Intern skabelon", kind=Kind.TEMPLATE)
+    item.is_public = False
+    item.file.save("x.docx", SimpleUploadedFile("x.docx", docx_bytes()))
+    url = reverse("knowledge:download", args=[item.slug])
+    assert client.get(url).status_code == 302
+    client.force_login(teacher)
+    assert client.get(url).status_code == 200
+
+
+# --- Proposing a good example ---------------------------------------------------------------
+
+
+def test_a_teacher_proposes_a_good_example_prefilled_from_a_completed_booking(
+    client, teacher, completed_booking, consultant
+):
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:propose"))
+    assert completed_booking.offer.title in page.content.decode()
+    url = reverse("knowledge:propose_booking", args=[completed_booking.pk])
+    first = client.post(url)
+    second = client.post(url)  # a double click
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    item = Item.objects.get()
+    assert (item.kind, item.source, item.state) == ("example", "school", S.DRAFT)
+    assert item.offer == completed_booking.offer
+    assert item.school == completed_booking.school
+    assert item.association == completed_booking.offer.association
+    assert (item.grade_min, item.grade_max, item.pupils) == (5, 5, 22)
+    assert (float(item.school_rating), float(item.association_rating)) == (5.0, 4.0)
+    # The story is written, then sent to the municipality.
+    edit = client.post(
+        first["Location"],
+        {
+            "title": "Idræt med 5.A",
+            "summary": "Det virkede",
+            "body": "Vi " + "lærte meget. " * 8,
+            "audience": "both",
+            "grade_min": "5",
+            "grade_max": "5",
+            "pupils": "22",
+        },
+    )
+    assert edit.status_code == 302
+    client.post(reverse("knowledge:proposal_submit", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.state == S.SUBMITTED
+    assert ScreeningEvent.objects.filter(object_id=item.pk, transition="submit").exists()
+
+
+def test_a_proposal_is_only_seen_by_its_proposer_and_the_consultant_until_approved(
+    client, teacher, completed_booking, consultant, other_consultant, association_admin, school
+):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    colleague = f.SchoolMembershipFactory(school=school, role="teacher").user
+    url = reverse("knowledge:proposal", args=[item.pk])
+    for user, status in ((None, 302), (colleague, 404), (association_admin, 404), (teacher, 200)):
+        client.logout()
+        if user:
+            client.force_login(user)
+        assert client.get(url).status_code == status
+    # Not in the list (a draft), for anyone.
+    assert client.get(LIST).context["page"].paginator.count == 0
+    # The consultant sees it in the screening queue; another municipality's does not.
+    admin_url = reverse("admin:knowledge_item_change", args=[item.pk])
+    client.force_login(consultant)
+    assert client.get(admin_url).status_code == 200
+    client.force_login(other_consultant)
+    assert client.get(admin_url).status_code in (302, 404)
+
+
+def test_screening_requests_changes_then_approves_and_the_offer_page_shows_it(
+    client, teacher, completed_booking, consultant
+):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.is_public = True
+    item.save()
+    services.submit(item, by=teacher)
+    item = screening_services.decide(
+        item, Transition.REQUEST_CHANGES, by=consultant, message="Skriv mere om forberedelsen."
+    )
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    assert "Skriv mere om forberedelsen." in page
+    item.body += " Vi forberedte os i to uger."
+    item.save()
+    item = services.submit(item, by=teacher)
+    resubmission = screening_services.resubmission(item)
+    assert [name for name, *_rest in resubmission.changes] == ["body"]
+    screening_services.add_note(item, "Internt: god case", by=consultant, internal=True)
+    assert (
+        "Internt" not in client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    )
+    screening_services.decide(item, Transition.APPROVE, by=consultant)
+    client.logout()
+    offer_page = client.get(completed_booking.offer.get_absolute_url()).content.decode()
+    assert item.title in offer_page
+    assert client.get(item.get_absolute_url()).status_code == 200
+
+
+def test_a_rejected_proposal_carries_its_coded_reason(teacher, completed_booking, consultant):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    services.submit(item, by=teacher)
+    reason = completed_booking.school.municipality.rejection_reasons.first()
+    screening_services.decide(item, Transition.REJECT, by=consultant, reason=reason)
+    event = ScreeningEvent.objects.filter(object_id=item.pk, transition="reject").get()
+    assert event.data["reason_code"] == reason.code
+
+
+def test_an_incomplete_proposal_is_not_submitted(client, teacher, completed_booking):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    client.post(reverse("knowledge:proposal_submit", args=[item.pk]))
+    item.refresh_from_db()
+    assert item.state == S.DRAFT
+
+
+def test_strangers_cannot_propose_a_booking(client, completed_booking, other_teacher):
+    client.force_login(other_teacher)
+    url = reverse("knowledge:propose_booking", args=[completed_booking.pk])
+    assert client.post(url).status_code == 404
+    assert not Item.objects.exists()
+
+
+def test_the_association_proposes_from_its_partnership(client, association_admin, partnership):
+    from partnerships import services as partnership_services
+
+    partnership_services.transition(partnership, "activate")
+    client.force_login(association_admin)
+    url = reverse("knowledge:propose_partnership", args=[partnership.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    item = Item.objects.get()
+    assert (item.partnership, item.source) == (partnership, "association")
+
+
+def test_a_picture_is_checked_by_content(client, teacher, completed_booking):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    url = reverse("knowledge:proposal_photo", args=[item.pk])
+    fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
+    assert client.post(url, {"image": fake, "alt_text": "Børn"}).status_code == 400
+    assert not item.photos.exists()
