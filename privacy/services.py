@@ -96,6 +96,11 @@ def export_user_data(user) -> dict:
             ["booking_id", "rating", "comment", "took_place", "pupils_reached", "created_at"],
             author=user,
         ),
+        "good_examples_proposed": _rows(
+            "knowledge.Item",
+            ["id", "title", "summary", "body", "state", "created_at"],
+            proposed_by=user,
+        ),
         "notifications": _rows(
             "notifications.Notification",
             ["kind", "subject", "state", "created_at", "sent_at"],
@@ -128,6 +133,10 @@ def delete_account(user) -> None:
             model.objects.filter(user=user).delete()
     consultant = _model("municipalities.Consultant")
     consultant.objects.filter(user=user).delete()
+    # A good example they proposed stays in the knowledge bank, without them.
+    item = _model("knowledge.Item")
+    if item is not None:
+        item.objects.filter(proposed_by=user).update(proposed_by=None)
     # Their e-mails, including those queued to their address for the worker to write (no
     # user yet): unsent ones are not sent (nor keep what they would have said), and no row
     # keeps the address.

@@ -114,6 +114,19 @@ MATRIX: dict[str, dict] = {
     "bookings:occasion_cancel": E("L 405 405 405 405 405 405", "L 404 R 404 404 404 404"),
     "bookings:occasion_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
+    "knowledge:list": E("200", "405"),
+    "knowledge:feed": E("200", "405"),
+    # Municipality M's public material: not shown to another municipality's consultant.
+    "knowledge:detail": E("200 200 200 200 200 200 404", "405"),
+    "knowledge:download": E("200 200 200 200 200 200 404", "405"),
+    "knowledge:propose": E("L 200 200 200 200 200 200", "405"),
+    # A completed booking of school X with association B's offer: each side may propose it.
+    "knowledge:propose_booking": E("405", "L 404 R R 404 404 404"),
+    "knowledge:propose_partnership": E("405", "L 404 404 404 404 404 404"),  # still proposed
+    # Teacher X's proposal: theirs alone (the consultant screens it in the admin).
+    "knowledge:proposal": E("L 404 404 200 404 404 404", "L 404 404 400 404 404 404"),
+    "knowledge:proposal_photo": E("405", "L 404 404 400 404 404 404"),
+    "knowledge:proposal_submit": E("405", "L 404 404 R 404 404 404"),
     "partnerships:association": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "partnerships:school": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
     "partnerships:plan_create": E("405", "L 404 R 404 404 404 404"),

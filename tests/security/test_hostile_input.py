@@ -62,6 +62,10 @@ HOSTS = {
     "accounts:logout": [("home", None)],
     "accounts:resend_confirmation": [("accounts:signup_done", None)],
     "associations:join_request": [("associations:create", None)],
+    "knowledge:propose_booking": [("knowledge:propose", None)],
+    "knowledge:propose_partnership": [("knowledge:propose", None)],
+    "knowledge:proposal_photo": [("knowledge:proposal", KWARGS["knowledge:proposal"])],
+    "knowledge:proposal_submit": [("knowledge:proposal", KWARGS["knowledge:proposal"])],
     **{
         name: [("associations:detail", KWARGS["associations:detail"])]
         for name in (
@@ -109,6 +113,7 @@ UNSHOWN = {
     "associations:profile_reopen": {},
     "associations:profile_submit": {},
     "bookings:accept_waiting": {},
+    "knowledge:propose_partnership": {},  # the world's partnership is still proposed
 }
 
 #: More than one URL of a name is worth trying: an offer booked on request (preferred dates)

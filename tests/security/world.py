@@ -227,6 +227,35 @@ def build_world() -> World:
         return screening_services.decide(plan, Transition.APPROVE, by=w.users["con_m"])
 
     _try(w, "approved_plan_b", approved_plan, None)
+    def knowledge():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from bookings.states import BookingState
+        from knowledge import services
+        from knowledge.models import Item, Kind
+        from tests.knowledge.conftest import docx_bytes
+        from tests.notifications.factories import BookingFactory, at
+
+        def published(title, **fields):
+            item = Item.objects.create(
+                municipality=w.m, slug=services.unique_slug(title), title=title, **fields
+            )
+            return services.publish(item, by=w.users["con_m"])
+
+        w["knowledge_template_m"] = published("Skabelon", kind=Kind.TEMPLATE)
+        w["knowledge_template_m"].file.save("s.docx", SimpleUploadedFile("s.docx", docx_bytes()))
+        w["knowledge_booking_x"] = BookingFactory(
+            school=w.school_x,
+            offer=w.offer_b,
+            requested_by=w.users["tch_x"],
+            starts_at=at(-10, 9),
+            ends_at=at(-10, 11),
+            state=BookingState.COMPLETED,
+        )
+        w["proposal_x"] = services.propose_from_booking(w.knowledge_booking_x, by=w.users["tch_x"])
+        return published("Guide", kind=Kind.GUIDE)
+
+    _try(w, "knowledge_m", knowledge, None)
 
     def confirm():
         from accounts.services import confirmation_token
@@ -265,6 +294,14 @@ KWARGS = {
     "partnerships:plan_remove": lambda w: _plan(w, part="goal", part_id=pk(w.get("goal_b"))),
     "partnerships:plan_print": lambda w: {"plan_id": pk(w.approved_plan_b)},
     "partnerships:plan_pdf": lambda w: {"plan_id": pk(w.approved_plan_b)},
+    "knowledge:feed": lambda w: {"municipality": w.m.slug},
+    "knowledge:detail": lambda w: {"slug": w.knowledge_m.slug if w.knowledge_m else "x"},
+    "knowledge:download": lambda w: {"slug": w.get("knowledge_template_m", w.knowledge_m).slug},
+    "knowledge:propose_booking": lambda w: {"pk": pk(w.get("knowledge_booking_x"))},
+    "knowledge:propose_partnership": lambda w: {"pk": pk(w.partnership_b)},
+    "knowledge:proposal": lambda w: {"pk": pk(w.get("proposal_x"))},
+    "knowledge:proposal_photo": lambda w: {"pk": pk(w.get("proposal_x"))},
+    "knowledge:proposal_submit": lambda w: {"pk": pk(w.get("proposal_x"))},
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},

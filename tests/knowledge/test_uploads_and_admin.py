@@ -1,0 +1,156 @@
+"""Templates are checked by content and size; the consultant publishes material in the admin,
+scoped to their municipality; GDPR keeps a good example without its proposer."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from knowledge import services
+from knowledge.models import Category, Item
+from portal import uploads
+from privacy import services as privacy
+from screening.models import ScreeningEvent
+from screening.workflow import S
+from tests.knowledge.conftest import docx_bytes, make_item, odt_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("a.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"),
+        ("a.docx", docx_bytes()),
+        ("a.xlsx", docx_bytes("xl/workbook.xml")),
+        ("a.odt", odt_bytes()),
+    ],
+)
+def test_the_four_kinds_of_document_pass(name, data):
+    uploads.validate_document(upload(name, data))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("a.pdf", b"<html><script>alert(1)</script>", "format"),  # HTML named .pdf
+        ("a.exe", b"MZ\x90\x00", "format"),
+        ("a.docx", b"PK\x03\x04 not a zip", "format"),
+        ("a.pdf", docx_bytes(), "mismatch"),  # a DOCX named .pdf
+        ("a.docx", b"%PDF-1.4", "mismatch"),
+    ],
+)
+def test_other_files_are_refused(name, data, code):
+    with pytest.raises(ValidationError) as error:
+        uploads.validate_document(upload(name, data))
+    assert error.value.code == code
+
+
+def test_macros_and_zip_bombs_are_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+        archive.writestr("word/vbaProject.bin", "macro")
+    with pytest.raises(ValidationError):
+        uploads.validate_document(upload("m.docx", out.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (uploads.MAX_UNPACKED_BYTES + 1))
+    with pytest.raises(ValidationError):
+        uploads.validate_document(upload("b.docx", bomb.getvalue()))
+
+
+def test_a_large_file_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_DOCUMENT_BYTES", 10)
+    with pytest.raises(ValidationError) as error:
+        uploads.validate_document(upload("a.pdf", b"%PDF-1.7 and more than ten bytes"))
+    assert error.value.code == "too_large"
+
+
+# --- The admin --------------------------------------------------------------------------------
+
+
+def test_the_consultant_publishes_a_template_in_the_admin(client, consultant, municipality):
+    category = Category.objects.create(municipality=municipality, name="Aftaler", slug="aftaler")
+    client.force_login(consultant)
+    response = client.post(
+        reverse("admin:knowledge_item_add"),
+        {
+            "kind": "template",
+            "title": "Samarbejdsaftale",
+            "summary": "Skabelon",
+            "body": "",
+            "category": category.pk,
+            "audience": "both",
+            "is_public": "on",
+            "file": upload("aftale.docx", docx_bytes()),
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = Item.objects.get()
+    assert (item.municipality, item.state, item.source) == (municipality, S.APPROVED, "consultant")
+    assert item.approval_expires_at is None  # the bank's material does not run out
+    assert list(
+        ScreeningEvent.objects.filter(object_id=item.pk).values_list("transition", flat=True)
+    ) == ["submit", "approve"]
+    assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 200
+
+
+def test_the_admin_refuses_a_disguised_file_and_a_foreign_category(
+    client, consultant, other_municipality
+):
+    foreign = Category.objects.create(municipality=other_municipality, name="Deres", slug="deres")
+    client.force_login(consultant)
+    response = client.post(
+        reverse("admin:knowledge_item_add"),
+        {
+            "kind": "template",
+            "title": "Falsk",
+            "category": foreign.pk,
+            "audience": "both",
+            "file": upload("falsk.pdf", b"<script>alert(1)</script>"),
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert not Item.objects.exists()
+    errors = response.context["adminform"].form.errors
+    assert "file" in errors and "category" in errors
+
+
+def test_the_admin_lists_only_the_consultants_municipality(
+    client, consultant, municipality, other_municipality, other_consultant
+):
+    make_item(municipality, consultant, title="Vores guide")
+    theirs = make_item(other_municipality, other_consultant, title="Deres guide", shared=True)
+    client.force_login(consultant)
+    page = client.get(reverse("admin:knowledge_item_changelist")).content.decode()
+    assert "Vores guide" in page and "Deres guide" not in page
+    change = client.get(reverse("admin:knowledge_item_change", args=[theirs.pk]))
+    assert change.status_code in (302, 404)
+
+
+# --- GDPR ---------------------------------------------------------------------------------------
+
+
+def test_the_proposer_is_in_the_export_and_removed_on_deletion(teacher, completed_booking):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    exported = json.loads(privacy.export_json(teacher))
+    assert exported["good_examples_proposed"][0]["title"] == item.title
+    privacy.delete_account(teacher)
+    item.refresh_from_db()
+    assert item.proposed_by is None
+    assert Item.objects.filter(pk=item.pk).exists()
