@@ -445,3 +445,137 @@ INSTITUTION_PLAN_AREAS = {
         "Første torsdag i måneden",
     ),
 }
+
+# --- The knowledge bank (devdata/demo/knowledge.py) -------------------------------------------
+
+KNOWLEDGE_CATEGORIES = [
+    ("kom-i-gang", "Kom i gang"),
+    ("skabeloner-og-tjeklister", "Skabeloner og tjeklister"),
+    ("gode-eksempler", "Gode eksempler"),
+]
+EXAMPLE_CATEGORY = "gode-eksempler"
+KNOWLEDGE_ITEMS = [
+    {
+        "kind": "guide",
+        "category": "kom-i-gang",
+        "title": "Sådan planlægger I et Åben Skole-forløb",
+        "summary": "Fra idé til aftale på fire uger: hvem gør hvad, og hvornår.",
+        "body": (
+            "Start tidligt på skoleåret. Temauger og idrætsdage ligger fast i august, så "
+            "foreningerne kan nå at finde instruktører.\n\n"
+            "Aftal mål, tid, sted og antal elever skriftligt, og knyt forløbet til Fælles Mål "
+            "for fag og klassetrin.\n\n"
+            "Evaluér bagefter: både skolen og foreningen giver en vurdering på portalen."
+        ),
+        "audience": "both",
+        "tags": ["Planlægning", "Fælles Mål"],
+        "shared": True,
+    },
+    {
+        "kind": "guide",
+        "category": "kom-i-gang",
+        "title": "Godt at vide for foreninger, der er nye i skolen",
+        "summary": "Skoledagens rytme, klasseledelse og hvem I taler med på skolen.",
+        "body": (
+            "En skoletime er 45 minutter, og eleverne har pauser på faste tidspunkter.\n\n"
+            "Læreren har ansvaret for klassen; instruktøren har ansvaret for aktiviteten. "
+            "Aftal på forhånd, hvem der gør hvad.\n\n"
+            "Afdelingslederen er ofte den, der svarer hurtigst."
+        ),
+        "audience": "associations",
+        "tags": ["Instruktører"],
+    },
+    {
+        "kind": "guide",
+        "category": "kom-i-gang",
+        "title": "Børneattester: hvad skal foreningen gøre?",
+        "summary": "Loven kræver børneattest for alle, der arbejder med børn under 15 år.",
+        "body": (
+            "Foreningen indhenter børneattester for sine instruktører og bekræfter det på "
+            "portalen.\n\nKommunen kan kræve, at attesten ikke er ældre end et bestemt antal dage."
+        ),
+        "audience": "associations",
+        "tags": ["Børneattest"],
+    },
+    {
+        "kind": "guide",
+        "category": "kom-i-gang",
+        "title": "Sådan finder I det rigtige tilbud til klassen",
+        "summary": "Søg, filtrér på klassetrin og fag, og gem favoritter til teamet.",
+        "body": (
+            "Brug kataloget til at søge på emne, klassetrin og område.\n\n"
+            "Gem tilbud som favoritter, og del dem med teamet før planlægningsmødet."
+        ),
+        "audience": "schools",
+        "tags": ["Planlægning"],
+    },
+    {
+        "kind": "checklist",
+        "category": "skabeloner-og-tjeklister",
+        "title": "Tjekliste til idrætsdagen",
+        "summary": "Alt det praktiske fra bestilling af hal til førstehjælp.",
+        "body": (
+            "Hal eller bane bestilt\n\nInstruktører og børneattester bekræftet\n\n"
+            "Førstehjælpskasse og vand\n\nHoldinddeling sendt til lærerne\n\n"
+            "Plan for dårligt vejr"
+        ),
+        "audience": "both",
+        "tags": ["Idrætsdag"],
+        "grade_min": 0,
+        "grade_max": 9,
+        "domain": "sport",
+    },
+    {
+        "kind": "checklist",
+        "category": "skabeloner-og-tjeklister",
+        "title": "Tjekliste før første besøg på skolen",
+        "summary": "Det instruktøren skal vide, før klassen møder op.",
+        "body": (
+            "Antal elever og særlige behov\n\nMødested og kontaktlærer\n\n"
+            "Udstyr, eleverne selv skal have med"
+        ),
+        "audience": "associations",
+        "tags": ["Instruktører"],
+        "is_public": False,
+    },
+    {
+        "kind": "template",
+        "category": "skabeloner-og-tjeklister",
+        "title": "Samarbejdsaftale mellem skole og forening",
+        "summary": "En aftale på én side: mål, tid, sted, pris og kontaktpersoner.",
+        "audience": "both",
+        "tags": ["Aftale"],
+        "file": "docx",
+    },
+    {
+        "kind": "template",
+        "category": "skabeloner-og-tjeklister",
+        "title": "Evalueringsskema til eleverne",
+        "summary": "Fem spørgsmål, eleverne besvarer efter forløbet.",
+        "audience": "schools",
+        "tags": ["Evaluering"],
+        "file": "pdf",
+        "is_public": False,
+    },
+]
+EXAMPLE_STORY = (
+    "Klassen fik en hel formiddag med foreningens instruktører, som havde forberedt "
+    "aktiviteter til netop dette klassetrin.\n\n"
+    "Læreren og instruktøren aftalte på forhånd, hvem der tog sig af hvad, og eleverne "
+    "arbejdede i små hold. Flere elever har siden meldt sig ind i foreningen.\n\n"
+    "Det, vi vil give videre: aftal tid og sted tidligt, og send holdlisterne dagen før."
+)
+PARTNERSHIP_EXAMPLE = {
+    "title": "Roklubben og skolerne: fra én dag på vandet til et partnerskab",
+    "summary": "Sådan blev et enkelt besøg til et samarbejde over flere år.",
+    "body": (
+        "Det startede med en enkelt dag på vandet for en 6. klasse. Året efter kom to klasser "
+        "mere, og kommunen foreslog et partnerskab.\n\n"
+        "Nu har klubben en handleplan med mål for fællesskab og bevægelse, og skolens lærere "
+        "kender instruktørerne ved navn."
+    ),
+    "audience": "both",
+    "domain": "sport",
+    "grade_min": 5,
+    "grade_max": 7,
+}

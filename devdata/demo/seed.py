@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 
-from . import associations, bookings, partnerships, people, schools
+from . import associations, bookings, knowledge, partnerships, people, schools
 from .cast import Cast
 
 
@@ -28,11 +28,12 @@ def seed(stdout=None) -> None:
     partnerships.create_partnerships(municipality, timezone.localdate())
     partnerships.create_action_plan(municipality)
     partnerships.create_institution_plan(municipality)
-    if Booking.objects.filter(school__municipality=municipality).exists():
-        return  # the activity below is there from an earlier run
-    create_activity(Cast.of(municipality))
-    if stdout:
-        stdout.write("Demo bookings, evaluations, needs, events and a subsidy pool created.")
+    # The activity below is there from an earlier run when there are bookings.
+    if not Booking.objects.filter(school__municipality=municipality).exists():
+        create_activity(Cast.of(municipality))
+        if stdout:
+            stdout.write("Demo bookings, evaluations, needs, events and a subsidy pool created.")
+    knowledge.create_knowledge(municipality)
 
 
 def create_activity(cast: Cast) -> None:

@@ -181,3 +181,24 @@ def test_demo_has_partnerships_and_focus_areas(client):
     assert reverse("partnerships:plan_pdf", args=[club_plan.pk]) in page.content.decode()
     pdf = client.get(reverse("partnerships:plan_pdf", args=[club_plan.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_the_demo_knowledge_bank(client):
+    from knowledge.models import Category, Item
+    from portal.uploads import document_type
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    items = Item.objects.published()
+    assert items.count() == 10
+    assert Category.objects.filter(items__in=items).distinct().count() == 3
+    examples = items.filter(kind="example")
+    assert examples.count() == 2
+    proposed = examples.get(source="school")
+    assert proposed.offer is not None and proposed.photos.count() == 1
+    for item in items.exclude(file=""):
+        with item.file.open("rb") as handle:
+            assert document_type(handle) == item.file.name.rsplit(".", 1)[1]
+    assert client.get("/knowledge/").status_code == 200
+    assert proposed.title in client.get(proposed.offer.get_absolute_url()).content.decode()
