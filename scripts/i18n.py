@@ -18,6 +18,7 @@ APPS = [
     "municipalities",
     "notifications",
     "partnerships",
+    "knowledge",
     "privacy",
     "schools",
     "screening",
