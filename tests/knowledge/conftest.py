@@ -7,7 +7,13 @@ from bookings.states import Actor, BookingState
 from knowledge import services
 from knowledge.models import Category, Item, Kind
 from tests import factories as f
-from tests.e2e.conftest import _playwright, axe_page, base_url, browser  # noqa: F401 - browser tests
+from tests.e2e.conftest import (  # noqa: F401 - browser tests
+    _playwright,
+    axe_page,
+    base_url,
+    browser,
+    consultant_group,
+)
 from tests.notifications.factories import BookingFactory, at
 
 
