@@ -1,10 +1,13 @@
 """The knowledge bank on pages of lower apps, without those apps knowing it: the offer page
-(catalog/offer_detail.html) shows the published good examples of the offer."""
+(catalog/offer_detail.html) shows the published good examples of the offer, and a completed
+booking's page (bookings/detail.html) offers to propose it as a good example."""
 
 from django import template
 
-from ..models import Kind
-from ..services import visible_items
+from bookings.states import BookingState
+
+from ..models import Item, Kind
+from ..services import side_for_booking, visible_items
 
 register = template.Library()
 
@@ -24,3 +27,22 @@ def offer_good_examples(context, offer):
         .order_by("-approved_at", "pk")[:OFFER_EXAMPLES]
     )
     return {"examples": list(examples)}
+
+
+@register.inclusion_tag("knowledge/_propose_booking.html", takes_context=True)
+def propose_good_example(context, booking):
+    """For school staff and association members of a completed booking: the button that
+    proposes it as a good example, or the link to the proposal already made."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or booking.state != BookingState.COMPLETED:
+        return {}
+    side = side_for_booking(user, booking)
+    if side is None:
+        return {}
+    existing = Item.objects.live().filter(booking=booking, source=side).first()
+    return {
+        "booking": booking,
+        "existing": existing,
+        "mine": existing and existing.proposed_by_id == user.pk,
+    }

@@ -200,6 +200,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the code directory and get random names (see portal.uploads).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# The knowledge bank's templates, served only through its download view (empty: "private"
+# beside MEDIA_ROOT, knowledge.models.PrivateFiles).
+KNOWLEDGE_FILES_ROOT = env.str("KNOWLEDGE_FILES_ROOT", default="") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

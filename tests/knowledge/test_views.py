@@ -300,3 +300,12 @@ def test_a_picture_is_checked_by_content(client, teacher, completed_booking):
     fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
     assert client.post(url, {"image": fake, "alt_text": "Børn"}).status_code == 400
     assert not item.photos.exists()
+
+
+def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, completed_booking):
+    client.force_login(teacher)
+    page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()
+    assert reverse("knowledge:propose_booking", args=[completed_booking.pk]) in page
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()
+    assert reverse("knowledge:proposal", args=[item.pk]) in page
