@@ -70,6 +70,7 @@ def test_admin_index_counts_waiting_items(consultant_client, association, foreig
         "association": 0,
         "offer": 2,
         "actionplan": 0,
+        "item": 0,  # the knowledge bank's proposed good examples
     }
     assert b'id="screening-waiting"' in response.content
 

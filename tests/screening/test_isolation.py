@@ -153,6 +153,7 @@ def test_admin_index_count_is_per_municipality(stranger, ours):
         "association": 1,
         "offer": 1,
         "actionplan": 0,
+        "item": 0,
     }
 
 
@@ -182,6 +183,12 @@ def test_consultant_group_has_exactly_the_needed_permissions():
             "associations.view_offer",
             "municipalities.change_municipality",
             "municipalities.view_municipality",
+            # The knowledge bank: categories, tags, material and its pictures (knowledge 0002).
+            *(
+                f"knowledge.{action}_{model}"
+                for model in ("category", "tag", "item", "itemphoto")
+                for action in ("view", "add", "change")
+            ),
             "partnerships.add_focusarea",
             "partnerships.change_actionplan",
             "partnerships.add_leisureinstitution",
