@@ -309,3 +309,36 @@ def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, compl
     item = services.propose_from_booking(completed_booking, by=teacher)
     page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()
     assert reverse("knowledge:proposal", args=[item.pk]) in page
+
+
+def test_the_screening_emails_reach_the_consultant_and_the_proposer(
+    teacher, completed_booking, consultant, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+    from tests.outbox import written
+
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(item, by=teacher)
+    assert Notification.objects.get(kind="screening.submitted").to_email == consultant.email
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_services.decide(
+            item, Transition.REQUEST_CHANGES, by=consultant, message="Tilføj et billede"
+        )
+    notification = written(Notification.objects.get(kind="screening.changes_requested"))
+    assert notification.to_email == teacher.email
+    assert "Tilføj et billede" in notification.body_text
+    assert f"/knowledge/proposals/{item.pk}/" in notification.body_text
+
+
+def test_the_consultants_own_material_sends_no_submission_email(municipality, consultant):
+    from municipalities.models import Consultant
+    from notifications.models import Notification
+
+    Consultant.objects.filter(user=consultant).update(
+        submission_emails=Consultant.DigestChoice.EACH
+    )
+    make_item(municipality, consultant)
+    assert not Notification.objects.filter(kind="screening.submitted").exists()
