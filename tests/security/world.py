@@ -227,6 +227,7 @@ def build_world() -> World:
         return screening_services.decide(plan, Transition.APPROVE, by=w.users["con_m"])
 
     _try(w, "approved_plan_b", approved_plan, None)
+
     def knowledge():
         from django.core.files.uploadedfile import SimpleUploadedFile
 
