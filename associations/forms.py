@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from geo.positions import DENMARK
 from municipalities.models import Municipality
 from portal.forms import (
     BoundedDateField,
@@ -130,10 +131,14 @@ class AssociationForm(forms.ModelForm):
         lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
         if (lat is None) != (lng is None):
             self.add_error("longitude", _("Give both latitude and longitude, or neither."))
-        if lat is not None and not 54 <= lat <= 58:
+        if lat is not None and not DENMARK.south <= lat <= DENMARK.north:
             self.add_error("latitude", _("This is not a position in Denmark."))
-        if lng is not None and not 8 <= lng <= 15.5:
+        if lng is not None and not DENMARK.west <= lng <= DENMARK.east:
             self.add_error("longitude", _("This is not a position in Denmark."))
+        moved = {"address", "postal_code", "town"} & set(self.changed_data)
+        if moved and self.instance.pk and not {"latitude", "longitude"} & set(self.changed_data):
+            # A new address with the old marker: look the position up again on save.
+            cleaned["latitude"] = cleaned["longitude"] = None
         return cleaned
 
     def clean_logo(self):
@@ -370,6 +375,9 @@ class OfferForm(forms.ModelForm):
                 cleaned[name] = getattr(self.instance, name)
         if cleaned.get("price_model") == "free":
             cleaned["price_amount"] = None
+        if {"location", "location_address", "location_postal_code"} & set(self.changed_data):
+            # A new place is looked up again when the offer is saved (Offer.save).
+            self.instance.location_latitude = self.instance.location_longitude = None
         return cleaned
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from geo import positions
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
@@ -128,6 +129,16 @@ class Association(Screenable):
 
     def get_absolute_url(self):
         return reverse("catalog:association_detail", args=[self.live.slug])
+
+    def save(self, *args, **kwargs):
+        # No position given (or the form cleared it when the address changed): look it up.
+        if kwargs.get("update_fields") is None and (
+            self.latitude is None or self.longitude is None
+        ):
+            self.latitude, self.longitude = positions.locate(
+                self.address, self.postal_code, self.town
+            ) or (None, None)
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -327,6 +338,10 @@ class Offer(Screenable):
     location_postal_code = models.CharField(
         _("postal code"), max_length=4, blank=True, validators=[postal_code_validator]
     )
+    #: Where an offer that takes place elsewhere happens (its place on the map): looked up
+    #: from its address on save (``geo.positions.locate``); empty for the other locations.
+    location_latitude = models.FloatField(_("latitude of the place"), null=True, blank=True)
+    location_longitude = models.FloatField(_("longitude of the place"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         null=True,  # a draft may leave it empty; it is required to submit
@@ -434,6 +449,23 @@ class Offer(Screenable):
 
     def get_absolute_url(self):
         return reverse("catalog:offer_detail", args=[self.live.slug])
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            if self.location != Location.ELSEWHERE or not self.location_address:
+                self.location_latitude = self.location_longitude = None
+            elif self.location_latitude is None or self.location_longitude is None:
+                self.location_latitude, self.location_longitude = positions.locate(
+                    self.location_address, self.location_postal_code
+                ) or (None, None)
+        super().save(*args, **kwargs)
+
+    @property
+    def place_position(self) -> tuple[float, float] | None:
+        """Where it happens when that is its own place (not the school or the association)."""
+        if self.location == Location.ELSEWHERE and self.location_latitude is not None:
+            return (self.location_latitude, self.location_longitude)
+        return None
 
     def in_season(self, day: date) -> bool:
         """Is ``day`` in the offer's season, from week to week (ISO weeks, the range may wrap

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
+from municipalities.admin import TenantAdmin
 from portal.forms import BoundedDateField
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
@@ -52,42 +53,6 @@ class PartnershipForm(forms.ModelForm):
             "resource_email",
             "resource_phone",
         ]
-
-
-class TenantAdmin(admin.ModelAdmin):
-    """Rows of the consultant's municipality; the municipality is the consultant's."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_consultant(request.user)
-
-    def get_exclude(self, request, obj=None):
-        return [] if request.user.is_superuser else ["municipality"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if request.user.is_superuser:
-            return form
-        municipality = request.user.consultant_municipality
-
-        class ConsultantForm(form):
-            def _post_clean(self):
-                # Before the model's clean(): it checks everything against the municipality.
-                self.instance.municipality = municipality
-                super()._post_clean()
-
-            def _get_validation_exclusions(self):
-                # The municipality is set, not typed: its unique constraints still count.
-                return super()._get_validation_exclusions() - {"municipality"}
-
-        return ConsultantForm
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and (
-            request.user.is_superuser or request.user.consultant_municipality is not None
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(LeisureInstitution)

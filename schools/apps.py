@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from geo import positions
 from notifications import kinds
 
 
@@ -12,6 +13,7 @@ class SchoolsConfig(AppConfig):
         from . import caching, events
 
         caching.connect()
+        positions.register_source("schools.School", "postal_code", "latitude", "longitude")
         kinds.register(
             "need_answered",
             _("An association answered our school's need"),

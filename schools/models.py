@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Domain, Offer
+from geo import positions
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
@@ -74,6 +75,18 @@ class School(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # No position given: look it up from the address (geo.positions.locate).
+        if (
+            kwargs.get("update_fields") is None
+            and (self.latitude is None or self.longitude is None)
+            and self.postal_code
+        ):
+            self.latitude, self.longitude = positions.locate(
+                self.address, self.postal_code, self.town
+            ) or (None, None)
+        super().save(*args, **kwargs)
 
 
 class SchoolRole(models.TextChoices):

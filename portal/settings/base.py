@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "municipalities",
+    "geo",
     "notifications",
     "schools",
     "associations",
@@ -308,6 +309,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The map (geo, catalog's /map/). Tiles: any XYZ tile server, OpenStreetMap's by default
+# (its usage policy asks for the attribution and allows light use; set your own server for
+# heavy use). MAP_TILE_URL="" draws the map without tiles (markers and areas only).
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+# Positions from addresses: the Danish public address service (DAWA / Dataforsyningen, e.g.
+# https://api.dataforsyningen.dk) when set; otherwise the postal code's known centre.
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=3.0)
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The tile server's origin for the CSP's img-src ("{s}" subdomains become "*")."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # Content Security Policy: no inline scripts or styles anywhere (django-csp 4).
 CSP_ORIGINS_SELF = ("'self'",)
 CONTENT_SECURITY_POLICY = {
@@ -315,7 +338,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin(MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

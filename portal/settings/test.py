@@ -31,3 +31,6 @@ ROLES_CACHE_ENABLED = False
 # No persistent connections: a browser test's live-server threads would keep theirs open
 # past the end of the run, and the test database could not be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The test suite never calls outside services: no address service, no map tiles.
+GEOCODER_URL = ""
+MAP_TILE_URL = ""

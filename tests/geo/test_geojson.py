@@ -1,0 +1,109 @@
+"""GeoJSON areas: what an upload may be (and the clear message when it may not), and where a
+point lies against an area (inside, in a hole, how far)."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from geo import geojson
+
+# A square around Helsingør's centre, about 2.2 km × 2.5 km, with a hole in its middle.
+SQUARE = [[12.58, 56.02], [12.62, 56.02], [12.62, 56.04], [12.58, 56.04], [12.58, 56.02]]
+HOLE = [[12.595, 56.028], [12.605, 56.028], [12.605, 56.032], [12.595, 56.032], [12.595, 56.028]]
+
+
+def polygon(*rings):
+    return {"type": "Polygon", "coordinates": list(rings)}
+
+
+def message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def test_a_polygon_becomes_a_multipolygon():
+    area = geojson.parse(json.dumps(polygon(SQUARE)))
+    assert area == {"type": "MultiPolygon", "coordinates": [[SQUARE]]}
+    assert geojson.vertex_count(area) == 5
+
+
+def test_features_and_collections_are_merged():
+    feature = {"type": "Feature", "properties": {"navn": "A"}, "geometry": polygon(SQUARE)}
+    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE, HOLE]]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [feature, {"type": "Feature", "properties": None, "geometry": multi}],
+    }
+    area = geojson.parse(json.dumps(collection).encode("utf-8"))
+    assert len(area["coordinates"]) == 3
+    assert area["coordinates"][2] == [SQUARE, HOLE]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (b"\xff\xfe", "not GeoJSON text"),
+        ("{nope", "not valid JSON"),
+        ("[1, 2]", "not a GeoJSON object"),
+        (json.dumps({"type": "Point", "coordinates": [12.6, 56.0]}), "not Point"),
+        (json.dumps({"type": "LineString", "coordinates": SQUARE}), "not LineString"),
+        (json.dumps({"type": "Polygon", "coordinates": []}), "no rings"),
+        (json.dumps({"type": "Polygon"}), "no rings"),
+        (json.dumps(polygon(SQUARE[:3])), "at least four"),
+        (json.dumps(polygon([*SQUARE[:-1], [12.5, 56.0]])), "end where it starts"),
+        (json.dumps(polygon([["a", 56.0], *SQUARE[1:]])), "pair of numbers"),
+        (json.dumps(polygon([[True, 56.0], *SQUARE[1:]])), "pair of numbers"),
+        ('{"type": "Polygon", "coordinates": [[[NaN, 56], [1, 2], [3, 4], [NaN, 56]]]}', "pair"),
+        # Swapped latitude and longitude: the most common mistake gets its own hint.
+        (json.dumps(polygon([[lat, lon] for lon, lat in SQUARE])), "[longitude, latitude]"),
+        (
+            json.dumps(polygon([[-73.9, 40.7], [-73.8, 40.7], [-73.8, 40.8], [-73.9, 40.7]])),
+            "not in Denmark",
+        ),
+        (json.dumps({"type": "FeatureCollection", "features": []}), "no polygon"),
+        (
+            json.dumps({"type": "FeatureCollection", "features": [{"type": "Point"}]}),
+            "not a Feature",
+        ),
+        (json.dumps({"type": "FeatureCollection"}), "no list of features"),
+        ("[" * 50 + "]" * 50, "nested too deeply"),
+        ("[" * 100000 + "]" * 100000, "not valid JSON"),
+        ('{"type": "Polygon", "coordinates": [[[12.6, 56.0, "\\u0000"]]]}', "at least four"),
+        ("\x00{}", "not GeoJSON text"),
+    ],
+)
+def test_invalid_uploads_are_refused_with_a_reason(document, expected):
+    with pytest.raises(ValidationError) as exc:
+        geojson.parse(document)
+    assert expected in message(exc.value)
+
+
+def test_huge_files_and_too_many_points_are_refused():
+    with pytest.raises(ValidationError) as exc:
+        geojson.parse(b" " * (geojson.MAX_BYTES + 1))
+    assert "too large" in message(exc.value)
+    ring = [[12.5 + i * 1e-5, 56.0 + (i % 2) * 1e-5] for i in range(geojson.MAX_VERTICES)]
+    ring.append(ring[0])
+    with pytest.raises(ValidationError) as exc:
+        geojson.parse(json.dumps(polygon(ring)))
+    assert "Simplify" in message(exc.value)
+
+
+def test_point_in_polygon_respects_holes():
+    area = geojson.parse(json.dumps(polygon(SQUARE, HOLE)))
+    assert geojson.contains(area, (56.025, 12.59))  # inside, outside the hole
+    assert not geojson.contains(area, (56.03, 12.60))  # in the hole
+    assert not geojson.contains(area, (56.05, 12.60))  # north of it
+    assert geojson.distance_km(area, (56.025, 12.59)) == 0
+
+
+def test_distance_to_an_area():
+    area = geojson.parse(json.dumps(polygon(SQUARE)))
+    # 0.01° north of the northern edge is about 1.1 km.
+    north = geojson.distance_km(area, (56.05, 12.60))
+    assert 1.05 < north < 1.16
+    # East of the eastern edge: 0.01° of longitude at 56° N is about 0.62 km.
+    east = geojson.distance_km(area, (56.03, 12.63))
+    assert 0.58 < east < 0.66
+    assert geojson.near(area, (56.05, 12.60), 1.2)
+    assert not geojson.near(area, (56.05, 12.60), 1.0)
