@@ -28,6 +28,9 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: accessibility tests will be skipped"; fi
 
+vendor: node_modules/.installed ## Copy Leaflet (+ markercluster) from node_modules into static/vendor/leaflet (commit it)
+	$(PY) scripts/vendor_static.py
+
 lock: | $(PY) ## Re-pin requirements.lock from pyproject.toml
 	$(PY) -m pip install --quiet --upgrade "uv>=0.5"
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
@@ -60,7 +63,7 @@ worker: install ## A Celery worker against REDIS_URL
 beat: install ## Celery beat against REDIS_URL
 	$(VENV)/bin/celery -A portal beat -l info
 
-.PHONY: help install lock run test lint messages worker beat
+.PHONY: help install lock run test lint messages worker beat vendor
 
 bench: install ## Benchmark pages against a minimal view (gunicorn, PostgreSQL, wrk); writes bench/results.json
 	@command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }; } || { echo "wrk is needed: apt-get install wrk"; exit 1; }

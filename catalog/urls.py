@@ -9,6 +9,7 @@ urlpatterns = [
     path("offers/", views.offer_list, name="offer_list"),
     path("offers/favourites/", views.favourite_list, name="favourite_list"),
     path("offers/calendar/", views.offer_calendar, name="offer_calendar"),
+    path("map/", views.offer_map, name="offer_map"),
     path(
         "offers/feed/<slug:municipality>/",
         require_safe(cache_control(public=True, max_age=feeds.FEED_MAX_AGE)(feeds.NewOffersFeed())),

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from associations.models import Association, Offer
+from geo.models import MapArea
 from municipalities.models import Municipality
 from portal import pagecache
 from portal.pagecache import cache_anonymous_page
+from schools.models import School
 
-from . import periods, permissions, services
+from . import maps, periods, permissions, services
 from .filters import OfferFilter, facet_counts
 from .models import Favourite
 
@@ -144,6 +146,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "can_favourite": staff,
         "can_embed": permissions.can_make_embed_snippet(request.user),
         "calendar_url": _with_query(reverse("catalog:offer_calendar"), _filter_query(request)),
+        "map_url": _with_query(reverse("catalog:offer_map"), _filter_query(request)),
     }
     if staff:
         since = services.record_visit(request.user)
@@ -253,6 +256,69 @@ def offer_calendar(request: HttpRequest) -> HttpResponse:
     }
     response = render(request, "catalog/offer_calendar.html", context)
     return _shows_the_chosen(request, response, municipality)
+
+
+# The map -------------------------------------------------------------------------------
+
+#: Not filters of the offers: the map's own (the consultant's area filter).
+MAP_ONLY = ("area", "near")
+
+
+@require_safe
+@vary_on_cookie
+def offer_map(request: HttpRequest) -> HttpResponse:
+    """The filtered catalog as a map (``maps.py``): the same filters and offers as the list,
+    grouped by association and place, with the municipality's schools and the areas the
+    visitor may see; a consultant of the municipality may keep what lies in or near an area.
+    Under the map, the same results as a list: the page without JavaScript or tiles.
+
+    Not in the anonymous page cache: it shows schools and areas too, whose changes the
+    catalog's generations do not follow."""
+    municipalities, municipality = _municipality(request)
+    _school, _school_origin, origin = _school_and_origin(request)
+    _data, filterset = _filtered(request, municipality, origin)
+    counts = facet_counts(filterset)
+    areas = list(MapArea.objects.visible_to(request.user, municipality))
+    is_consultant = bool(
+        municipality is not None
+        and request.user.is_authenticated
+        and (request.user.is_superuser or request.user.consultant_municipality == municipality)
+    )
+    area_form = maps.AreaFilterForm(request.GET or None, areas=areas) if is_consultant else None
+    area, near_km = area_form.chosen() if area_form is not None else (None, 0.0)
+    schools = (
+        School.objects.for_municipality(municipality)
+        .filter(is_active=True)
+        .only("name", "address", "postal_code", "town", "latitude", "longitude")
+        .order_by("name", "pk")
+    )
+    offers = filterset.qs.prefetch_related(None)[: maps.MAP_LIMIT + 1]
+    content = maps.build(offers, schools, areas, area=area, near_km=near_km)
+    filters = [(k, v) for k, v in _filter_query(request) if k not in MAP_ONLY]
+    context = {
+        "municipalities": municipalities,
+        "municipality": municipality,
+        "filter": filterset,
+        "counts": counts,
+        "has_origin": filterset.get_origin() is not None,
+        "content": content,
+        "map_data": maps.markers(content),
+        "limit": maps.MAP_LIMIT,
+        "area_form": area_form,
+        "chosen_area": area,
+        "keep": [(k, v) for k, v in _filter_query(request) if k in MAP_ONLY],
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "list_url": _with_query(reverse("catalog:offer_list"), filters),
+        "calendar_url": _with_query(reverse("catalog:offer_calendar"), filters),
+    }
+    response = render(request, "catalog/offer_map.html", context)
+    if "municipality" in request.GET:
+        if request.user.is_authenticated:
+            services.remember_municipality(request, response, municipality)
+        else:
+            _remember_choice(request, response)
+    return response
 
 
 def _published_offer(slug: str) -> Offer | None:

@@ -1,0 +1,118 @@
+/* The catalog's map (/map/): draws the markers and areas the page embeds as JSON
+   (#map-data). Without this script, or without tiles, the list under the map shows the same.
+   Texts go in as text, never as HTML. No inline code or styles (CSP). */
+(function () {
+  "use strict";
+
+  function text(tag, value, className) {
+    var el = document.createElement(tag);
+    if (className) { el.className = className; }
+    el.textContent = value;
+    return el;
+  }
+
+  function popup(marker, labels) {
+    var box = document.createElement("div");
+    box.className = "map-popup";
+    box.appendChild(text("p", labels[marker.kind] || "", "map-popup-kind small mb-1"));
+    box.appendChild(text("h3", marker.name, "h6 mb-1"));
+    if (marker.address) { box.appendChild(text("p", marker.address, "small mb-1")); }
+    if (marker.offers.length) {
+      box.appendChild(text("p", labels.offers, "small fw-semibold mb-0"));
+      var list = document.createElement("ul");
+      list.className = "mb-1 ps-3";
+      marker.offers.forEach(function (offer) {
+        var item = document.createElement("li");
+        var link = text("a", offer.title);
+        link.href = offer.url;
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    if (marker.url) {
+      var more = text("a", labels.more + ": " + marker.name);
+      more.href = marker.url;
+      box.appendChild(more);
+    }
+    return box;
+  }
+
+  function icon(kind) {
+    return L.divIcon({
+      className: "map-marker map-marker-" + kind,
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10]
+    });
+  }
+
+  function start() {
+    var element = document.getElementById("map");
+    var source = document.getElementById("map-data");
+    if (!element || !source || typeof L === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    var labels = {
+      association: element.dataset.labelAssociation,
+      place: element.dataset.labelPlace,
+      school: element.dataset.labelSchool,
+      more: element.dataset.labelMore,
+      offers: element.dataset.labelOffers
+    };
+    element.textContent = "";
+    element.classList.add("map-ready");
+    var map = L.map(element, { scrollWheelZoom: false }).setView([56.03, 12.59], 11);
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, {
+        maxZoom: 19,
+        attribution: element.dataset.attribution
+      }).addTo(map);
+    }
+    var offers = L.markerClusterGroup({ showCoverageOnHover: false });
+    var schools = L.markerClusterGroup({ showCoverageOnHover: false });
+    var bounds = [];
+    data.markers.forEach(function (m) {
+      var marker = L.marker([m.lat, m.lon], {
+        icon: icon(m.kind),
+        title: labels[m.kind] + ": " + m.name,
+        keyboard: true
+      });
+      marker.bindPopup(popup(m, labels));
+      marker.on("add", function () {
+        var el = marker.getElement();
+        if (el) {
+          el.setAttribute("aria-label", labels[m.kind] + ": " + m.name);
+          el.setAttribute("role", "button");
+        }
+      });
+      (m.kind === "school" ? schools : offers).addLayer(marker);
+      bounds.push([m.lat, m.lon]);
+    });
+    offers.addTo(map);
+    schools.addTo(map);
+    var overlays = {};
+    overlays[labels.association + " / " + labels.place] = offers;
+    overlays[labels.school] = schools;
+    if (data.areas.length) {
+      var areas = L.geoJSON({ type: "FeatureCollection", features: data.areas }, {
+        style: function () { return { className: "map-area" }; },
+        onEachFeature: function (feature, layer) {
+          layer.bindPopup(text("strong", feature.properties.name));
+        }
+      }).addTo(map);
+      overlays[element.dataset.labelAreas] = areas;
+      areas.eachLayer(function (layer) {
+        var b = layer.getBounds();
+        bounds.push(b.getSouthWest(), b.getNorthEast());
+      });
+    }
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
