@@ -50,7 +50,7 @@ test: install node_modules/.installed ## Run the tests (SQLite; DATABASE_URL/RED
 lint: install ## ruff, bandit, migrations and translations checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r accounts api associations bookings catalog dashboard devdata knowledge municipalities notifications partnerships portal privacy schools screening sso
+	$(VENV)/bin/bandit -q -ll -c pyproject.toml -r accounts api associations bookings catalog dashboard devdata geo knowledge municipalities notifications partnerships portal privacy schools screening sso
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check_translations.py
 

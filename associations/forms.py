@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -93,8 +93,8 @@ class AssociationForm(forms.ModelForm):
         help_texts = {
             "cvr": _("The association's 8-digit CVR number."),
             "description": _("A few lines about who you are and what you do with children."),
-            "latitude": _("Optional. Shown on the map, e.g. 56.036."),
-            "longitude": _("Optional. Shown on the map, e.g. 12.611."),
+            "latitude": _("Shown on the map, e.g. 56.036. Empty: found from the address."),
+            "longitude": _("Shown on the map, e.g. 12.611. Empty: found from the address."),
             "contact_name": _("The one person schools and the municipality contact."),
             "members_under_25": _("Including those under 18."),
             "logo": _("JPEG, PNG or WebP, at most 5 MB."),
@@ -111,6 +111,7 @@ class AssociationForm(forms.ModelForm):
                 "address",
                 _row("postal_code", "town"),
                 _row("latitude", "longitude"),
+                HTML('{% include "associations/_position_map.html" %}'),
                 "website",
             ),
             Fieldset(

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from associations.models import Association, Offer, OfferPhoto, PriceModel
 from bookings.models import Occasion
+from geo.positions import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
 from municipalities.models import Municipality
 from schools.models import School
 
@@ -34,10 +35,6 @@ from .models import CatalogVisit, Favourite
 SESSION_KEY = "catalog_municipality"
 COOKIE_NAME = "aaben_skole_kommune"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365
-
-#: Kilometres per degree; longitude shrinks with the cosine of the latitude.
-KM_PER_DEGREE_LAT = 110.57
-KM_PER_DEGREE_LON_EQUATOR = 111.32
 
 
 def active_municipalities() -> QuerySet:

@@ -307,8 +307,6 @@ def offer_map(request: HttpRequest) -> HttpResponse:
         "area_form": area_form,
         "chosen_area": area,
         "keep": [(k, v) for k, v in _filter_query(request) if k in MAP_ONLY],
-        "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "list_url": _with_query(reverse("catalog:offer_list"), filters),
         "calendar_url": _with_query(reverse("catalog:offer_calendar"), filters),
     }

@@ -15,6 +15,7 @@ APPS = [
     "bookings",
     "catalog",
     "dashboard",
+    "geo",
     "municipalities",
     "notifications",
     "partnerships",

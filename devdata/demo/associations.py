@@ -39,6 +39,8 @@ def create_associations(municipality: Municipality, now: datetime) -> dict[str, 
                 "address": address,
                 "postal_code": postal_code,
                 "town": town,
+                "latitude": data.ASSOCIATION_POSITIONS[slug][0],
+                "longitude": data.ASSOCIATION_POSITIONS[slug][1],
                 "contact_name": contact_name,
                 "contact_role": contact_role,
                 "contact_phone": phone,
@@ -154,6 +156,8 @@ def offer_fields(row: tuple, association: Association, n: int, *, waiting, now) 
         "location_address": (
             data.OFFER_PLACES.get(title, association.address) if location == "elsewhere" else ""
         ),
+        "location_latitude": data.OFFER_PLACE_POSITIONS.get(title, (None, None))[0],
+        "location_longitude": data.OFFER_PLACE_POSITIONS.get(title, (None, None))[1],
         "duration_minutes": minutes,
         "pupils_min": pupils[0],
         "pupils_max": pupils[1],

@@ -379,6 +379,36 @@ OFFERS = [
 # Where an offer held "elsewhere" takes place, when that is not the association's address.
 OFFER_PLACES = {"Bål, knob og førstehjælp": "Krogenberg Hegn, Espergærde"}
 
+# Positions on the map (latitude, longitude; near the addresses, not surveyed).
+ASSOCIATION_POSITIONS = {
+    "helsingor-roklub": (56.0335, 12.6175),
+    "espergaerde-spejderne": (55.9960, 12.5450),
+    "nordsjaellands-skakklub": (56.0355, 12.6105),
+    "hornbaek-sejlklub": (56.0935, 12.4600),
+    "kronborg-floorball": (56.0300, 12.5850),
+    "musikforeningen-tonen": (56.0360, 12.6115),
+    "naturfaellesskabet-gurre": (56.0300, 12.5200),
+    "snekkersten-boldklub": (56.0060, 12.5800),
+}
+OFFER_PLACE_POSITIONS = {"Bål, knob og førstehjælp": (55.9900, 12.5350)}
+
+# The consultant's areas on the map (geo.MapArea): name, description, public?, outline
+# ([longitude, latitude], GeoJSON's order). Drawn roughly for the demo.
+MAP_AREAS = [
+    (
+        "Vapnagård",
+        "Boligområde med en høj andel børn og unge uden for foreningslivet (demo).",
+        True,
+        [[12.578, 56.040], [12.592, 56.040], [12.592, 56.047], [12.578, 56.047], [12.578, 56.040]],
+    ),
+    (
+        "Nøjsomhed",
+        "Fokusområde i partnerskabsarbejdet (demo; kun for konsulenter).",
+        False,
+        [[12.575, 56.020], [12.590, 56.020], [12.590, 56.027], [12.575, 56.027], [12.575, 56.020]],
+    ),
+]
+
 # The municipality's own leisure institutions and clubs (partners besides associations):
 # name, kind, address
 LEISURE_INSTITUTIONS = [

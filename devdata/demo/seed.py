@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 
-from . import associations, bookings, knowledge, partnerships, people, schools
+from . import associations, bookings, knowledge, maps, partnerships, people, schools
 from .cast import Cast
 
 
@@ -28,6 +28,7 @@ def seed(stdout=None) -> None:
     partnerships.create_partnerships(municipality, timezone.localdate())
     partnerships.create_action_plan(municipality)
     partnerships.create_institution_plan(municipality)
+    maps.create_map_areas(municipality)
     # The activity below is there from an earlier run when there are bookings.
     if not Booking.objects.filter(school__municipality=municipality).exists():
         create_activity(Cast.of(municipality))

@@ -257,3 +257,46 @@ def test_profile_preview_lists_offers_as_they_will_be(client, association_member
     response = client.get(reverse("associations:profile_preview", args=[association.slug]))
     page = response.content.decode()
     assert draft.title in page and "Tilbagetrukket" not in page
+
+
+@pytest.mark.django_db
+def test_a_new_address_finds_a_new_position_unless_the_marker_moved(municipality):
+    from associations.forms import AssociationForm
+
+    f.SchoolFactory(municipality=municipality, postal_code="3100", latitude=56.09, longitude=12.46)
+    association = f.AssociationFactory(
+        municipalities=[municipality], postal_code="3000", latitude=56.03, longitude=12.6
+    )
+
+    def save(**overrides):
+        fields = {
+            "name": association.name,
+            "cvr": association.cvr,
+            "latitude": str(association.latitude),
+            "longitude": str(association.longitude),
+            **overrides,
+        }
+        data = profile_data(municipality, **fields)
+        form = AssociationForm(data, instance=association)
+        assert form.is_valid(), form.errors
+        return form.save()
+
+    # Moved to Hornbæk, marker untouched: the position follows the new postal code.
+    moved = save(postal_code="3100", town="Hornbæk")
+    assert (moved.latitude, moved.longitude) == (56.09, 12.46)
+    # A dragged marker wins over the address.
+    dragged = save(postal_code="3000", town="Helsingør", latitude="56.05", longitude="12.55")
+    assert (dragged.latitude, dragged.longitude) == (56.05, 12.55)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [("nan", "12.6"), ("inf", "12.6"), ("56.0\x00", "12.6"), ("1e400", "12"), ("56", "-190")],
+)
+def test_hostile_coordinates_are_form_errors(client, stranger, municipality, latitude, longitude):
+    client.force_login(stranger)
+    data = profile_data(municipality, latitude=latitude, longitude=longitude)
+    response = client.post(reverse("associations:create"), data)
+    assert response.status_code in (200, 400)
+    assert not Association.objects.filter(name="Helsingør Kajakklub").exists()

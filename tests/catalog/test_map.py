@@ -74,7 +74,7 @@ def test_the_map_shows_associations_places_and_schools(client, municipality, mak
     # The list under the map: the page without JavaScript.
     html = response.content.decode()
     assert "Kajak på havnen" in html and "Kajak i skoven" in html and "Byskolen" in html
-    assert "The map needs JavaScript" in html
+    assert "Kortet kræver JavaScript" in html
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_an_association_without_a_position_is_listed_not_drawn(client, municipal
     response = client.get(URL)
     assert "Et sted" in listed(response)
     assert not [m for m in map_data(response)["markers"] if m["name"] == "Ukendt"]
-    assert "not on the map (no position)" in response.content.decode()
+    assert "ikke på kortet (ingen placering)" in response.content.decode()
 
 
 def test_areas_are_shown_to_whom_they_belong(
@@ -250,7 +250,7 @@ def test_too_many_offers_are_cut_with_a_notice(client, municipality, make_offer,
     response = client.get(URL)
     assert response.context["content"].too_many
     assert len(listed(response)) == 2
-    assert "Only the first 2 offers are shown" in response.content.decode()
+    assert "Kun de første 2 tilbud vises" in response.content.decode()
 
 
 def test_the_vendored_leaflet_matches_package_json():

@@ -202,3 +202,18 @@ def test_the_demo_knowledge_bank(client):
             assert document_type(handle) == item.file.name.rsplit(".", 1)[1]
     assert client.get("/knowledge/").status_code == 200
     assert proposed.title in client.get(proposed.offer.get_absolute_url()).content.decode()
+
+
+def test_the_demo_has_a_map(client):
+    from geo.models import MapArea
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing doubled
+    assert MapArea.objects.count() == 2
+    assert not Association.objects.published().filter(latitude__isnull=True).exists()
+    assert not School.objects.filter(latitude__isnull=True).exists()
+    response = client.get("/map/?municipality=helsingor")
+    kinds = {m["kind"] for m in response.context["map_data"]["markers"]}
+    assert kinds == {"association", "place", "school"}
+    areas = [a["properties"]["name"] for a in response.context["map_data"]["areas"]]
+    assert areas == ["Vapnagård"]  # the other is the consultants'

@@ -5,12 +5,19 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from geo import geojson
 
 # A square around Helsingør's centre, about 2.2 km × 2.5 km, with a hole in its middle.
 SQUARE = [[12.58, 56.02], [12.62, 56.02], [12.62, 56.04], [12.58, 56.04], [12.58, 56.02]]
 HOLE = [[12.595, 56.028], [12.605, 56.028], [12.605, 56.032], [12.595, 56.032], [12.595, 56.028]]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the messages in their source language
+        yield
 
 
 def polygon(*rings):

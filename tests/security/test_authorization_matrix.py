@@ -161,6 +161,7 @@ MATRIX: dict[str, dict] = {
     "catalog:offer_feed": E("200", "405"),
     "catalog:offer_list": E("200", "405"),
     "catalog:offer_calendar": E("200", "405"),
+    "catalog:offer_map": E("200", "405"),
     "contact": E("200", "405"),
     "dashboard:export": E("L 403 403 403 403 200 200", "405"),
     "dashboard:index": E("L 403 403 403 403 200 200", "405"),

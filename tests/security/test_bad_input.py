@@ -16,6 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo.models import MapArea
 from tests import factories as f
 
 SETTINGS = settings(
@@ -95,7 +96,12 @@ def world(db):
 
     start = school_day(30)
     f.OccasionFactory(offer=offer, starts_at=start, ends_at=start + timedelta(hours=2))
-    return {"m": m, "offer": offer, "school": school, "teacher": teacher}
+    consultant = f.ConsultantFactory(municipality=m).user
+    square = [[12.6, 56.03], [12.62, 56.03], [12.62, 56.04], [12.6, 56.04], [12.6, 56.03]]
+    MapArea.objects.create(
+        municipality=m, name="Område", geometry={"type": "MultiPolygon", "coordinates": [[square]]}
+    )
+    return {"m": m, "offer": offer, "school": school, "teacher": teacher, "consultant": consultant}
 
 
 @pytest.fixture(autouse=True)
@@ -155,9 +161,23 @@ def test_password_reset_form(world, data):
 )
 def test_catalog_filters(world, params):
     cache.clear()
-    for name in ("catalog:offer_list", "catalog:embed_list", "catalog:offer_calendar"):
+    for name in (
+        "catalog:offer_list",
+        "catalog:embed_list",
+        "catalog:offer_calendar",
+        "catalog:offer_map",
+    ):
         response = Client().get(reverse(name), params)
         assert response.status_code in (200, 400, 404), (name, params)
+
+
+@SETTINGS
+@given(params=fields(area=numbers, near=numbers, grade=numbers, domain=nasty, q=nasty))
+def test_consultant_map_area_filter(world, params):
+    client = Client()
+    client.force_login(world["consultant"])
+    response = client.get(reverse("catalog:offer_map"), params)
+    assert response.status_code in (200, 400)
 
 
 @SETTINGS

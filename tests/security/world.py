@@ -258,6 +258,16 @@ def build_world() -> World:
 
     _try(w, "knowledge_m", knowledge, None)
 
+    def map_areas():
+        from geo.models import MapArea
+
+        square = [[12.6, 56.03], [12.62, 56.03], [12.62, 56.04], [12.6, 56.04], [12.6, 56.03]]
+        geometry = {"type": "MultiPolygon", "coordinates": [[square]]}
+        MapArea.objects.create(municipality=w.o, name="Område O", geometry=geometry)
+        return MapArea.objects.create(municipality=w.m, name="Område M", geometry=geometry)
+
+    _try(w, "area_m", map_areas, None)
+
     def confirm():
         from accounts.services import confirmation_token
 

@@ -1,0 +1,126 @@
+"""The map in a real browser: a teacher filters the map view of the catalog to grade 5 and
+sport and opens a marker; the same page works with JavaScript off (the list under the map);
+the map loads without CSP errors; axe-core finds no serious problems. Skipped without
+Chromium (see tests/e2e)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from geo.models import MapArea
+from tests import factories as f
+from tests.e2e.conftest import format_violations, login, run_axe
+
+pytestmark = pytest.mark.e2e
+
+HARBOUR = [[12.60, 56.03], [12.62, 56.03], [12.62, 56.04], [12.60, 56.04], [12.60, 56.03]]
+
+
+@pytest.fixture
+def map_world(transactional_db):
+    m = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    rowing = f.AssociationFactory(
+        municipalities=[m], name="Helsingør Roklub", latitude=56.0335, longitude=12.6175
+    )
+    choir = f.AssociationFactory(
+        municipalities=[m], name="Musikforeningen Tonen", latitude=56.036, longitude=12.5
+    )
+    f.OfferFactory(association=rowing, published=True, title="Kajak i havnen", grade_min=4)
+    f.OfferFactory(association=rowing, published=True, title="Robåd for de små", grade_max=2)
+    f.OfferFactory(association=choir, published=True, title="Kor for mellemtrinnet", domain="music")
+    f.SchoolFactory(municipality=m, name="Kingo Skole", latitude=56.031, longitude=12.604)
+    MapArea.objects.create(
+        municipality=m,
+        name="Havnen",
+        is_public=True,
+        geometry={"type": "MultiPolygon", "coordinates": [[HARBOUR]]},
+    )
+    return {"m": m, "teacher": f.SchoolMembershipFactory(school__municipality=m).user}
+
+
+def filter_grade_5_sport(page):
+    page.get_by_label("Klassetrin").fill("5")
+    page.get_by_role("checkbox", name=re.compile("^Idræt")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vis tilbud").click()
+
+
+def test_filter_the_map_to_grade_5_sport_and_open_a_marker(page, base_url, map_world):
+    problems = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    login(page, base_url, map_world["teacher"].email)
+    page.goto(f"{base_url}/offers/?municipality=helsingor")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Vis på kort").click()
+    assert "/map/" in page.url
+    filter_grade_5_sport(page)
+    assert "grade=5" in page.url and "domain=sport" in page.url
+    expect(page.locator("#map-heading")).to_contain_text("1 tilbud")
+    # The map drew one association, the school and the area (no tiles in tests).
+    marker = page.locator(".leaflet-marker-icon.map-marker-association")
+    expect(marker).to_have_count(1)
+    expect(page.locator(".leaflet-marker-icon.map-marker-school")).to_have_count(1)
+    expect(page.locator("path.map-area")).to_have_count(1)
+    expect(marker).to_have_attribute("aria-label", "Forening: Helsingør Roklub")
+    marker.click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Helsingør Roklub")
+    expect(popup).to_contain_text("Kajak i havnen")
+    expect(popup).not_to_contain_text("Robåd for de små")  # grade 0-2: filtered out
+    with page.expect_navigation():
+        popup.get_by_role("link", name="Kajak i havnen").click()
+    expect(page.locator("h1")).to_contain_text("Kajak i havnen")
+    assert not problems, problems
+
+
+def test_the_map_page_works_without_javascript(browser, live_server, map_world):
+    context = browser.new_context(
+        java_script_enabled=False, locale="da-DK", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/map/?municipality=helsingor")
+        expect(page.locator("#map")).to_contain_text("Kortet kræver JavaScript")
+        filter_grade_5_sport(page)
+        results = page.locator("#map-results")
+        expect(results).to_contain_text("Kajak i havnen")
+        expect(results).not_to_contain_text("Kor for mellemtrinnet")
+        expect(results).to_contain_text("Kingo Skole")
+        expect(results).to_contain_text("Havnen")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        with page.expect_navigation():
+            results.get_by_role("link", name="Kajak i havnen").click()
+        expect(page.locator("h1")).to_contain_text("Kajak i havnen")
+    finally:
+        context.close()
+
+
+def test_the_map_has_no_serious_violations(axe_page, base_url, map_world):
+    axe_page.goto(f"{base_url}/map/?municipality=helsingor")
+    expect(axe_page.locator(".leaflet-marker-icon").first).to_be_visible()
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)
+    axe_page.locator(".leaflet-marker-icon.map-marker-association").first.click()
+    expect(axe_page.locator(".leaflet-popup-content")).to_be_visible()
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)
+
+
+def test_an_association_drags_its_marker(page, base_url, map_world):
+    association = f.AssociationFactory(
+        municipalities=[map_world["m"]], name="Kajakklubben", latitude=56.03, longitude=12.6
+    )
+    admin = f.AssociationMembershipFactory(association=association, role="admin").user
+    login(page, base_url, admin.email)
+    page.goto(f"{base_url}/association/{association.slug}/")
+    page.goto(f"{base_url}/association/{association.slug}/profile/")
+    expect(page.locator("#position-map")).to_be_visible()
+    box = page.locator("#position-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    lat = float(page.get_by_label("Breddegrad").input_value())
+    lon = float(page.get_by_label("Længdegrad").input_value())
+    assert lat > 56.03 and lon > 12.6
