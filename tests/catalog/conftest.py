@@ -1,6 +1,7 @@
 import pytest
 
 from tests import factories as f
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser, page  # noqa: F401
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@
     document.getElementById("position-map-help").hidden = false;
     var known = isFinite(parseFloat(lat.value)) && isFinite(parseFloat(lon.value));
     var here = known ? [parseFloat(lat.value), parseFloat(lon.value)] : [56.0, 10.8];
-    var map = L.map(element, { scrollWheelZoom: false }).setView(here, known ? 15 : 7);
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView(here, known ? 15 : 7);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution }).addTo(map);
     }

@@ -61,7 +61,7 @@
     };
     element.textContent = "";
     element.classList.add("map-ready");
-    var map = L.map(element, { scrollWheelZoom: false }).setView([56.03, 12.59], 11);
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView([56.03, 12.59], 11);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 19,
