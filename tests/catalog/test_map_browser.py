@@ -139,3 +139,15 @@ def test_an_association_drags_its_marker(page, base_url, map_world):
     lat = float(page.get_by_label("Breddegrad").input_value())
     lon = float(page.get_by_label("Længdegrad").input_value())
     assert lat > 56.03 and lon > 12.6
+
+
+def test_the_profile_form_with_its_map_has_no_serious_violations(axe_page, base_url, map_world):
+    association = f.AssociationFactory(
+        municipalities=[map_world["m"]], latitude=56.03, longitude=12.6
+    )
+    admin = f.AssociationMembershipFactory(association=association, role="admin").user
+    login(axe_page, base_url, admin.email)
+    axe_page.goto(f"{base_url}/association/{association.slug}/profile/")
+    expect(axe_page.locator("#position-map .leaflet-marker-icon")).to_be_visible()
+    violations = run_axe(axe_page)
+    assert not violations, format_violations(violations)

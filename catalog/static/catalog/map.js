@@ -106,7 +106,7 @@
         bounds.push(b.getSouthWest(), b.getNorthEast());
       });
     }
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    L.control.layers(null, overlays, { collapsed: element.clientWidth < 500 }).addTo(map);
     if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
   }
 
