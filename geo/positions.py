@@ -65,6 +65,10 @@ def register_source(label: str, postal_code: str, latitude: str, longitude: str)
         _SOURCES.append(source)
 
 
+def sources() -> list[tuple[str, str, str, str]]:
+    return list(_SOURCES)
+
+
 def postal_code_centre(postal_code: str) -> Point | None:
     """The mean of the positions the portal knows in the postal code (one query), or None."""
     if not postal_code or not postal_code.isdigit() or len(postal_code) != 4 or not _SOURCES:

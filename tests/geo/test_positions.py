@@ -133,3 +133,22 @@ def test_a_given_position_is_kept(stand_in):
     association = f.AssociationFactory(latitude=56.01, longitude=12.51)
     assert (association.latitude, association.longitude) == (56.01, 12.51)
     assert not stand_in.queries
+
+
+def test_locate_positions_fills_what_has_none(stand_in):
+    import io
+
+    from django.core.management import call_command
+
+    school = f.SchoolFactory(
+        address="Skolevej 1", postal_code="3000", latitude=None, longitude=None
+    )
+    association = f.AssociationFactory(postal_code="3000")
+    assert school.latitude is None and association.latitude is None  # the service knew nothing
+    stand_in.answer = (200, b'[{"x": 12.6, "y": 56.03}]')
+    out = io.StringIO()
+    call_command("locate_positions", stdout=out)
+    school.refresh_from_db()
+    association.refresh_from_db()
+    assert (school.latitude, association.latitude) == (56.03, 56.03)
+    assert "schools.School: 1 positions found" in out.getvalue()
