@@ -204,6 +204,7 @@ def test_the_demo_knowledge_bank(client):
     assert proposed.title in client.get(proposed.offer.get_absolute_url()).content.decode()
 
 
+@pytest.mark.django_db
 def test_the_demo_has_a_map(client):
     from geo.models import MapArea
 
