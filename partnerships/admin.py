@@ -324,3 +324,7 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         self._each_institution_plan(
             request, queryset, lambda plan: services.edit_plan(plan, by=request.user)
         )
+
+
+# Network meetings and events have their own admin module.
+from .network import admin as network_admin  # noqa: E402, F401

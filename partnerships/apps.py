@@ -22,3 +22,7 @@ class PartnershipsConfig(AppConfig):
             essential=True,
             audience=kinds.ASSOCIATIONS,
         )
+        from .network import services as network_services  # needs the models
+
+        for code, label, essential in network_services.KINDS:
+            kinds.register(code, label, essential=essential)

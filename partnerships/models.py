@@ -430,3 +430,12 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.what[:80]
+
+
+# Network meetings and events live in their own module; imported here so that Django finds
+# their models in this app.
+from .network.models import (  # noqa: E402, F401
+    EventInvitation,
+    NetworkEvent,
+    Registration,
+)

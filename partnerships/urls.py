@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .network.urls import urlpatterns as network_urlpatterns
 
 app_name = "partnerships"
 
@@ -34,3 +35,5 @@ urlpatterns = [
     path("partnerships/plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
     path("partnerships/plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
 ]
+
+urlpatterns += network_urlpatterns

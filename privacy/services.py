@@ -101,6 +101,22 @@ def export_user_data(user) -> dict:
             ["id", "title", "summary", "body", "state", "created_at"],
             proposed_by=user,
         ),
+        # Network meetings and events the person signed a party up for, and how many came.
+        "event_sign_ups": _rows(
+            "partnerships.Registration",
+            [
+                "event__title",
+                "event__starts_at",
+                "event__place",
+                "association__name",
+                "school__name",
+                "participants",
+                "state",
+                "attended",
+                "created_at",
+            ],
+            registered_by=user,
+        ),
         "notifications": _rows(
             "notifications.Notification",
             ["kind", "subject", "state", "created_at", "sent_at"],
@@ -137,6 +153,15 @@ def delete_account(user) -> None:
     item = _model("knowledge.Item")
     if item is not None:
         item.objects.filter(proposed_by=user).update(proposed_by=None)
+    # Records that stay without the person: a party's sign-up for a network meeting (with
+    # its attendance), an event the person planned.
+    for label, field in (
+        ("partnerships.Registration", "registered_by"),
+        ("partnerships.NetworkEvent", "created_by"),
+    ):
+        model = _model(label)
+        if model is not None:
+            model.objects.filter(**{field: user}).update(**{field: None})
     # Their e-mails, including those queued to their address for the worker to write (no
     # user yet): unsent ones are not sent (nor keep what they would have said), and no row
     # keeps the address.

@@ -609,3 +609,41 @@ PARTNERSHIP_EXAMPLE = {
     "grade_min": 5,
     "grade_max": 7,
 }
+
+# Network meetings and events: title, kind, audience, days from today, (from hour, to hour),
+# place, capacity, description. Seed 002: three to four network meetings a year for the
+# partners' resource persons; seed 004: knowledge-sharing events where schools inspire schools.
+NETWORK_EVENTS = [
+    (
+        "Netværksmøde for ressourcepersoner",
+        "network",
+        "invited",
+        21,
+        (17, 19),
+        "Kulturværftet, Allégade 2, 3000 Helsingør",
+        4,
+        "Erfaringsudveksling og sparring på tværs af foreningerne: hvordan fastholder vi de "
+        "frivillige trænere? Vi spiser sammen bagefter.",
+    ),
+    (
+        "Videndeling: Åben Skole-forløb der virker",
+        "knowledge",
+        "open",
+        35,
+        (14, 16),
+        "Rådhuset, Stengade 59, 3000 Helsingør",
+        60,
+        "Skoler og foreninger fortæller kort om forløb, der lykkedes, og hvad de lærte. For "
+        "lærere, pædagoger, ledere og foreningernes instruktører.",
+    ),
+]
+# title -> (who signs up, for which association or school slug, participants)
+NETWORK_SIGN_UPS = {
+    "Netværksmøde for ressourcepersoner": [
+        ("forening@helsingor-roklub.example", "helsingor-roklub", 3),
+        ("afdelingsleder@skole.helsingor.example", "espergaerde-skole", 2),  # waits
+    ],
+    "Videndeling: Åben Skole-forløb der virker": [
+        ("laerer@skole.helsingor.example", "espergaerde-skole", 2),
+    ],
+}

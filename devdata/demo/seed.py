@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from bookings.models import Booking
 
-from . import associations, bookings, knowledge, maps, partnerships, people, schools
+from . import associations, bookings, knowledge, maps, network, partnerships, people, schools
 from .cast import Cast
 
 
@@ -29,6 +29,7 @@ def seed(stdout=None) -> None:
     partnerships.create_action_plan(municipality)
     partnerships.create_institution_plan(municipality)
     maps.create_map_areas(municipality)
+    network.create_network_events(municipality, timezone.localdate())
     # The activity below is there from an earlier run when there are bookings.
     if not Booking.objects.filter(school__municipality=municipality).exists():
         create_activity(Cast.of(municipality))

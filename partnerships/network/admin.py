@@ -1,0 +1,137 @@
+"""Network meetings and events in the admin: the consultant plans an event of their
+municipality, invites all partners or a selection (each e-mailed once), follows the sign-ups
+and the waiting list, and afterwards records attendance and writes the shared summary.
+
+Tenancy as for partnerships (``municipalities.admin.TenantAdmin``: the consultant's municipality, set, never
+chosen). Sign-ups change only through ``services`` (from the partners' pages); here only the
+number who came is recorded.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.admin import TenantAdmin
+from portal.forms import BoundedDateTimeField
+
+from ..models import Partnership
+from . import services
+from .models import NetworkEvent, Registration
+
+
+class NetworkEventForm(forms.ModelForm):
+    starts_at = BoundedDateTimeField(label=_("starts"))
+    ends_at = BoundedDateTimeField(label=_("ends"))
+    invite = forms.ModelMultipleChoiceField(
+        label=_("Invite partners"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each partner's resource person is e-mailed once, when you save."),
+    )
+    invite_all = forms.BooleanField(
+        label=_("Invite every partner"),
+        required=False,
+        help_text=_("Every proposed and active partnership of the municipality."),
+    )
+
+    class Meta:
+        model = NetworkEvent
+        fields = [
+            "municipality",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "place",
+            "capacity",
+            "audience",
+            "summary",
+        ]
+
+    #: The partnerships the consultant may invite (set by the admin's ``get_form``).
+    invite_choices = Partnership.objects.none()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invite"].queryset = self.invite_choices
+
+
+class RegistrationInline(admin.TabularInline):
+    """The sign-ups and the waiting list; the consultant records how many came."""
+
+    model = Registration
+    extra = 0
+    fields = ["party", "state", "participants", "registered_by", "created_at", "attended"]
+    readonly_fields = ["party", "state", "participants", "registered_by", "created_at"]
+    ordering = ["state", "created_at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("party"))
+    def party(self, obj):
+        return obj.party
+
+
+@admin.register(NetworkEvent)
+class NetworkEventAdmin(TenantAdmin):
+    form = NetworkEventForm
+    list_display = ["title", "kind", "starts_at", "place", "audience", "seats"]
+    list_filter = ["kind", "audience"]
+    search_fields = ["title", "place"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["invited", "seats"]
+    inlines = [RegistrationInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        municipality = obj.municipality if obj else request.user.consultant_municipality
+        if municipality is not None:
+            choices = services.invitable(municipality)
+        else:  # an operator's new event: the partnerships of every municipality
+            choices = Partnership.objects.all()
+        if obj is not None:
+            choices = choices.exclude(event_invitations__event=obj)
+        return type(
+            form.__name__,
+            (form,),
+            {"invite_choices": choices.select_related("association", "institution")},
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        services.invite(
+            event, form.cleaned_data.get("invite"), everyone=form.cleaned_data.get("invite_all")
+        )
+        if change and "capacity" in form.changed_data:
+            services.change_capacity(event)
+
+    @admin.display(description=_("invited"))
+    def invited(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = [
+            (str(i.partnership), i.emailed_at.strftime("%Y-%m-%d %H:%M") if i.emailed_at else "")
+            for i in obj.invitations.select_related(
+                "partnership__association", "partnership__institution"
+            )
+        ]
+        return format_html_join("\n", "<div>{} · {}</div>", rows) or "-"
+
+    @admin.display(description=_("seats taken"))
+    def seats(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return f"{obj.taken()} / {obj.capacity}"

@@ -1,0 +1,234 @@
+"""Every change of an event's invitations and sign-ups.
+
+Sign-ups are decided under the event's row lock (``select_for_update``), as bookings reserve
+an occasion's places: two parties asking for the last seats at the same moment are served
+one after the other, and the second waits. The form's key (``portal.submitkeys``) makes a
+double click count once. A cancelled seat goes to the first on the waiting list who fits,
+who is e-mailed. Invitations are e-mailed once each (``emailed_at`` and the outbox's key).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import Association
+from notifications.services import absolute_url, notify
+from portal.submitkeys import sent_before
+
+from ..models import Partnership, PartnershipState
+from .models import (
+    EventInvitation,
+    NetworkEvent,
+    Registration,
+    RegistrationState,
+)
+
+R = RegistrationState
+INVITATION_KIND = "partnerships.event_invitation"
+PLACE_KIND = "partnerships.event_place"
+
+#: (code, label, essential, audience) — registered in PartnershipsConfig.ready.
+KINDS = [
+    (INVITATION_KIND, _("An invitation to a network meeting"), True),
+    (PLACE_KIND, _("A seat became free at a meeting you wait for"), True),
+]
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+def invitable(municipality):
+    """The partnerships a consultant may invite: the municipality's proposed and active."""
+    return Partnership.objects.for_municipality(municipality).exclude(state=PartnershipState.ENDED)
+
+
+@transaction.atomic
+def invite(event: NetworkEvent, partnerships=None, *, everyone: bool = False) -> int:
+    """Invite the chosen partnerships (or, with ``everyone``, every proposed and active one)
+    of the event's municipality, and e-mail each one not e-mailed before. Returns the number
+    of new invitations; inviting again adds only the missing ones."""
+    allowed = invitable(event.municipality)
+    chosen = allowed if everyone else allowed.filter(pk__in=[p.pk for p in partnerships or []])
+    already = set(event.invitations.values_list("partnership_id", flat=True))
+    new = [EventInvitation(event=event, partnership=p) for p in chosen if p.pk not in already]
+    EventInvitation.objects.bulk_create(new, ignore_conflicts=True)
+    send_invitations(event)
+    return len(new)
+
+
+def send_invitations(event: NetworkEvent) -> int:
+    """E-mail every invitation of the event not e-mailed yet, once."""
+    sent = 0
+    pending = (
+        EventInvitation.objects.select_for_update(of=("self",))
+        .filter(event=event, emailed_at__isnull=True)
+        .order_by("pk")
+        .select_related("partnership__association", "partnership__institution")
+    )
+    with transaction.atomic():
+        for invitation in pending:
+            p = invitation.partnership
+            notify(
+                kind=INVITATION_KIND,
+                key=f"partnerships:event:{event.pk}:invitation:{p.pk}",
+                to_email=p.resource_email,
+                template="network_invitation",
+                context={
+                    "recipient_name": p.resource_name,
+                    "event": event,
+                    "partner_name": str(p.partner),
+                    "starts_at": timezone.localtime(event.starts_at),
+                    "action_url": absolute_url(event.get_absolute_url()),
+                },
+            )
+            invitation.emailed_at = timezone.now()
+            invitation.save(update_fields=["emailed_at"])
+            sent += 1
+    return sent
+
+
+# --- Sign-ups ----------------------------------------------------------------------------
+
+
+def _party_filter(party) -> dict:
+    return {"association": party} if isinstance(party, Association) else {"school": party}
+
+
+def _taken(event_id: int, exclude=None) -> int:
+    rows = Registration.objects.filter(event_id=event_id, state=R.CONFIRMED)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    return rows.aggregate(n=Sum("participants"))["n"] or 0
+
+
+def register(
+    event: NetworkEvent,
+    party,
+    *,
+    user,
+    participants: int,
+    submit_key: uuid.UUID | None = None,
+) -> Registration:
+    """Sign ``party`` (an association or a school the caller has checked the user may answer
+    for) up for the event with a number of participants, or change the number of its sign-up.
+    A seat when the room has room, else the waiting list. The same form sent again
+    (``submit_key``) gets the sign-up it made the first time and changes nothing."""
+    try:
+        with transaction.atomic():
+            return _register(event, party, user, participants, submit_key)
+    except IntegrityError:
+        if (first := sent_before(Registration, submit_key, registered_by=user)) is None:
+            raise
+        return first
+
+
+def _register(event, party, user, participants, submit_key) -> Registration:
+    locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
+    if locked.has_started():
+        raise ValidationError(_("The event has begun: sign-up is closed."), code="closed")
+    if participants > locked.capacity:
+        raise ValidationError(
+            _("The room holds %(n)d participants."), code="too_many", params={"n": locked.capacity}
+        )
+    existing = Registration.objects.active().filter(event=locked, **_party_filter(party)).first()
+    if existing is None:
+        free = locked.capacity - _taken(locked.pk)
+        state = R.CONFIRMED if participants <= free else R.WAITING
+        return Registration.objects.create(
+            event=locked,
+            registered_by=user,
+            participants=participants,
+            state=state,
+            submit_key=submit_key,
+            **_party_filter(party),
+        )
+    if submit_key is not None and existing.submit_key == submit_key:
+        return existing  # the same form sent twice
+    if existing.state == R.CONFIRMED:
+        free = locked.capacity - _taken(locked.pk, exclude=existing)
+        if participants > free:
+            raise ValidationError(
+                _(
+                    "Only %(n)d seats are free. Sign up fewer, or cancel and sign up again to "
+                    "wait for more seats."
+                ),
+                code="full",
+                params={"n": free},
+            )
+    existing.participants = participants
+    existing.registered_by = user
+    existing.submit_key = submit_key
+    existing.save(update_fields=["participants", "registered_by", "submit_key", "updated_at"])
+    fill_free_seats(locked)
+    return existing
+
+
+def cancel(registration: Registration, *, by=None) -> Registration:
+    """Cancel a sign-up (a second click finds it cancelled) and give the freed seats to the
+    waiting list."""
+    with transaction.atomic():
+        locked = NetworkEvent.objects.select_for_update().get(pk=registration.event_id)
+        row = Registration.objects.select_for_update().get(pk=registration.pk)
+        if row.state == R.CANCELLED:
+            return row
+        if locked.has_started():
+            raise ValidationError(_("The event has begun: sign-up is closed."), code="closed")
+        row.state = R.CANCELLED
+        row.save(update_fields=["state", "updated_at"])
+        fill_free_seats(locked)
+    registration.state = row.state
+    return row
+
+
+def fill_free_seats(locked: NetworkEvent) -> list[Registration]:
+    """Move the waiting list up, in order, as far as the free seats go (a party that needs
+    more seats than are free is passed over until there are enough). Call under the event's
+    row lock. Each party moved up is e-mailed once."""
+    if locked.has_started():
+        return []
+    free = locked.capacity - _taken(locked.pk)
+    moved = []
+    for row in Registration.objects.waiting_in_order().filter(event=locked):
+        if free <= 0:
+            break
+        if row.participants > free:
+            continue
+        row.state = R.CONFIRMED
+        row.save(update_fields=["state", "updated_at"])
+        free -= row.participants
+        moved.append(row)
+        _tell_moved_up(locked, row)
+    return moved
+
+
+def _tell_moved_up(event: NetworkEvent, row: Registration) -> None:
+    user = row.registered_by
+    if user is None or not user.is_active:
+        return
+    notify(
+        kind=PLACE_KIND,
+        key=f"partnerships:registration:{row.pk}:moved_up",
+        to_email=user.email,
+        user=user,
+        template="network_place",
+        context={
+            "recipient_name": user.full_name,
+            "event": event,
+            "party_name": str(row.party),
+            "participants": row.participants,
+            "starts_at": timezone.localtime(event.starts_at),
+            "action_url": absolute_url(event.get_absolute_url()),
+        },
+    )
+
+
+@transaction.atomic
+def change_capacity(event: NetworkEvent) -> list[Registration]:
+    """After the consultant changed the room's size: the waiting list moves up if it can."""
+    return fill_free_seats(NetworkEvent.objects.select_for_update().get(pk=event.pk))
