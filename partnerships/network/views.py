@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.submitkeys import tell_once
 
@@ -18,6 +18,7 @@ from .models import RegistrationState
 
 
 @login_required
+@require_GET
 def event_list(request):
     now = timezone.now()
     events = access.visible_events(request.user).select_related("municipality")
@@ -48,6 +49,7 @@ def _detail_context(request, event, parties, form=None) -> dict:
 
 
 @login_required
+@require_GET
 def event_detail(request, pk):
     event, parties = access.event_for(request.user, pk)
     return render(

@@ -138,6 +138,12 @@ MATRIX: dict[str, dict] = {
     # The approved plan on paper: the partner, the partnership's school X, the consultant.
     "partnerships:plan_print": E("L 404 200 200 404 200 404", "405"),
     "partnerships:plan_pdf": E("L 404 200 200 404 200 404", "405"),
+    # Network meetings: the event invites partnership B (association B and school X); the
+    # consultant of M sees it, nobody else. An empty sign-up is the page with its errors.
+    "partnerships:events": E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
+    "partnerships:event": E("L 404 200 200 404 200 404", "L 405 405 405 405 405 405"),
+    "partnerships:event_register": E("405", "L 404 400 400 404 400 404"),
+    "partnerships:event_cancel": E("405", "L 404 R 404 404 404 404"),  # B's own sign-up
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     # Only the event's school (tch_x) and the offering association (A) see the offer; only
     # the school answers. An empty POST is a form shown again with its errors.

@@ -100,6 +100,8 @@ HOSTS = {
     ],
     "bookings:occasion_cancel": [("bookings:occasion_edit", KWARGS["bookings:occasion_edit"])],
     "catalog:favourite_toggle": [("catalog:offer_detail", KWARGS["catalog:offer_detail"])],
+    "partnerships:event_register": [("partnerships:event", KWARGS["partnerships:event"])],
+    "partnerships:event_cancel": [("partnerships:event", KWARGS["partnerships:event"])],
     "schools:need_close": [("schools:need_detail", KWARGS["schools:need_detail"])],
     "schools:decide_staff": [("schools:school_staff", None)],
 }

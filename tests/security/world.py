@@ -268,6 +268,27 @@ def build_world() -> World:
 
     _try(w, "area_m", map_areas, None)
 
+    def network_event():
+        from partnerships.network import services
+        from partnerships.network.models import NetworkEvent
+
+        start = timezone.now() + timedelta(days=20)
+        event = NetworkEvent.objects.create(
+            municipality=w.m,
+            title="Netværksmøde",
+            place="Kulturværftet",
+            capacity=20,
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        services.invite(event, [w.partnership_b])  # B and its school X are invited
+        w["registration_b"] = services.register(
+            event, w.assoc_b, user=w.users["adm_b"], participants=2
+        )
+        return event
+
+    _try(w, "network_event", network_event, None)
+
     def confirm():
         from accounts.services import confirmation_token
 
@@ -313,6 +334,12 @@ KWARGS = {
     "knowledge:proposal": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_photo": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_submit": lambda w: {"pk": pk(w.get("proposal_x"))},
+    "partnerships:event": lambda w: {"pk": pk(w.network_event)},
+    "partnerships:event_register": lambda w: {"pk": pk(w.network_event)},
+    "partnerships:event_cancel": lambda w: {
+        "pk": pk(w.network_event),
+        "registration_id": pk(w.get("registration_b")),
+    },
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
