@@ -110,6 +110,7 @@ def export_user_data(user) -> dict:
                 "event__place",
                 "association__name",
                 "school__name",
+                "institution__name",
                 "participants",
                 "state",
                 "attended",

@@ -27,6 +27,8 @@ def create_network_events(municipality: Municipality, today) -> None:
     consultant = User.objects.get(email=data.CONSULTANT["email"])
     for title, kind, audience, days, hours, place, capacity, description in data.NETWORK_EVENTS:
         day = today + timedelta(days=days)
+        while day.weekday() >= 5:  # a weekday
+            day += timedelta(days=1)
         event = NetworkEvent.objects.create(
             municipality=municipality,
             kind=kind,

@@ -9,15 +9,17 @@ number who came is recorded.
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.admin import TenantAdmin
 from portal.forms import BoundedDateTimeField
 
-from ..models import Partnership
+from ..models import LeisureInstitution, Partnership
 from . import services
-from .models import NetworkEvent, Registration
+from .models import MAX_PARTICIPANTS, NetworkEvent, Registration
 
 
 class NetworkEventForm(forms.ModelForm):
@@ -34,6 +36,19 @@ class NetworkEventForm(forms.ModelForm):
         label=_("Invite every partner"),
         required=False,
         help_text=_("Every proposed and active partnership of the municipality."),
+    )
+
+    sign_up_institution = forms.ModelChoiceField(
+        label=_("Sign up an invited leisure institution or club"),
+        queryset=LeisureInstitution.objects.none(),
+        required=False,
+        help_text=_("An institution has no login: it answers you, and you sign it up here."),
+    )
+    sign_up_participants = forms.IntegerField(
+        label=_("Its number of participants"),
+        min_value=1,
+        max_value=MAX_PARTICIPANTS,
+        required=False,
     )
 
     class Meta:
@@ -57,6 +72,30 @@ class NetworkEventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invite"].queryset = self.invite_choices
+        event = self.instance
+        if event.pk:
+            self.fields["sign_up_institution"].queryset = LeisureInstitution.objects.filter(
+                partnerships__event_invitations__event=event
+            ).exclude(
+                event_registrations__event=event,
+                event_registrations__state__in=["confirmed", "waiting"],
+            )
+
+    def clean(self):
+        data = super().clean()
+        institution = data.get("sign_up_institution")
+        if institution is None:
+            return data
+        participants = data.get("sign_up_participants")
+        if not participants:
+            raise ValidationError({"sign_up_participants": _("How many come?")})
+        if participants > (data.get("capacity") or 0):
+            raise ValidationError({"sign_up_participants": _("More than the room holds.")})
+        if self.instance.starts_at <= timezone.now():
+            raise ValidationError(
+                {"sign_up_institution": _("The event has begun: sign-up is closed.")}
+            )
+        return data
 
 
 class RegistrationInline(admin.TabularInline):
@@ -104,6 +143,12 @@ class NetworkEventAdmin(TenantAdmin):
             {"invite_choices": choices.select_related("association", "institution")},
         )
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:  # nobody is invited yet
+            fields = [f for f in fields if not f.startswith("sign_up_")]
+        return fields
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -117,13 +162,24 @@ class NetworkEventAdmin(TenantAdmin):
         )
         if change and "capacity" in form.changed_data:
             services.change_capacity(event)
+        institution = form.cleaned_data.get("sign_up_institution")
+        if institution is not None:
+            services.register(
+                event,
+                institution,
+                user=request.user,
+                participants=form.cleaned_data["sign_up_participants"],
+            )
 
     @admin.display(description=_("invited"))
     def invited(self, obj):
         if obj is None or obj.pk is None:
             return "-"
         rows = [
-            (str(i.partnership), i.emailed_at.strftime("%Y-%m-%d %H:%M") if i.emailed_at else "")
+            (
+                str(i.partnership),
+                timezone.localtime(i.emailed_at).strftime("%Y-%m-%d %H:%M") if i.emailed_at else "",
+            )
             for i in obj.invitations.select_related(
                 "partnership__association", "partnership__institution"
             )

@@ -15,7 +15,7 @@ from municipalities.tenancy import TenantQuerySet
 from portal.submitkeys import submit_key_field, submitted_once
 from schools.models import School
 
-from ..models import Partnership
+from ..models import LeisureInstitution, Partnership
 
 #: The most participants one party may sign up with, and the largest room.
 MAX_PARTICIPANTS = 50
@@ -195,8 +195,8 @@ class RegistrationQuerySet(TenantQuerySet):
 
 
 class Registration(models.Model):
-    """A party's answer to an event (RSVP): an association or a school with a number of
-    participants, signed up or waiting; afterwards the number who came. The person who
+    """A party's answer to an event (RSVP): an association, a school or (signed up by the
+    consultant) a municipal leisure institution, with a number of participants, signed up or waiting; afterwards the number who came. The person who
     answered is kept for the e-mails and their data export; deleting them keeps the row."""
 
     event = models.ForeignKey(
@@ -220,6 +220,15 @@ class Registration(models.Model):
         blank=True,
         related_name="event_registrations",
         verbose_name=_("school"),
+    )
+    # A municipal leisure institution or club has no accounts: the consultant signs it up.
+    institution = models.ForeignKey(
+        LeisureInstitution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+        verbose_name=_("leisure institution or club"),
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -255,8 +264,9 @@ class Registration(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(association__isnull=False, school__isnull=True)
-                    | Q(association__isnull=True, school__isnull=False)
+                    Q(association__isnull=False, school__isnull=True, institution__isnull=True)
+                    | Q(association__isnull=True, school__isnull=False, institution__isnull=True)
+                    | Q(association__isnull=True, school__isnull=True, institution__isnull=False)
                 ),
                 name="partnerships_registration_one_party",
             ),
@@ -280,6 +290,11 @@ class Registration(models.Model):
                 condition=Q(state__in=ACTIVE, school__isnull=False),
                 name="partnerships_registration_one_per_school",
             ),
+            models.UniqueConstraint(
+                fields=["event", "institution"],
+                condition=Q(state__in=ACTIVE, institution__isnull=False),
+                name="partnerships_registration_one_per_institution",
+            ),
             submitted_once("registered_by", "partnerships_registration_submitted_once"),
         ]
 
@@ -288,7 +303,7 @@ class Registration(models.Model):
 
     @property
     def party(self):
-        return self.association or self.school
+        return self.association or self.school or self.institution
 
     @property
     def is_waiting(self) -> bool:

@@ -21,7 +21,7 @@ from associations.models import Association
 from notifications.services import absolute_url, notify
 from portal.submitkeys import sent_before
 
-from ..models import Partnership, PartnershipState
+from ..models import LeisureInstitution, Partnership, PartnershipState
 from .models import (
     EventInvitation,
     NetworkEvent,
@@ -83,6 +83,9 @@ def send_invitations(event: NetworkEvent) -> int:
                     "recipient_name": p.resource_name,
                     "event": event,
                     "partner_name": str(p.partner),
+                    # An institution has no accounts: it answers the contact person.
+                    "by_contact": p.association_id is None,
+                    "contact": p.contact,
                     "starts_at": timezone.localtime(event.starts_at),
                     "action_url": absolute_url(event.get_absolute_url()),
                 },
@@ -97,7 +100,11 @@ def send_invitations(event: NetworkEvent) -> int:
 
 
 def _party_filter(party) -> dict:
-    return {"association": party} if isinstance(party, Association) else {"school": party}
+    if isinstance(party, Association):
+        return {"association": party}
+    if isinstance(party, LeisureInstitution):
+        return {"institution": party}
+    return {"school": party}
 
 
 def _taken(event_id: int, exclude=None) -> int:
@@ -116,7 +123,7 @@ def register(
     submit_key: uuid.UUID | None = None,
 ) -> Registration:
     """Sign ``party`` (an association or a school the caller has checked the user may answer
-    for) up for the event with a number of participants, or change the number of its sign-up.
+    for, or an invited leisure institution that the consultant signs up) up for the event with a number of participants, or change the number of its sign-up.
     A seat when the room has room, else the waiting list. The same form sent again
     (``submit_key``) gets the sign-up it made the first time and changes nothing."""
     try:
@@ -209,8 +216,8 @@ def fill_free_seats(locked: NetworkEvent) -> list[Registration]:
 
 def _tell_moved_up(event: NetworkEvent, row: Registration) -> None:
     user = row.registered_by
-    if user is None or not user.is_active:
-        return
+    if user is None or not user.is_active or row.institution_id:
+        return  # the consultant who signed an institution up sees it in the admin
     notify(
         kind=PLACE_KIND,
         key=f"partnerships:registration:{row.pk}:moved_up",

@@ -272,6 +272,43 @@ def test_the_consultant_records_attendance_and_the_summary(
     assert meeting.summary == "Referat: næste møde i marts."
 
 
+def test_the_consultant_signs_up_an_invited_leisure_club(
+    client, consultant, municipality, club, meeting
+):
+    from tests.outbox import written
+
+    from .conftest import make_partnership
+
+    club_partnership = make_partnership(
+        municipality, consultant, institution=club, resource_email="klub@example.org"
+    )
+    services.invite(meeting, [club_partnership])
+    invitation = written(
+        Notification.objects.get(kind=services.INVITATION_KIND, to_email="klub@example.org")
+    )
+    assert consultant.email in invitation.body_text  # it answers its contact person
+    client.force_login(consultant)
+    change = f"{ADMIN}{meeting.pk}/change/"
+    assert "sign_up_institution" in client.get(change).content.decode()
+    times = {
+        "starts_at": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(meeting.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": "4",
+    }
+    too_many = admin_data(**times, sign_up_institution=club.pk, sign_up_participants="5")
+    assert client.post(change, too_many).status_code == 200
+    data = admin_data(**times, sign_up_institution=club.pk, sign_up_participants="3")
+    response = client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = Registration.objects.get()
+    assert (row.institution, row.participants, row.state) == (club, 3, "confirmed")
+    # A club not invited cannot be chosen.
+    other = type(club).objects.create(municipality=municipality, name="Klub Syd", kind="club")
+    data = admin_data(**times, sign_up_institution=other.pk, sign_up_participants="1")
+    assert client.post(change, data).status_code == 200
+    assert Registration.objects.count() == 1
+
+
 def test_the_consultant_sees_only_their_municipalitys_events(
     client, consultant, municipality, other_municipality
 ):
