@@ -83,6 +83,17 @@ class NetworkEventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        capacity = data.get("capacity")
+        if self.instance.pk and capacity is not None and capacity < self.instance.taken():
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(n)d seats are taken already: ask parties to cancel before you choose "
+                        "a smaller room."
+                    )
+                    % {"n": self.instance.taken()}
+                }
+            )
         institution = data.get("sign_up_institution")
         if institution is None:
             return data

@@ -270,6 +270,10 @@ def test_the_consultant_records_attendance_and_the_summary(
     meeting.refresh_from_db()
     assert row.attended == 2 and row.participants == 3
     assert meeting.summary == "Referat: næste møde i marts."
+    smaller = {**data, "capacity": "2"}
+    response = client.post(change, smaller)
+    assert response.status_code == 200
+    assert "capacity" in response.context["adminform"].form.errors
 
 
 def test_the_consultant_signs_up_an_invited_leisure_club(
