@@ -74,7 +74,7 @@ def event_register(request, pk):
             submit_key=form.cleaned_data.get("submit_key"),
         )
     except ValidationError as error:
-        form.add_error(None, error)
+        form.add_error("participants" if error.code in ("too_many", "full") else None, error)
         context = _detail_context(request, event, parties, form)
         return render(request, "partnerships/network/event_detail.html", context, status=400)
     if registration.is_waiting:

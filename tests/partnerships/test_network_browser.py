@@ -2,6 +2,8 @@
 knowledge-sharing event on My school, signs the school up with the keyboard only, and the
 pages pass axe-core. Skipped without Chromium (see tests/e2e)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -54,3 +56,46 @@ def test_a_teacher_signs_up_for_an_open_event_by_keyboard_on_a_phone(
     assert page.get_by_text("I er tilmeldt.").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _axe(page)
+
+
+def test_an_invited_partner_answers_on_a_phone_and_the_pages_are_accessible(
+    transactional_db, axe_page, base_url
+):
+    from partnerships.network import services
+
+    from .conftest import make_partnership
+
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    association = f.AssociationFactory(municipalities=[municipality], slug="roklub")
+    member = f.AssociationMembershipFactory(association=association, role="admin").user
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    partnership = make_partnership(municipality, consultant, association=association)
+    event = make_event(municipality, title="Netværksmøde om frivillige", capacity=2)
+    services.invite(event, [partnership])
+    page = axe_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base_url, member.email)
+    page.goto(base_url + "/association/roklub/partnerships/")
+    _axe(page)
+    assert page.get_by_text("I er inviteret: ikke svaret endnu.").count() == 1
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile(r"^Svar\W+Netværksmøde om frivillige")).click()
+    page.get_by_label("Antal deltagere").fill("60")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tilmeld").click()
+    assert page.locator("#error-summary").count() == 1
+    _axe(page)
+    page.get_by_label("Antal deltagere").fill("3")  # more than the room: too many
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tilmeld").click()
+    summary = page.locator("#error-summary a[href='#id_participants']")
+    assert "Lokalet kan rumme 2 deltagere." in summary.inner_text()
+    page.get_by_label("Antal deltagere").fill("2")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tilmeld").click()
+    assert Registration.objects.get().state == "confirmed"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _axe(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Afmeld {association.name}").click()
+    assert Registration.objects.get().state == "cancelled"
