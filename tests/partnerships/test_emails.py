@@ -27,7 +27,12 @@ def test_the_kinds_are_registered_once_and_always_sent(monkeypatch):
         kinds, "register", lambda code, *a, **kw: calls.append(code) or register(code, *a, **kw)
     )
     apps.get_app_config("partnerships").ready()
-    assert sorted(calls) == ["partnership.activated", "partnership.ended"]
+    assert sorted(calls) == [
+        "partnership.activated",
+        "partnership.ended",
+        "partnerships.event_invitation",  # network meetings (partnerships/network/)
+        "partnerships.event_place",
+    ]
     for code in calls:
         assert kinds.is_essential(code) and kinds.get(code).label != code
 
