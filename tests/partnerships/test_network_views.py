@@ -341,3 +341,10 @@ def test_a_persons_sign_ups_are_in_their_export_and_stay_without_them(
     row = Registration.objects.get()
     assert row.registered_by is None
     assert (row.association, row.participants, row.attended) == (association, 2, 2)
+
+
+def test_the_knowledge_bank_links_the_open_events(client, teacher, open_event, meeting):
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:list")).content.decode()
+    assert open_event.title in page and url("event", open_event.pk) in page
+    assert meeting.title not in page  # invite-only meetings are not listed there
