@@ -202,6 +202,13 @@ def test_consultant_group_has_exactly_the_needed_permissions():
             "partnerships.view_goal",
             "partnerships.view_leisureinstitution",
             "partnerships.view_partnership",
+            # Network meetings: plan events, see invitations, record attendance (0008).
+            "partnerships.add_networkevent",
+            "partnerships.change_networkevent",
+            "partnerships.view_networkevent",
+            "partnerships.view_eventinvitation",
+            "partnerships.change_registration",
+            "partnerships.view_registration",
             "schools.change_schoolmembership",
             "schools.view_school",
             "schools.view_schoolmembership",
