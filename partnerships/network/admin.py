@@ -2,8 +2,8 @@
 municipality, invites all partners or a selection (each e-mailed once), follows the sign-ups
 and the waiting list, and afterwards records attendance and writes the shared summary.
 
-Tenancy as for partnerships (``municipalities.admin.TenantAdmin``: the consultant's municipality, set, never
-chosen). Sign-ups change only through ``services`` (from the partners' pages); here only the
+Tenancy as for partnerships (``municipalities.admin.TenantAdmin``: the consultant's
+municipality, set, never chosen). Sign-ups change only through ``services`` (from the partners' pages); here only the
 number who came is recorded.
 """
 
