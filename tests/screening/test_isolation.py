@@ -181,6 +181,10 @@ def test_consultant_group_has_exactly_the_needed_permissions():
             "associations.view_association",
             "associations.view_instructor",
             "associations.view_offer",
+            # Areas on the map: consultants add and change them, never delete (geo 0002).
+            "geo.add_maparea",
+            "geo.change_maparea",
+            "geo.view_maparea",
             "municipalities.change_municipality",
             "municipalities.view_municipality",
             # The knowledge bank: categories, tags, material and its pictures (knowledge 0002).
