@@ -21,7 +21,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@ratelimit("signup", rate=settings.PORTAL_SIGNUP_RATE)
+@ratelimit("signup", rate="PORTAL_SIGNUP_RATE")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
@@ -56,7 +56,7 @@ def confirm_email(request, token):
 
 @require_POST
 @login_required
-@ratelimit("signup", rate=settings.PORTAL_SIGNUP_RATE)
+@ratelimit("signup", rate="PORTAL_SIGNUP_RATE")
 def resend_confirmation(request):
     if request.user.email_confirmed:
         messages.info(request, _("Your e-mail address is confirmed already."))

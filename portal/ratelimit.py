@@ -1,7 +1,7 @@
 """A small fixed-window rate limit on the cache, for sign-up, invitations, booking and messages.
 
-    @ratelimit("signup", rate=settings.PORTAL_SIGNUP_RATE)          # per client address
-    @ratelimit("booking", rate="30/h", key="user")                  # per logged-in user
+    @ratelimit("signup", rate="PORTAL_SIGNUP_RATE")     # a setting's name: per client address
+    @ratelimit("booking", rate="30/h", key="user")       # a fixed rate: per logged-in user
 
 Only POST requests count. Over the limit the view is not called and the visitor gets
 a 429 page in the site's look.
@@ -47,6 +47,12 @@ def hit(group: str, ident: str, rate: str) -> bool:
         return cache.incr(key) <= limit
 
 
+def current_rate(rate: str) -> str:
+    """``rate`` itself ("10/h"), or the value of the setting it names, read at request time
+    (a setting read when the view module is imported would ignore later overrides)."""
+    return rate if "/" in rate else getattr(settings, rate)
+
+
 def ratelimit(group: str, *, rate: str, key: str = "ip"):
     def decorator(view):
         @functools.wraps(view)
@@ -56,7 +62,7 @@ def ratelimit(group: str, *, rate: str, key: str = "ip"):
                     ident = f"u{request.user.pk}"
                 else:
                     ident = client_address(request)
-                if not hit(group, ident, rate):
+                if not hit(group, ident, current_rate(rate)):
                     return render(request, "errors/429.html", status=429)
             return view(request, *args, **kwargs)
 
