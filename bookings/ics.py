@@ -16,11 +16,35 @@ SHOWN = (
 )
 
 
-def bookings_calendar(bookings) -> bytes:
+def new_calendar(product: str = "bookings", name: str = "Åben Skole", method: str = "") -> Calendar:
+    """An empty calendar of the portal; other apps' calendars (a partnership's status meeting)
+    are made with this and ``add_event`` too."""
     cal = Calendar()
-    cal.add("prodid", "-//Åben Skole-portalen//bookings//DA")
+    cal.add("prodid", f"-//Åben Skole-portalen//{product}//DA")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Åben Skole")
+    cal.add("x-wr-calname", name)
+    if method:
+        cal.add("method", method)
+    return cal
+
+
+def add_event(cal: Calendar, *, uid: str, starts_at, ends_at, summary: str, **more) -> Event:
+    """Add one event (``location``, ``description``, ``url``, ``status``, ``sequence``...)."""
+    event = Event()
+    event.add("uid", f"{uid}@aabenskole")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", starts_at)
+    event.add("dtend", ends_at)
+    event.add("summary", summary)
+    for name, value in more.items():
+        if value not in ("", None):
+            event.add(name, value)
+    cal.add_component(event)
+    return event
+
+
+def bookings_calendar(bookings) -> bytes:
+    cal = new_calendar()
     now = timezone.now()
     for booking in bookings.filter(state__in=SHOWN):
         event = Event()

@@ -58,6 +58,8 @@ class BarChart:
     width: int = WIDTH
     label_x: int = LABEL_WIDTH - 8
     bar_x: int = LABEL_WIDTH
+    #: What an empty chart says (default: no collaborations yet).
+    empty: str = ""
 
 
 def bar_chart(
@@ -70,12 +72,14 @@ def bar_chart(
     key: str = "collaborations",
     prev_key: str = "prev_collaborations",
     limit: int = 15,
+    empty: str = "",
 ) -> BarChart:
     rows = rows[:limit]
     top = nice_max(max([r[key] for r in rows] + [r[prev_key] for r in rows] + [1]))
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / top
     row_height = 34
     chart = BarChart(slug, title, description, this_label, prev_label, 30 + row_height * len(rows))
+    chart.empty = empty
     for index, row in enumerate(rows):
         y = 30 + index * row_height
         this_width, prev_width = row[key] * scale, row[prev_key] * scale

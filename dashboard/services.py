@@ -29,6 +29,8 @@ from bookings.models import Booking, Evaluation, SubsidyPool, WaitingListEntry
 from bookings.states import OPEN_STATES, BookingState
 from bookings.states import WAITING_STATES as BOOKING_WAITING
 from municipalities.models import Municipality
+from partnerships.meetings import MEETINGS_PER_YEAR, GoalStatus, StatusMeeting
+from partnerships.models import Partnership, PartnershipState
 from schools.models import School
 from screening.models import ScreeningEvent
 from screening.workflow import WAITING_STATES as SCREENING_WAITING
@@ -678,6 +680,81 @@ def _one_decimal(value) -> Decimal | None:
 # Public key figures ----------------------------------------------------------------------
 
 
+# Partnerships ----------------------------------------------------------------------------
+
+
+def _partner_name(r: dict, prefix: str = "") -> str:
+    return r[f"{prefix}association__name"] or r[f"{prefix}institution__name"] or ""
+
+
+def partnership_meetings(municipality: Municipality, year: int) -> list[dict]:
+    """Per partnership active in the school year: status meetings planned (scheduled, not
+    cancelled), held, and the norm (two a year, seed 002). Two queries."""
+    start, end = school_year_range(year)
+    partnerships = (
+        Partnership.objects.for_municipality(municipality)
+        .filter(starts_on__lt=end.date(), ends_on__gte=start.date())
+        .exclude(state=PartnershipState.PROPOSED)
+        .values("id", "association__name", "institution__name")
+    )
+    counts = {
+        r["partnership_id"]: r
+        for r in StatusMeeting.objects.for_municipality(municipality)
+        .filter(_in("starts_at", year))
+        .exclude(state=StatusMeeting.State.CANCELLED)
+        .values("partnership_id")
+        .annotate(planned=Count("id"), held=Count("id", filter=Q(state=StatusMeeting.State.HELD)))
+        .order_by()
+    }
+    rows = [
+        {
+            "name": _partner_name(p),
+            "expected": MEETINGS_PER_YEAR,
+            "planned": counts.get(p["id"], {}).get("planned", 0),
+            "held": counts.get(p["id"], {}).get("held", 0),
+        }
+        for p in partnerships
+    ]
+    return sorted(rows, key=lambda r: (r["held"] - r["expected"], r["name"]))
+
+
+def partnership_goals(municipality: Municipality, year: int) -> list[dict]:
+    """Per partnership: the goals by status at its latest minutes up to the end of the school
+    year (on track, behind, reached, dropped). Two queries (PostgreSQL's DISTINCT ON)."""
+    _start, end = school_year_range(year)
+    latest = (
+        StatusMeeting.objects.for_municipality(municipality)
+        .filter(minutes_at__isnull=False, starts_at__lt=end)
+        .order_by("partnership_id", "-starts_at", "-pk")
+        .distinct("partnership_id")
+        .values("pk")
+    )
+    S = GoalStatus.Status  # noqa: N806 - a short name for the choices
+    rows = (
+        GoalStatus.objects.filter(meeting__in=latest)
+        .values(
+            "meeting__partnership_id",
+            "meeting__partnership__association__name",
+            "meeting__partnership__institution__name",
+        )
+        .annotate(
+            **{s: Count("id", filter=Q(status=s)) for s in S.values},
+        )
+        .order_by()
+    )
+    out = [
+        {"name": _partner_name(r, "meeting__partnership__"), **{s: r[s] for s in S.values}}
+        for r in rows
+    ]
+    return sorted(out, key=lambda r: (-r["behind"], r["name"]))
+
+
+def partnership_youth_members(municipality: Municipality, year: int) -> list[dict]:
+    """Hook for the yearly figures (issue 21, point 6): youth members per school year. Empty
+    until the partners' yearly figures exist in the portal."""
+    return []
+
+
 def key_figures(municipality: Municipality, year: int | None = None) -> dict:
     """Three numbers anyone may see when the municipality has switched them on."""
     year = current_school_year() if year is None else year
@@ -915,6 +992,29 @@ TABLES: dict[str, Table] = {
             evaluations_by_domain,
         ),
         Table(
+            "partnership-meetings",
+            _("Status meetings of the partnerships"),
+            (
+                Column("name", _("Partner")),
+                Column("held", _("Held"), "int"),
+                Column("planned", _("Planned"), "int"),
+                Column("expected", _("Expected a year"), "int"),
+            ),
+            partnership_meetings,
+        ),
+        Table(
+            "partnership-goals",
+            _("Goals of the partnerships at the latest minutes"),
+            (
+                Column("name", _("Partner")),
+                Column("on_track", _("On track"), "int"),
+                Column("behind", _("Behind"), "int"),
+                Column("reached", _("Reached"), "int"),
+                Column("dropped", _("Dropped"), "int"),
+            ),
+            partnership_goals,
+        ),
+        Table(
             "evaluation-comments",
             _("Comments from evaluations"),
             (
@@ -959,6 +1059,12 @@ def summary(tables: dict[str, list[dict]]) -> dict:
         "expiring": len(tables["approvals-expiring"]),
         "certificates_expired": len(tables["offers-hidden-certificates"]),
         "pupils_joined": sum(r["pupils_joined"] or 0 for r in tables["evaluations-by-association"]),
+        "partnerships_active": len(tables["partnership-meetings"]),
+        "meetings_held": sum(r["held"] for r in tables["partnership-meetings"]),
+        "meetings_planned": sum(r["planned"] for r in tables["partnership-meetings"]),
+        "meetings_expected": sum(r["expected"] for r in tables["partnership-meetings"]),
+        "goals_on_track": sum(r["on_track"] for r in tables["partnership-goals"]),
+        "goals_behind": sum(r["behind"] for r in tables["partnership-goals"]),
         "associations_with_collaboration": len(
             [r for r in tables["collaborations-by-association"] if r["collaborations"]]
         ),

@@ -120,6 +120,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Collaborations in %(year)s (upper bar) and %(prev)s (lower bar).")
             % {"year": this_label, "prev": prev_label},
         )
+    chart_views["partnership_meetings"] = charts.bar_chart(
+        "partnership-meetings",
+        tables["partnership-meetings"].title,
+        _("Status meetings held (upper bar) and planned (lower bar) in %(year)s, per partnership.")
+        % {"year": this_label},
+        data["partnership-meetings"],
+        _("Held"),
+        _("Planned"),
+        key="held",
+        prev_key="planned",
+        empty=_("No status meetings this school year."),
+    )
+    chart_views["partnership_goals"] = charts.bar_chart(
+        "partnership-goals",
+        tables["partnership-goals"].title,
+        _(
+            "Goals on track (upper bar) and behind (lower bar) at each partnership's latest minutes."
+        ),
+        data["partnership-goals"],
+        _("On track"),
+        _("Behind"),
+        key="on_track",
+        prev_key="behind",
+        empty=_("No minutes yet."),
+    )
     current = services.current_school_year()
     context = {
         "municipality": municipality,

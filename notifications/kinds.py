@@ -51,6 +51,9 @@ class Kind:
     user_wants: Callable | None = field(default=None, compare=False)
     #: Whom the kind can concern (any of these roles); empty: everyone.
     audience: frozenset[Audience] = EVERYONE
+    #: Optional files attached when the e-mail is sent: called with the row, returns a list
+    #: of (filename, content, MIME type), e.g. a meeting's ``.ics`` as it is at sending time.
+    attachments: Callable | None = field(default=None, compare=False)
 
     def concerns(self, user) -> bool:
         """Is this kind about something the user can take part in (see Audience)?"""
@@ -68,6 +71,7 @@ def register(
     still_wanted: Callable | None = None,
     user_wants: Callable | None = None,
     audience: frozenset[Audience] = EVERYONE,
+    attachments: Callable | None = None,
 ) -> Kind:
     kind = Kind(
         code,
@@ -76,6 +80,7 @@ def register(
         still_wanted=still_wanted,
         user_wants=user_wants,
         audience=audience,
+        attachments=attachments,
     )
     KINDS[code] = kind
     return kind

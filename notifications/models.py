@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,8 @@ class ReminderRule(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "booking.reminder", _("Reminder before the occasion")
         EVALUATION = "booking.evaluation", _("Request to evaluate the occasion")
+        # Partnerships' status meetings (partnerships.meeting_services): before the start.
+        MEETING = "partnerships.meeting_reminder", _("Reminder before a status meeting")
 
     class Anchor(models.TextChoices):
         BEFORE_START = "before_start", _("before the start")
@@ -149,12 +152,26 @@ class ReminderRule(models.Model):
             )
         ]
 
+    #: The kinds the bookings' scans send; each other kind has its own scan.
+    BOOKING_KINDS = (Kind.REMINDER, Kind.EVALUATION)
+
     def __str__(self):
         return f"{self.get_kind_display()}: {self.days} {self.get_anchor_display()}"
 
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.MEETING and self.anchor != self.Anchor.BEFORE_START:
+            raise ValidationError(
+                {"anchor": _("A reminder of a meeting is sent before the meeting starts.")}
+            )
+
     @property
     def template(self) -> str:
-        return "reminder_booking" if self.kind == self.Kind.REMINDER else "reminder_evaluation"
+        return {
+            self.Kind.REMINDER: "reminder_booking",
+            self.Kind.EVALUATION: "reminder_evaluation",
+            self.Kind.MEETING: "reminder_meeting",
+        }[self.kind]
 
     def to_school(self) -> bool:
         return self.recipients in (self.Recipients.SCHOOL, self.Recipients.BOTH)

@@ -2,7 +2,8 @@
 the helpers every scan of them uses (the window a rule is due in, batches, sending a batch).
 
 The scans themselves belong to what they remind of: booking reminders are in
-``bookings.reminders``.
+``bookings.reminders``, status meetings' in ``partnerships.meeting_services``; each scans
+only the rules of its own kinds (``active_rules(kinds)``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ DEFAULT_RULES = [
     (ReminderRule.Kind.REMINDER, 7, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
     (ReminderRule.Kind.REMINDER, 1, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
     (ReminderRule.Kind.EVALUATION, 1, ReminderRule.Anchor.AFTER_END, ReminderRule.Recipients.BOTH),
+    (ReminderRule.Kind.MEETING, 3, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
 ]
 
 
@@ -87,7 +89,10 @@ def send_batch(notifications: list[Notification]) -> int:
     return sent
 
 
-def active_rules():
-    """The rules of active municipalities that are switched on, in a stable order."""
+def active_rules(kinds=None):
+    """The rules (of ``kinds``, or every kind) of active municipalities that are switched
+    on, in a stable order."""
     rules = ReminderRule.objects.active().filter(municipality__is_active=True)
+    if kinds is not None:
+        rules = rules.filter(kind__in=list(kinds))
     return rules.select_related("municipality").order_by("pk")

@@ -314,6 +314,9 @@ def build_message(notification: Notification, connection=None) -> EmailMultiAlte
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    attach = kinds.get(notification.kind).attachments
+    for filename, content, mimetype in attach(notification) if attach else ():
+        message.attach(filename, content, mimetype)
     return message
 
 

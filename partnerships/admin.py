@@ -76,7 +76,7 @@ class PartnershipAdmin(TenantAdmin):
     list_filter = ["state"]
     search_fields = ["association__name", "institution__name", "resource_name"]
     list_select_related = ["association", "institution", "contact"]
-    readonly_fields = ["state", "audit_trail", "plans"]
+    readonly_fields = ["state", "audit_trail", "plans", "meetings"]
     filter_horizontal = ["schools"]
     actions = ["activate", "end"]
 
@@ -137,6 +137,31 @@ class PartnershipAdmin(TenantAdmin):
             url = reverse("admin:partnerships_actionplan_add") + f"?partnership={obj.pk}"
             write = format_html('<div><a href="{}">{}</a></div>', url, _("Write the action plan"))
         return format_html("{}{}{}", links, paper, write) if (links or paper or write) else "-"
+
+    @admin.display(description=_("status meetings"))
+    def meetings(self, obj):
+        """The status meetings, each a link to its page (agenda, minutes), and the way to
+        schedule the next one."""
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = [
+            (
+                reverse("partnerships:meeting", args=[m.pk]),
+                m.get_kind_display(),
+                m.starts_at.date(),
+                m.get_state_display(),
+            )
+            for m in obj.status_meetings.all()
+        ]
+        rows.append(
+            (
+                reverse("partnerships:meeting_new", args=[obj.pk]),
+                _("Schedule a status meeting"),
+                "",
+                "",
+            )
+        )
+        return format_html_join("\n", '<div><a href="{}">{}</a> {} {}</div>', rows)
 
     def _act(self, request, queryset, action: str):
         done = 0

@@ -26,3 +26,30 @@ class PartnershipsConfig(AppConfig):
 
         for code, label, essential in network_services.KINDS:
             kinds.register(code, label, essential=essential)
+
+        # The status meetings' e-mails: invitations and reminders carry the meeting as an
+        # .ics file and are checked against the meeting just before sending.
+        from . import meeting_services as meetings  # needs the models, ready only now
+
+        # All three are part of the meeting (always sent). Participants are the partner's
+        # people, the schools' leaders and the consultant (the resource person may have no
+        # account at all).
+        audience = kinds.BOOKING_PARTIES | kinds.CONSULTANTS
+        for code, label in [
+            (meetings.INVITATION, _("An invitation to a status meeting of a partnership")),
+            (meetings.REMINDER, _("Reminder before a status meeting")),
+        ]:
+            kinds.register(
+                code,
+                label,
+                essential=True,
+                still_wanted=meetings.meeting_still_wanted,
+                attachments=meetings.meeting_ics,
+                audience=audience,
+            )
+        kinds.register(
+            meetings.MINUTES,
+            _("The minutes of a partnership's status meeting"),
+            essential=True,
+            audience=audience,
+        )

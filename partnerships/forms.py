@@ -1,12 +1,21 @@
 """The partner's forms for an action plan. Every choice is limited to what the partner may
 pick (the municipality's focus areas, the plan's areas, the association's own offers)."""
 
+from datetime import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Offer
-from portal.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField, SubmitKeyField
+from portal.forms import (
+    BoundedDateField,
+    BoundedModelChoiceField,
+    BoundedModelMultipleChoiceField,
+    SubmitKeyField,
+)
 
+from .meetings import GoalStatus, StatusMeeting
 from .models import Activity, FocusArea, Goal
 
 
@@ -54,3 +63,92 @@ class ActivityForm(_PlanPartForm):
         association = plan.live.partnership.association
         if association is not None:
             self.fields["offer"].queryset = Offer.objects.live().filter(association=association)
+
+
+# --- The consultant's status meetings --------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    """Schedule a status meeting: kind, day and times, place, whom to invite."""
+
+    submit_key = SubmitKeyField()
+    kind = forms.ChoiceField(label=_("Meeting"), choices=StatusMeeting.Kind.choices)
+    day = BoundedDateField(label=_("Date"), past=False)
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    invited = forms.MultipleChoiceField(
+        label=_("Participants"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each gets an invitation by e-mail with the meeting for their calendar."),
+    )
+    agenda_notes = forms.CharField(
+        label=_("Other points on the agenda"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The goals of the approved action plan are on the agenda already."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {c.key: c for c in candidates}
+        self.fields["invited"].choices = [(c.key, c.label) for c in candidates]
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            tz = timezone.get_current_timezone()
+            data["starts_at"] = timezone.make_aware(datetime.combine(day, starts), tz)
+            data["ends_at"] = timezone.make_aware(datetime.combine(day, ends), tz)
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("ends", _("The meeting must end after it starts."))
+            elif data["starts_at"] < timezone.now():
+                self.add_error("starts", _("The time has passed: choose a later one."))
+        return data
+
+    def invited_candidates(self) -> list:
+        return [self.candidates[key] for key in self.cleaned_data["invited"]]
+
+
+class MinutesForm(forms.Form):
+    """The minutes: a status and a note per goal on the agenda, the next steps, and the
+    consultant's internal notes (never shown to the partners)."""
+
+    submit_key = SubmitKeyField()
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for n, row in enumerate(rows):
+            initial = {"status": getattr(row, "status", ""), "note": getattr(row, "note", "")}
+            self.fields[f"status_{n}"] = forms.ChoiceField(
+                label=_("Status"),
+                choices=[("", "---------"), *GoalStatus.Status.choices],
+                initial=initial["status"] or None,
+            )
+            self.fields[f"note_{n}"] = forms.CharField(
+                label=_("Note"),
+                max_length=2000,
+                required=False,
+                initial=initial["note"],
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.rows.append((row, self[f"status_{n}"], self[f"note_{n}"]))
+        self.fields["next_steps"] = forms.CharField(
+            label=_("Next steps"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        self.fields["internal_notes"] = forms.CharField(
+            label=_("Internal notes"),
+            max_length=4000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Only the municipality's consultants see these; never the partners."),
+        )
+
+    def statuses(self) -> dict[int, tuple[str, str]]:
+        return {
+            n: (self.cleaned_data[f"status_{n}"], self.cleaned_data[f"note_{n}"])
+            for n in range(len(self.rows))
+        }

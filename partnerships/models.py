@@ -432,8 +432,9 @@ class Activity(models.Model):
         return self.what[:80]
 
 
-# Network meetings and events live in their own module; imported here so that Django finds
-# their models in this app.
+# Network meetings and events, and status meetings, live in their own modules; imported here
+# so that Django finds their models in this app.
+from .meetings import GoalStatus, MeetingParticipant, StatusMeeting  # noqa: E402, F401
 from .network.models import (  # noqa: E402, F401
     EventInvitation,
     NetworkEvent,

@@ -8,6 +8,7 @@ from associations.permissions import get_association_for
 from portal.ids import client_pk
 from screening.workflow import S
 
+from .meetings import StatusMeeting
 from .models import ActionPlan, Partnership
 
 
@@ -72,3 +73,50 @@ def approved_plan_for(user, plan_id) -> ActionPlan:
     if plan is None or not may_read_partnership(user, plan.partnership):
         raise Http404
     return plan
+
+
+# --- The consultant's pages: their municipality's partnerships (operators: every one) -------
+
+
+def consultant_partnerships(user):
+    """The partnerships a consultant works with; 404 for everyone else."""
+    if not user.is_authenticated or not (user.is_superuser or user.is_consultant):
+        raise Http404
+    return Partnership.objects.for_consultant(user)
+
+
+def consultant_partnership(user, partnership_id) -> Partnership:
+    partnership = consultant_partnerships(user).filter(pk=client_pk(partnership_id)).first()
+    if partnership is None:
+        raise Http404
+    return partnership
+
+
+def consultant_meeting(user, meeting_id) -> StatusMeeting:
+    if not user.is_authenticated or not (user.is_superuser or user.is_consultant):
+        raise Http404
+    meeting = (
+        StatusMeeting.objects.for_consultant(user)
+        .select_related("partnership__municipality", "partnership__association")
+        .filter(pk=client_pk(meeting_id))
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def participant_meeting(user, meeting_id) -> StatusMeeting:
+    """A meeting for whoever may read its partnership (``may_read_partnership``: the
+    partner's members, staff of its schools, the municipality's consultants) and operators;
+    404 for everyone else."""
+    meeting = (
+        StatusMeeting.objects.select_related("partnership__municipality")
+        .filter(pk=client_pk(meeting_id))
+        .first()
+    )
+    if meeting is None or not (
+        user.is_superuser or may_read_partnership(user, meeting.partnership)
+    ):
+        raise Http404
+    return meeting

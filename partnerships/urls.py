@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 from .network.urls import urlpatterns as network_urlpatterns
 
 app_name = "partnerships"
@@ -34,6 +34,29 @@ urlpatterns = [
     path("association/<slug:slug>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
     path("partnerships/plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
     path("partnerships/plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
+    # The consultant's overview and status meetings.
+    path("partnerships/", meeting_views.overview, name="overview"),
+    path(
+        "partnerships/<int:partnership_id>/meetings/new/",
+        meeting_views.meeting_new,
+        name="meeting_new",
+    ),
+    path("partnerships/meetings/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting"),
+    path(
+        "partnerships/meetings/<int:meeting_id>/minutes/",
+        meeting_views.meeting_minutes,
+        name="meeting_minutes",
+    ),
+    path(
+        "partnerships/meetings/<int:meeting_id>/cancel/",
+        meeting_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "partnerships/meetings/<int:meeting_id>/meeting.ics",
+        meeting_views.meeting_ics,
+        name="meeting_ics",
+    ),
 ]
 
 urlpatterns += network_urlpatterns

@@ -118,6 +118,25 @@ def export_user_data(user) -> dict:
             ],
             registered_by=user,
         ),
+        "status_meetings_invited_to": _rows(
+            "partnerships.MeetingParticipant",
+            [
+                "meeting__id",
+                "meeting__starts_at",
+                "meeting__place",
+                "meeting__partnership__association__name",
+                "meeting__partnership__institution__name",
+                "name",
+                "email",
+                "side",
+            ],
+            user=user,
+        ),
+        "status_meeting_minutes_written": _rows(
+            "partnerships.StatusMeeting",
+            ["id", "starts_at", "place", "next_steps", "internal_notes", "minutes_at"],
+            minutes_by=user,
+        ),
         "notifications": _rows(
             "notifications.Notification",
             ["kind", "subject", "state", "created_at", "sent_at"],
@@ -163,6 +182,12 @@ def delete_account(user) -> None:
         model = _model(label)
         if model is not None:
             model.objects.filter(**{field: user}).update(**{field: None})
+    # Invited to status meetings: the meeting keeps a participant, without name or address.
+    participant = _model("partnerships.MeetingParticipant")
+    if participant is not None:
+        participant.objects.filter(Q(user=user) | Q(email__iexact=user.email)).update(
+            user=None, name=ANONYMISED, email=""
+        )
     # Their e-mails, including those queued to their address for the worker to write (no
     # user yet): unsent ones are not sent (nor keep what they would have said), and no row
     # keeps the address.

@@ -3,6 +3,8 @@ and "My school" (bookings/my_school.html) without those apps knowing the partner
 
 from django import template
 
+from .. import meeting_services
+from ..meetings import StatusMeeting
 from ..models import Partnership
 
 register = template.Library()
@@ -24,3 +26,18 @@ def school_partnerships_link(school):
         "url_name": "partnerships:school",
         "school": school,
     }
+
+
+@register.inclusion_tag("partnerships/_meetings.html")
+def status_meetings(partnership):
+    """The partnership's status meetings and their minutes, as both sides see them: no
+    cancelled meetings, and never the consultant's internal notes (not in the template)."""
+    meetings = list(
+        StatusMeeting.objects.filter(partnership=partnership)
+        .exclude(state=StatusMeeting.State.CANCELLED)
+        .prefetch_related("goal_statuses")
+        .order_by("-starts_at")
+    )
+    for meeting in meetings:
+        meeting.agenda = meeting_services.agenda(meeting) if meeting.has_minutes else []
+    return {"meetings": meetings}

@@ -413,6 +413,11 @@ CELERY_BEAT_SCHEDULE["screening-expire-approvals"] = {
     "task": "screening.tasks.expire_approvals",
     "schedule": crontab(hour=0, minute=20),
 }
+# Partnerships' status meetings: reminders by the municipalities' rules (keys carry the date).
+CELERY_BEAT_SCHEDULE["partnerships-meeting-reminders"] = {
+    "task": "partnerships.tasks.scan_meeting_reminders",
+    "schedule": crontab(minute=10, hour="7-20"),
+}
 CELERY_BEAT_SCHEDULE["associations-child-certificates"] = {
     "task": "associations.tasks.check_child_certificates",
     "schedule": crontab(hour=0, minute=40),

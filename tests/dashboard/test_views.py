@@ -97,7 +97,7 @@ def test_period_defaults_to_the_current_school_year(client, consultant, data):
 
 def test_charts_are_accessible_svg(client, consultant, data):
     html = get(client, consultant).content.decode()
-    assert html.count('role="img"') == 6
+    assert html.count('role="img"') == 8  # with the partnerships' two
     assert 'aria-labelledby="chart-collaborations-by-month-title' in html
     assert '<title id="chart-collaborations-by-school-title">' in html
     assert "<caption" in html
@@ -168,11 +168,12 @@ def test_every_chart_has_a_visible_title_and_the_sections_can_be_jumped_to(
 ):
     html = get(client, consultant).content.decode()
     charts = re.findall(r'<figcaption id="chart-([\w-]+)-caption"[^>]*>([^<]+)</figcaption>', html)
-    assert len(charts) == 6 and all(title.strip() for _slug, title in charts)
+    assert len(charts) == 8 and all(title.strip() for _slug, title in charts)
     assert '<nav aria-label="Overblikkets afsnit" class="mb-4" id="sections">' in html
-    for anchor in ("collaborations", "reach", "screening", "bookings", "subsidy", "evaluations"):
+    sections = ("collaborations", "reach", "screening", "bookings", "subsidy", "evaluations")
+    for anchor in (*sections, "partnerships"):
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
-    assert html.count('href="#sections"') == 6
+    assert html.count('href="#sections"') == 7
 
 
 def test_no_chart_text_is_drawn_below_12_px():

@@ -1,0 +1,12 @@
+from datetime import date
+
+from celery import shared_task
+
+from . import meeting_services
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def scan_meeting_reminders(today: str | None = None) -> int:
+    """Beat job: the reminders of status meetings due today by the municipalities' reminder
+    rules. Safe to run twice: the keys are unique."""
+    return meeting_services.scan_meeting_reminders(date.fromisoformat(today) if today else None)
