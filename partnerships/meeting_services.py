@@ -133,9 +133,11 @@ def schedule(
     agenda_notes: str = "",
     by=None,
     submit_key=None,
+    invite: bool = True,
 ) -> StatusMeeting:
     """Schedule a status meeting and invite its participants (one e-mail each, once). The
-    same form sent again (its key) gets the meeting it created the first time."""
+    same form sent again (its key) gets the meeting it created the first time. (``invite``
+    False: a meeting recorded afterwards, e.g. the demo's, invites nobody.)"""
     if partnership.state == PartnershipState.ENDED:
         raise ValidationError(_("The partnership has ended."), code="ended")
     if ends_at <= starts_at:
@@ -160,7 +162,7 @@ def schedule(
                 )
                 for c in invited
             )
-            for participant in meeting.participants.all():
+            for participant in meeting.participants.all() if invite else ():
                 _invite(meeting, participant)
     except IntegrityError:
         if (first := sent_before(StatusMeeting, submit_key, partnership=partnership)) is None:

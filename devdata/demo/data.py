@@ -647,3 +647,20 @@ NETWORK_SIGN_UPS = {
         ("laerer@skole.helsingor.example", "espergaerde-skole", 2),
     ],
 }
+
+# The rowing club's status meetings (seed 002: two a year): kind, days from today, hour,
+# place, invite the participants by e-mail. The one in the past has minutes.
+STATUS_MEETINGS = [
+    ("resource_person", -30, 16, "Helsingør Roklub, klubhuset, Strandpromenaden 3", False),
+    ("board", 21, 19, "Kulturværftet, mødelokale 2", True),
+]
+# The minutes' status of the goals, in the plan's order (repeated), and the rest.
+MINUTES_STATUSES = [
+    ("on_track", "Fem forældre er i gang med kurset; tre mere har meldt sig."),
+    ("behind", "Prøvedagen blev flyttet på grund af vejret; ny dato aftales med skolen."),
+]
+MINUTES_NEXT_STEPS = (
+    "Ny prøvedag for 5. årgang inden efterårsferien. Karin sender datoforslag til skolen, "
+    "og kommunen hjælper med bus. Næste statusmøde er med bestyrelsen."
+)
+MINUTES_INTERNAL_NOTES = "Klubben har svært ved at finde trænere om lørdagen; følg op i foråret."

@@ -1,15 +1,19 @@
 """The demo's partnerships: the municipality's focus areas, two leisure institutions, two
 partnerships (an active one with an association, a proposed one with a youth club), the
-association's action plan waiting in the consultant's screening queue, and the youth club's
-plan, written by the consultant on its behalf and approved (printable, PDF)."""
+association's action plan waiting in the consultant's screening queue, the youth club's
+plan, written by the consultant on its behalf and approved (printable, PDF), and the rowing
+club's status meetings (one held with minutes, one coming)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from accounts.models import User
 from associations.models import Association, Offer
 from municipalities.models import Municipality
-from partnerships import services
+from partnerships import meeting_services, services
 from partnerships.focus import create_defaults
+from partnerships.meetings import StatusMeeting
 from partnerships.models import Activity, FocusArea, Goal, LeisureInstitution, Partnership
 from schools.models import School
 from screening import services as screening_services
@@ -119,3 +123,45 @@ def create_institution_plan(municipality: Municipality) -> None:
         Activity.objects.create(plan=plan, focus_area=area, what=what, who=who, when=when)
     services.submit_plan(plan, by=consultant)
     screening_services.decide(plan, Transition.APPROVE, by=consultant)
+
+
+def create_status_meetings(municipality: Municipality, today: date) -> None:
+    """The rowing club's status meetings: one with the resource person a month ago, with
+    minutes (it went through the goals of the plan being screened), and one with the board
+    in three weeks, its participants invited."""
+    partnership = Partnership.objects.get(
+        municipality=municipality, association__slug=data.PARTNERSHIPS[0][0]
+    )
+    if partnership.status_meetings.exists():
+        return
+    consultant = User.objects.get(email=data.CONSULTANT["email"])
+    invited = meeting_services.candidates(partnership)
+    tz = timezone.get_current_timezone()
+    for kind, days, hour, place, invite in data.STATUS_MEETINGS:
+        starts = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)), tz)
+        meeting = meeting_services.schedule(
+            partnership,
+            kind=kind,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place=place,
+            invited=invited,
+            by=consultant,
+            invite=invite,
+        )
+        if days >= 0:
+            continue
+        plan = partnership.action_plans.live().first()
+        StatusMeeting.objects.filter(pk=meeting.pk).update(plan=plan)
+        meeting.plan = plan
+        statuses = {
+            n: data.MINUTES_STATUSES[n % len(data.MINUTES_STATUSES)]
+            for n in range(len(meeting_services.agenda_goals(meeting)))
+        }
+        meeting_services.write_minutes(
+            meeting,
+            statuses=statuses,
+            next_steps=data.MINUTES_NEXT_STEPS,
+            internal_notes=data.MINUTES_INTERNAL_NOTES,
+            by=consultant,
+        )

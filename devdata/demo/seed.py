@@ -30,6 +30,7 @@ def seed(stdout=None) -> None:
     partnerships.create_institution_plan(municipality)
     maps.create_map_areas(municipality)
     network.create_network_events(municipality, timezone.localdate())
+    partnerships.create_status_meetings(municipality, timezone.localdate())
     # The activity below is there from an earlier run when there are bookings.
     if not Booking.objects.filter(school__municipality=municipality).exists():
         create_activity(Cast.of(municipality))

@@ -181,6 +181,15 @@ def test_demo_has_partnerships_and_focus_areas(client):
     assert reverse("partnerships:plan_pdf", args=[club_plan.pk]) in page.content.decode()
     pdf = client.get(reverse("partnerships:plan_pdf", args=[club_plan.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    html = page.content.decode()
+    # The rowing club's status meetings: one held with minutes, one coming; no internal note.
+    assert "Statusmøde med ressourcepersonen" in html and "Statusmøde med bestyrelsen" in html
+    assert "Ny prøvedag for 5. årgang" in html and "Bagud" in html
+    assert "lørdagen; følg op" not in html
+    from partnerships.meetings import GoalStatus, StatusMeeting
+
+    assert sorted(StatusMeeting.objects.values_list("state", flat=True)) == ["held", "planned"]
+    assert GoalStatus.objects.count() == 2
 
 
 @pytest.mark.django_db

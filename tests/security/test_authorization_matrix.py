@@ -144,6 +144,15 @@ MATRIX: dict[str, dict] = {
     "partnerships:event": E("L 404 200 200 404 200 404", "L 405 405 405 405 405 405"),
     "partnerships:event_register": E("405", "L 404 400 400 404 400 404"),
     "partnerships:event_cancel": E("405", "L 404 R 404 404 404 404"),  # B's own sign-up
+    # The consultant's overview and status meetings: the municipality's consultants; the
+    # other municipality's sees an empty overview and none of M's meetings. The calendar
+    # file also for the partner (B) and the partnership's school (X).
+    "partnerships:overview": E("L 404 404 404 404 200 200", "405"),
+    "partnerships:meeting_new": E("L 404 404 404 404 200 404", "L 404 404 404 404 400 404"),
+    "partnerships:meeting": E("L 404 404 404 404 200 404", "405"),
+    "partnerships:meeting_minutes": E("405", "L 404 404 404 404 400 404"),  # empty minutes
+    "partnerships:meeting_cancel": E("405", "L 404 404 404 404 R 404"),
+    "partnerships:meeting_ics": E("L 404 200 200 404 200 404", "405"),
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     # Only the event's school (tch_x) and the offering association (A) see the offer; only
     # the school answers. An empty POST is a form shown again with its errors.

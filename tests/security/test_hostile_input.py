@@ -104,6 +104,8 @@ HOSTS = {
     "partnerships:event_cancel": [("partnerships:event", KWARGS["partnerships:event"])],
     "schools:need_close": [("schools:need_detail", KWARGS["schools:need_detail"])],
     "schools:decide_staff": [("schools:school_staff", None)],
+    "partnerships:meeting_minutes": [("partnerships:meeting", KWARGS["partnerships:meeting"])],
+    "partnerships:meeting_cancel": [("partnerships:meeting", KWARGS["partnerships:meeting"])],
 }
 
 #: Forms this world never shows (a button for another state, a form for a newcomer): they are

@@ -289,6 +289,22 @@ def build_world() -> World:
 
     _try(w, "network_event", network_event, None)
 
+    def status_meeting():
+        from partnerships import meeting_services
+
+        # Begun yesterday: its page shows the minutes' form as well as the cancel button.
+        starts = timezone.now() - timedelta(days=1)
+        return meeting_services.schedule(
+            w.partnership_b,
+            kind="resource_person",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Rådhuset",
+            invited=meeting_services.candidates(w.partnership_b),
+        )
+
+    _try(w, "meeting_b", status_meeting, None)
+
     def confirm():
         from accounts.services import confirmation_token
 
@@ -340,6 +356,11 @@ KWARGS = {
         "pk": pk(w.network_event),
         "registration_id": pk(w.get("registration_b")),
     },
+    "partnerships:meeting_new": lambda w: {"partnership_id": pk(w.partnership_b)},
+    "partnerships:meeting": lambda w: {"meeting_id": pk(w.meeting_b)},
+    "partnerships:meeting_minutes": lambda w: {"meeting_id": pk(w.meeting_b)},
+    "partnerships:meeting_cancel": lambda w: {"meeting_id": pk(w.meeting_b)},
+    "partnerships:meeting_ics": lambda w: {"meeting_id": pk(w.meeting_b)},
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
