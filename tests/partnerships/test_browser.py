@@ -70,3 +70,80 @@ def test_member_writes_an_action_plan_and_the_pages_are_accessible(
     login(page, base_url, teacher.email)
     _check(page, base_url + "/school/partnerships/")
     assert page.get_by_text(association.name).count() >= 1
+
+
+def test_consultant_schedules_a_status_meeting_and_writes_the_minutes(
+    transactional_db, axe_page, base_url
+):
+    """The consultant's overview, the meeting form and the meeting's page pass axe-core; the
+    minutes reach the partner's page without the internal notes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships import meeting_services
+    from partnerships import services as plan_services
+    from partnerships.meetings import StatusMeeting
+    from partnerships.models import FocusArea
+    from screening import services as screening_services
+    from screening.workflow import Transition
+
+    from .test_action_plans import fill
+
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    create_defaults(municipality)
+    association = f.AssociationFactory(municipalities=[municipality], slug="kajak")
+    member = f.AssociationMembershipFactory(association=association, role="admin").user
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    partnership = make_partnership(municipality, consultant, association=association)
+    areas = list(FocusArea.objects.filter(municipality=municipality, kind="partnership")[:1])
+    plan = plan_services.create_plan(partnership, title="Handleplan", focus_areas=areas)
+    fill(plan)
+    plan_services.submit_plan(plan, by=member)
+    screening_services.decide(plan, Transition.START_REVIEW, by=consultant)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
+
+    page = axe_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base_url, consultant.email)
+    _check(page, base_url + "/partnerships/")
+    page.get_by_role("link", name="Planlæg et statusmøde").first.click()
+    assert not run_axe(page), format_violations(run_axe(page))
+    day = (timezone.localdate() + timedelta(days=10)).isoformat()
+    page.get_by_label("Dato").fill(day)
+    page.locator("[name=starts]").fill("16:00")
+    page.locator("[name=ends]").fill("18:00")
+    page.get_by_label("Sted").fill("Klubhuset")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Planlæg og indkald").press("Enter")
+    meeting = StatusMeeting.objects.get()
+    assert page.url.endswith(f"/partnerships/meetings/{meeting.pk}/")
+    assert "Flere frivillige" in page.content()  # the plan's goal on the agenda
+    assert not run_axe(page), format_violations(run_axe(page))
+
+    # A meeting that has taken place: the minutes.
+    starts = timezone.now() - timedelta(days=1)
+    held = meeting_services.schedule(
+        partnership,
+        kind="board",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Rådhuset",
+        invited=[],
+    )
+    _check(page, base_url + f"/partnerships/meetings/{held.pk}/")
+    page.get_by_label("Status").select_option("behind")
+    page.get_by_label("Næste skridt").fill("Nyt kursus i marts")
+    page.get_by_label("Interne noter").fill("Kun til os")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gem referatet").click()
+    assert not run_axe(page), format_violations(run_axe(page))
+    held.refresh_from_db()
+    assert held.state == "held"
+
+    page.context.clear_cookies()
+    login(page, base_url, member.email)
+    _check(page, base_url + "/association/kajak/partnerships/")
+    page.get_by_text("Referat").first.click()
+    assert "Nyt kursus i marts" in page.content() and "Kun til os" not in page.content()
+    assert "Bagud" in page.content()

@@ -363,7 +363,13 @@ def test_both_sides_see_the_minutes_but_never_the_internal_notes(
 
 
 def test_strangers_see_no_meeting(
-    client, consultant, other_consultant, partnership, other_association_admin, other_teacher
+    client,
+    consultant,
+    other_consultant,
+    partnership,
+    other_association,
+    other_association_admin,
+    other_teacher,
 ):
     meeting = held_meeting(partnership, consultant)
     for user in (other_consultant, other_association_admin, other_teacher):
@@ -379,12 +385,7 @@ def test_strangers_see_no_meeting(
             == 404
         )
     client.force_login(other_association_admin)
-    page = client.get(
-        reverse(
-            "partnerships:association",
-            args=[other_association_admin.associationmembership_set.get().association.slug],
-        )
-    )
+    page = client.get(reverse("partnerships:association", args=[other_association.slug]))
     assert "Nyt trænerkursus" not in page.content.decode()
 
 
