@@ -48,6 +48,13 @@ class PartnershipsConfig(AppConfig):
                 audience=audience,
             )
         kinds.register(
+            meetings.CANCELLED,
+            _("A status meeting of a partnership was cancelled"),
+            essential=True,
+            attachments=meetings.meeting_ics,
+            audience=audience,
+        )
+        kinds.register(
             meetings.MINUTES,
             _("The minutes of a partnership's status meeting"),
             essential=True,

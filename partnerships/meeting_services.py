@@ -34,6 +34,7 @@ from .models import ActionPlan, Partnership, PartnershipState
 
 INVITATION = "partnerships.meeting_invitation"
 MINUTES = "partnerships.meeting_minutes"
+CANCELLED = "partnerships.meeting_cancelled"
 REMINDER = ReminderRule.Kind.MEETING.value
 Side = MeetingParticipant.Side
 
@@ -233,6 +234,7 @@ def meeting_ics(notification: Notification) -> list[tuple[str, bytes, str]]:
     meeting = StatusMeeting.objects.filter(pk=(notification.guard or {}).get("meeting")).first()
     if meeting is None:
         return []
+    # The same UID every time: a calendar updates the event (moved, or cancelled).
     return [("moede.ics", calendar(meeting), "text/calendar; method=PUBLISH; charset=utf-8")]
 
 
@@ -350,12 +352,23 @@ def minutes_rows(meeting: StatusMeeting) -> list:
 
 @transaction.atomic
 def cancel(meeting: StatusMeeting, *, by=None) -> StatusMeeting:
-    """Cancel a planned meeting (its invitations and reminders not yet sent are skipped)."""
+    """Cancel a planned meeting: its invitations and reminders not yet sent are skipped, and
+    each participant is told once, with the meeting as a cancelled calendar event."""
     locked = StatusMeeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.state != StatusMeeting.State.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."), code="not_planned")
     locked.state = StatusMeeting.State.CANCELLED
     locked.save(update_fields=["state"])
+    for participant in locked.participants.exclude(email=""):
+        notify(
+            kind=CANCELLED,
+            key=f"{CANCELLED}:meeting={locked.pk}:to={rules.email_hash(participant.email)}",
+            to_email=participant.email,
+            template="meeting_cancelled",
+            context=_context(locked, participant),
+            user=participant.user,
+            guard={"meeting": locked.pk},
+        )
     return locked
 
 

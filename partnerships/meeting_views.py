@@ -146,9 +146,11 @@ def meeting_cancel(request, meeting_id):
     try:
         services.cancel(meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        tell_once(request, messages.SUCCESS, _("The meeting is cancelled."))
+        if meeting.state != meeting.State.CANCELLED:
+            messages.error(request, error.messages[0])
+            return redirect("partnerships:meeting", meeting.pk)
+    # A second click finds the meeting cancelled already: the same answer as the first.
+    tell_once(request, messages.SUCCESS, _("The meeting is cancelled."))
     return redirect("partnerships:meeting", meeting.pk)
 
 

@@ -137,6 +137,24 @@ def test_an_invitation_to_a_cancelled_or_moved_meeting_is_not_sent(partnership, 
     assert "cancelled" in services.meeting_still_wanted(invitation)
 
 
+def test_a_cancelled_meeting_is_cancelled_in_the_calendars_once(
+    partnership, consultant, django_capture_on_commit_callbacks
+):
+    meeting = schedule(partnership)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(meeting, by=consultant)
+    invited = meeting.participants.count()  # the resource person and the consultant
+    assert invited == 2 and len(mail.outbox) == invited
+    assert all("aflyst" in m.subject.lower() for m in mail.outbox)
+    body = mail.outbox[0].attachments[0][1]
+    body = body.decode() if isinstance(body, bytes) else body
+    assert "STATUS:CANCELLED" in body and f"status-meeting-{meeting.pk}" in body
+    with pytest.raises(ValidationError):
+        services.cancel(meeting, by=consultant)  # a second click: nothing more
+    assert Notification.objects.filter(kind=services.CANCELLED).count() == invited
+
+
 def test_an_ended_partnership_gets_no_meeting(partnership, consultant):
     plan_services.transition(partnership, "end", by=consultant)
     with pytest.raises(ValidationError):
@@ -340,8 +358,18 @@ def test_consultant_writes_minutes_through_the_page_once(
     assert client.post(url, data).status_code == 302
     assert GoalStatus.objects.filter(meeting=meeting).count() == 2
     assert client.post(url, {**data, "status_0": "bogus"}).status_code == 400
+    assert client.post(url, {**data, "submit_key": "not-a-key"}).status_code == 400
     page = client.get(reverse("partnerships:meeting", args=[meeting.pk])).content.decode()
     assert INTERNAL in page  # the consultants see their notes
+
+
+def test_a_double_click_on_cancel_answers_as_the_first(client, consultant, partnership):
+    meeting = schedule(partnership)
+    client.force_login(consultant)
+    url = reverse("partnerships:meeting_cancel", args=[meeting.pk])
+    client.post(url)
+    page = client.post(url, follow=True).content.decode()
+    assert "Mødet er aflyst." in page and "Kun et planlagt møde" not in page
 
 
 def test_both_sides_see_the_minutes_but_never_the_internal_notes(
