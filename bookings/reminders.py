@@ -151,7 +151,7 @@ def scan_booking_reminders(today: date | None = None, batch_size: int = BATCH_SI
     """
     today = today or timezone.localdate()
     sent = 0
-    for rule in rules.active_rules(ReminderRule.BOOKING_KINDS):
+    for rule in rules.active_rules():
         bookings = due_bookings(rule, today).iterator(chunk_size=batch_size)
         for batch in rules.batches(bookings, batch_size):
             sent += remind(rule, batch, today)
@@ -164,7 +164,7 @@ def dispatch_booking_reminders(today: date | None = None, batch_size: int = BATC
     batches. Each task checks again that its bookings are due."""
     today = today or timezone.localdate()
     batches = 0
-    for rule in rules.active_rules(ReminderRule.BOOKING_KINDS):
+    for rule in rules.active_rules():
         ids = due_bookings(rule, today).values_list("pk", flat=True).iterator(batch_size)
         for batch in rules.batches(ids, batch_size):
             tasks.send_booking_reminders.delay(rule.pk, batch, today.isoformat())
@@ -174,7 +174,7 @@ def dispatch_booking_reminders(today: date | None = None, batch_size: int = BATC
 
 def remind_bookings(rule_id: int, booking_ids: list[int], today: date) -> int:
     """One batch of ``dispatch_booking_reminders``: the bookings still due get their e-mails."""
-    rule = rules.active_rules(ReminderRule.BOOKING_KINDS).filter(pk=rule_id).first()
+    rule = rules.active_rules().filter(pk=rule_id).first()
     if rule is None:  # deactivated or deleted since the scan
         return 0
     return remind(rule, due_bookings(rule, today).filter(pk__in=booking_ids), today)

@@ -152,9 +152,6 @@ class ReminderRule(models.Model):
             )
         ]
 
-    #: The kinds the bookings' scans send; each other kind has its own scan.
-    BOOKING_KINDS = (Kind.REMINDER, Kind.EVALUATION)
-
     def __str__(self):
         return f"{self.get_kind_display()}: {self.days} {self.get_anchor_display()}"
 
@@ -164,6 +161,9 @@ class ReminderRule(models.Model):
             raise ValidationError(
                 {"anchor": _("A reminder of a meeting is sent before the meeting starts.")}
             )
+
+    #: The booking rules (bookings.reminders scans these kinds only).
+    BOOKING_KINDS = (Kind.REMINDER, Kind.EVALUATION)
 
     @property
     def template(self) -> str:

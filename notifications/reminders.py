@@ -3,7 +3,7 @@ the helpers every scan of them uses (the window a rule is due in, batches, sendi
 
 The scans themselves belong to what they remind of: booking reminders are in
 ``bookings.reminders``, status meetings' in ``partnerships.meeting_services``; each scans
-only the rules of its own kinds (``active_rules(kinds)``).
+only the rules of its own kinds (``active_rules(kinds)``, the booking kinds by default).
 """
 
 from __future__ import annotations
@@ -89,10 +89,8 @@ def send_batch(notifications: list[Notification]) -> int:
     return sent
 
 
-def active_rules(kinds=None):
-    """The rules (of ``kinds``, or every kind) of active municipalities that are switched
-    on, in a stable order."""
-    rules = ReminderRule.objects.active().filter(municipality__is_active=True)
-    if kinds is not None:
-        rules = rules.filter(kind__in=list(kinds))
+def active_rules(kinds=ReminderRule.BOOKING_KINDS):
+    """The rules of ``kinds`` (the booking rules unless told) of active municipalities that
+    are switched on, in a stable order."""
+    rules = ReminderRule.objects.active().filter(municipality__is_active=True, kind__in=kinds)
     return rules.select_related("municipality").order_by("pk")
