@@ -489,3 +489,29 @@ def test_a_persons_meetings_are_in_their_export_and_survive_their_deletion(
     assert not MeetingParticipant.objects.filter(email__iexact=email).exists()
     assert MeetingParticipant.objects.filter(meeting=meeting, name="[anonymiseret]").count() == 2
     assert meeting.minutes_by.full_name == "Slettet bruger"
+
+
+def test_the_consultant_edits_the_meeting_rule_in_the_admin(client, consultant, municipality):
+    rule = ReminderRule.objects.get(municipality=municipality, kind=ReminderRule.Kind.MEETING)
+    client.force_login(consultant)
+    url = f"/admin/notifications/reminderrule/{rule.pk}/change/"
+    data = {
+        "municipality": municipality.pk,
+        "kind": ReminderRule.Kind.MEETING,
+        "days": 5,
+        "anchor": "after_end",
+        "recipients": "both",
+        "is_active": "on",
+    }
+    assert client.post(url, data).status_code == 200  # after the meeting: refused, shown
+    assert client.post(url, {**data, "anchor": "before_start"}).status_code == 302
+    rule.refresh_from_db()
+    assert rule.days == 5
+
+
+def test_the_partnerships_admin_page_links_its_meetings(client, consultant, partnership):
+    meeting = schedule(partnership)
+    client.force_login(consultant)
+    page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content
+    assert reverse("partnerships:meeting", args=[meeting.pk]) in page.decode()
+    assert reverse("partnerships:meeting_new", args=[partnership.pk]) in page.decode()
