@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -60,9 +61,15 @@ class Candidate:
 def candidates(partnership: Partnership) -> list[Candidate]:
     """The resource person, the partner association's members, the leaders of the
     partnership's schools, and the municipality's contact person."""
-    out = [
-        Candidate("resource", partnership.resource_name, partnership.resource_email, Side.PARTNER)
-    ]
+    # The resource person may have an account (then the invitation is theirs in the GDPR
+    # export and written in their language), or not.
+    account = (
+        get_user_model()
+        .objects.filter(email__iexact=partnership.resource_email, is_active=True)
+        .first()
+    )
+    p = partnership
+    out = [Candidate("resource", p.resource_name, p.resource_email, Side.PARTNER, account)]
     if partnership.association_id:
         members = AssociationMembership.objects.filter(
             association_id=partnership.association_id, user__is_active=True

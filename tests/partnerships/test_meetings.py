@@ -101,6 +101,8 @@ def test_candidates_are_the_two_sides_and_the_contact(
         leader.email: "school",
         consultant.email: "municipality",
     }  # not every teacher of the school: its leaders
+    resource = f.UserFactory(email="Sara@example.org")
+    assert services.candidates(partnership)[0].user == resource  # the account, if any
 
 
 def test_invitations_go_once_each_with_the_meeting_as_ics(
