@@ -32,6 +32,10 @@ def test_the_kinds_are_registered_once_and_always_sent(monkeypatch):
         "partnership.ended",
         "partnerships.event_invitation",  # network meetings (partnerships/network/)
         "partnerships.event_place",
+        "partnerships.meeting_cancelled",
+        "partnerships.meeting_invitation",
+        "partnerships.meeting_minutes",
+        "partnerships.meeting_reminder",
     ]
     for code in calls:
         assert kinds.is_essential(code) and kinds.get(code).label != code
