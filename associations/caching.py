@@ -8,7 +8,7 @@ from __future__ import annotations
 from municipalities.models import Municipality
 from portal import generations, pagecache
 
-from .models import Association, AssociationMembership, Instructor, Offer, OfferPhoto
+from .models import Association, AssociationMembership, Instructor, Offer, OfferPhoto, Subject
 
 
 def offer_pages(offer: Offer) -> list[str]:
@@ -75,6 +75,10 @@ def connect() -> None:
     generations.on_change(Offer, offer_changed)
     generations.on_change(OfferPhoto, _photo_changed)
     generations.on_change(Instructor, _instructor_changed)
+    # The subjects are reference data (generations.kept) that every catalog page shows.
+    generations.on_change(
+        Subject, lambda _s: [generations.REFERENCE, pagecache.EVERYTHING], m2m=False
+    )
     post_delete.connect(
         _association_deleted, sender=Association, dispatch_uid="association-deleted"
     )

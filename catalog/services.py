@@ -24,10 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Power, Sqrt
 from django.utils import timezone
 
-from associations.models import Association, Offer, OfferPhoto, PriceModel
+from associations.models import Association, Offer, OfferPhoto, PriceModel, Subject
 from bookings.models import Occasion
 from geo.positions import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
 from municipalities.models import Municipality
+from portal import generations
 from schools.models import School
 
 from .models import CatalogVisit, Favourite
@@ -39,6 +40,24 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 365
 
 def active_municipalities() -> QuerySet:
     return Municipality.objects.filter(is_active=True).order_by("name")
+
+
+def municipality_list() -> list[Municipality]:
+    """The active municipalities by name, kept in the process until a municipality changes
+    (``generations.kept``): every catalog page reads them. Read only, shared."""
+    return generations.kept(
+        "catalog:municipalities", generations.REFERENCE, lambda: list(active_municipalities())
+    )
+
+
+def subject_choices() -> list[tuple[str, str]]:
+    """The school subjects as the catalog filter's options (slug, name), kept in the process
+    until a subject changes."""
+    return generations.kept(
+        "catalog:subjects",
+        generations.REFERENCE,
+        lambda: list(Subject.objects.order_by("position", "name").values_list("slug", "name")),
+    )
 
 
 def school_of(user) -> School | None:

@@ -25,7 +25,7 @@ from portal import pagecache
 from portal.pagecache import cache_anonymous_page
 from schools.models import School
 
-from . import maps, periods, permissions, services
+from . import cards, maps, periods, permissions, services
 from .filters import OfferFilter, facet_counts
 from .models import Favourite
 
@@ -35,7 +35,7 @@ SIDE_LIST_SIZE = 6
 
 
 def _municipality(request):
-    municipalities = list(services.active_municipalities())
+    municipalities = services.municipality_list()
     return municipalities, services.current_municipality(request, municipalities)
 
 
@@ -134,15 +134,18 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     data, filterset = _filtered(request, municipality, origin)
     counts = facet_counts(filterset)
     page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
+    has_origin = filterset.get_origin() is not None
+    cards.render(page.object_list, "catalog/_offer_card_body.html", has_origin=has_origin)
     context = {
         "municipalities": municipalities,
         "municipality": municipality,
         "filter": filterset,
+        "subject_choices": services.subject_choices(),
         "page_obj": page,
         "offers": page.object_list,
         "counts": counts,
         "page_query": _page_query(request),
-        "has_origin": filterset.get_origin() is not None,
+        "has_origin": has_origin,
         "can_favourite": staff,
         "can_embed": permissions.can_make_embed_snippet(request.user),
         "calendar_url": _with_query(reverse("catalog:offer_calendar"), _filter_query(request)),
@@ -244,6 +247,7 @@ def offer_calendar(request: HttpRequest) -> HttpResponse:
         "municipalities": municipalities,
         "municipality": municipality,
         "filter": filterset,
+        "subject_choices": services.subject_choices(),
         "period_form": period_form,
         "period": period,
         "weeks": weeks,
@@ -348,7 +352,7 @@ def _unavailable(
     if offer is None:
         raise Http404
     if current is None:
-        current = services.current_municipality(request, list(services.active_municipalities()))
+        current = services.current_municipality(request, services.municipality_list())
     municipality = services.similar_municipality(offer, current)
     if strict and current is not None and municipality != current:
         raise Http404
@@ -488,6 +492,8 @@ def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     _data, filterset = _filtered(request, municipality, None)
     page = _page(request, filterset.qs, EMBED_PAGE_SIZE)
+    embed_query = _embed_query(request, municipality)
+    cards.render(page.object_list, "catalog/embed/_card.html", embed_query=embed_query)
     response = render(
         request,
         "catalog/embed/offer_list.html",
@@ -497,7 +503,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "offers": page.object_list,
             "page_query": _page_query(request),
-            "embed_query": _embed_query(request, municipality),
+            "embed_query": embed_query,
             "has_no_offers": _has_no_offers(page, municipality),
         },
     )

@@ -14,7 +14,9 @@ class MunicipalitiesConfig(AppConfig):
         # Every public page shows municipalities (the catalog's choice, the embed's framing
         # policy), and so do the "My school" lists and the offers schools book.
         generations.on_change(
-            Municipality, lambda _m: [pagecache.EVERYTHING, generations.CATALOG], m2m=False
+            Municipality,
+            lambda _m: [pagecache.EVERYTHING, generations.CATALOG, generations.REFERENCE],
+            m2m=False,
         )
         # A consultant post is one of its user's roles, cached in accounts.roles.
         generations.on_role_change(Consultant)

@@ -23,6 +23,12 @@ from django.db.models import signals
 CATALOG = "catalog"
 
 
+#: Small reference data that most requests read and operators rarely change (the active
+#: municipalities, the school subjects), kept in each process (``kept``): bumped by any change
+#: of a municipality or a subject.
+REFERENCE = "reference"
+
+
 def user_roles(user_id) -> str:
     """The name of one user's cached role summary (``accounts.roles``): bumped by a change of
     the user's school or association memberships or consultant post (``on_role_change``)."""
@@ -84,6 +90,25 @@ def cached(key: str, names: tuple[str, ...], compute, timeout: int):
     if value is not None:
         cache.set(key, (values, value), timeout)
     return value
+
+
+_kept: dict[str, tuple[str, object]] = {}
+
+
+def kept(key: str, name: str, compute):
+    """``compute()`` kept in this process's memory until ``name`` changes, for small reference
+    data that most requests read. The value of ``name`` is read as the page cache reads its
+    values (``local``: at most ``PAGECACHE_LOCAL_SECONDS`` old, so another process's change
+    counts within that second). Callers only read what they get: it is shared by the
+    process's requests. Without ``REFERENCE_CACHE_ENABLED`` (off in the test settings, whose
+    transactions never commit) it is computed every time."""
+    if not settings.REFERENCE_CACHE_ENABLED:
+        return compute()
+    (value,) = read(name, local=True)
+    entry = _kept.get(key)
+    if entry is None or entry[0] != value:
+        entry = _kept[key] = (value, compute())
+    return entry[1]
 
 
 def on_change(model, names_for, *, m2m: bool = True) -> None:

@@ -41,12 +41,15 @@ def query_with(context, **changes) -> str:
 
 
 @register.simple_tag
-def choice_inputs(bound_field, counts: dict | None = None, input_type: str = "checkbox") -> str:
+def choice_inputs(
+    bound_field, counts: dict | None = None, input_type: str = "checkbox", choices=None
+) -> str:
     """A filter's options as Bootstrap check inputs, each with how many offers it leaves
     (``counts`` maps option to number): the same markup and ids (``id_domain_0``, ...) as
     iterating the bound field in the template. The catalog draws about forty on every
     search, so no widget is built per option and each value is escaped once with the
-    standard library (Django's escaping costs ten calls a value)."""
+    standard library (Django's escaping costs ten calls a value). ``choices`` replaces the
+    field's own (a model field's run a query each time)."""
     # As Django's ChoiceWidget.format_value: nothing chosen ticks a single choice's "" option.
     chosen = set(bound_field.field.widget.format_value(bound_field.value()))
     name, auto_id, kind = (
@@ -55,7 +58,7 @@ def choice_inputs(bound_field, counts: dict | None = None, input_type: str = "ch
         escape(input_type),
     )
     rows = []
-    for i, (option, label) in enumerate(bound_field.field.choices):
+    for i, (option, label) in enumerate(choices or bound_field.field.choices):
         option = str(getattr(option, "value", option))  # ModelChoiceIteratorValue
         n = counts.get(option) if counts else None
         number = "" if n is None else f' <span class="text-body-secondary">({int(n)})</span>'

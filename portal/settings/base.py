@@ -376,6 +376,9 @@ PAGECACHE_LOCAL_SECONDS = env.float("PAGECACHE_LOCAL_SECONDS", default=0)
 # in the shared cache until one of their memberships or consultant post changes
 # (accounts/roles.py); off: it is read from the database on every request.
 ROLES_CACHE_ENABLED = env.bool("ROLES_CACHE_ENABLED", default=True)
+# Reference data (active municipalities, school subjects) kept per web process until a change
+# of a municipality or subject (portal.generations.kept).
+REFERENCE_CACHE_ENABLED = env.bool("REFERENCE_CACHE_ENABLED", default=True)
 
 
 def _release() -> str:

@@ -34,3 +34,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The test suite never calls outside services: no address service, no map tiles.
 GEOCODER_URL = ""
 MAP_TILE_URL = ""
+# And the per-process reference data (tests of it turn it on and commit).
+REFERENCE_CACHE_ENABLED = False

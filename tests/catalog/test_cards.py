@@ -1,0 +1,101 @@
+"""Offer cards from the card cache (catalog.cards): the key holds everything a card shows,
+so a change of any of it shows on the very next search, even one written with
+``QuerySet.update()`` (no signal, no transaction commit needed)."""
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.template import engines
+from django.urls import reverse
+
+from associations.models import Association, Offer, PriceModel
+from bookings.models import Occasion
+from catalog import cards
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _card_keys() -> list[str]:
+    return [k for k in cache._cache if ":card:" in k]  # LocMemCache in the test settings
+
+
+def _sources(name: str, seen: set[str]) -> list[str]:
+    """A template's source and those of the templates it includes."""
+    if name in seen:
+        return []
+    seen.add(name)
+    source = Path(engines["django"].get_template(name).origin.name).read_text()
+    included = re.findall(r'{% include "([^"]+)"', source)
+    return [source, *(s for inc in included for s in _sources(inc, seen))]
+
+
+def test_card_templates_read_only_what_the_key_holds():
+    for template in cards.TEMPLATES:
+        read = {
+            name
+            for source in _sources(template, set())
+            for name in re.findall(r"\boffer\.(\w+)", source)
+        }
+        assert read, template
+        assert read <= cards.SHOWN, f"{template} reads {read - cards.SHOWN}: add to the key"
+
+
+def test_second_search_takes_the_cards_from_the_cache(client, make_offer):
+    make_offer(title="Kajak i havnen")
+    first = client.get(reverse("catalog:offer_list")).content.decode()
+    assert "Kajak i havnen" in first
+    assert len(_card_keys()) == 1
+    second = client.get(reverse("catalog:offer_list"), {"grade": "5"}).content.decode()
+    assert "Kajak i havnen" in second
+    assert len(_card_keys()) == 1  # another search, the same card
+
+
+def _search(client, url="catalog:offer_list") -> str:
+    return client.get(reverse(url)).content.decode()
+
+
+@pytest.mark.parametrize("url", ["catalog:offer_list", "catalog:embed_list"])
+def test_a_change_shows_on_the_next_search(client, make_offer, url):
+    offer = make_offer(title="Kajak i havnen", on_request=False)
+    occasion = f.OccasionFactory(offer=offer, capacity=10)
+    html = _search(client, url)
+    assert "Kajak i havnen" in html and "10" in html
+
+    Offer.objects.filter(pk=offer.pk).update(title="Kano på søen", summary="Padl selv")
+    html = _search(client, url)
+    assert "Kano på søen" in html and "Padl selv" in html and "Kajak" not in html
+
+    Association.objects.filter(pk=offer.association_id).update(name="Roklubben Nord")
+    assert "Roklubben Nord" in _search(client, url)
+
+    Occasion.objects.filter(pk=occasion.pk).update(reserved=10)  # the last place taken
+    assert "Fuldt booket" in _search(client, url)
+
+    Offer.objects.filter(pk=offer.pk).update(
+        price_model=PriceModel.PER_CLASS, price_amount=Decimal("750")
+    )
+    assert "750" in _search(client, url)
+    assert len(_card_keys()) == 5  # one card per state shown
+
+
+def test_the_language_is_part_of_the_key(client, make_offer):
+    make_offer(title="Kajak i havnen", grade_min=4, grade_max=6)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Grades 4.–6." in _search(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
+    assert "Klassetrin 4.–6." in _search(client)
+
+
+def test_a_distance_is_shown_per_search(client, make_offer, association):
+    Association.objects.filter(pk=association.pk).update(latitude=56.0, longitude=12.5)
+    f.SchoolFactory(postal_code="3000", latitude=56.03, longitude=12.6)
+    make_offer(title="Kajak i havnen")
+    near = client.get(reverse("catalog:offer_list"), {"postal_code": "3000"}).content.decode()
+    plain = _search(client)
+    assert re.search(r"\d,\d km væk", near)
+    assert not re.search(r"\d,\d km væk", plain)
