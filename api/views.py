@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from associations.models import Association, Offer, Subject
 from bookings.models import Occasion
+from catalog.services import municipality_list
 from municipalities.models import Municipality
 
 from .filters import AssociationFilter, OccasionFilter, OfferFilter
@@ -82,7 +83,9 @@ class MunicipalityScoped(OpenData, generics.ListAPIView):
 
     def get_municipality(self) -> Municipality:
         if not hasattr(self, "_municipality"):
-            found = Municipality.objects.filter(slug=self.kwargs["slug"], is_active=True).first()
+            # The active municipalities are kept per process (catalog.services): no query.
+            slug = self.kwargs["slug"]
+            found = next((m for m in municipality_list() if m.slug == slug), None)
             if found is None:  # the answer's language, as every other message of the API
                 raise Http404(_("No municipality with this name."))
             self._municipality = found

@@ -5,8 +5,8 @@ card's variables, tags and translations was the biggest part of an uncached sear
 HTML is a function of the values it shows, the language and the release, so its key is made
 of exactly those (``shown``): a change of any shown value (a title, a photo, the next date's
 free places, a new next date once the last one has passed) is another key, and the next
-search renders and stores the new card. Nothing is ever invalidated; an entry that is no
-longer asked for expires after ``TIMEOUT``. Entries are shared by every search, page and
+search renders and stores the new card. Nothing is ever invalidated; an entry expires
+``TIMEOUT`` seconds after it was stored (the old values' entries are not asked for again). Entries are shared by every search, page and
 municipality that shows the offer, which is why this pays off where the page cache cannot:
 schools all search for something else.
 
