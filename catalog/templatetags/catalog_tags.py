@@ -4,8 +4,12 @@ from html import escape
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+
+from portal.templatetags.portal_format import local_date
 
 register = template.Library()
 
@@ -81,4 +85,30 @@ def municipality_options(municipalities, chosen) -> str:
             f"{escape(m.name)}</option>"
             for m in municipalities
         )
+    )
+
+
+@register.simple_tag
+def next_date(offer) -> str:
+    """An offer's next date and its free places, on cards (``offer`` from
+    ``services.with_next_date``): "Next date: <time>…</time> · 3 free places". A tag rather
+    than a template: it was half of a card's rendering (dates and plural translations).
+    Reads ``on_request``, ``next_starts_at`` and ``next_free``, all in the card cache's key
+    (``catalog.cards.SHOWN``)."""
+    if offer.on_request:
+        return ""
+    if not offer.next_starts_at:
+        return gettext("No upcoming dates.")
+    when = timezone.localtime(offer.next_starts_at)
+    free = offer.next_free
+    if free > 0:
+        places = ngettext("%(free)s free place", "%(free)s free places", free) % {"free": free}
+    else:
+        places = gettext("Fully booked")
+    return format_html(
+        '{}: <time datetime="{}">{}</time> · {}',
+        gettext("Next date"),
+        when.isoformat(),
+        local_date(when, "WEEKDAY_DATETIME_FORMAT"),
+        places,
     )

@@ -43,6 +43,8 @@ def test_card_templates_read_only_what_the_key_holds():
         }
         assert read, template
         assert read <= cards.SHOWN, f"{template} reads {read - cards.SHOWN}: add to the key"
+    # And the next-date tag (catalog_tags.next_date) the cards draw it with:
+    assert {"on_request", "next_starts_at", "next_free"} <= cards.SHOWN
 
 
 def test_second_search_takes_the_cards_from_the_cache(client, make_offer):
