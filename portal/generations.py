@@ -11,6 +11,7 @@ nothing read before the commit is cached under the new values.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.conf import settings
@@ -92,23 +93,27 @@ def cached(key: str, names: tuple[str, ...], compute, timeout: int):
     return value
 
 
-_kept: dict[str, tuple[str, object]] = {}
+_kept: dict[str, tuple[str, float, object]] = {}
+#: At most this old, in case a change bypassed the signals (``bulk_create``, raw SQL).
+KEPT_SECONDS = 300
 
 
 def kept(key: str, name: str, compute):
-    """``compute()`` kept in this process's memory until ``name`` changes, for small reference
-    data that most requests read. The value of ``name`` is read as the page cache reads its
-    values (``local``: at most ``PAGECACHE_LOCAL_SECONDS`` old, so another process's change
-    counts within that second). Callers only read what they get: it is shared by the
-    process's requests. Without ``REFERENCE_CACHE_ENABLED`` (off in the test settings, whose
-    transactions never commit) it is computed every time."""
+    """``compute()`` kept in this process's memory until ``name`` changes (or for
+    ``KEPT_SECONDS``), for small reference data that most requests read. The value of
+    ``name`` is read as the page cache reads its values (``local``: at most
+    ``PAGECACHE_LOCAL_SECONDS`` old, so another process's change counts within that second).
+    Callers only read what they get: it is shared by the process's requests. Without
+    ``REFERENCE_CACHE_ENABLED`` (off in the test settings, whose transactions never commit)
+    it is computed every time."""
     if not settings.REFERENCE_CACHE_ENABLED:
         return compute()
     (value,) = read(name, local=True)
+    now = time.monotonic()
     entry = _kept.get(key)
-    if entry is None or entry[0] != value:
-        entry = _kept[key] = (value, compute())
-    return entry[1]
+    if entry is None or entry[0] != value or now - entry[1] > KEPT_SECONDS:
+        entry = _kept[key] = (value, now, compute())
+    return entry[2]
 
 
 def on_change(model, names_for, *, m2m: bool = True) -> None:
