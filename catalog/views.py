@@ -296,13 +296,17 @@ def offer_map(request: HttpRequest) -> HttpResponse:
         .only("name", "address", "postal_code", "town", "latitude", "longitude")
         .order_by("name", "pk")
     )
-    offers = filterset.qs.prefetch_related(None)[: maps.MAP_LIMIT + 1]
+    # The map reads more of each offer and association (positions, addresses) than the
+    # list's columns (services.LIST_COLUMNS): all but the search document.
+    offers = filterset.qs.prefetch_related(None).defer(None).defer("search_document")
+    offers = offers[: maps.MAP_LIMIT + 1]
     content = maps.build(offers, schools, areas, area=area, near_km=near_km)
     filters = [(k, v) for k, v in _filter_query(request) if k not in MAP_ONLY]
     context = {
         "municipalities": municipalities,
         "municipality": municipality,
         "filter": filterset,
+        "subject_choices": services.subject_choices(),
         "counts": counts,
         "has_origin": filterset.get_origin() is not None,
         "content": content,
