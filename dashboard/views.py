@@ -12,8 +12,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from municipalities.models import Municipality
+from portal import charts
 
-from . import charts, exports, services
+from . import exports, services
 from .permissions import dashboard_municipality
 
 #: How many school years back the period picker offers.

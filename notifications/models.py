@@ -113,6 +113,9 @@ class ReminderRule(models.Model):
         EVALUATION = "booking.evaluation", _("Request to evaluate the occasion")
         # Partnerships' status meetings (partnerships.meeting_services): before the start.
         MEETING = "partnerships.meeting_reminder", _("Reminder before a status meeting")
+        #: A partner association's yearly figures (partnerships.figures): the days are
+        #: counted after the end of the year the figures are missing for.
+        FIGURES = "partnerships.figures", _("Reminder of a partner's missing yearly figures")
 
     class Anchor(models.TextChoices):
         BEFORE_START = "before_start", _("before the start")
@@ -161,6 +164,14 @@ class ReminderRule(models.Model):
             raise ValidationError(
                 {"anchor": _("A reminder of a meeting is sent before the meeting starts.")}
             )
+        if self.kind == self.Kind.FIGURES:
+            errors = {}
+            if self.anchor != self.Anchor.AFTER_END:
+                errors["anchor"] = _("Yearly figures are reminded after the end of the year.")
+            if self.recipients != self.Recipients.ASSOCIATION:
+                errors["recipients"] = _("Yearly figures are reported by the association.")
+            if errors:
+                raise ValidationError(errors)
 
     #: The booking rules (bookings.reminders scans these kinds only).
     BOOKING_KINDS = (Kind.REMINDER, Kind.EVALUATION)
@@ -171,6 +182,7 @@ class ReminderRule(models.Model):
             self.Kind.REMINDER: "reminder_booking",
             self.Kind.EVALUATION: "reminder_evaluation",
             self.Kind.MEETING: "reminder_meeting",
+            self.Kind.FIGURES: "reminder_figures",
         }[self.kind]
 
     def to_school(self) -> bool:

@@ -30,6 +30,7 @@ from .models import (
     LeisureInstitution,
     Partnership,
     PartnershipState,
+    YearlyFigures,
 )
 
 
@@ -349,6 +350,39 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         self._each_institution_plan(
             request, queryset, lambda plan: services.edit_plan(plan, by=request.user)
         )
+
+
+@admin.register(YearlyFigures)
+class YearlyFiguresAdmin(admin.ModelAdmin):
+    """The partners' yearly figures of the consultant's municipality, read-only: the partner
+    reports and corrects them (``figures.report``); the trend and totals are on
+    /partnerships/figures/."""
+
+    list_display = [
+        "partnership",
+        "year",
+        "members_under_18",
+        "members_under_25",
+        "volunteers",
+        "members_target_areas",
+        "updated_at",
+    ]
+    list_filter = ["year"]
+    search_fields = ["partnership__association__name"]
+    list_select_related = ["partnership__association", "partnership__institution"]
+    readonly_fields = ["reported_by", "reported_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_consultant(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 # Network meetings and events have their own admin module.

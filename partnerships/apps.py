@@ -9,6 +9,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
+        from . import figures  # needs the models, which are ready only now
+
         # The partner hears when its partnership begins and ends (services.transition).
         kinds.register(
             "partnership.activated",
@@ -59,4 +61,13 @@ class PartnershipsConfig(AppConfig):
             _("The minutes of a partnership's status meeting"),
             essential=True,
             audience=audience,
+        )
+        # The reminder of a partner's missing yearly figures (figures.scan_figures_reminders),
+        # checked again just before sending: figures reported meanwhile stop it.
+        kinds.register(
+            figures.KIND,
+            _("Reminder of the partnership's yearly figures"),
+            essential=False,
+            still_wanted=figures.figures_still_wanted,
+            audience=kinds.ASSOCIATIONS,
         )

@@ -4,6 +4,7 @@ pick (the municipality's focus areas, the plan's areas, the association's own of
 from datetime import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from portal.forms import (
 )
 
 from .meetings import GoalStatus, StatusMeeting
-from .models import Activity, FocusArea, Goal
+from .models import MAX_MEMBERS, MAX_VOLUNTEERS, Activity, FocusArea, Goal, YearlyFigures
 
 
 class PlanForm(forms.Form):
@@ -152,3 +153,39 @@ class MinutesForm(forms.Form):
             n: (self.cleaned_data[f"status_{n}"], self.cleaned_data[f"note_{n}"])
             for n in range(len(self.rows))
         }
+
+
+class FiguresForm(forms.ModelForm):
+    """The partner's yearly figures: a year it may report (``figures.reportable_years``) and
+    whole numbers within ``MAX_MEMBERS`` / ``MAX_VOLUNTEERS``; the model's rules (under 18
+    within under 25, target areas within under 25) are checked by ``full_clean``."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    class Meta:
+        model = YearlyFigures
+        fields = [
+            "year",
+            "members_under_18",
+            "members_under_25",
+            "volunteers",
+            "members_target_areas",
+        ]
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        bounds = {
+            "members_under_18": MAX_MEMBERS,
+            "members_under_25": MAX_MEMBERS,
+            "volunteers": MAX_VOLUNTEERS,
+            "members_target_areas": MAX_MEMBERS,
+        }
+        for name, top in bounds.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = 0, top
+            field.widget.attrs.update({"min": 0, "max": top, "inputmode": "numeric"})
+            field.validators = [*field.validators, MinValueValidator(0), MaxValueValidator(top)]
+
+    def validate_unique(self):
+        """One row per year is kept by ``figures.report``, which corrects the year's row."""

@@ -432,6 +432,95 @@ class Activity(models.Model):
         return self.what[:80]
 
 
+# --- Yearly figures (issue 21, step 6; services in ``figures.py``) ---------------------------
+
+#: No partner association has more members or volunteers than this (Copenhagen's 25
+#: partnership associations had about 18,340 members under 25 together, seed 002).
+MAX_MEMBERS = 100_000
+MAX_VOLUNTEERS = 10_000
+
+
+class YearlyFiguresQuerySet(TenantQuerySet):
+    municipality_lookup = "partnership__municipality"
+
+
+class YearlyFigures(models.Model):
+    """A partner association's member figures for one calendar year, as at the end of the
+    year (seed 002: "ved udgangen af 2022"). One row per partnership and year: correcting the
+    figures changes this row (``figures.report``)."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="yearly_figures",
+        verbose_name=_("partnership"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    members_under_18 = models.PositiveIntegerField(_("members under 18"))
+    members_under_25 = models.PositiveIntegerField(
+        _("members under 25"), help_text=_("All members under 25, those under 18 included.")
+    )
+    volunteers = models.PositiveIntegerField(_("volunteers and trainers"))
+    members_target_areas = models.PositiveIntegerField(
+        _("members from the target areas"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: members under 25 who live in the municipality's target areas."),
+    )
+    # The person who reported or last corrected the figures: removed (not the figures) when
+    # their account is deleted (privacy.services.delete_account keeps an anonymous row).
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = YearlyFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        ordering = ["partnership", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year"],
+                name="partnerships_figures_one_per_year",
+                violation_error_message=_("The figures of this year are already reported."),
+            ),
+            models.CheckConstraint(
+                condition=Q(members_under_18__lte=F("members_under_25")),
+                name="partnerships_figures_under_18_within_under_25",
+                violation_error_message=_(
+                    "Members under 18 are also under 25: there cannot be more of them."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(members_target_areas__isnull=True)
+                | Q(members_target_areas__lte=F("members_under_25")),
+                name="partnerships_figures_target_areas_within_under_25",
+                violation_error_message=_(
+                    "Members from the target areas cannot be more than the members under 25."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(members_under_25__lte=MAX_MEMBERS)
+                & Q(volunteers__lte=MAX_VOLUNTEERS)
+                & Q(year__gte=2000)
+                & Q(year__lte=2100),
+                name="partnerships_figures_within_bounds",
+                violation_error_message=_("The figures are out of range."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} {self.year}"
+
+
 # Network meetings and events, and status meetings, live in their own modules; imported here
 # so that Django finds their models in this app.
 from .meetings import GoalStatus, MeetingParticipant, StatusMeeting  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import meeting_views, views
+from . import figures_views, meeting_views, views
 from .network.urls import urlpatterns as network_urlpatterns
 
 app_name = "partnerships"
@@ -57,6 +57,12 @@ urlpatterns = [
         meeting_views.meeting_ics,
         name="meeting_ics",
     ),
+    path(
+        "association/<slug:slug>/partnerships/<int:partnership_id>/figures/",
+        figures_views.figures,
+        name="figures",
+    ),
+    path("partnerships/figures/", figures_views.figures_overview, name="figures_overview"),
 ]
 
 urlpatterns += network_urlpatterns

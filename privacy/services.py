@@ -137,6 +137,20 @@ def export_user_data(user) -> dict:
             ["id", "starts_at", "place", "next_steps", "internal_notes", "minutes_at"],
             minutes_by=user,
         ),
+        "partnership_figures_reported": _rows(
+            "partnerships.YearlyFigures",
+            [
+                "partnership__association__name",
+                "year",
+                "members_under_18",
+                "members_under_25",
+                "volunteers",
+                "members_target_areas",
+                "reported_at",
+                "updated_at",
+            ],
+            reported_by=user,
+        ),
         "notifications": _rows(
             "notifications.Notification",
             ["kind", "subject", "state", "created_at", "sent_at"],

@@ -425,6 +425,12 @@ CELERY_BEAT_SCHEDULE["associations-child-certificates"] = {
     "task": "associations.tasks.check_child_certificates",
     "schedule": crontab(hour=0, minute=40),
 }
+# Partnerships: a partner's missing yearly figures, by the municipality's reminder rules
+# (the key names the year, so the daily run sends each reminder once).
+CELERY_BEAT_SCHEDULE["partnerships-figures-reminders"] = {
+    "task": "partnerships.tasks.remind_missing_figures",
+    "schedule": crontab(hour=8, minute=10),
+}
 
 # Portal rules that an operator may tune.
 # How many proxies of ours add to X-Forwarded-For in front of the web processes (0: none).

@@ -179,11 +179,11 @@ def test_every_chart_has_a_visible_title_and_the_sections_can_be_jumped_to(
 def test_no_chart_text_is_drawn_below_12_px():
     """The SVG keeps its own width (640 units = 640 px) at least, so a font size of 12 in its
     units is at least 12 px on any screen; narrower screens scroll the chart."""
-    css = (settings.BASE_DIR / "dashboard/static/dashboard/dashboard.css").read_text()
+    css = (settings.BASE_DIR / "static/css/charts.css").read_text()
     svg_rule = re.search(r"\.dashboard-svg \{([^}]*)\}", css).group(1)
     assert "min-width: 640px" in svg_rule
     sizes = [int(px) for px in re.findall(r"\.dashboard-svg[^{]*\{[^}]*font-size: (\d+)px", css)]
     assert sizes and min(sizes) >= 12
-    from dashboard.charts import WIDTH
+    from portal.charts import WIDTH
 
     assert WIDTH == 640

@@ -1,8 +1,11 @@
-"""Server-side SVG charts: geometry computed here, drawn by templates/dashboard/_*_chart.html.
+"""Server-side SVG charts: geometry computed here, drawn by templates/partials/_*_chart.html
+(with the rules of static/css/charts.css).
 
 No JavaScript and no external library: a bar chart (this year against the year before,
-one row per category) and a line chart (by month). Every chart has a title and a short
-description for screen readers; the same numbers are in a table beside it.
+one row per category) and a line chart (two series by month, or by any label: the
+partnerships' yearly figures draw members under 25 and under 18 by year). Every chart has a
+title and a short description for screen readers; the same numbers are in a table beside it.
+The dashboard and the partnerships' figures use them.
 """
 
 from __future__ import annotations
@@ -154,8 +157,12 @@ def line_chart(
     prev_label: str,
     key: str = "collaborations",
     prev_key: str = "prev_collaborations",
+    label_key: str = "",
 ) -> LineChart:
+    """Two series over ``rows``; each row's x label is its month's name, or its
+    ``label_key`` value when given (a missing value counts as 0)."""
     chart = LineChart(slug, title, description, this_label, prev_label, [], [], [], [])
+    rows = [{**r, key: r[key] or 0, prev_key: r[prev_key] or 0} for r in rows]
     top = nice_max(max([r[key] for r in rows] + [r[prev_key] for r in rows] + [1]))
     span_x = (chart.right - chart.left) / max(len(rows) - 1, 1)
     span_y = chart.bottom - chart.top
@@ -167,7 +174,8 @@ def line_chart(
         x = round(chart.left + index * span_x, 1)
         chart.this_points.append(Point(x, y_of(row[key]), number_format(row[key])))
         chart.prev_points.append(Point(x, y_of(row[prev_key]), number_format(row[prev_key])))
-        chart.months.append(MonthLabel(x, date_format(row["month"], "M")))
+        label = str(row[label_key]) if label_key else date_format(row["month"], "M")
+        chart.months.append(MonthLabel(x, label))
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         value = top * fraction
         if value != int(value):
