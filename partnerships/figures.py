@@ -37,7 +37,7 @@ from portal import charts
 
 from .models import Partnership, PartnershipState, YearlyFigures
 
-KIND = ReminderRule.Kind.FIGURES
+KIND = ReminderRule.Kind.FIGURES.value  # a plain str: the registry and the outbox key by it
 #: Figures may be reported for up to this many years before the partnership began: the
 #: association's starting point (seed 002 chooses associations by their youth members).
 BASELINE_YEARS = 3

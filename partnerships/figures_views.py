@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from municipalities.models import Municipality
 
@@ -87,6 +88,7 @@ def _consultant_municipality(request) -> Municipality:
     return user.consultant_municipality
 
 
+@require_GET
 @login_required
 def figures_overview(request):
     """The consultant's view: the municipality's totals over the years (seed 002's chart of

@@ -1,8 +1,9 @@
 """The demo's partnerships: the municipality's focus areas, two leisure institutions, two
 partnerships (an active one with an association, a proposed one with a youth club), the
 association's action plan waiting in the consultant's screening queue, the youth club's
-plan, written by the consultant on its behalf and approved (printable, PDF), and the rowing
-club's status meetings (one held with minutes, one coming)."""
+plan, written by the consultant on its behalf and approved (printable, PDF), the rowing
+club's status meetings (one held with minutes, one coming) and three years of its yearly
+figures."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from associations.models import Association, Offer
 from municipalities.models import Municipality
-from partnerships import meeting_services, services
+from partnerships import figures, meeting_services, services
 from partnerships.focus import create_defaults
 from partnerships.meetings import StatusMeeting
 from partnerships.models import Activity, FocusArea, Goal, LeisureInstitution, Partnership
@@ -165,3 +166,33 @@ def create_status_meetings(municipality: Municipality, today: date) -> None:
             internal_notes=data.MINUTES_INTERNAL_NOTES,
             by=consultant,
         )
+
+
+#: The rowing club's figures of the three years up to the year that ended: (members under 18,
+#: under 25, volunteers and trainers, members from the target areas or None), oldest first.
+FIGURES = [(96, 131, 18, None), (112, 150, 21, 24), (128, 171, 26, 35)]
+
+
+def create_figures(municipality: Municipality, today: date) -> None:
+    """Three years of the association partners' yearly figures, reported by a member (a
+    year the partnership cannot report is left out; a new run corrects the same rows)."""
+    writer = User.objects.get(email=data.ASSOCIATION_MEMBERS[0][0])
+    due = today.year - 1
+    partnerships = Partnership.objects.filter(
+        municipality=municipality, association__isnull=False
+    ).order_by("pk")
+    for partnership in partnerships[:1]:
+        years = figures.reportable_years(partnership, today)
+        for year, row in zip(range(due - 2, due + 1), FIGURES, strict=True):
+            if year not in years:
+                continue
+            under_18, under_25, volunteers, target = row
+            figures.report(
+                partnership,
+                year,
+                by=writer,
+                members_under_18=under_18,
+                members_under_25=under_25,
+                volunteers=volunteers,
+                members_target_areas=target,
+            )

@@ -27,6 +27,7 @@ def seed(stdout=None) -> None:
     partnerships.create_leisure_institutions(municipality)
     partnerships.create_partnerships(municipality, timezone.localdate())
     partnerships.create_action_plan(municipality)
+    partnerships.create_figures(municipality, timezone.localdate())
     partnerships.create_institution_plan(municipality)
     maps.create_map_areas(municipality)
     network.create_network_events(municipality, timezone.localdate())

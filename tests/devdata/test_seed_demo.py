@@ -227,3 +227,20 @@ def test_the_demo_has_a_map(client):
     assert kinds == {"association", "place", "school"}
     areas = [a["properties"]["name"] for a in response.context["map_data"]["areas"]]
     assert areas == ["Vapnagård"]  # the other is the consultants'
+
+
+@pytest.mark.django_db
+def test_demo_has_three_years_of_figures(client):
+    from partnerships import figures
+    from partnerships.models import Partnership, YearlyFigures
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent: the same rows corrected
+    helsingor = Municipality.objects.get(slug="helsingor")
+    due = figures.due_year()
+    assert list(YearlyFigures.objects.values_list("year", flat=True)) == [due - 2, due - 1, due]
+    assert [r["members_under_25"] for r in figures.youth_trend(helsingor)] == [131, 150, 171]
+    assert not figures.figures_missing(Partnership.objects.all(), due).exists()
+    client.force_login(helsingor.consultants.first().user)
+    page = client.get(reverse("partnerships:figures_overview"), HTTP_ACCEPT_LANGUAGE="da")
+    assert page.status_code == 200 and "Helsingør Roklub" in page.content.decode()

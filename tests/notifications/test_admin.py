@@ -70,9 +70,7 @@ def test_a_consultant_sees_and_edits_only_their_municipalitys_rules(
     client.force_login(consultant)
     listing = client.get(RULES)
     assert listing.status_code == 200
-    assert (
-        listing.context["cl"].result_count == 5
-    )  # bookings' three, the meetings' and the figures'
+    assert listing.context["cl"].result_count == 5  # with the meetings' and the figures'
     assert client.get(f"{RULES}{theirs.pk}/change/").status_code in (302, 404)
     response = client.post(
         f"{RULES}{mine.pk}/change/",

@@ -14,6 +14,8 @@ SETTINGS = "/notifications/settings/"
 CONSULTANT_KINDS = {"screening.submitted", "screening.digest", "consultant.weekly_digest"}
 SCHOOL_KINDS = {"need_answered", "event.offered"}
 BOOKING_KINDS = {"booking.message", "booking.evaluation", "event.message"}
+#: The reminder of a partnership's yearly figures (partnerships.figures).
+PARTNER_KINDS = {"partnerships.figures"}
 
 
 def _offered(client, user) -> set[str]:
@@ -27,7 +29,7 @@ def _offered(client, user) -> set[str]:
 def test_every_optional_kind_says_whom_it_concerns():
     assert {
         k.code for k in kinds.optional_kinds()
-    } == CONSULTANT_KINDS | SCHOOL_KINDS | BOOKING_KINDS
+    } == CONSULTANT_KINDS | SCHOOL_KINDS | BOOKING_KINDS | PARTNER_KINDS
     assert all(k.audience for k in kinds.optional_kinds())
     # schools.apps registers need_answered again: the audience survives.
     assert kinds.get("need_answered").audience == kinds.SCHOOLS
@@ -40,8 +42,8 @@ def test_a_teacher_is_offered_school_and_booking_kinds_only(client, teacher):
     assert "Ugentlig oversigt til konsulenter" not in html
 
 
-def test_an_association_member_is_offered_booking_kinds_only(client, association_member):
-    assert _offered(client, association_member) == BOOKING_KINDS
+def test_an_association_member_is_offered_booking_and_partnership_kinds(client, association_member):
+    assert _offered(client, association_member) == BOOKING_KINDS | PARTNER_KINDS
 
 
 def test_a_consultant_is_offered_the_consultant_kinds(client, consultant):

@@ -153,6 +153,10 @@ MATRIX: dict[str, dict] = {
     "partnerships:meeting_minutes": E("405", "L 404 404 404 404 400 404"),  # empty minutes
     "partnerships:meeting_cancel": E("405", "L 404 404 404 404 R 404"),
     "partnerships:meeting_ics": E("L 404 200 200 404 200 404", "405"),
+    # The partner's yearly figures: an empty POST is the form again with its errors (400).
+    "partnerships:figures": E("L 404 200 404 404 404 404", "L 404 400 404 404 404 404"),
+    # Each consultant sees their own municipality's figures (con_o: none of M's).
+    "partnerships:figures_overview": E("L 404 404 404 404 200 200", "405"),
     "schools:participate": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     # Only the event's school (tch_x) and the offering association (A) see the offer; only
     # the school answers. An empty POST is a form shown again with its errors.

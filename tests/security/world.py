@@ -336,6 +336,7 @@ KWARGS = {
     "partnerships:association": _b,
     "partnerships:plan_create": lambda w: {**_b(w), "partnership_id": pk(w.partnership_b)},
     "partnerships:plan": _plan,
+    "partnerships:figures": lambda w: {**_b(w), "partnership_id": pk(w.partnership_b)},
     "partnerships:plan_add": lambda w: _plan(w, part="goal"),
     "partnerships:plan_submit": _plan,
     "partnerships:plan_edit": _plan,
