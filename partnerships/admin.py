@@ -77,7 +77,7 @@ class PartnershipAdmin(TenantAdmin):
     list_filter = ["state"]
     search_fields = ["association__name", "institution__name", "resource_name"]
     list_select_related = ["association", "institution", "contact"]
-    readonly_fields = ["state", "audit_trail", "plans", "meetings"]
+    readonly_fields = ["state", "audit_trail", "plans", "meetings", "figures"]
     filter_horizontal = ["schools"]
     actions = ["activate", "end"]
 
@@ -163,6 +163,26 @@ class PartnershipAdmin(TenantAdmin):
             )
         )
         return format_html_join("\n", '<div><a href="{}">{}</a> {} {}</div>', rows)
+
+    @admin.display(description=_("yearly figures"))
+    def figures(self, obj):
+        """The partner's yearly figures (under 25 / under 18 / volunteers) and a link to
+        every partner's trend and the municipality's totals."""
+        overview = reverse("partnerships:figures_overview")
+        if obj is None or obj.pk is None:
+            return format_html('<a href="{}">{}</a>', overview, _("Every partner's figures"))
+        rows = [
+            (f.year, f.members_under_25, f.members_under_18, f.volunteers)
+            for f in obj.yearly_figures.order_by("year")
+        ]
+        lines = format_html_join("\n", "<div>{}: {} / {} / {}</div>", rows)
+        return format_html(
+            '{}<div class="help">{}</div><a href="{}">{}</a>',
+            lines or "-",
+            _("Members under 25 / under 18 / volunteers and trainers"),
+            overview,
+            _("Every partner's figures"),
+        )
 
     def _act(self, request, queryset, action: str):
         done = 0

@@ -28,6 +28,18 @@ def _chosen_year(request, years: list[int]) -> int | None:
     return due if due in years else (years[0] if years else None)
 
 
+def _initial(partnership, year, existing) -> dict:
+    """A year not reported yet starts from the members on the association's profile."""
+    if existing is not None:
+        return {"year": year}
+    association = partnership.association
+    return {
+        "year": year,
+        "members_under_18": association.members_under_18 or None,
+        "members_under_25": association.members_under_25 or None,
+    }
+
+
 @login_required
 def figures(request, slug, partnership_id):
     partnership = partnership_for(request.user, slug, partnership_id)
@@ -51,9 +63,12 @@ def figures(request, slug, partnership_id):
                 )
             return redirect("partnerships:figures", slug, partnership.pk)
         status = 400
+        year = form.cleaned_data.get("year", year)
     else:
         existing = partnership.yearly_figures.filter(year=year).first()
-        form = FiguresForm(instance=existing, initial={"year": year}, years=years)
+        form = FiguresForm(
+            instance=existing, initial=_initial(partnership, year, existing), years=years
+        )
     rows = services.partnership_trend(partnership)
     due = services.due_year()
     context = {

@@ -160,7 +160,8 @@ class FiguresForm(forms.ModelForm):
     whole numbers within ``MAX_MEMBERS`` / ``MAX_VOLUNTEERS``; the model's rules (under 18
     within under 25, target areas within under 25) are checked by ``full_clean``."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    # Chosen above the form (a GET picker that also loads a reported year to correct).
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, widget=forms.HiddenInput)
 
     class Meta:
         model = YearlyFigures

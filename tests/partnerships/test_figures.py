@@ -302,3 +302,40 @@ def test_the_reporter_is_in_their_export_and_removed_on_deletion(association_mem
     row = YearlyFigures.objects.get()
     assert row.members_under_25 == 180  # the figures stay
     assert "Slettet" in row.reported_by.full_name
+
+
+# --- The admin ----------------------------------------------------------------------------------
+
+
+def test_the_consultant_sees_the_figures_in_the_admin_read_only(
+    client, consultant, other_consultant, partnership, foreign_partnership
+):
+    mine = YearlyFigures.objects.create(partnership=partnership, year=2026, **GOOD)
+    YearlyFigures.objects.create(partnership=foreign_partnership, year=2026, **GOOD)
+    client.force_login(consultant)
+    listing = client.get("/admin/partnerships/yearlyfigures/")
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [mine]
+    change = client.get(reverse("admin:partnerships_yearlyfigures_change", args=[mine.pk]))
+    assert change.status_code == 200 and not change.context["has_change_permission"]
+    client.post(
+        reverse("admin:partnerships_yearlyfigures_change", args=[mine.pk]),
+        {"year": 2026, "members_under_18": 1, "members_under_25": 1, "volunteers": 1},
+    )
+    mine.refresh_from_db()
+    assert mine.members_under_18 == 120
+    page = client.get(reverse("admin:partnerships_partnership_change", args=[partnership.pk]))
+    html = page.content.decode()
+    assert "2026: 180 / 120 / 25" in html
+    assert reverse("partnerships:figures_overview") in html
+
+
+@time_machine.travel(REMINDER_DAY)
+def test_a_new_year_starts_from_the_associations_profile(client, association_member, active):
+    association = active.association
+    association.members_under_18, association.members_under_25 = 77, 99
+    association.save()
+    client.force_login(association_member)
+    form = client.get(url(active)).context["form"]
+    assert (form.initial["members_under_18"], form.initial["members_under_25"]) == (77, 99)
+    assert form.initial["year"] == 2026
