@@ -75,7 +75,7 @@ def report(partnership: Partnership, year: int, *, by=None, **figures) -> Yearly
     row = YearlyFigures(partnership=partnership, year=year, reported_by=by, **values)
     row.full_clean(exclude=["partnership", "reported_by"], validate_unique=False)
     # Two reports at the same moment: the partnership's row lock puts them in a line.
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).exists()
+    list(Partnership.objects.select_for_update().filter(pk=partnership.pk).values_list("pk"))
     existing = YearlyFigures.objects.filter(partnership=partnership, year=year).first()
     if existing is None:
         try:

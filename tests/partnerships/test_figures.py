@@ -339,3 +339,16 @@ def test_a_new_year_starts_from_the_associations_profile(client, association_mem
     form = client.get(url(active)).context["form"]
     assert (form.initial["members_under_18"], form.initial["members_under_25"]) == (77, 99)
     assert form.initial["year"] == 2026
+
+
+def test_an_operator_picks_the_municipality(client, municipality, partnership, django_user_model):
+    operator = django_user_model.objects.create_superuser(email="op@example.org", password="x")
+    YearlyFigures.objects.create(partnership=partnership, year=2026, **GOOD)
+    client.force_login(operator)
+    overview = reverse("partnerships:figures_overview")
+    for slug in (municipality.slug, "x" * 500, "æøå", "'; --"):
+        assert client.get(overview, {"municipality": slug}).status_code == 200
+    assert client.get(overview, {"municipality": "a\x00"}).status_code == 400  # middleware
+    page = client.get(overview, {"municipality": municipality.slug})
+    assert page.context["municipality"] == municipality
+    assert [r["year"] for r in page.context["totals"]] == [2026]
