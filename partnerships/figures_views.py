@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -61,7 +62,8 @@ def figures(request, slug, partnership_id):
                 messages.success(
                     request, _("Thank you: the figures of %(year)s are saved.") % {"year": year}
                 )
-            return redirect("partnerships:figures", slug, partnership.pk)
+            page = reverse("partnerships:figures", args=[slug, partnership.pk])
+            return redirect(f"{page}?year={year}")  # the year just saved, in the form
         status = 400
         year = form.cleaned_data.get("year", year)
     else:
