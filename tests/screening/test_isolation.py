@@ -213,6 +213,8 @@ def test_consultant_group_has_exactly_the_needed_permissions():
             "partnerships.view_eventinvitation",
             "partnerships.change_registration",
             "partnerships.view_registration",
+            # The partners' yearly figures, read-only (0009).
+            "partnerships.view_yearlyfigures",
             "schools.change_schoolmembership",
             "schools.view_school",
             "schools.view_schoolmembership",
