@@ -29,6 +29,7 @@ from bookings.models import Booking, Evaluation, SubsidyPool, WaitingListEntry
 from bookings.states import OPEN_STATES, BookingState
 from bookings.states import WAITING_STATES as BOOKING_WAITING
 from municipalities.models import Municipality
+from partnerships import figures
 from partnerships.meetings import MEETINGS_PER_YEAR, GoalStatus, StatusMeeting
 from partnerships.models import Partnership, PartnershipState
 from schools.models import School
@@ -750,9 +751,10 @@ def partnership_goals(municipality: Municipality, year: int) -> list[dict]:
 
 
 def partnership_youth_members(municipality: Municipality, year: int) -> list[dict]:
-    """Hook for the yearly figures (issue 21, point 6): youth members per school year. Empty
-    until the partners' yearly figures exist in the portal."""
-    return []
+    """The partner associations' yearly figures summed per calendar year, every year
+    reported (seed 002's youth members over the years; ``partnerships.figures.youth_trend``,
+    one query). The period picker does not narrow a trend."""
+    return figures.youth_trend(municipality)
 
 
 def key_figures(municipality: Municipality, year: int | None = None) -> dict:
@@ -1013,6 +1015,19 @@ TABLES: dict[str, Table] = {
                 Column("dropped", _("Dropped"), "int"),
             ),
             partnership_goals,
+        ),
+        Table(
+            "partnership-youth-members",
+            _("Youth members of the partner associations by year"),
+            (
+                Column("year", _("Year")),
+                Column("members_under_18", _("Members under 18"), "int"),
+                Column("members_under_25", _("Members under 25"), "int"),
+                Column("volunteers", _("Volunteers and trainers"), "int"),
+                Column("members_target_areas", _("Members from the target areas"), "int"),
+                Column("partners", _("Partners reporting"), "int"),
+            ),
+            partnership_youth_members,
         ),
         Table(
             "evaluation-comments",

@@ -12,6 +12,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from municipalities.models import Municipality
+from partnerships import figures
+from partnerships.models import Partnership
 from portal import charts
 
 from . import exports, services
@@ -146,6 +148,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         prev_key="behind",
         empty=_("No minutes yet."),
     )
+    if data["partnership-youth-members"]:  # a trend over the years, not the picked period
+        chart_views["partnership_youth_members"] = figures.trend_chart(
+            "partnership-youth-members",
+            tables["partnership-youth-members"].title,
+            data["partnership-youth-members"],
+        )
     current = services.current_school_year()
     context = {
         "municipality": municipality,
@@ -162,6 +170,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "summary": services.summary(data),
+        # The active partners who have not reported the year that ended (one query).
+        "figures_missing": figures.figures_missing(
+            Partnership.objects.for_municipality(municipality)
+        ).count(),
         # Template variables cannot contain "-": the same slugs with "_".
         "tables": {slug.replace("-", "_"): t for slug, t in tables.items()},
         "charts": {slug.replace("-", "_"): c for slug, c in chart_views.items()},

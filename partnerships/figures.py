@@ -6,6 +6,7 @@ What other pages use (the consultant's overview, the dashboard's partnerships se
 
 - ``figures_missing(partnerships, year)``: the partnerships among ``partnerships`` whose
   figures for ``year`` are due and not reported (``due_year()`` is the year asked for now);
+  ``figures_status(partnerships)`` says it per partnership (the consultant's overview);
 - ``youth_trend(municipality)``: the municipality's totals per year (seed 002's chart of
   youth members over the years), rows of ``TREND_COLUMNS``;
 - ``partner_trends(municipality)``: every partner's figures per year;
@@ -109,6 +110,24 @@ def figures_missing(partnerships, year: int | None = None):
         .exclude(Exists(reported))
         .order_by("pk")
     )
+
+
+def figures_status(partnerships, year: int | None = None) -> dict[int, bool]:
+    """For the consultant's overview: {partnership id: its figures for ``year`` (the due
+    year unless told) are missing} for each of ``partnerships`` (a list) asked to report
+    that year; the others (an institution, not active, not running then) are left out."""
+    year = due_year() if year is None else year
+    asked = [
+        p.pk
+        for p in partnerships
+        if p.association_id
+        and p.state == PartnershipState.ACTIVE
+        and p.starts_on.year <= year <= p.ends_on.year
+    ]
+    missing = set(
+        figures_missing(Partnership.objects.filter(pk__in=asked), year).values_list("pk", flat=True)
+    )
+    return {pk: pk in missing for pk in asked}
 
 
 #: (key, label, kind as in the dashboard's tables): the columns of a trend.

@@ -30,6 +30,7 @@ from portal.submitkeys import sent_before
 from schools.models import SchoolMembership, SchoolRole
 from screening.workflow import ScreeningState
 
+from . import figures
 from .meetings import GoalStatus, MeetingParticipant, StatusMeeting
 from .models import ActionPlan, Partnership, PartnershipState
 
@@ -450,9 +451,9 @@ def scan_meeting_reminders(today: date | None = None) -> int:
 
 
 def figures_missing(partnerships) -> dict[int, bool]:
-    """Hook for the yearly figures (issue 21, point 6): {partnership id: the partner has not
-    reported this year's figures}. Empty until the figures exist in the portal."""
-    return {}
+    """{partnership id: the partner has not reported the figures of the year that ended}
+    (``figures.figures_status``); a partnership not asked to report is left out."""
+    return figures.figures_status(partnerships)
 
 
 def overview(partnerships, now=None) -> list[dict]:

@@ -357,3 +357,47 @@ def test_an_operator_picks_the_municipality(client, municipality, partnership, d
     page = client.get(overview, {"municipality": municipality.slug})
     assert page.context["municipality"] == municipality
     assert [r["year"] for r in page.context["totals"]] == [2026]
+
+
+# --- The consultant's overview and the dashboard ---------------------------------------------
+
+
+@time_machine.travel(REMINDER_DAY)
+def test_the_overview_says_whose_figures_are_missing(
+    client, consultant, active, other_association, club, municipality
+):
+    second = make_partnership(municipality, consultant, association=other_association)
+    services.transition(second, "activate", by=consultant)
+    institution = make_partnership(municipality, consultant, institution=club)
+    YearlyFigures.objects.create(partnership=second, year=2026, **GOOD)
+    client.force_login(consultant)
+    response = client.get(reverse("partnerships:overview"))
+    assert response.status_code == 200
+    missing = {r["partnership"].pk: r["figures_missing"] for r in response.context["rows"]}
+    assert missing == {active.pk: True, second.pk: False, institution.pk: None}
+
+
+@time_machine.travel(REMINDER_DAY)
+def test_the_dashboard_shows_the_youth_member_trend_with_downloads(
+    client, consultant, active, municipality, foreign_partnership
+):
+    client.force_login(consultant)
+    empty = client.get(reverse("dashboard:index"))
+    assert "partnership_youth_members" not in empty.context["charts"]
+    assert empty.context["figures_missing"] == 1
+    YearlyFigures.objects.create(partnership=active, year=2025, **GOOD)
+    YearlyFigures.objects.create(partnership=active, year=2026, **{**GOOD, "members_under_25": 200})
+    YearlyFigures.objects.create(partnership=foreign_partnership, year=2026, **GOOD)
+    page = client.get(reverse("dashboard:index"))
+    chart = page.context["charts"]["partnership_youth_members"]
+    assert [m.label for m in chart.months] == ["2025", "2026"]
+    assert page.context["figures_missing"] == 0
+    html = page.content.decode()
+    assert (
+        'id="partnership-youth-members"' in html and 'id="table-partnership-youth-members"' in html
+    )
+    csv = client.get(reverse("dashboard:export", args=["partnership-youth-members", "csv"]))
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[1:] == ["2025;120;180;25;;1", "2026;120;200;25;;1"]
+    xlsx = client.get(reverse("dashboard:export", args=["partnership-youth-members", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
