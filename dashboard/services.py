@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -723,11 +723,13 @@ def partnership_goals(municipality: Municipality, year: int) -> list[dict]:
     """Per partnership: the goals by status at its latest minutes up to the end of the school
     year (on track, behind, reached, dropped). Two queries (PostgreSQL's DISTINCT ON)."""
     _start, end = school_year_range(year)
+    minuted = StatusMeeting.objects.filter(minutes_at__isnull=False, starts_at__lt=end)
+    # Each partnership's latest minuted meeting (a subquery rather than PostgreSQL's DISTINCT
+    # ON, so the dashboard also runs on SQLite under `make run`).
+    newest = minuted.filter(partnership=OuterRef("partnership")).order_by("-starts_at", "-pk")
     latest = (
         StatusMeeting.objects.for_municipality(municipality)
-        .filter(minutes_at__isnull=False, starts_at__lt=end)
-        .order_by("partnership_id", "-starts_at", "-pk")
-        .distinct("partnership_id")
+        .filter(pk=Subquery(newest.values("pk")[:1]))
         .values("pk")
     )
     S = GoalStatus.Status  # noqa: N806 - a short name for the choices
