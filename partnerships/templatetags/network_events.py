@@ -3,7 +3,9 @@
 - ``{% upcoming_open_events municipality as events %}``: the municipality's upcoming events
   open to every school and association (``NetworkEvent.objects.upcoming_open``), for the
   knowledge bank (``/knowledge/``) and the schools' pages.
-- ``{% open_events municipality %}``: the same as a short list with a link to ``/events/``.
+- ``{% open_events municipality user %}``: the same as a short list with a link to
+  ``/events/``, only the events this user may open (not to a signed-in visitor with no school
+  or association there, whose link would end in a 404).
 - ``{% school_events school %}``: the school's invitations and open events, on "My school".
 - ``{% association_event_invitations association %}``: the partner's invitations and the
   open events of its municipalities with its answers, on its partnerships page and (only
@@ -13,6 +15,7 @@
 from django import template
 from django.utils import timezone
 
+from ..network import access
 from ..network.models import NetworkEvent, Registration
 
 register = template.Library()
@@ -20,12 +23,16 @@ register = template.Library()
 
 @register.simple_tag
 def upcoming_open_events(municipality, limit=5):
-    return NetworkEvent.objects.upcoming_open(municipality)[:limit]
+    events = NetworkEvent.objects.upcoming_open(municipality)
+    return events if limit is None else events[:limit]
 
 
 @register.inclusion_tag("partnerships/network/_open_events.html")
-def open_events(municipality, limit=5):
-    return {"events": list(upcoming_open_events(municipality, limit))}
+def open_events(municipality, user, limit=5):
+    events = upcoming_open_events(municipality, limit=None).filter(
+        pk__in=access.visible_events(user).values("pk")
+    )
+    return {"events": list(events[:limit])}
 
 
 @register.inclusion_tag("partnerships/network/_invitations.html")

@@ -348,3 +348,13 @@ def test_the_knowledge_bank_links_the_open_events(client, teacher, open_event, m
     page = client.get(reverse("knowledge:list")).content.decode()
     assert open_event.title in page and url("event", open_event.pk) in page
     assert meeting.title not in page  # invite-only meetings are not listed there
+
+
+def test_the_knowledge_bank_lists_only_events_the_visitor_may_open(client, open_event):
+    """A signed-in visitor with no school or association in the municipality gets no link
+    that would end in a 404 (the event page is for its schools and associations)."""
+    stranger = f.UserFactory()
+    client.force_login(stranger)
+    page = client.get(reverse("knowledge:list")).content.decode()
+    assert open_event.title not in page
+    assert client.get(url("event", open_event.pk)).status_code == 404
