@@ -74,7 +74,8 @@ def create_partnerships(municipality: Municipality, today: date) -> None:
 
 
 def create_action_plan(municipality: Municipality) -> None:
-    """The rowing club's action plan over two focus areas, sent to the consultant's queue."""
+    """The rowing club's action plan over two focus areas, written by a member, submitted and
+    approved by the consultant (both demo partnerships have a plan in force)."""
     partnership = Partnership.objects.get(
         municipality=municipality, association__slug=data.PARTNERSHIPS[0][0]
     )
@@ -97,6 +98,9 @@ def create_action_plan(municipality: Municipality) -> None:
             plan=plan, focus_area=area, what=what, who=who, when=when, offer=offer
         )
     services.submit_plan(plan, by=writer)
+    consultant = User.objects.get(email=data.CONSULTANT["email"])
+    screening_services.decide(plan, Transition.START_REVIEW, by=consultant)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
 
 
 def create_institution_plan(municipality: Municipality) -> None:
@@ -128,7 +132,7 @@ def create_institution_plan(municipality: Municipality) -> None:
 
 def create_status_meetings(municipality: Municipality, today: date) -> None:
     """The rowing club's status meetings: one with the resource person a month ago, with
-    minutes (it went through the goals of the plan being screened), and one with the board
+    minutes (it went through the goals of the approved plan), and one with the board
     in three weeks, its participants invited."""
     partnership = Partnership.objects.get(
         municipality=municipality, association__slug=data.PARTNERSHIPS[0][0]

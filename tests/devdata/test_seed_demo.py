@@ -170,7 +170,8 @@ def test_demo_has_partnerships_and_focus_areas(client):
     assert ActionPlan.objects.count() == 2
     plan = ActionPlan.objects.get(partnership__association__isnull=False)
     club_plan = ActionPlan.objects.get(partnership__institution__isnull=False)
-    assert plan.state == "submitted" and plan.partnership.association is not None
+    # Both partnerships have a plan in force (issue 21's demo).
+    assert plan.state == "approved" and plan.partnership.association is not None
     assert plan.automatic_checks()[0].passed
     # The youth club's plan, written by the consultant, is in force and printable.
     assert club_plan.state == "approved" and str(club_plan.partnership) == "Klub Espergærde"
