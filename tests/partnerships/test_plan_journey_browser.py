@@ -1,20 +1,25 @@
 """The action plan's whole journey in a real browser (issue 21): the consultant creates and
 activates a partnership in the admin, the association writes and submits a plan, the
 consultant asks for changes, the association fixes and resubmits (the consultant sees the
-diff), the consultant approves, and the association and the consultant download the PDF.
+diff), the consultant approves, schedules a status meeting and writes the minutes of one
+that took place, the association reads them (without the internal notes), and the association
+and the consultant download the PDF.
 The partnership pages on the way pass axe-core. Skipped without Chromium (see tests/e2e)."""
 
 import importlib
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.apps import apps as global_apps
+from django.utils import timezone
 from pypdf import PdfReader
 
 from notifications.models import Notification
+from partnerships import meeting_services
 from partnerships.focus import create_defaults
+from partnerships.meetings import StatusMeeting
 from partnerships.models import ActionPlan, LeisureInstitution, Partnership
 from screening.workflow import S
 from tests import factories as f
@@ -164,9 +169,47 @@ def test_a_plan_from_partnership_to_pdf(transactional_db, axe_page, base_url):
     assert "Handleplan 2026–2028" in text and "Forældre som hjælpere" in text
     assert "Ærø Kajakklub" in text and "Søren Ørsted" in text
 
+    # 6b. The consultant schedules a status meeting from the overview (its agenda is the
+    # plan's goals), and writes the minutes of one that has taken place.
+    page.goto(base_url + "/partnerships/")
+    _axe(page, "the consultant's overview")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Planlæg et statusmøde").first.click()
+    page.get_by_label("Dato").fill((timezone.localdate() + timedelta(days=10)).isoformat())
+    page.locator("[name=starts]").fill("16:00")
+    page.locator("[name=ends]").fill("18:00")
+    page.locator("#id_place").fill("Klubhuset")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Planlæg og indkald").click()
+    planned = StatusMeeting.objects.get()
+    assert "Forældre som hjælpere" in page.content()  # a goal of the plan on the agenda
+    starts = timezone.now() - timedelta(days=1)
+    held = meeting_services.schedule(
+        partnership,
+        kind="board",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Bådehuset",
+        invited=[],
+    )
+    page.goto(f"{base_url}/partnerships/meetings/{held.pk}/")
+    page.locator("[name=status_0]").select_option("reached")
+    page.locator("[name=status_1]").select_option("behind")
+    page.get_by_label("Næste skridt").fill("Forældreaften igen i august")
+    page.get_by_label("Interne noter").fill("Kun for kommunen")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gem referatet").click()
+    _axe(page, "the minutes")
+    held.refresh_from_db()
+    assert held.state == "held" and planned.state == "planned"
+
     # 7. The association prints the plan and downloads the PDF, in Danish and English.
     page.context.clear_cookies()
     login(page, base_url, member.email)
+    page.goto(base_url + "/association/aero-kajak/partnerships/")
+    page.get_by_text("Referat").first.click()
+    minutes = page.content()
+    assert "Forældreaften igen i august" in minutes and "Kun for kommunen" not in minutes
     page.goto(f"{base_url}/association/aero-kajak/plans/{plan.pk}/")
     with page.expect_navigation():
         page.get_by_role("link", name="Plan til udskrift").click()
