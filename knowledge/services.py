@@ -49,7 +49,7 @@ def viewer_municipalities(request) -> list[Municipality]:
                 found[m.pk] = m
     if not found:
         current = catalog_services.current_municipality(
-            request, list(catalog_services.active_municipalities())
+            request, catalog_services.municipality_list()
         )
         if current is not None:
             found[current.pk] = current
