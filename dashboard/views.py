@@ -71,6 +71,44 @@ def _table_view(slug: str, rows: list[dict], query: str) -> TableView:
     )
 
 
+def _partnership_charts(data: dict, tables: dict, this_label: str) -> dict:
+    """The partnerships section's charts: meetings held vs planned, goals on track vs behind,
+    and the youth members' trend (over the years, not the picked period)."""
+    found = {}
+    found["partnership_meetings"] = charts.bar_chart(
+        "partnership-meetings",
+        tables["partnership-meetings"].title,
+        _("Status meetings held (upper bar) and planned (lower bar) in %(year)s, per partnership.")
+        % {"year": this_label},
+        data["partnership-meetings"],
+        _("Held"),
+        _("Planned"),
+        key="held",
+        prev_key="planned",
+        empty=_("No status meetings this school year."),
+    )
+    found["partnership_goals"] = charts.bar_chart(
+        "partnership-goals",
+        tables["partnership-goals"].title,
+        _(
+            "Goals on track (upper bar) and behind (lower bar) at each partnership's latest minutes."
+        ),
+        data["partnership-goals"],
+        _("On track"),
+        _("Behind"),
+        key="on_track",
+        prev_key="behind",
+        empty=_("No minutes yet."),
+    )
+    if data["partnership-youth-members"]:  # a trend over the years, not the picked period
+        found["partnership_youth_members"] = figures.trend_chart(
+            "partnership-youth-members",
+            tables["partnership-youth-members"].title,
+            data["partnership-youth-members"],
+        )
+    return found
+
+
 @require_GET
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -123,37 +161,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             _("Collaborations in %(year)s (upper bar) and %(prev)s (lower bar).")
             % {"year": this_label, "prev": prev_label},
         )
-    chart_views["partnership_meetings"] = charts.bar_chart(
-        "partnership-meetings",
-        tables["partnership-meetings"].title,
-        _("Status meetings held (upper bar) and planned (lower bar) in %(year)s, per partnership.")
-        % {"year": this_label},
-        data["partnership-meetings"],
-        _("Held"),
-        _("Planned"),
-        key="held",
-        prev_key="planned",
-        empty=_("No status meetings this school year."),
-    )
-    chart_views["partnership_goals"] = charts.bar_chart(
-        "partnership-goals",
-        tables["partnership-goals"].title,
-        _(
-            "Goals on track (upper bar) and behind (lower bar) at each partnership's latest minutes."
-        ),
-        data["partnership-goals"],
-        _("On track"),
-        _("Behind"),
-        key="on_track",
-        prev_key="behind",
-        empty=_("No minutes yet."),
-    )
-    if data["partnership-youth-members"]:  # a trend over the years, not the picked period
-        chart_views["partnership_youth_members"] = figures.trend_chart(
-            "partnership-youth-members",
-            tables["partnership-youth-members"].title,
-            data["partnership-youth-members"],
-        )
+    chart_views.update(_partnership_charts(data, tables, this_label))
     current = services.current_school_year()
     context = {
         "municipality": municipality,

@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import generations
+
 
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge bank")
 
     def ready(self):
-        from portal import generations
-
         from . import caching
         from .models import Item
 

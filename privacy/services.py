@@ -42,6 +42,119 @@ def _rows(label: str, fields: list[str], **filters) -> list[dict]:
     return list(model.objects.filter(**filters).values(*wanted))
 
 
+#: What the export holds besides the account: (key, model, fields, the field naming the person).
+#: Network meetings and events the person signed a party up for are "event_sign_ups".
+EXPORTED_ROWS: list[tuple[str, str, list[str], str]] = [
+    (
+        "school_memberships",
+        "schools.SchoolMembership",
+        ["school__name", "role", "is_approved", "created_at"],
+        "user",
+    ),
+    (
+        "association_memberships",
+        "associations.AssociationMembership",
+        ["association__name", "role", "created_at"],
+        "user",
+    ),
+    ("consultant", "municipalities.Consultant", ["municipality__name", "title"], "user"),
+    (
+        "bookings_requested",
+        "bookings.Booking",
+        [
+            "id",
+            "offer__title",
+            "school__name",
+            "state",
+            "pupils",
+            "classes",
+            "message",
+            "special_needs",
+            "created_at",
+        ],
+        "requested_by",
+    ),
+    (
+        "bookings_as_contact_teacher",
+        "bookings.Booking",
+        ["id", "offer__title", "school__name", "state"],
+        "contact_teacher",
+    ),
+    ("messages", "bookings.BookingMessage", ["booking_id", "body", "created_at"], "author"),
+    (
+        "evaluations",
+        "bookings.Evaluation",
+        ["booking_id", "rating", "comment", "took_place", "pupils_reached", "created_at"],
+        "author",
+    ),
+    (
+        "good_examples_proposed",
+        "knowledge.Item",
+        ["id", "title", "summary", "body", "state", "created_at"],
+        "proposed_by",
+    ),
+    (
+        "event_sign_ups",
+        "partnerships.Registration",
+        [
+            "event__title",
+            "event__starts_at",
+            "event__place",
+            "association__name",
+            "school__name",
+            "institution__name",
+            "participants",
+            "state",
+            "attended",
+            "created_at",
+        ],
+        "registered_by",
+    ),
+    (
+        "status_meetings_invited_to",
+        "partnerships.MeetingParticipant",
+        [
+            "meeting__id",
+            "meeting__starts_at",
+            "meeting__place",
+            "meeting__partnership__association__name",
+            "meeting__partnership__institution__name",
+            "name",
+            "email",
+            "side",
+        ],
+        "user",
+    ),
+    (
+        "status_meeting_minutes_written",
+        "partnerships.StatusMeeting",
+        ["id", "starts_at", "place", "next_steps", "internal_notes", "minutes_at"],
+        "minutes_by",
+    ),
+    (
+        "partnership_figures_reported",
+        "partnerships.YearlyFigures",
+        [
+            "partnership__association__name",
+            "year",
+            "members_under_18",
+            "members_under_25",
+            "volunteers",
+            "members_target_areas",
+            "reported_at",
+            "updated_at",
+        ],
+        "reported_by",
+    ),
+    (
+        "notifications",
+        "notifications.Notification",
+        ["kind", "subject", "state", "created_at", "sent_at"],
+        "user",
+    ),
+]
+
+
 def export_user_data(user) -> dict:
     """Everything the portal stores about one person, as JSON-ready data."""
     data = {
@@ -55,108 +168,9 @@ def export_user_data(user) -> dict:
             "last_login": user.last_login,
             "email_confirmed_at": user.email_confirmed_at,
         },
-        "school_memberships": _rows(
-            "schools.SchoolMembership",
-            ["school__name", "role", "is_approved", "created_at"],
-            user=user,
-        ),
-        "association_memberships": _rows(
-            "associations.AssociationMembership",
-            ["association__name", "role", "created_at"],
-            user=user,
-        ),
-        "consultant": _rows(
-            "municipalities.Consultant", ["municipality__name", "title"], user=user
-        ),
-        "bookings_requested": _rows(
-            "bookings.Booking",
-            [
-                "id",
-                "offer__title",
-                "school__name",
-                "state",
-                "pupils",
-                "classes",
-                "message",
-                "special_needs",
-                "created_at",
-            ],
-            requested_by=user,
-        ),
-        "bookings_as_contact_teacher": _rows(
-            "bookings.Booking",
-            ["id", "offer__title", "school__name", "state"],
-            contact_teacher=user,
-        ),
-        "messages": _rows(
-            "bookings.BookingMessage", ["booking_id", "body", "created_at"], author=user
-        ),
-        "evaluations": _rows(
-            "bookings.Evaluation",
-            ["booking_id", "rating", "comment", "took_place", "pupils_reached", "created_at"],
-            author=user,
-        ),
-        "good_examples_proposed": _rows(
-            "knowledge.Item",
-            ["id", "title", "summary", "body", "state", "created_at"],
-            proposed_by=user,
-        ),
-        # Network meetings and events the person signed a party up for, and how many came.
-        "event_sign_ups": _rows(
-            "partnerships.Registration",
-            [
-                "event__title",
-                "event__starts_at",
-                "event__place",
-                "association__name",
-                "school__name",
-                "institution__name",
-                "participants",
-                "state",
-                "attended",
-                "created_at",
-            ],
-            registered_by=user,
-        ),
-        "status_meetings_invited_to": _rows(
-            "partnerships.MeetingParticipant",
-            [
-                "meeting__id",
-                "meeting__starts_at",
-                "meeting__place",
-                "meeting__partnership__association__name",
-                "meeting__partnership__institution__name",
-                "name",
-                "email",
-                "side",
-            ],
-            user=user,
-        ),
-        "status_meeting_minutes_written": _rows(
-            "partnerships.StatusMeeting",
-            ["id", "starts_at", "place", "next_steps", "internal_notes", "minutes_at"],
-            minutes_by=user,
-        ),
-        "partnership_figures_reported": _rows(
-            "partnerships.YearlyFigures",
-            [
-                "partnership__association__name",
-                "year",
-                "members_under_18",
-                "members_under_25",
-                "volunteers",
-                "members_target_areas",
-                "reported_at",
-                "updated_at",
-            ],
-            reported_by=user,
-        ),
-        "notifications": _rows(
-            "notifications.Notification",
-            ["kind", "subject", "state", "created_at", "sent_at"],
-            user=user,
-        ),
     }
+    for key, model, fields, person in EXPORTED_ROWS:
+        data[key] = _rows(model, fields, **{person: user})
     return data
 
 
