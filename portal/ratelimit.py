@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +39,9 @@ def client_address(request) -> str:
 def hit(group: str, ident: str, rate: str) -> bool:
     """Count one hit; True when the caller is still within the limit."""
     limit, period = parse_rate(rate)
+    # Quoted and capped: an address from a proxy's header may hold spaces or be long, and
+    # such keys are invalid on memcached (Django warns about them on every backend).
+    ident = quote(ident, safe=".:")[:100]
     key = f"rl:{group}:{ident}:{int(time.time() // period)}"
     try:
         return cache.incr(key) <= limit  # one round trip with django-redis

@@ -2,8 +2,10 @@
 (REDIS_URL, as CI sets it), and the rate limit's counter on any backend."""
 
 import os
+import warnings
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.core.cache.backends.locmem import LocMemCache
 
 URL = os.environ.get("REDIS_URL", "")
@@ -85,7 +87,10 @@ def test_a_rate_limit_counts_a_window_with_its_expiry(any_cache, monkeypatch):
 
     monkeypatch.setattr(ratelimit, "cache", any_cache)
     assert [ratelimit.hit("hits", "me", "3/m") for _ in range(4)] == [True, True, True, False]
-    assert ratelimit.hit("hits", "someone else", "3/m")
+    with warnings.catch_warnings():  # a key with a space or of any length is still valid
+        warnings.simplefilter("error", CacheKeyWarning)
+        assert ratelimit.hit("hits", "someone else", "3/m")
+        assert ratelimit.hit("hits", "x" * 300, "3/m")
     if not isinstance(any_cache, LocMemCache):
         key = next(k for k in any_cache.keys("rl:hits:me:*"))  # django-redis's own API
         assert 0 < any_cache.ttl(key) <= 65
