@@ -314,8 +314,8 @@ class ActionPlan(Screenable):
 
     def screening_owner_url(self) -> str:
         association = self.live.partnership.association
-        if association is None:
-            return reverse("home")
+        if association is None:  # an institution's plan, written by the consultant for it
+            return ""
         return reverse("partnerships:association", args=[association.slug])
 
     def compared_parts(self) -> dict:

@@ -71,7 +71,8 @@ class Screenable(models.Model):
         raise NotImplementedError
 
     def screening_owner_url(self) -> str:
-        """Where the owner follows its submissions (a path on the portal)."""
+        """Where the owner follows its submissions (a path on the portal), or "" when the
+        owner has no page there (the decision e-mails then carry no link)."""
         raise NotImplementedError
 
     def automatic_checks(self) -> list:

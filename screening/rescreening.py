@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.services import absolute_url, notify
+from notifications.services import notify
 
 from . import services
 from .checks import screened_models
@@ -98,7 +98,7 @@ def remind(item, *, template: str, key: str, context: dict) -> bool:
                 "recipient_name": owner.contact_name,
                 "item_title": str(item),
                 "item_type": services.item_type(item),
-                "action_url": absolute_url(item.screening_owner_url()),
+                "action_url": services.owner_url(item),
                 **context,
             },
         )

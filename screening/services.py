@@ -365,6 +365,12 @@ DECISION_KINDS = {
 }
 
 
+def owner_url(item) -> str:
+    """The absolute address of the owner's page on the portal, or "" when it has none."""
+    path = item.screening_owner_url()
+    return absolute_url(path) if path else ""
+
+
 def _notify_association(
     item, event: ScreeningEvent, template: str, extra: dict | None = None, *, kind: str = ""
 ):
@@ -379,7 +385,7 @@ def _notify_association(
         "message": event.message,
         "reason_text": (event.data or {}).get("reason_text", ""),
         "is_edit": bool(event.revision_id),
-        "action_url": absolute_url(item.screening_owner_url()),
+        "action_url": owner_url(item),
         **(extra or {}),
     }
     return notify(

@@ -176,10 +176,13 @@ def test_no_page_of_an_institution_partnership_fails(
     with django_capture_on_commit_callbacks(execute=True):
         services.submit_plan(plan, by=consultant)
         screening_services.decide(plan, Transition.REQUEST_CHANGES, by=consultant, message="Mere")
-    assert plan.screening_owner_url() == reverse("home")
-    assert Notification.objects.get(kind="screening.changes_requested").to_email == (
-        "kim@klub.example"
-    )
+    # The institution has no page on the portal: the e-mail has no link and does not
+    # send its reader to "My association".
+    assert plan.screening_owner_url() == ""
+    mail = Notification.objects.get(kind="screening.changes_requested")
+    assert mail.to_email == "kim@klub.example"
+    assert "Åbn i portalen" not in mail.body_text and "Min forening" not in mail.body_text
+    assert "/partnerships/" not in mail.body_text
     client.force_login(consultant)
     for url in (
         "/admin/partnerships/partnership/",
