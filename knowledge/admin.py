@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
+from municipalities.admin import consultant_form
 from partnerships.admin import TenantAdmin
 from partnerships.models import Partnership
 from schools.models import School
@@ -114,16 +115,7 @@ class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         if request.user.is_superuser:
             return form
-        municipality = request.user.consultant_municipality
-
-        class ConsultantForm(form):
-            def _post_clean(self):
-                # Before the model's clean(): it checks the category against the municipality.
-                if self.instance.municipality_id is None:
-                    self.instance.municipality = municipality
-                super()._post_clean()
-
-        return ConsultantForm
+        return consultant_form(form, request.user.consultant_municipality)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user

@@ -1,6 +1,35 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from .models import Municipality, SchoolYearSettings
+
+
+def consultant_form(form, municipality):
+    """``form`` for a consultant: the row's municipality is theirs, set rather than typed.
+
+    It is set in ``clean()``, before the model's own validation (which checks the rest
+    against it), and the uniqueness checks include it, as if it were a field of the form.
+    """
+
+    class ConsultantForm(form):
+        def clean(self):
+            cleaned = super().clean()
+            if self.instance.municipality_id is None:
+                self.instance.municipality = municipality
+            return cleaned
+
+        def validate_unique(self):
+            # Django leaves out the fields the form does not show; this form checks every
+            # field it validated, and the municipality.
+            validated = {*self.cleaned_data, "municipality"}
+            exclude = {f.name for f in self.instance._meta.fields} - validated
+            try:
+                self.instance.validate_unique(exclude=exclude)
+                self.instance.validate_constraints(exclude=exclude)
+            except ValidationError as error:
+                self.add_error(None, error)
+
+    return ConsultantForm
 
 
 @admin.register(Municipality)
@@ -42,19 +71,7 @@ class TenantAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         if request.user.is_superuser:
             return form
-        municipality = request.user.consultant_municipality
-
-        class ConsultantForm(form):
-            def _post_clean(self):
-                # Before the model's clean(): it checks everything against the municipality.
-                self.instance.municipality = municipality
-                super()._post_clean()
-
-            def _get_validation_exclusions(self):
-                # The municipality is set, not typed: its unique constraints still count.
-                return super()._get_validation_exclusions() - {"municipality"}
-
-        return ConsultantForm
+        return consultant_form(form, request.user.consultant_municipality)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and (
