@@ -193,7 +193,9 @@ class ConsultantAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            consultants.follow_post(obj)
+            return None
         data = form.cleaned_data
         appointed = consultants.appoint(
             email=data["email"],

@@ -1,6 +1,7 @@
 """Appointing a municipal consultant in one step: the user (found by e-mail or created), the
 admin's Consultant group (``migrations/0003_consultant_group``) and the post in the
-municipality, then an e-mail that tells the consultant how to log in."""
+municipality, then an e-mail that tells the consultant how to log in. Deactivating the post
+takes the admin access away again (``follow_post``)."""
 
 from __future__ import annotations
 
@@ -59,16 +60,29 @@ def appoint(*, email: str, full_name: str, municipality, title: str = "") -> Con
         if not full_name.strip():
             raise AppointmentError(_("Give the name of the new user."))
         user = User.objects.create_user(email=email.strip(), full_name=full_name.strip())
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    group, _created = Group.objects.get_or_create(name=GROUP)
-    user.groups.add(group)
     consultant, _created = Consultant.objects.update_or_create(
         user=user, defaults={"municipality": municipality, "title": title, "is_active": True}
     )
+    follow_post(consultant)
     _send_welcome(consultant, new_user=created)
     return consultant
+
+
+def follow_post(consultant: Consultant) -> None:
+    """The admin access of a consultant's user follows the post: an active post gives staff
+    status and the Consultant group, a deactivated one takes both away (an operator, a
+    superuser, keeps their own access)."""
+    user = consultant.user
+    group, _created = Group.objects.get_or_create(name=GROUP)
+    active = consultant.is_active
+    if active:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    staff = active or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
 
 
 def _send_welcome(consultant: Consultant, *, new_user: bool) -> None:

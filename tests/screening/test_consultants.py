@@ -121,3 +121,30 @@ def test_a_consultant_given_the_right_appoints_only_in_their_municipality(
     assert not User.objects.filter(email="ven@kommune.dk").exists()
     listed = consultant_client.get(LIST).context["cl"].result_list
     assert [c.user for c in listed] == [consultant]
+
+
+def test_a_deactivated_post_takes_the_admin_access_away(operator, consultant, municipality):
+    """A consultant whose post is deactivated cannot open the admin any more (staff status
+    and group go with the post); reactivating gives both back."""
+    user = consultant
+    post = Consultant.objects.get(user=user)
+    colleague = Client()
+    colleague.force_login(user)
+    assert colleague.get("/admin/").status_code == 200
+
+    def save(active: bool):
+        data = {"municipality": municipality.pk, "title": post.title, "submission_emails": "each"}
+        if active:
+            data["is_active"] = "on"
+        response = operator.post(f"{LIST}{post.pk}/change/", data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+
+    save(active=False)
+    user.refresh_from_db()
+    assert not user.is_staff and not user.groups.filter(name="Consultant").exists()
+    assert colleague.get("/admin/").status_code == 302  # to the admin's log-in
+    assert colleague.get("/admin/associations/offer/").status_code == 302
+    save(active=True)
+    user.refresh_from_db()
+    assert user.is_staff and user.groups.filter(name="Consultant").exists()
+    assert colleague.get("/admin/").status_code == 200
