@@ -118,6 +118,10 @@ def figures_overview(request):
     partnerships = Partnership.objects.for_municipality(municipality)
     context = {
         "municipality": municipality,
+        # An operator chooses the municipality on the page (a consultant sees their own).
+        "municipalities": Municipality.objects.filter(is_active=True).order_by("name")
+        if request.user.is_superuser
+        else None,
         "totals": totals,
         "chart": services.trend_chart(
             "figures-totals", _("Youth members of the partner associations"), totals

@@ -357,6 +357,16 @@ def test_an_operator_picks_the_municipality(client, municipality, partnership, d
     page = client.get(overview, {"municipality": municipality.slug})
     assert page.context["municipality"] == municipality
     assert [r["year"] for r in page.context["totals"]] == [2026]
+    # The page lets the operator choose: the municipality is the selected option.
+    html = page.content.decode()
+    assert f'<option value="{municipality.slug}" selected>' in html
+    assert 'name="municipality"' in html and "<form" in html
+
+
+def test_a_consultant_sees_no_municipality_choice(client, consultant, municipality):
+    client.force_login(consultant)
+    page = client.get(reverse("partnerships:figures_overview"))
+    assert page.status_code == 200 and 'name="municipality"' not in page.content.decode()
 
 
 # --- The consultant's overview and the dashboard ---------------------------------------------
