@@ -8,11 +8,12 @@ number who came is recorded.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from municipalities.admin import TenantAdmin
 from portal.forms import BoundedDateTimeField
@@ -136,8 +137,29 @@ class NetworkEventAdmin(TenantAdmin):
     list_filter = ["kind", "audience"]
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
-    readonly_fields = ["invited", "seats"]
+    readonly_fields = ["invited", "seats", "cancelled_at"]
     inlines = [RegistrationInline]
+    actions = ["cancel_events"]
+
+    @admin.action(description=_("Cancel the chosen events (e-mails the invited and signed up)"))
+    def cancel_events(self, request, queryset):
+        cancelled = sent = 0
+        for event in queryset.filter(cancelled_at__isnull=True):
+            try:
+                sent += services.cancel_event(event, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{event}: {error.messages[0]}", messages.ERROR)
+                continue
+            cancelled += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d event cancelled, %(m)d e-mails sent.",
+                "%(n)d events cancelled, %(m)d e-mails sent.",
+                cancelled,
+            )
+            % {"n": cancelled, "m": sent},
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -153,6 +175,12 @@ class NetworkEventAdmin(TenantAdmin):
             (form,),
             {"invite_choices": choices.select_related("association", "institution")},
         )
+
+    def has_change_permission(self, request, obj=None):
+        # A cancelled event is kept as it was: nobody is invited or signed up to it again.
+        if obj is not None and obj.is_cancelled:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)

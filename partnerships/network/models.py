@@ -36,7 +36,8 @@ class EventAudience(models.TextChoices):
 
 class NetworkEventQuerySet(TenantQuerySet):
     def upcoming(self, now=None):
-        return self.filter(ends_at__gt=now or timezone.now())
+        """Events still to come (a cancelled one is not)."""
+        return self.filter(ends_at__gt=now or timezone.now(), cancelled_at__isnull=True)
 
     def open(self):
         return self.filter(audience=EventAudience.OPEN)
@@ -100,6 +101,8 @@ class NetworkEvent(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by services.cancel_event (the admin's action), which e-mails everyone concerned.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
 
     objects = NetworkEventQuerySet.as_manager()
 
@@ -132,6 +135,10 @@ class NetworkEvent(models.Model):
 
     def has_started(self, now=None) -> bool:
         return self.starts_at <= (now or timezone.now())
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def taken(self) -> int:
         """Participants with a seat (confirmed sign-ups)."""

@@ -32,11 +32,13 @@ from .models import (
 R = RegistrationState
 INVITATION_KIND = "partnerships.event_invitation"
 PLACE_KIND = "partnerships.event_place"
+CANCELLED_KIND = "partnerships.event_cancelled"
 
 #: (code, label, essential, audience) — registered in PartnershipsConfig.ready.
 KINDS = [
     (INVITATION_KIND, _("An invitation to a network meeting"), True),
     (PLACE_KIND, _("A seat became free at a meeting you wait for"), True),
+    (CANCELLED_KIND, _("A network meeting you are invited to or signed up for is cancelled"), True),
 ]
 
 
@@ -53,6 +55,8 @@ def invite(event: NetworkEvent, partnerships=None, *, everyone: bool = False) ->
     """Invite the chosen partnerships (or, with ``everyone``, every proposed and active one)
     of the event's municipality, and e-mail each one not e-mailed before. Returns the number
     of new invitations; inviting again adds only the missing ones."""
+    if event.is_cancelled:
+        return 0
     allowed = invitable(event.municipality)
     chosen = allowed if everyone else allowed.filter(pk__in=[p.pk for p in partnerships or []])
     already = set(event.invitations.values_list("partnership_id", flat=True))
@@ -137,6 +141,8 @@ def register(
 
 def _register(event, party, user, participants, submit_key) -> Registration:
     locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
+    if locked.is_cancelled:
+        raise ValidationError(_("The event is cancelled."), code="cancelled")
     if locked.has_started():
         raise ValidationError(_("The event has begun: sign-up is closed."), code="closed")
     if participants > locked.capacity:
@@ -233,6 +239,62 @@ def _tell_moved_up(event: NetworkEvent, row: Registration) -> None:
             "action_url": absolute_url(event.get_absolute_url()),
         },
     )
+
+
+# --- Cancelling the whole event ------------------------------------------------------------
+
+
+def cancel_event(event: NetworkEvent, *, by=None) -> int:
+    """Cancel an event that has not begun: every sign-up ends, and each invited partner and
+    each party signed up is e-mailed once. Cancelling again does nothing. Returns the number
+    of e-mails queued."""
+    with transaction.atomic():
+        locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
+        if locked.is_cancelled:
+            return 0
+        if locked.has_started():
+            raise ValidationError(_("The event has begun: it can no longer be cancelled."))
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at", "updated_at"])
+        signed_up = list(locked.registrations.active().select_related("registered_by"))
+        locked.registrations.active().update(state=R.CANCELLED, updated_at=timezone.now())
+        sent = sum(
+            _tell_cancelled(locked, address, name)
+            for address, name in _concerned(locked, signed_up).items()
+        )
+    event.cancelled_at = locked.cancelled_at
+    return sent
+
+
+def _concerned(event: NetworkEvent, signed_up: list[Registration]) -> dict[str, str]:
+    """Who hears of a cancellation, one e-mail per address: the invited partners' resource
+    persons (those e-mailed an invitation) and the users who signed a party up."""
+    people = {}
+    invitations = event.invitations.filter(emailed_at__isnull=False).select_related("partnership")
+    for invitation in invitations.order_by("pk"):
+        p = invitation.partnership
+        people.setdefault(p.resource_email.lower(), p.resource_name)
+    for row in signed_up:
+        user = row.registered_by
+        if user is not None and user.is_active and not row.institution_id:
+            people.setdefault(user.email.lower(), user.full_name)
+    return people
+
+
+def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> int:
+    notify(
+        kind=CANCELLED_KIND,
+        key=f"partnerships:event:{event.pk}:cancelled:{address}",
+        to_email=address,
+        template="network_cancelled",
+        context={
+            "recipient_name": name,
+            "event": event,
+            "starts_at": timezone.localtime(event.starts_at),
+            "action_url": absolute_url(event.get_absolute_url()),
+        },
+    )
+    return 1
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ def _detail_context(request, event, parties, form=None) -> dict:
     active = event.registrations.active().select_related("association", "school")
     mine = [r for r in active if r.party in parties]
     started = event.has_started()
+    closed = started or event.is_cancelled
     return {
         "event": event,
         "parties": parties,
@@ -43,7 +44,8 @@ def _detail_context(request, event, parties, form=None) -> dict:
         "free": event.free(),
         "waiting": event.registrations.filter(state=RegistrationState.WAITING).count(),
         "started": started,
-        "form": form or (RegistrationForm(parties=parties) if parties and not started else None),
+        "closed": closed,
+        "form": form or (RegistrationForm(parties=parties) if parties and not closed else None),
         "is_consultant": access.is_consultant_of(request.user, event),
     }
 
