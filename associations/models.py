@@ -278,6 +278,16 @@ class PriceModel(models.TextChoices):
     PER_SESSION = "per_session", _("Fixed price per session")
 
 
+def _shown_offer() -> dict:
+    """The offer's own half of ``OfferQuerySet.published()``: approved, not paused,
+    certificates valid today."""
+    return {
+        "state": ScreeningState.APPROVED,
+        "is_paused": False,
+        "certificates_valid_until__gte": timezone.localdate(),
+    }
+
+
 class OfferQuerySet(TenantQuerySet):
     municipality_lookup = "association__municipalities"
     municipality_is_multi = True
@@ -288,12 +298,16 @@ class OfferQuerySet(TenantQuerySet):
     def published(self):
         """What schools may see: approved, not paused, association approved, certificates valid."""
         return self.live().filter(
-            state=ScreeningState.APPROVED,
-            is_paused=False,
+            **_shown_offer(),
             association__state=ScreeningState.APPROVED,
             association__revision_of__isnull=True,
-            certificates_valid_until__gte=timezone.localdate(),
         )
+
+    def published_of(self, association):
+        """``published()`` for the offers of one association that the caller has read with
+        ``Association.objects.published()``: the association's half of the rule holds, so
+        the query needs no join (the association page)."""
+        return self.live().filter(association_id=association.pk, **_shown_offer())
 
     def for_member(self, user):
         if not user.is_authenticated:

@@ -435,16 +435,40 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: The columns the association page shows of the association (catalog/_association_body.html)
+#: and of its offers (``catalog_tags.association_offer``; ``revision_of`` for ``offer.live``).
+ASSOCIATION_SHOWN = (
+    "name",
+    "logo",
+    "description",
+    "domains",
+    "address",
+    "postal_code",
+    "town",
+    "website",
+)
+ASSOCIATION_OFFER_SHOWN = (
+    "revision_of",
+    "slug",
+    "title",
+    "summary",
+    "domain",
+    "grade_min",
+    "grade_max",
+    "format",
+    "price_model",
+)
+
+
 @require_safe
 @vary_on_cookie
 @cached_page(_page_names(Association))
 def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    association = get_object_or_404(Association.objects.published(), slug=slug)
+    association = get_object_or_404(
+        Association.objects.published().only(*ASSOCIATION_SHOWN), slug=slug
+    )
     offers = list(
-        Offer.objects.published()
-        .filter(association=association)
-        .select_related("association")
-        .order_by("title")
+        Offer.objects.published_of(association).only(*ASSOCIATION_OFFER_SHOWN).order_by("title")
     )
     return render(
         request,

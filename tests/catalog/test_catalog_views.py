@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from associations.models import Offer
 from catalog.models import CatalogVisit, Favourite
 from catalog.services import COOKIE_NAME
 from tests import factories as f
@@ -164,6 +165,29 @@ def test_association_page(client, association, published_offer):
     html = response.content.decode()
     assert response.status_code == 200
     assert published_offer.title in html and draft.title not in html
+
+
+def test_association_page_lists_the_published_offers_by_title(client, association):
+    """The page reads its offers with ``published_of`` (no join on the association): the
+    same offers as ``published()``, in title order."""
+    f.OfferFactory(association=association, published=True, title="B-tilbud")
+    first = f.OfferFactory(association=association, published=True, title="A-tilbud")
+    f.OfferFactory(association=association, published=True, is_paused=True, title="Pause")
+    f.OfferFactory(
+        association=association,
+        published=True,
+        certificates_valid_until=timezone.localdate() - timedelta(days=1),
+        title="Udløbet",
+    )
+    f.OfferFactory(association=association, published=True, revision_of=first, title="Ændring")
+    f.OfferFactory(published=True, title="Andens")
+    response = client.get(reverse("catalog:association_detail", args=[association.slug]))
+    html = response.content.decode()
+    shown = list(Offer.objects.published().filter(association=association).order_by("title"))
+    assert [o.title for o in shown] == ["A-tilbud", "B-tilbud"]
+    assert [o.title for o in response.context["offers"]] == ["A-tilbud", "B-tilbud"]
+    assert f'href="{first.get_absolute_url()}"' in html
+    assert not any(t in html for t in ("Pause", "Udløbet", "Ændring", "Andens"))
 
 
 def test_association_page_hides_unapproved_association(client, municipality):

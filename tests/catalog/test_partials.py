@@ -1,4 +1,5 @@
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from tests import factories as f
 
@@ -38,3 +39,24 @@ def test_association_body_lists_offers(association, published_offer):
     assert association.description in html
     assert published_offer.title in html
     assert published_offer.get_absolute_url() in html
+
+
+def test_association_body_offer_lines(association, published_offer):
+    """The association_offer tag: the line as the template wrote it, values escaped, a link
+    only for an offer with a slug, the embed's link target."""
+    published_offer.title = "Kajak & <kano>"
+    draft = f.OfferFactory(
+        association=association, slug="", title="Kladde", grade_min=3, grade_max=3
+    )
+    context = {"association": association, "offers": [published_offer, draft]}
+    with translation.override("en"):
+        html = render_to_string("catalog/_association_body.html", context)
+    url = published_offer.get_absolute_url()
+    assert (
+        f'<a href="{url}" class="fw-semibold">Kajak &amp; &lt;kano&gt;</a>\n      '
+        f"<br><span>{published_offer.summary}</span>\n      "
+        '<br><small class="text-body-secondary">Sport · Grades 0.–10. · Single visit · Free</small>'
+    ) in html
+    assert '<span class="fw-semibold">Kladde</span>' in html and "Grades 3. ·" in html
+    html = render_to_string("catalog/_association_body.html", {**context, "link_target": "_blank"})
+    assert f'<a href="{url}" class="fw-semibold" target="_blank" rel="noopener">' in html
