@@ -161,7 +161,8 @@ class Association(Screenable):
         refresh_association_certificates(self)
 
     def get_domains_display(self) -> list[str]:
-        return [Domain(d).label for d in self.domains or [] if d in Domain.values]
+        known = Domain.values  # a new list on every read
+        return [Domain(d).label for d in self.domains or [] if d in known]
 
     # Screening (``screening.models.Screenable``): the association answers for itself.
 
