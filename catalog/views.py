@@ -135,7 +135,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     counts = facet_counts(filterset)
     page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
     has_origin = filterset.get_origin() is not None
-    cards.render(page.object_list, "catalog/_offer_card_body.html", has_origin=has_origin)
+    cards.render(page.object_list, cards.catalog_card, has_origin=has_origin)
     context = {
         "municipalities": municipalities,
         "municipality": municipality,
@@ -521,7 +521,7 @@ def embed_list(request: HttpRequest) -> HttpResponse:
     _data, filterset = _filtered(request, municipality, None)
     page = _page(request, filterset.qs, EMBED_PAGE_SIZE)
     embed_query = _embed_query(request, municipality)
-    cards.render(page.object_list, "catalog/embed/_card.html", embed_query=embed_query)
+    cards.render(page.object_list, cards.embed_card, embed_query=embed_query)
     response = render(
         request,
         "catalog/embed/offer_list.html",

@@ -5,12 +5,10 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 
-from portal.templatetags.portal_format import local_date
+from catalog import cards
 
 register = template.Library()
 
@@ -127,27 +125,14 @@ def municipality_options(municipalities, chosen) -> str:
     )
 
 
-@register.simple_tag
-def next_date(offer) -> str:
-    """An offer's next date and its free places, on cards (``offer`` from
-    ``services.with_next_date``): "Next date: <time>…</time> · 3 free places". A tag rather
-    than a template: it was half of a card's rendering (dates and plural translations).
-    Reads ``on_request``, ``next_starts_at`` and ``next_free``, all in the card cache's key
-    (``catalog.cards.SHOWN``)."""
-    if offer.on_request:
-        return ""
-    if not offer.next_starts_at:
-        return gettext("No upcoming dates.")
-    when = timezone.localtime(offer.next_starts_at)
-    free = offer.next_free
-    if free > 0:
-        places = ngettext("%(free)s free place", "%(free)s free places", free) % {"free": free}
-    else:
-        places = gettext("Fully booked")
-    return format_html(
-        '{}: <time datetime="{}">{}</time> · {}',
-        gettext("Next date"),
-        when.isoformat(),
-        local_date(when, "WEEKDAY_DATETIME_FORMAT"),
-        places,
+@register.simple_tag(takes_context=True)
+def offer_card_body(context, offer) -> str:
+    """What a card shows of ``offer`` when the view did not give it its card
+    (``catalog.cards.render``): drawn by ``catalog.cards.catalog_card`` with the context's
+    ``link_url``, ``link_target`` and ``has_origin``."""
+    return cards.catalog_card(
+        offer,
+        link_url=context.get("link_url") or "",
+        link_target=context.get("link_target") or "",
+        has_origin=bool(context.get("has_origin")),
     )
