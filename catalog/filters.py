@@ -129,7 +129,9 @@ class OfferFilter(filters.FilterSet):
         self._postal_origin_done = False
         #: Why a distance asked for was not applied (shown next to the field), or "".
         self.distance_notice = ""
-        self._typos: dict[str, bool] = {}
+        #: The queryset with every filter but the facets (``FACETS``), which ``facet_counts``
+        #: groups; set when ``qs`` is built.
+        self.facet_base: QuerySet | None = None
 
     # The origin for distances: given (the user's school), else the postal code.
     def get_origin(self) -> tuple[float, float] | None:
@@ -143,10 +145,7 @@ class OfferFilter(filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        # facet_counts applies this filter a second time: ask once whether typos are needed.
-        if value not in self._typos:
-            self._typos[value] = needs_typo_tolerance(queryset, value)
-        return search_offers(queryset, value, typos=self._typos[value])
+        return search_offers(queryset, value, typos=needs_typo_tolerance(queryset, value))
 
     def filter_grade(self, queryset, name, value):
         return queryset.filter(grade_min__lte=value, grade_max__gte=value)
@@ -184,6 +183,20 @@ class OfferFilter(filters.FilterSet):
             return queryset
         return queryset.annotate(distance=services.distance_km(origin)).filter(distance__lte=value)
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """The filters as django-filter applies them, the facets last: what the others leave
+        is kept as ``facet_base`` for ``facet_counts`` (which would otherwise build those
+        filters, the search among them, a second time)."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name not in FACETS:
+                queryset = self.filters[name].filter(queryset, value)
+        self.facet_base = queryset
+        for name in FACETS:
+            if name in data:
+                queryset = self.filters[name].filter(queryset, data[name])
+        return queryset
+
     @property
     def qs(self) -> QuerySet:
         if not hasattr(self, "_sorted_qs"):
@@ -216,7 +229,8 @@ def facet_counts(filterset: OfferFilter) -> dict:
 
     Each facet's counts apply all the other filters (including the other facets), but
     not its own, so a ticked option's siblings show what choosing them would add. The
-    filterset's own filters are reused (no second form to build and validate).
+    filterset's own queryset without the facets is reused (``OfferFilter.facet_base``: no
+    second form to validate, no filter built twice).
 
     One query counts the offers that the non-facet filters leave, grouped by the four
     columns the facets look at (a few hundred groups at most); every facet count is a sum
@@ -226,10 +240,8 @@ def facet_counts(filterset: OfferFilter) -> dict:
     if not filterset.is_valid():
         return {}
     data = filterset.form.cleaned_data
-    base = filterset.queryset
-    for name, value in data.items():
-        if name not in FACETS:
-            base = filterset.filters[name].filter(base, value)
+    filterset.qs  # noqa: B018 - builds facet_base
+    base = filterset.facet_base
     # Only a filter through a many-to-many relation (subjects) can repeat an offer; an
     # offer is in exactly one group, so counting distinct ids per group stays exact.
     groups = (
