@@ -70,8 +70,10 @@ class OccasionQuerySet(TenantQuerySet):
     municipality_lookup = "offer__association__municipalities"
     municipality_is_multi = True
 
-    def upcoming(self):
-        return self.filter(starts_at__gte=timezone.now(), is_cancelled=False)
+    def upcoming(self, now=None):
+        """Dates not cancelled that start from ``now`` (this moment; ``Now()`` lets the
+        database take the time, for a query that is built once and run later)."""
+        return self.filter(starts_at__gte=now or timezone.now(), is_cancelled=False)
 
     def bookable(self):
         return self.upcoming().filter(offer__revision_of__isnull=True)
