@@ -25,6 +25,8 @@ SORT_CHOICES = [
     ("newest", _("Newest")),
     ("nearest", _("Nearest")),
 ]
+#: The filtersets' form classes (``OfferFilter.get_form_class``).
+_FORM_CLASSES: dict[type, type] = {}
 #: Filters shown as option lists with counts (facets).
 FACETS = ("domain", "format", "where", "free")
 
@@ -132,6 +134,15 @@ class OfferFilter(filters.FilterSet):
         #: The queryset with every filter but the facets (``FACETS``), which ``facet_counts``
         #: groups; set when ``qs`` is built.
         self.facet_base: QuerySet | None = None
+
+    def get_form_class(self):
+        """django-filter's form class, built once per process for each filterset class
+        (django-filter builds a class and a field per filter for every instance; these
+        fields depend on nothing of the instance). Each form still copies its fields."""
+        cls = type(self)
+        if cls not in _FORM_CLASSES:
+            _FORM_CLASSES[cls] = super().get_form_class()
+        return _FORM_CLASSES[cls]
 
     # The origin for distances: given (the user's school), else the postal code.
     def get_origin(self) -> tuple[float, float] | None:

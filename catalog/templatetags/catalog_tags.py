@@ -117,15 +117,33 @@ def select_options(bound_field, *skip: str) -> str:
 
 @register.simple_tag
 def municipality_options(municipalities, chosen) -> str:
-    """The municipality picker's options (about a hundred on a national installation),
-    each value escaped once with the standard library."""
+    """The municipality picker's options (about a hundred on a national installation): each
+    escaped once per process and list (``municipalities`` is the per-process list of
+    ``services.municipality_list``, the same object until a municipality changes)."""
+    options = _escaped_options(municipalities)
+    slug = getattr(chosen, "slug", None)
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
         "".join(
-            f'<option value="{escape(m.slug)}"{" selected" if m == chosen else ""}>'
-            f"{escape(m.name)}</option>"
-            for m in municipalities
+            [f"{start} selected{end}" if s == slug else start + end for s, start, end in options]
         )
     )
+
+
+def _escaped_options(municipalities) -> list[tuple[str, str, str]]:
+    """(slug, '<option value="slug"', '>name</option>') for each municipality, kept for the
+    last list seen (a list built per request is escaped each time)."""
+    last = _last_options
+    if last and last[0] is municipalities:
+        return last[1]
+    options = [
+        (m.slug, f'<option value="{escape(m.slug)}"', f">{escape(m.name)}</option>")
+        for m in municipalities
+    ]
+    _last_options[:] = [municipalities, options]
+    return options
+
+
+_last_options: list = []
 
 
 @register.simple_tag(takes_context=True)
