@@ -1,6 +1,5 @@
 """The open data API: read-only lists per municipality, anonymous, paginated, throttled."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -12,17 +11,19 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from associations.models import Association, Offer, Subject
+from associations.models import Association, Offer
 from bookings.models import Occasion
 from catalog.services import municipality_list
 from municipalities.models import Municipality
 
 from .filters import AssociationFilter, OccasionFilter, OfferFilter
 from .serializers import (
+    OFFER_VALUES,
     AssociationSerializer,
     MunicipalitySerializer,
     OccasionSerializer,
     OfferSerializer,
+    offer_data,
 )
 
 NOT_FOUND = OpenApiResponse(description="Unknown municipality or page.")
@@ -101,14 +102,13 @@ class OfferList(MunicipalityScoped):
     model = Offer
 
     def get_list(self):
-        return (
-            Offer.objects.published()
-            .for_municipality(self.get_municipality())
-            .select_related("association")
-            .defer("search_document")  # large, and only the database reads it
-            .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("slug")))
-            .order_by("title", "pk")
-        )
+        return Offer.objects.published().for_municipality(self.get_municipality())
+
+    def list(self, request, *args, **kwargs):
+        """DRF's list, with the offers read as ``.values()`` rows and shown by ``offer_data``
+        (OfferSerializer's output without its cost; the filters sort the rows)."""
+        queryset = self.filter_queryset(self.get_queryset()).values(*OFFER_VALUES)
+        return self.get_paginated_response(offer_data(self.paginate_queryset(queryset)))
 
 
 @extend_schema_view(

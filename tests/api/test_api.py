@@ -3,8 +3,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
-from associations.models import Subject
+from api.serializers import OfferSerializer
+from associations.models import Offer, Subject
 from screening.workflow import ScreeningState
 from tests import factories as f
 
@@ -123,6 +125,56 @@ def test_offer_filters_match_the_catalog_names(client, municipality, association
     assert [by_domain[s] for s in slugs(results(client, offers_url(municipality), **params))] == (
         expected
     )
+
+
+def test_offer_list_shows_what_the_serializer_would(client, municipality, association):
+    """The list builds each offer from a ``.values()`` row (api.serializers.offer_data):
+    every field, its order and its type as OfferSerializer shows them."""
+    dansk, _ = Subject.objects.get_or_create(slug="dansk", defaults={"name": "Dansk"})
+    musik, _ = Subject.objects.get_or_create(slug="musik", defaults={"name": "Musik"})
+    full = f.OfferFactory(
+        association=association,
+        published=True,
+        title="A with every field",
+        domain="music",
+        grade_min=3,
+        grade_max=7,
+        format="course",
+        location="elsewhere",
+        location_postal_code="3000",
+        duration_minutes=75,
+        pupils_min=5,
+        pupils_max=28,
+        sessions_per_week=3,
+        season_start_week=40,
+        season_end_week=12,
+        weekdays="135",
+        on_request=False,
+        price_model="hourly",
+        price_amount=Decimal("612.5"),
+        learning_goals="Rytme og samspil.",
+        faelles_maal_url="https://emu.dk/musik",
+        what_to_bring="Indesko",
+        accessibility="Trinfri adgang",
+        weather="Indendørs",
+        transport="Bus 340 til døren",
+    )
+    full.subjects.add(musik, dansk)
+    bare = f.OfferFactory(
+        association=association, published=True, title="B bare", duration_minutes=None
+    )
+    response = client.get(offers_url(municipality), {"sort": "newest"})
+
+    offers = Offer.objects.filter(pk__in=[bare.pk, full.pk]).order_by("-approved_at")
+    serialized = OfferSerializer(offers, many=True).data
+    expected = {"count": 2, "next": None, "previous": None, "results": serialized}
+    assert response.content == JSONRenderer().render(expected)  # the same bytes
+    by_slug = {row["slug"]: row for row in response.json()["results"]}
+    assert by_slug[full.slug]["subjects"] == ["dansk", "musik"]
+    assert by_slug[full.slug]["price_amount"] == "612.50"
+    assert by_slug[bare.slug]["subjects"] == []
+    assert by_slug[bare.slug]["price_amount"] is None
+    assert by_slug[bare.slug]["duration_minutes"] is None
 
 
 def test_invalid_filter_value_is_400(client, municipality):
