@@ -1,6 +1,48 @@
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+#: The annotation that carries the count of all rows on each row of a page.
+TOTAL = "paginator_total"
+
+
+class WindowCountPaginator(Paginator):
+    """Django's paginator, counting all the rows for the first page in that page's own
+    query (``COUNT(*) OVER ()``) instead of a second query that filters them all again.
+
+    For querysets of model objects or ``.values()`` dicts. Later pages (a number must be
+    checked against the count before it becomes an OFFSET), a query whose rows a window
+    would count wrongly (DISTINCT, a union) and any other list are counted as Django does.
+    """
+
+    def page(self, number):
+        queryset = self.object_list
+        if (
+            number not in (1, "1")
+            or "count" in self.__dict__  # counted already
+            or not isinstance(queryset, QuerySet)
+            or queryset.query.distinct
+            or queryset.query.combinator
+            or self.orphans
+            or not self.allow_empty_first_page
+        ):
+            return super().page(number)
+        rows = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[: self.per_page])
+        self.count = rows_total(rows)
+        return Page(rows, 1, self)
+
+
+def rows_total(rows: list) -> int:
+    """The window's count of all rows, taken off the page's dicts (0 for no rows)."""
+    if not rows:
+        return 0
+    total = rows[0][TOTAL] if isinstance(rows[0], dict) else getattr(rows[0], TOTAL)
+    if isinstance(rows[0], dict):
+        for row in rows:
+            del row[TOTAL]
+    return total
 
 
 class Pagination(PageNumberPagination):
@@ -11,6 +53,7 @@ class Pagination(PageNumberPagination):
     DRF's 404.)
     """
 
+    django_paginator_class = WindowCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

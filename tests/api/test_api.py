@@ -198,6 +198,30 @@ def test_pagination(client, municipality, association):
         assert "page" in response.json()
 
 
+def test_count_is_of_all_pages_also_with_a_filter_that_joins(client, municipality, association):
+    """The page's query counts all rows (a window); a filter through the subjects, whose
+    join could repeat an offer, is counted apart (DISTINCT)."""
+    dansk, _ = Subject.objects.get_or_create(slug="dansk", defaults={"name": "Dansk"})
+    musik, _ = Subject.objects.get_or_create(slug="musik", defaults={"name": "Musik"})
+    for _ in range(5):
+        f.OfferFactory(association=association, published=True).subjects.add(dansk, musik)
+    f.OfferFactory(association=association, published=True)
+    url = offers_url(municipality)
+    first = results(client, url, page_size=2)
+    assert (first["count"], len(first["results"]), first["previous"]) == (6, 2, None)
+    assert "page=2" in first["next"]
+    assert results(client, url, page_size=2, page=3)["count"] == 6
+    assert "paginator_total" not in first["results"][0]
+    both = results(client, url, subject=["dansk", "musik"], page_size=2)
+    assert (both["count"], len(both["results"])) == (5, 2)
+    assert results(client, url, q="nothing like it") == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+
+
 def test_associations_are_published_ones_of_the_municipality(
     client, municipality, other_municipality, association
 ):
