@@ -13,9 +13,10 @@ stays what the schema documents and what ``offer_data`` follows.
 
 from decimal import Decimal
 
+from django.db import connection
 from rest_framework import serializers
 
-from associations.models import Association, Offer
+from associations.models import Association, Offer, Subject
 from bookings.models import Occasion
 from municipalities.models import Municipality
 
@@ -102,16 +103,31 @@ CENTS = Decimal("0.01")
 def offer_data(rows: list[dict]) -> list[dict]:
     """``OfferSerializer(offers, many=True).data`` for the offers of ``rows`` (``.values(
     *OFFER_VALUES)`` dicts), with one query for their subjects."""
-    subjects: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    if subjects:
-        pairs = (
-            Offer.subjects.through.objects.filter(offer_id__in=subjects)
-            .order_by("subject__slug")
-            .values_list("offer_id", "subject__slug")
-        )
-        for offer_id, slug in pairs:
-            subjects[offer_id].append(slug)
-    return [_offer_dict(row, subjects[row["id"]]) for row in rows]
+    subjects = subject_slugs([row["id"] for row in rows])
+    return [_offer_dict(row, subjects.get(row["id"], [])) for row in rows]
+
+
+def subject_slugs(offer_ids: list[int]) -> dict[int, list[str]]:
+    """The offers' subjects (slugs in slug order) by offer id.
+
+    Plain SQL: the ORM's version of this one join costs ≈ 850 Python calls to build, this
+    ≈ 90, and the list runs it on every request."""
+    if not offer_ids:
+        return {}
+    link, subject = Offer.subjects.through._meta, Subject._meta
+    quote = connection.ops.quote_name
+    ids = ", ".join(["%s"] * len(offer_ids))  # the ids are parameters
+    sql = (
+        f"SELECT link.offer_id, subject.slug FROM {quote(link.db_table)} link "  # noqa: S608  # nosec B608
+        f"JOIN {quote(subject.db_table)} subject ON subject.id = link.subject_id "
+        f"WHERE link.offer_id IN ({ids}) ORDER BY subject.slug"
+    )
+    found: dict[int, list[str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, offer_ids)
+        for offer_id, slug in cursor.fetchall():
+            found.setdefault(offer_id, []).append(slug)
+    return found
 
 
 def _offer_dict(row: dict, subjects: list[str]) -> dict:
