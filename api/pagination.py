@@ -38,10 +38,11 @@ def rows_total(rows: list) -> int:
     """The window's count of all rows, taken off the page's dicts (0 for no rows)."""
     if not rows:
         return 0
-    total = rows[0][TOTAL] if isinstance(rows[0], dict) else getattr(rows[0], TOTAL)
-    if isinstance(rows[0], dict):
-        for row in rows:
-            del row[TOTAL]
+    if not isinstance(rows[0], dict):
+        return getattr(rows[0], TOTAL)
+    total = rows[0][TOTAL]
+    for row in rows:
+        del row[TOTAL]
     return total
 
 
