@@ -21,8 +21,9 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
+    """ "10/h" or, as DRF writes them, "120/min", "5/hour" -> (count, seconds)."""
     count, _, period = rate.partition("/")
-    return int(count), PERIODS[period]
+    return int(count), PERIODS[period[:1]]
 
 
 def client_address(request) -> str:

@@ -263,8 +263,12 @@ def test_api_is_read_only(client, municipality):
 
 def test_api_is_rate_limited(client, municipality, settings):
     settings.API_RATE = "3/min"
-    codes = [client.get(offers_url(municipality)).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
+    responses = [client.get(offers_url(municipality)) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+    # Another client address has its own count.
+    other = client.get(offers_url(municipality), REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
 
 
 def test_schema_and_docs_page(client, db):
