@@ -89,62 +89,74 @@ def book_offer(request, slug):
     )
     # The form reads the dates once; the page shows the same rows.
     occasions = form.fields["occasion"].queryset if "occasion" in form.fields else []
-    split = None
+    context = {"offer": offer, "form": form, "occasions": occasions, "split": None, "price": None}
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        occasion = data.get("occasion")
-        sessions = occasion.session_count if occasion else data.get("sessions", 1)
-        split = _price_preview(form, offer, occasion, sessions)
-        if "calculate" not in request.POST:
-            try:
-                outcome = services.book(
-                    user=request.user,
-                    school=data["school"],
-                    offer=offer,
-                    occasion=occasion,
-                    contact_teacher=data["contact_teacher"],
-                    classes=data["classes"],
-                    class_count=data["class_count"],
-                    grade=data["grade"],
-                    pupils=data["pupils"],
-                    preferred=form.preferred() if offer.on_request else None,
-                    sessions=sessions,
-                    special_needs=data["special_needs"],
-                    message=data["message"],
-                    join_waiting_list=bool(data.get("join_waiting_list")),
-                    submit_key=data["submit_key"],
-                )
-            except services.OccasionFull as exc:
-                form.add_error("occasion", str(exc))
-            except (BookingError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                return _booked(request, outcome)
-    context = {"offer": offer, "form": form, "occasions": occasions, "split": split}
-    context["price"] = split.price if split is not None else None
-    if split is not None:
-        school = form.cleaned_data["school"]
-        context["threshold"] = school.municipality.leader_approval_above
-        context["needs_approval"] = school.municipality.needs_leader_approval(
-            split.school
-        ) and not services.is_leader(request.user, school)
+        if "calculate" not in request.POST and (outcome := _book(request, form, offer)):
+            return _booked(request, outcome)
+        # Shown with the form again: the price asked for, or the booking refused.
+        context.update(_price_preview(request, form, offer))
     return render(request, "bookings/book_offer.html", context)
 
 
-def _price_preview(form, offer, occasion, sessions: int) -> services.Split:
-    """Who would pay what, with the pool of the chosen date's school year: the computation
-    the request stores and the confirmation reserves (``services.split_price``)."""
+def _sessions(form) -> int:
+    occasion = form.cleaned_data.get("occasion")
+    return occasion.session_count if occasion else form.cleaned_data.get("sessions", 1)
+
+
+def _book(request, form, offer) -> services.Outcome | None:
+    """Send the valid booking form to ``services.book``; None (with the reason on the form)
+    when a rule refuses it."""
     data = form.cleaned_data
+    occasion = data.get("occasion")
+    try:
+        return services.book(
+            user=request.user,
+            school=data["school"],
+            offer=offer,
+            occasion=occasion,
+            contact_teacher=data["contact_teacher"],
+            classes=data["classes"],
+            class_count=data["class_count"],
+            grade=data["grade"],
+            pupils=data["pupils"],
+            preferred=form.preferred() if offer.on_request else None,
+            sessions=_sessions(form),
+            special_needs=data["special_needs"],
+            message=data["message"],
+            join_waiting_list=bool(data.get("join_waiting_list")),
+            submit_key=data["submit_key"],
+        )
+    except services.OccasionFull as exc:
+        form.add_error("occasion", str(exc))
+    except (BookingError, ValidationError) as exc:
+        form.add_error(None, _error_text(exc))
+    return None
+
+
+def _price_preview(request, form, offer) -> dict:
+    """Who would pay what, with the pool of the chosen date's school year: the computation
+    the request stores and the confirmation reserves (``services.split_price``), and whether
+    a school leader would have to approve it."""
+    data = form.cleaned_data
+    occasion = data.get("occasion")
     preferred = form.preferred() if offer.on_request else []
     when = occasion.starts_at if occasion else (preferred[0][0] if preferred else timezone.now())
-    return services.quote(
+    school = data["school"]
+    split = services.quote(
         offer,
-        data["school"],
+        school,
         when,
         pupils=data["pupils"],
-        sessions=sessions,
+        sessions=_sessions(form),
         classes=data["class_count"],
     )
+    return {
+        "split": split,
+        "price": split.price,
+        "threshold": school.municipality.leader_approval_above,
+        "needs_approval": school.municipality.needs_leader_approval(split.school)
+        and not services.is_leader(request.user, school),
+    }
 
 
 def _booked(request, outcome: services.Outcome):
