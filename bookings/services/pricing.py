@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from associations.models import PriceModel
 from municipalities.models import Municipality
 from portal import fragments, generations
+from portal.pagecache import release
 from schools.models import School
 
 from ..models import (
@@ -74,6 +75,28 @@ def pool_for(municipality, when: datetime) -> SubsidyPool | None:
     return SubsidyPool.objects.filter(
         municipality=municipality, school_year=school_year_of(day)
     ).first()
+
+
+#: How long a looked-up pool stays in the cache; any change of it makes it stale sooner.
+POOL_CACHE_SECONDS = 600
+
+
+def quoted_pool(municipality, when: datetime) -> SubsidyPool | None:
+    """``pool_for``, cached for the price a booking form shows and a request stores (the
+    municipality's share is reserved from the locked row when the association confirms).
+
+    Every change of a pool (a save, a deletion, ``change_pool``) bumps its municipality's
+    name (``bookings.caching``), the name "My school" shows the pool's figures under, so
+    the next request reads it again. Keyed by the release (the pickled pool matches the
+    code's model) and the school year; a year without a pool is cached too.
+    """
+    year = school_year_of(timezone.localtime(when).date())
+    key = f"subsidy-pool:{release()}:{municipality.pk}:{year}"
+    names = (fragments.name(Municipality, municipality.pk),)
+    (pool,) = generations.cached(
+        key, names, lambda: (pool_for(municipality, when),), POOL_CACHE_SECONDS
+    )
+    return pool
 
 
 def open_pool(pool: SubsidyPool) -> SubsidyPool:
@@ -159,7 +182,7 @@ def split_price(pool: SubsidyPool | None, *, offer, school, price, sessions, exc
 def quote(offer, school, when: datetime, *, pupils: int, sessions: int = 1, classes: int = 1):
     """The price of a booking and who would pay what, as the booking form shows it."""
     price = expected_price(offer, pupils, sessions=sessions, classes=classes)
-    pool = pool_for(school.municipality, when) if price > 0 else None
+    pool = quoted_pool(school.municipality, when) if price > 0 else None
     return split_price(pool, offer=offer, school=school, price=price, sessions=sessions)
 
 
