@@ -18,28 +18,10 @@ from .models import Evaluation, Occasion, SubsidyPool
 
 
 class BookingRequestForm(forms.Form):
+    """What every booking form asks; an offer's kind adds its date fields
+    (``booking_request_form`` picks the form: ``DateBookingForm``, ``OnRequestBookingForm``)."""
+
     school = ShortModelChoiceField(queryset=None, label=_("School"), empty_label=None)
-    occasion = ShortModelChoiceField(
-        queryset=Occasion.objects.none(),
-        label=_("Date"),
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    join_waiting_list = forms.BooleanField(
-        label=_("If the date is full, put us on the waiting list"), required=False
-    )
-    preferred_1 = BoundedDateTimeField(
-        label=_("Preferred date and time"), required=False, past=False
-    )
-    preferred_2 = BoundedDateTimeField(label=_("Second choice"), required=False, past=False)
-    preferred_3 = BoundedDateTimeField(label=_("Third choice"), required=False, past=False)
-    sessions = forms.IntegerField(
-        label=_("Number of sessions"),
-        min_value=1,
-        max_value=40,
-        initial=1,
-        help_text=_("A course over several weeks is booked as one series."),
-    )
     classes = forms.CharField(
         label=_("Classes"), max_length=100, help_text=_("For example 5.A and 5.B.")
     )
@@ -72,7 +54,7 @@ class BookingRequestForm(forms.Form):
     )
     submit_key = SubmitKeyField()
 
-    def __init__(self, *args, offer, user, occasions, **kwargs):
+    def __init__(self, *args, offer, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer = offer
         schools = [m.school for m in user.active_school_memberships]
@@ -97,38 +79,6 @@ class BookingRequestForm(forms.Form):
         self.fields["grade"].min_value = offer.grade_min
         self.fields["grade"].max_value = offer.grade_max
         self.fields["pupils"].min_value = offer.pupils_min
-        if offer.on_request:
-            del self.fields["occasion"]
-            del self.fields["join_waiting_list"]
-            self.fields["preferred_1"].required = True
-        else:
-            for name in ("preferred_1", "preferred_2", "preferred_3", "sessions"):
-                del self.fields[name]
-            self.fields["occasion"].queryset = occasions
-            self.fields["occasion"].required = True
-            self.fields["occasion"].label_from_instance = self._occasion_label
-
-    @staticmethod
-    def _occasion_label(occasion):
-        start = timezone.localtime(occasion.starts_at)
-        end = timezone.localtime(occasion.ends_at)
-        text = _("%(date)s %(start)s–%(end)s, %(places)s") % {
-            "date": start.strftime("%d.%m.%Y"),
-            "start": start.strftime("%H:%M"),
-            "end": end.strftime("%H:%M"),
-            "places": occasion.free_text(),
-        }
-        if occasion.session_count > 1:
-            text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}
-        if occasion.place:
-            text += f" · {occasion.place}"
-        if occasion.confirm_on_booking:
-            text += " · " + _("confirmed on booking")
-        if occasion.collects_requests():
-            text += " · " + _(
-                "requests collected until %(date)s, then one class per school first and a draw"
-            ) % {"date": timezone.localtime(occasion.allocation_deadline).strftime("%d.%m.%Y")}
-        return text
 
     def clean(self):
         data = super().clean()
@@ -154,9 +104,78 @@ class BookingRequestForm(forms.Form):
         return data
 
     def preferred(self) -> list[tuple[datetime, datetime]]:
+        """The preferred dates as (start, end): none on a form with fixed dates."""
+        return []
+
+
+class DateBookingForm(BookingRequestForm):
+    """An offer with fixed dates: the school chooses one of ``occasions``."""
+
+    field_order = ["school", "occasion", "join_waiting_list"]
+
+    occasion = ShortModelChoiceField(
+        queryset=Occasion.objects.none(), label=_("Date"), widget=forms.RadioSelect
+    )
+    join_waiting_list = forms.BooleanField(
+        label=_("If the date is full, put us on the waiting list"), required=False
+    )
+
+    def __init__(self, *args, occasions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occasion"].queryset = occasions
+        self.fields["occasion"].label_from_instance = self._occasion_label
+
+    @staticmethod
+    def _occasion_label(occasion):
+        start = timezone.localtime(occasion.starts_at)
+        end = timezone.localtime(occasion.ends_at)
+        text = _("%(date)s %(start)s–%(end)s, %(places)s") % {
+            "date": start.strftime("%d.%m.%Y"),
+            "start": start.strftime("%H:%M"),
+            "end": end.strftime("%H:%M"),
+            "places": occasion.free_text(),
+        }
+        if occasion.session_count > 1:
+            text += " · " + _("course with %(n)s sessions") % {"n": occasion.session_count}
+        if occasion.place:
+            text += f" · {occasion.place}"
+        if occasion.confirm_on_booking:
+            text += " · " + _("confirmed on booking")
+        if occasion.collects_requests():
+            text += " · " + _(
+                "requests collected until %(date)s, then one class per school first and a draw"
+            ) % {"date": timezone.localtime(occasion.allocation_deadline).strftime("%d.%m.%Y")}
+        return text
+
+
+class OnRequestBookingForm(BookingRequestForm):
+    """An offer on request: the school names one to three preferred dates."""
+
+    field_order = ["school", "preferred_1", "preferred_2", "preferred_3", "sessions"]
+
+    preferred_1 = BoundedDateTimeField(label=_("Preferred date and time"), past=False)
+    preferred_2 = BoundedDateTimeField(label=_("Second choice"), required=False, past=False)
+    preferred_3 = BoundedDateTimeField(label=_("Third choice"), required=False, past=False)
+    sessions = forms.IntegerField(
+        label=_("Number of sessions"),
+        min_value=1,
+        max_value=40,
+        initial=1,
+        help_text=_("A course over several weeks is booked as one series."),
+    )
+
+    def preferred(self) -> list[tuple[datetime, datetime]]:
         length = timedelta(minutes=self.offer.duration_minutes)
         starts = [self.cleaned_data.get(f"preferred_{n}") for n in (1, 2, 3)]
         return [(s, s + length) for s in starts if s]
+
+
+def booking_request_form(data, *, offer, user, occasions) -> BookingRequestForm:
+    """The booking form of ``offer``'s kind: its ``occasions`` to choose from (a queryset),
+    or preferred dates for an offer on request (``occasions`` is not read)."""
+    if offer.on_request:
+        return OnRequestBookingForm(data, offer=offer, user=user)
+    return DateBookingForm(data, offer=offer, user=user, occasions=occasions)
 
 
 class NoteForm(forms.Form):

@@ -28,7 +28,6 @@ from . import ics as ical
 from . import services
 from .forms import (
     ApprovalForm,
-    BookingRequestForm,
     CancelForm,
     ConfirmForm,
     EvaluationForm,
@@ -37,6 +36,7 @@ from .forms import (
     OccasionForm,
     ProposeForm,
     SubsidyPoolForm,
+    booking_request_form,
 )
 from .models import (
     Booking,
@@ -79,7 +79,7 @@ def book_offer(request, slug):
     offer = services.bookable_offer(slug, municipalities)
     if offer is None:
         raise Http404
-    form = BookingRequestForm(
+    form = booking_request_form(
         request.POST or None,
         offer=offer,
         user=request.user,
@@ -139,7 +139,7 @@ def _price_preview(request, form, offer) -> dict:
     a school leader would have to approve it."""
     data = form.cleaned_data
     occasion = data.get("occasion")
-    preferred = form.preferred() if offer.on_request else []
+    preferred = form.preferred()
     when = occasion.starts_at if occasion else (preferred[0][0] if preferred else timezone.now())
     school = data["school"]
     split = services.quote(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bookings.forms import BookingRequestForm
+from bookings.forms import booking_request_form
 from bookings.models import Occasion
 from tests import factories as f
 
@@ -30,7 +30,7 @@ def dated_offer(association):
 
 def form(user, offer, payload):
     occasions = Occasion.objects.filter(offer=offer)
-    return BookingRequestForm(payload, offer=offer, user=user, occasions=occasions)
+    return booking_request_form(payload, offer=offer, user=user, occasions=occasions)
 
 
 def test_with_two_schools_the_contact_must_work_at_the_chosen_one(
