@@ -18,11 +18,13 @@ from bookings.states import Actor, BookingState
 from catalog import services as catalog_services
 from municipalities.models import Municipality
 from partnerships.models import Partnership, PartnershipState
+from portal import generations
 from portal.uploads import document_type
 from schools.models import School
 from screening import services as screening_services
 from screening.workflow import EDITABLE_STATES, Transition
 
+from .caching import EXAMPLES
 from .models import Audience, Item, Kind, Source
 
 #: Words the knowledge bank's own URLs use after /knowledge/: never an item's slug.
@@ -58,6 +60,22 @@ def viewer_municipalities(request) -> list[Municipality]:
 
 def visible_items(request):
     return Item.objects.visible_to(request.user, viewer_municipalities(request))
+
+
+def offers_with_examples() -> frozenset[int]:
+    """The ids of the offers that have a published good example (in any municipality, for
+    any visitor), kept in the process until an item changes (``generations.kept``): the offer
+    page asks who may see an offer's examples only for these, not for the many without."""
+    return generations.kept(
+        "knowledge:offers-with-examples",
+        EXAMPLES,
+        lambda: frozenset(
+            Item.objects.published()
+            .filter(kind=Kind.EXAMPLE, offer__isnull=False)
+            .order_by()
+            .values_list("offer_id", flat=True)
+        ),
+    )
 
 
 def file_kind(item: Item) -> str | None:

@@ -7,7 +7,7 @@ from django import template
 from bookings.states import BookingState
 
 from ..models import Item, Kind
-from ..services import side_for_booking, visible_items
+from ..services import offers_with_examples, side_for_booking, visible_items
 
 register = template.Library()
 
@@ -17,7 +17,7 @@ OFFER_EXAMPLES = 3
 @register.inclusion_tag("knowledge/_offer_examples.html", takes_context=True)
 def offer_good_examples(context, offer):
     request = context.get("request")
-    if request is None:
+    if request is None or offer.pk not in offers_with_examples():
         return {"examples": []}
     examples = (
         visible_items(request)
