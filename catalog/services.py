@@ -210,6 +210,65 @@ def offer_lookup(slug: str) -> Q:
     return Q(slug=slug) | Q(pk=int(slug)) if slug.isdigit() else Q(slug=slug)
 
 
+#: The columns of an offer and of its association that the offer's page reads
+#: (``_offer_body.html``, ``offer_detail.html``, the embed's page, the price for one class;
+#: ``get_absolute_url`` and ``live`` read ``revision_of``). Not loaded: the screening's dates
+#: and state, the map position and the stored search document (large; only the database
+#: reads it). A page that shows another column adds it here (a deferred column costs a query).
+DETAIL_COLUMNS = (
+    "revision_of",
+    "slug",
+    "title",
+    "summary",
+    "description",
+    "domain",
+    "grade_min",
+    "grade_max",
+    "format",
+    "location",
+    "location_address",
+    "location_postal_code",
+    "duration_minutes",
+    "pupils_min",
+    "pupils_max",
+    "sessions_per_week",
+    "season_start_week",
+    "season_end_week",
+    "weekdays",
+    "on_request",
+    "price_model",
+    "price_amount",
+    "learning_goals",
+    "faelles_maal_url",
+    "what_to_bring",
+    "accessibility",
+    "weather",
+    "transport",
+    "instructor_experience",
+    "association__revision_of",
+    "association__slug",
+    "association__name",
+    "association__contact_name",
+    "association__contact_role",
+    "association__contact_email",
+    "association__contact_phone",
+)
+
+
+def published_offer(slug: str) -> Offer | None:
+    """A published offer by slug, or by id (``/offers/42/``), with what its page shows."""
+    offers = (
+        Offer.objects.published()
+        .filter(offer_lookup(slug))
+        .select_related("association")
+        .only(*DETAIL_COLUMNS)
+        .prefetch_related("photos", "subjects")
+    )
+    if not slug.isdigit():  # slugs are unique: no order to pick the first by
+        offers = offers.order_by()
+    return next(iter(offers[:1]), None)
+
+
 def unavailable_offer(slug: str) -> Offer | None:
     """An offer schools could see once and cannot see now (a child certificate ran out, its
     approval expired, it is paused or suspended); None for an unknown slug or an offer that
@@ -285,7 +344,16 @@ def calendar_occasions(offers: QuerySet, first: date, last: date, limit: int) ->
 
 
 def upcoming_occasions(offer: Offer) -> list[Occasion]:
-    return list(Occasion.objects.upcoming().filter(offer=offer).order_by("starts_at"))
+    """The dates the offer's page lists (none for an offer on request: the school proposes
+    dates), with the columns it shows."""
+    if offer.on_request:
+        return []
+    return list(
+        Occasion.objects.upcoming()
+        .filter(offer=offer)
+        .only("starts_at", "ends_at", "place", "capacity", "reserved", "confirm_on_booking")
+        .order_by("starts_at")
+    )
 
 
 def origin_for_postal_code(postal_code: str) -> tuple[float, float] | None:

@@ -329,13 +329,7 @@ def offer_map(request: HttpRequest) -> HttpResponse:
 
 def _published_offer(slug: str) -> Offer | None:
     """A published offer by slug, or by id (``/offers/42/``)."""
-    return (
-        Offer.objects.published()
-        .select_related("association")
-        .prefetch_related("photos", "subjects")
-        .filter(services.offer_lookup(slug))
-        .first()
-    )
+    return services.published_offer(slug)
 
 
 def _offer_or_404(slug: str) -> Offer:
