@@ -61,6 +61,16 @@ def subject_choices() -> list[tuple[str, str]]:
     )
 
 
+def subject_names() -> dict[int, str]:
+    """The school subjects' names by id, in their order, kept in the process until a subject
+    changes (``generations.kept``). Read only, shared."""
+    return generations.kept(
+        "catalog:subject-names",
+        generations.REFERENCE,
+        lambda: dict(Subject.objects.order_by("position", "name").values_list("pk", "name")),
+    )
+
+
 def school_of(user) -> School | None:
     """The school of an approved staff member (their first), else None."""
     if not getattr(user, "is_authenticated", False):
@@ -256,17 +266,27 @@ DETAIL_COLUMNS = (
 
 
 def published_offer(slug: str) -> Offer | None:
-    """A published offer by slug, or by id (``/offers/42/``), with what its page shows."""
+    """A published offer by slug, or by id (``/offers/42/``), with what its page shows:
+    ``photo_list`` (its photos in order) and ``subject_names`` (its school subjects' names),
+    which ``_offer_body.html`` reads instead of the offer's related managers. Two plain
+    queries cost the ORM less than two prefetches (≈ 1,000 calls against 1,600), and the
+    subjects' names come from the per-process list."""
     offers = (
         Offer.objects.published()
         .filter(offer_lookup(slug))
         .select_related("association")
         .only(*DETAIL_COLUMNS)
-        .prefetch_related("photos", "subjects")
     )
     if not slug.isdigit():  # slugs are unique: no order to pick the first by
         offers = offers.order_by()
-    return next(iter(offers[:1]), None)
+    offer = next(iter(offers[:1]), None)
+    if offer is not None:
+        offer.photo_list = list(OfferPhoto.objects.filter(offer=offer))
+        chosen = set(
+            Offer.subjects.through.objects.filter(offer=offer).values_list("subject_id", flat=True)
+        )
+        offer.subject_names = [name for pk, name in subject_names().items() if pk in chosen]
+    return offer
 
 
 def unavailable_offer(slug: str) -> Offer | None:

@@ -1,0 +1,53 @@
+"""The offer page reads its offer once, with only the columns it shows
+(``catalog.services.DETAIL_COLUMNS``), its photos and subjects with two plain queries, and
+no dates for an offer on request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from associations.models import OfferPhoto, Subject
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def offer_page(client, offer) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(offer.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_photos_and_subjects_in_their_order(client, association):
+    offer = f.OfferFactory(association=association, published=True)
+    offer.subjects.add(
+        Subject.objects.create(name="Testfag B", slug="testfag-b", position=2),
+        Subject.objects.create(name="Testfag A", slug="testfag-a", position=1),
+    )
+    OfferPhoto.objects.create(offer=offer, image="offers/b.jpg", alt_text="Andet", position=2)
+    OfferPhoto.objects.create(offer=offer, image="offers/a.jpg", alt_text="Første", position=1)
+    html, _ = offer_page(client, offer)
+    assert "Testfag A, Testfag B" in html
+    assert html.index('alt="Første"') < html.index('alt="Andet"')
+
+
+def test_no_column_is_read_twice(client, association, teacher):
+    """A column the page shows that is not loaded would cost a query of its own."""
+    offer = f.OfferFactory(
+        association=association, published=True, on_request=False, learning_goals="Samarbejde"
+    )
+    f.OccasionFactory(offer=offer)
+    client.force_login(teacher)  # the contact details too
+    html, queries = offer_page(client, offer)
+    assert association.contact_email in html and "Samarbejde" in html
+    assert len([q for q in queries if 'FROM "associations_offer"' in q]) == 1
+    assert not [q for q in queries if 'FROM "associations_association"' in q]
+
+
+def test_an_offer_on_request_reads_no_dates(client, association):
+    offer = f.OfferFactory(association=association, published=True, on_request=True)
+    f.OccasionFactory(offer=offer)
+    html, queries = offer_page(client, offer)
+    assert not [q for q in queries if "bookings_occasion" in q]
+    assert "offer-occasions" not in html
