@@ -381,6 +381,14 @@ def approval_link(request, token):
 
 
 MY_SCHOOL_LIST_SIZE = 20
+#: What a row of a list shows ({% booking_row %}): a list loads only these.
+BOOKING_ROW_FIELDS = (
+    "state",
+    "starts_at",
+    "answer_deadline",
+    "offer__title",
+    "offer__association__name",
+)
 
 
 @login_required
@@ -408,12 +416,10 @@ def my_school(request):
 def _awaiting_approval(user, school, bookings) -> dict:
     """Requests waiting for the school leader: a leader decides them ("to_approve"), anyone
     else at the school sees them wait ("awaiting")."""
-    awaiting = (
-        bookings.awaiting_approval().select_related("requested_by").order_by("answer_deadline")
-    )
+    awaiting = bookings.awaiting_approval().order_by("answer_deadline")
     if services.is_leader(user, school):
-        return {"to_approve": awaiting, "awaiting": []}
-    return {"to_approve": [], "awaiting": awaiting}
+        return {"to_approve": awaiting.select_related("requested_by"), "awaiting": []}
+    return {"to_approve": [], "awaiting": awaiting.only(*BOOKING_ROW_FIELDS)}
 
 
 def _render_my_school(request, school, schools, show_all: bool, csrf_token: str):
@@ -425,10 +431,11 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
     limit = None if show_all else MY_SCHOOL_LIST_SIZE
     # "Waiting for you" holds only what the school answers (a date the association proposed
     # instead); its own requests wait for the association (or first for its leader).
+    rows = bookings.only(*BOOKING_ROW_FIELDS)
     lists = {
-        "waiting": bookings.waiting_for(Actor.SCHOOL).order_by("answer_deadline"),
-        "requested": bookings.waiting_for_other_side(Actor.SCHOOL).order_by("answer_deadline"),
-        "upcoming": bookings.upcoming().order_by("starts_at"),
+        "waiting": rows.waiting_for(Actor.SCHOOL).order_by("answer_deadline"),
+        "requested": rows.waiting_for_other_side(Actor.SCHOOL).order_by("answer_deadline"),
+        "upcoming": rows.upcoming().order_by("starts_at"),
     }
     lists = {name: list(rows[: limit and limit + 1]) for name, rows in lists.items()}
     upcoming = lists["upcoming"]
@@ -438,7 +445,7 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         "schools": schools,
         **{name: rows[:limit] for name, rows in lists.items()},
         "more": bool(limit) and any(len(rows) > limit for rows in lists.values()),
-        "past": bookings.past().order_by("-starts_at")[:MY_SCHOOL_LIST_SIZE],
+        "past": rows.past().order_by("-starts_at")[:MY_SCHOOL_LIST_SIZE],
         "waiting_list": school.waiting_entries.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
         ).select_related("occasion__offer"),
