@@ -439,7 +439,12 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
     }
     lists = {name: list(rows[: limit and limit + 1]) for name, rows in lists.items()}
     upcoming = lists["upcoming"]
+    # Valid until the first upcoming booking starts (it becomes a past one), the day ends
+    # (events, needs and the school year's pool are by date) or a timed part changes (a
+    # network meeting it lists ends: the partnerships' {% school_events %} says when).
+    expiry = [fragments.next_midnight(now), *(row.starts_at for row in upcoming[:1])]
     context = {
+        fragments.EXPIRY: expiry,
         "csrf_token": csrf_token,
         "school": school,
         "schools": schools,
@@ -459,12 +464,7 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         "needs": needs_for_school(school),
     }
     html = render_to_string("bookings/_my_school.html", context, request)
-    # Valid until the first upcoming booking starts (it becomes a past one) or the day ends
-    # (events, needs and the school year's pool are by date).
-    valid_until = fragments.next_midnight(now)
-    if upcoming:
-        valid_until = min(valid_until, upcoming[0].starts_at)
-    return html, valid_until
+    return html, min(expiry)
 
 
 @login_required

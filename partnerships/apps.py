@@ -9,7 +9,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from . import figures  # needs the models, which are ready only now
+        from . import caching, figures  # need the models, which are ready only now
+
+        caching.connect()  # "My school" lists partnerships and meetings (portal.fragments)
 
         # The partner hears when its partnership begins and ends (services.transition).
         kinds.register(

@@ -5,7 +5,8 @@ user, the page's own parts (school, options), the language, the host and the cur
 of the generation names the part shows (``name(School, pk)``, ``generations.CATALOG``...);
 the apps bump those names when their data changes. Time changes a part too (an upcoming
 booking becomes a past one): the render returns, with its HTML, the moment the part stops
-being valid, and the entry is not used after it (nor after ``MAX_SECONDS``). Forms in the
+being valid, and the entry is not used after it (nor after ``MAX_SECONDS``); a template tag in
+the part that shows something timed tells it with ``expires_at``. Forms in the
 part are rendered with a placeholder token, replaced by the visitor's CSRF token on the way out.
 """
 
@@ -44,6 +45,19 @@ def next_midnight(now: datetime) -> datetime:
     """The start of the next local day: date-based lists (events, needs, pools) change then."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+
+
+#: The context key of a part's list of moments its content changes at (``expires_at``).
+EXPIRY = "fragment_expiry"
+
+
+def expires_at(context, moment: datetime | None) -> None:
+    """Called by a template tag whose output inside a cached part changes at ``moment`` (a
+    meeting it lists ends): the part's render adds the moments of ``context[EXPIRY]`` to its
+    ``valid_until``. Nothing happens outside such a part."""
+    expiry = context.get(EXPIRY)
+    if expiry is not None and moment is not None:
+        expiry.append(moment)
 
 
 def cached_fragment(

@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from notifications.services import absolute_url, notify
+from portal import generations
 from portal.submitkeys import sent_before
 
+from ..caching import municipality_lists
 from ..models import LeisureInstitution, Partnership, PartnershipState
 from .models import (
     EventInvitation,
@@ -62,6 +64,7 @@ def invite(event: NetworkEvent, partnerships=None, *, everyone: bool = False) ->
     already = set(event.invitations.values_list("partnership_id", flat=True))
     new = [EventInvitation(event=event, partnership=p) for p in chosen if p.pk not in already]
     EventInvitation.objects.bulk_create(new, ignore_conflicts=True)
+    generations.bump(*municipality_lists(event.municipality_id))  # bulk_create sends no signal
     send_invitations(event)
     return len(new)
 

@@ -15,6 +15,8 @@
 from django import template
 from django.utils import timezone
 
+from portal import fragments
+
 from ..network import access
 from ..network.models import NetworkEvent, Registration
 
@@ -35,15 +37,17 @@ def open_events(municipality, user, limit=5):
     return {"events": list(events[:limit])}
 
 
-@register.inclusion_tag("partnerships/network/_invitations.html")
-def school_events(school, always=False, limit=10):
+@register.inclusion_tag("partnerships/network/_invitations.html", takes_context=True)
+def school_events(context, school, always=False, limit=10):
     """The school's invitations (through its partnerships) and the municipality's open
-    events, each with the school's answer; nothing when there is none."""
+    events, each with the school's answer; nothing when there is none. In the cached part of
+    "My school" (its invalidation: ``partnerships.caching``), valid until one of them ends."""
     events = NetworkEvent.objects.invited(schools=[school]) | NetworkEvent.objects.upcoming_open(
         school.municipality
     )
     events = list(events.upcoming(timezone.now()).order_by("starts_at")[:limit])
     _answers(events, school=school)
+    fragments.expires_at(context, min((event.ends_at for event in events), default=None))
     return {"events": events, "always": always}
 
 

@@ -20,10 +20,13 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking, CalendarFeed, WaitingListEntry
 from bookings.states import BookingState
+from partnerships.network import services as network
 from portal.fragments import csrf_placeholder
 from schools.models import SchoolEvent
 from schools.services import close_need
 from tests import factories as f
+from tests.partnerships.conftest import make_partnership
+from tests.partnerships.network_helpers import make_event
 from tests.schools.factories import SchoolNeedFactory
 
 # Real commits: a change counts for the caches when its transaction commits.
@@ -258,3 +261,40 @@ def test_an_m2m_change_seen_from_the_other_side_bumps_every_school(page, school)
     subject.needs.add(need)  # m2m_changed with the subject as the instance
     _body, after = page()
     assert warm < after  # rendered again (and the signal did not fail)
+
+
+def test_partnerships_and_network_meetings_show_at_once(
+    page, municipality, school, teacher, consultant, association
+):
+    assert "See the partnership with the municipality" not in page()[0]
+    partnership = make_partnership(municipality, consultant, association=association)
+    partnership.schools.add(school)  # the schools change after the partnership is saved
+    assert "See the partnership with the municipality" in page()[0]
+    make_event(municipality, title="Videndeling om forløb", audience="open")
+    assert "Videndeling om forløb" in page()[0]
+    meeting = make_event(municipality, title="Netværksmøde om bevægelse")
+    assert "Netværksmøde om bevægelse" not in page()[0]
+    network.invite(meeting, [partnership])  # a bulk_create: the service bumps itself
+    assert "You are invited: not answered yet." in page()[0]
+    network.register(meeting, school, user=teacher, participants=2)
+    assert "2 participants" in page()[0]
+    partnership.schools.remove(school)
+    body = page()[0]
+    assert "See the partnership with the municipality" not in body
+    assert "Netværksmøde om bevægelse" not in body
+
+
+def test_a_network_meeting_leaves_the_list_when_it_ends(page, municipality):
+    morning = timezone.make_aware(datetime(2026, 11, 25, 8, 0))  # the same day: no midnight
+    with time_machine.travel(morning, tick=False):
+        event = make_event(
+            municipality,
+            title="Morgenmøde",
+            audience="open",
+            starts_at=morning - timedelta(hours=2),
+        )
+        event.ends_at = morning + timedelta(minutes=2)  # within the 5-minute bound
+        event.save()
+        assert "Morgenmøde" in page()[0]
+    with time_machine.travel(event.ends_at + timedelta(minutes=1), tick=False):
+        assert "Morgenmøde" not in page()[0]
