@@ -61,6 +61,8 @@ def test_school_staff_see_their_schools_partnerships_only(
     assert response.status_code == 200
     assert partners_on(response) == [str(partnership)]
     assert str(other) not in partners_on(response)
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert "<" not in title  # the meetings are listed in the page, not in its title
 
 
 def test_school_staff_cannot_ask_for_another_school(client, teacher, other_school, partnership):
