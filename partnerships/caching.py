@@ -4,7 +4,8 @@ invitations and the municipality's open meetings with the school's answers
 (``{% school_partnerships_link %}``, ``{% school_events %}``). A partnership, its schools and
 its meetings belong to one municipality: their changes bump that municipality's name, which
 "My school" reads; a school's answer bumps that school's. Connected in
-``PartnershipsConfig.ready()``; ``network.services.invite`` (``bulk_create``) bumps itself."""
+``PartnershipsConfig.ready()``; ``network.services.invite`` (``bulk_create``) bumps itself, and
+``cancel_event``'s ``update()`` of the sign-ups goes with the event's own save."""
 
 from __future__ import annotations
 
