@@ -48,8 +48,9 @@ def association_offer(offer, link_target: str = "") -> str:
         title = f'<a href="{url}" class="fw-semibold"{target}>{title}</a>'
     else:
         title = f'<span class="fw-semibold">{title}</span>'
+    grades = gettext("Grades")  # outside the f-string: xgettext reads no call inside one
     facts = (
-        f"{offer.get_domain_display()} · {gettext('Grades')} {offer.grade_range_display} · "
+        f"{offer.get_domain_display()} · {grades} {offer.grade_range_display} · "
         f"{offer.get_format_display()} · {offer.get_price_model_display()}"
     )
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
