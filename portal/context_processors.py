@@ -1,15 +1,21 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+NO_ROLES = {"school": False, "school_leader": False, "association": False, "consultant": False}
 
 
 def portal(request):
-    """What the base layout needs: the user's roles for the navigation."""
-    user = getattr(request, "user", None)
-    roles = {"school": False, "school_leader": False, "association": False, "consultant": False}
-    if user is not None and user.is_authenticated:
-        roles = user.roles.navigation()  # the cached summary: no query
+    """What the templates need besides Django's: the user's role flags for the navigation
+    (read only when a template uses them: a page without the navigation loads no user for
+    them) and the map's tile server (templates/partials/_map_tiles.html), from settings."""
     return {
-        "roles": roles,
-        "SITE_URL": settings.SITE_URL,
-        # The map's tile server (templates/partials/_map_tiles.html), from settings.
+        "roles": SimpleLazyObject(lambda: navigation_roles(request)),
         "MAP_TILES": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
     }
+
+
+def navigation_roles(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.roles.navigation()  # the cached summary: no query
+    return dict(NO_ROLES)
