@@ -431,6 +431,14 @@ def test_overview_lists_the_municipalitys_partnerships_only(
     row = rows[0]
     assert row["next_meeting"] == upcoming and row["goals_behind"] == 1
     assert row["plan"] == approved_plan and row["figures_missing"] is None
+    # The consultant's next steps: the figures, the network meetings and planning one.
+    html = response.content.decode()
+    for url in (
+        reverse("partnerships:figures_overview"),
+        reverse("partnerships:events"),
+        reverse("admin:partnerships_networkevent_add"),
+    ):
+        assert f'href="{url}"' in html
     client.force_login(other_consultant)
     assert [
         r["partnership"] for r in client.get(reverse("partnerships:overview")).context["rows"]
