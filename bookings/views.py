@@ -460,7 +460,8 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         **_awaiting_approval(request.user, school, bookings),
         "pool": pool,
         "pool_figures": services.pool_figures(pool, school) if pool else None,
-        "feed": CalendarFeed.objects.filter(school=school).first(),
+        "feed": (feed := CalendarFeed.objects.filter(school=school).first()),
+        "feed_url": services.feed_address(feed),
         "needs": needs_for_school(school),
     }
     html = render_to_string("bookings/_my_school.html", context, request)

@@ -23,7 +23,7 @@ creates carries the form's key, so that the form sent twice creates it once
 from .approval import approval_url, booking_pk_from, is_leader
 from .booking import Outcome, book
 from .emails import booking_url
-from .feeds import regenerate_feed
+from .feeds import feed_address, regenerate_feed
 from .lifecycle import (
     OccasionFull,
     can_cancel,
@@ -105,6 +105,7 @@ __all__ = [
     "quote",
     "quoted_pool",
     "record",
+    "feed_address",
     "regenerate_feed",
     "request_booking",
     "save_evaluation",

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from ..models import CalendarFeed, new_token
+
+
+def feed_address(feed) -> str:
+    """The feed's full address on the site ("" without a feed), to paste into a calendar."""
+    return settings.SITE_URL + reverse("bookings:feed", args=[feed.token]) if feed else ""
 
 
 def regenerate_feed(*, school=None, association=None):

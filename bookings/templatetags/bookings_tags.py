@@ -1,13 +1,13 @@
 """Template tags other apps use to show bookings (e.g. on "My association")."""
 
 from django import template
-from django.conf import settings
 from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from bookings import services
 from bookings.models import Booking, CalendarFeed, Evaluation
 from bookings.states import WAITING_STATES, Actor, BookingState
 from portal.templatetags.portal_format import local_date
@@ -87,7 +87,7 @@ def association_bookings(context, association, user):
         "average": stats["avg"],
         "evaluation_count": stats["n"],
         "feed": feed,
-        "feed_url": settings.SITE_URL + reverse("bookings:feed", args=[feed.token]) if feed else "",
+        "feed_url": services.feed_address(feed),
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -62,6 +62,7 @@ def test_notify_delivers_on_commit_in_the_recipients_language(django_capture_on_
     message = mail.outbox[0]
     assert "Submissions waiting for screening" in message.body
     assert message.alternatives[0][1] == "text/html"
+    assert '<html lang="en">' in message.alternatives[0][0]  # read aloud in English
 
 
 def written(notification):
@@ -84,7 +85,7 @@ def test_danish_is_the_default_language():
     notification = queue(to="nobody@example.com")
     written(notification)
     assert "venter på screening" in notification.body_text
-    assert notification.language == "da"
+    assert notification.language == "da" and '<html lang="da">' in notification.body_html
 
 
 def test_opted_out_kind_is_recorded_as_skipped_and_not_sent(django_capture_on_commit_callbacks):

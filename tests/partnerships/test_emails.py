@@ -30,7 +30,8 @@ def test_the_kinds_are_registered_once(monkeypatch):
     assert sorted(calls) == [
         "partnership.activated",
         "partnership.ended",
-        "partnerships.event_invitation",  # network meetings (partnerships/network/)
+        "partnerships.event_cancelled",  # network meetings (partnerships/network/)
+        "partnerships.event_invitation",
         "partnerships.event_place",
         "partnerships.figures",  # the yearly figures' reminder
         "partnerships.meeting_cancelled",
