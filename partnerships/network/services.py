@@ -261,12 +261,11 @@ def cancel_event(event: NetworkEvent, *, by=None) -> int:
         locked.save(update_fields=["cancelled_at", "updated_at"])
         signed_up = list(locked.registrations.active().select_related("registered_by"))
         locked.registrations.active().update(state=R.CANCELLED, updated_at=timezone.now())
-        sent = sum(
+        concerned = _concerned(locked, signed_up)
+        for address, name in concerned.items():
             _tell_cancelled(locked, address, name)
-            for address, name in _concerned(locked, signed_up).items()
-        )
     event.cancelled_at = locked.cancelled_at
-    return sent
+    return len(concerned)
 
 
 def _concerned(event: NetworkEvent, signed_up: list[Registration]) -> dict[str, str]:
@@ -284,7 +283,7 @@ def _concerned(event: NetworkEvent, signed_up: list[Registration]) -> dict[str, 
     return people
 
 
-def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> int:
+def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> None:
     notify(
         kind=CANCELLED_KIND,
         key=f"partnerships:event:{event.pk}:cancelled:{address}",
@@ -297,7 +296,6 @@ def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> int:
             "action_url": absolute_url(event.get_absolute_url()),
         },
     )
-    return 1
 
 
 @transaction.atomic
