@@ -304,11 +304,10 @@ class OfferQuerySet(TenantQuerySet):
             association__revision_of__isnull=True,
         )
 
-    def published_of(self, association):
-        """``published()`` for the offers of one association that the caller has read with
-        ``Association.objects.published()``: the association's half of the rule holds, so
-        the query needs no join (the association page)."""
-        return self.live().filter(association_id=association.pk, **_shown_offer())
+    def shown(self):
+        """The offer's own half of ``published()``, for callers that have read the
+        association with ``Association.objects.published()``: the query needs no join."""
+        return self.live().filter(**_shown_offer())
 
     def for_member(self, user):
         if not user.is_authenticated:

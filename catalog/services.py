@@ -289,6 +289,54 @@ def published_offer(slug: str) -> Offer | None:
     return offer
 
 
+#: The columns the association page shows of the association (catalog/_association_body.html)
+#: and of its offers (``catalog_tags.association_offer``; ``revision_of`` for ``offer.live``).
+ASSOCIATION_SHOWN = (
+    "name",
+    "logo",
+    "description",
+    "domains",
+    "address",
+    "postal_code",
+    "town",
+    "website",
+)
+ASSOCIATION_OFFER_SHOWN = (
+    "revision_of",
+    "slug",
+    "title",
+    "summary",
+    "domain",
+    "grade_min",
+    "grade_max",
+    "format",
+    "price_model",
+)
+
+
+def published_association(slug: str) -> Association | None:
+    """A published association by slug, with the columns its page shows."""
+    return next(iter(_published_associations().filter(slug=slug)[:1]), None)
+
+
+def association_offers(association: Association) -> list[Offer]:
+    """The published offers of a published association, by title, as its page lists them."""
+    return list(_offers_of_base(timezone.localdate()).filter(association_id=association.pk))
+
+
+# Built once per process (and day: ``published()`` compares the certificates with it) and
+# cloned per request, as a view's ``queryset`` attribute is: building them costs the ORM
+# more than the association page's two queries return.
+@functools.cache
+def _published_associations() -> QuerySet:
+    return Association.objects.published().only(*ASSOCIATION_SHOWN).order_by()
+
+
+@functools.lru_cache(maxsize=2)
+def _offers_of_base(today: date) -> QuerySet:
+    return Offer.objects.shown().only(*ASSOCIATION_OFFER_SHOWN).order_by("title")
+
+
 def unavailable_offer(slug: str) -> Offer | None:
     """An offer schools could see once and cannot see now (a child certificate ran out, its
     approval expired, it is paused or suspended); None for an unknown slug or an offer that

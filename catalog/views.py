@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -429,45 +429,17 @@ def favourite_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-#: The columns the association page shows of the association (catalog/_association_body.html)
-#: and of its offers (``catalog_tags.association_offer``; ``revision_of`` for ``offer.live``).
-ASSOCIATION_SHOWN = (
-    "name",
-    "logo",
-    "description",
-    "domains",
-    "address",
-    "postal_code",
-    "town",
-    "website",
-)
-ASSOCIATION_OFFER_SHOWN = (
-    "revision_of",
-    "slug",
-    "title",
-    "summary",
-    "domain",
-    "grade_min",
-    "grade_max",
-    "format",
-    "price_model",
-)
-
-
 @require_safe
 @vary_on_cookie
 @cached_page(_page_names(Association))
 def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    association = get_object_or_404(
-        Association.objects.published().only(*ASSOCIATION_SHOWN), slug=slug
-    )
-    offers = list(
-        Offer.objects.published_of(association).only(*ASSOCIATION_OFFER_SHOWN).order_by("title")
-    )
+    association = services.published_association(slug)
+    if association is None:
+        raise Http404
     return render(
         request,
         "catalog/association_detail.html",
-        {"association": association, "offers": offers},
+        {"association": association, "offers": services.association_offers(association)},
     )
 
 

@@ -40,7 +40,7 @@ def association_offer(offer, link_target: str = "") -> str:
     its title, linked to its page if it has one, its summary and its facts. A tag rather
     than template code, each value escaped once with the standard library: with a URL, four
     labels and a dozen variables per offer, the list was half of the page's rendering.
-    Reads the fields of ``catalog.views.ASSOCIATION_OFFER_SHOWN``."""
+    Reads the fields of ``catalog.services.ASSOCIATION_OFFER_SHOWN``."""
     title = escape(offer.title)
     if offer.slug:
         url = escape(reverse("catalog:offer_detail", args=[offer.live.slug]))

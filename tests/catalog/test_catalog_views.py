@@ -168,7 +168,7 @@ def test_association_page(client, association, published_offer):
 
 
 def test_association_page_lists_the_published_offers_by_title(client, association):
-    """The page reads its offers with ``published_of`` (no join on the association): the
+    """The page reads its offers with ``Offer.objects.shown()`` (no join on the association): the
     same offers as ``published()``, in title order."""
     f.OfferFactory(association=association, published=True, title="B-tilbud")
     first = f.OfferFactory(association=association, published=True, title="A-tilbud")
