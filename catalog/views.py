@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_cookie
 from associations.models import Association, Offer
 from geo.models import MapArea
 from municipalities.models import Municipality
-from portal import pagecache
+from portal import framing, pagecache
 from portal.pagecache import cache_anonymous_page
 from schools.models import School
 
@@ -448,9 +448,7 @@ def association_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _allow_framing(response: HttpResponse, municipality) -> HttpResponse:
     """Let the municipality's configured origins (and only them) frame this response."""
-    origins = municipality.embed_origins if municipality is not None else []
-    response._csp_replace = {"frame-ancestors": origins or ["'none'"]}
-    return response
+    return framing.allow_framing(response, municipality.embed_origins if municipality else [])
 
 
 def _embed_language(view):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from municipalities.models import Municipality
 from partnerships import figures
 from partnerships.models import Partnership
-from portal import charts
+from portal import charts, framing
 
 from . import exports, services
 from .permissions import dashboard_municipality
@@ -238,5 +238,4 @@ def key_figures_embed(request: HttpRequest, slug: str) -> HttpResponse:
         {"municipality": municipality, "figures": services.key_figures(municipality)},
     )
     # Only the municipality's own intranet origins may frame the widget.
-    response._csp_replace = {"frame-ancestors": municipality.embed_origins or ["'none'"]}
-    return response
+    return framing.allow_framing(response, municipality.embed_origins)
