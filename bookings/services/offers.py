@@ -25,6 +25,8 @@ def bookable_offer(slug: str, municipality_ids) -> Offer | None:
     the release (the pickled offer matches the code's model) and today's date, since a
     certificate that runs out unpublishes the offer at midnight.
     """
+    if len(slug) > Offer._meta.get_field("slug").max_length:
+        return None  # no such offer; and a longer cache key than caches allow
     today = timezone.localdate().isoformat()
 
     def lookup():

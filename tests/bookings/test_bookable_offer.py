@@ -1,9 +1,11 @@
 """The booking page's offer comes from a cache: every change that unpublishes an offer or
 moves it out of the school's municipality must still turn the page away at once."""
 
+import warnings
 from datetime import timedelta
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +36,15 @@ def test_the_lookup_is_cached_and_checks_the_municipality(
         assert found == offer and found.association == offer.association
         assert services.bookable_offer(offer.slug, {other_municipality.pk}) is None
     assert services.bookable_offer("no-such-offer", {municipality.pk}) is None
+
+
+def test_a_slug_longer_than_any_offer_s_is_not_looked_up(client, municipality, teacher):
+    """The URL takes any length; the cache key must stay within what caches accept."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        assert services.bookable_offer("a" * 300, {municipality.pk}) is None
+        client.force_login(teacher)
+        assert client.get(reverse("bookings:book_offer", args=["a" * 300])).status_code == 404
 
 
 @pytest.mark.parametrize(
