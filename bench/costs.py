@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import env_for_server  # noqa: E402 (stdlib only at import)
+from bench.run import env_for_server, purge_queue  # noqa: E402 (stdlib only at import)
 
 PAGES = (
     "minimal view",
@@ -207,19 +207,24 @@ def main() -> int:
     )
     print("| page | Python calls | SQL | CPU ms Python | CPU ms PostgreSQL | CPU ms total |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name in wanted:
-        if name not in pages:
-            continue
-        row = measure(Page(pages[name]), args.requests, args.counted, args.top, args.cards)
-        total = row["python_ms"] + row["postgres_ms"]
-        print(
-            f"| {row['page']} | {row['calls']:,} | {row['sql']:g} | {row['python_ms']:.2f} "
-            f"| {row['postgres_ms']:.2f} | {total:.2f} |",
-            flush=True,
-        )
-        bad = {s: n for s, n in row["statuses"].items() if s >= 400}
-        if bad:
-            print(f"  (answers >= 400: {bad})")
+    try:
+        for name in wanted:
+            if name not in pages:
+                continue
+            row = measure(Page(pages[name]), args.requests, args.counted, args.top, args.cards)
+            total = row["python_ms"] + row["postgres_ms"]
+            print(
+                f"| {row['page']} | {row['calls']:,} | {row['sql']:g} | {row['python_ms']:.2f} "
+                f"| {row['postgres_ms']:.2f} | {total:.2f} |",
+                flush=True,
+            )
+            bad = {s: n for s, n in row["statuses"].items() if s >= 400}
+            if bad:
+                print(f"  (answers >= 400: {bad})")
+    finally:
+        # The booking POSTs queued e-mail tasks: a worker started later on this Redis
+        # database must not send them.
+        purge_queue(env_for_server())
     return 0
 
 
