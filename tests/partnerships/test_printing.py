@@ -60,7 +60,9 @@ def test_the_pdf_has_the_plan_with_danish_letters_in_both_languages(
 ):
     client.force_login(association_member)
     _page, pdf = urls(approved)
-    danish = pdf_text(client.get(pdf))
+    response = client.get(pdf)
+    assert f'filename="handleplan-{approved.pk}.pdf"' in response["Content-Disposition"]
+    danish = pdf_text(response)
     for text in (
         "Handleplan for Ærø Kajakklub",
         "Inddragelse af forældre",
@@ -70,7 +72,9 @@ def test_the_pdf_has_the_plan_with_danish_letters_in_both_languages(
         "Indikator",
     ):
         assert text in danish, text
-    english = pdf_text(client.get(pdf + "?lang=en"))
+    response = client.get(pdf + "?lang=en")
+    assert f'filename="action-plan-{approved.pk}.pdf"' in response["Content-Disposition"]
+    english = pdf_text(response)
     assert "Resource person" in english and "Indicator" in english
     assert "Flere forældre på søen" in english  # the partner's own words stay as written
     assert "Ressourceperson" not in english
