@@ -62,19 +62,25 @@ def completed_booking(school, teacher, published_offer):
     return booking
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed time: the same arguments give the same bytes (``writestr``
+    with a plain name stamps the current time, and two calls can fall in different seconds)."""
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
+
 def docx_bytes(main="word/document.xml") -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(main, "<document/>")
+        archive.writestr(_entry("[Content_Types].xml"), "<Types/>")
+        archive.writestr(_entry(main), "<document/>")
     return out.getvalue()
 
 
 def odt_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr(_entry("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr(_entry("content.xml"), "<office:document-content/>")
     return out.getvalue()
 
 
