@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -396,6 +397,8 @@ def my_school(request):
     school = school_for(request.user, request.GET.get("school"))
     schools = [m.school for m in request.user.active_school_memberships]
     show_all = bool(request.GET.get("all"))
+    # One token for the lists' forms and the frame's log-out form (each get_token masks anew).
+    token = get_token(request)
     # The lists are cached per user and school until something they show changes (or time
     # moves a booking from upcoming to past); see portal.fragments.
     content = fragments.cached_fragment(
@@ -409,8 +412,10 @@ def my_school(request):
             fragments.name(Municipality, school.municipality_id),
         ],
         render=lambda csrf_token: _render_my_school(request, school, schools, show_all, csrf_token),
+        csrf_token=token,
     )
-    return render(request, "bookings/my_school.html", {"school": school, "content": content})
+    context = {"school": school, "content": content, "csrf_token": token}
+    return render(request, "bookings/my_school.html", context)
 
 
 def _awaiting_approval(user, school, bookings) -> dict:

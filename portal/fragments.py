@@ -61,13 +61,20 @@ def expires_at(context, moment: datetime | None) -> None:
 
 
 def cached_fragment(
-    request, part: str, parts: Iterable, names: Iterable[str], render: Callable
+    request,
+    part: str,
+    parts: Iterable,
+    names: Iterable[str],
+    render: Callable,
+    csrf_token: str | None = None,
 ) -> SafeString:
     """The HTML of one part of a signed-in page. ``render(csrf_token)`` renders it with
     ``csrf_token`` as its token and returns ``(html, valid_until)``. Without
-    ``PAGECACHE_ENABLED`` it is rendered on every request."""
+    ``PAGECACHE_ENABLED`` it is rendered on every request. ``csrf_token``: the page's token
+    if the view has it (Django masks a new one for every ``get_token``)."""
+    csrf_token = csrf_token or get_token(request)
     if not settings.PAGECACHE_ENABLED:
-        html, _valid_until = render(get_token(request))
+        html, _valid_until = render(csrf_token)
         return mark_safe(html)  # noqa: S308 # nosec B308 B703 - our own template's output
     values = generations.read(*names)
     raw = [release(), part, request.user.pk, *parts, get_language(), request.scheme]
@@ -84,4 +91,4 @@ def cached_fragment(
             cache.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
         if local is not None:
             local.set(key, entry, max(1, int((entry[1] - now).total_seconds())))
-    return mark_safe(entry[0].replace(csrf_placeholder(), get_token(request)))  # noqa: S308 # nosec B308 B703
+    return mark_safe(entry[0].replace(csrf_placeholder(), csrf_token))  # noqa: S308 # nosec B308 B703
