@@ -8,7 +8,10 @@ from icalendar import Calendar, Event
 
 from .states import BookingState
 
+#: Open and done bookings. One awaiting the school leader's approval shows (tentative) in the
+#: school's calendars only: an association's querysets hold what was sent to it.
 SHOWN = (
+    BookingState.AWAITING_APPROVAL,
     BookingState.REQUESTED,
     BookingState.ALTERNATIVE_PROPOSED,
     BookingState.CONFIRMED,

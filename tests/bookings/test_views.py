@@ -633,6 +633,32 @@ def test_association_feed(
     assert [str(e["uid"]) for e in cal.walk("VEVENT")] == [f"booking-{confirmed.pk}@aabenskole"]
 
 
+def test_a_request_awaiting_the_leader_is_tentative_in_the_school_feed_only(
+    client, booking, teacher, school, association, association_member
+):
+    Booking.objects.filter(pk=booking.pk).update(
+        state=BookingState.AWAITING_APPROVAL, sent_to_association=False
+    )
+    school_feed = CalendarFeed.objects.create(school=school)
+    association_feed = CalendarFeed.objects.create(association=association)
+    cal = Calendar.from_ical(client.get(reverse("bookings:feed", args=[school_feed.token])).content)
+    events = list(cal.walk("VEVENT"))
+    assert [str(e["uid"]) for e in events] == [f"booking-{booking.pk}@aabenskole"]
+    assert str(events[0]["status"]) == "TENTATIVE"
+    client.force_login(teacher)
+    assert (
+        len(Calendar.from_ical(client.get(reverse("bookings:my_ics")).content).walk("VEVENT")) == 1
+    )
+    client.logout()
+    url = reverse("bookings:feed", args=[association_feed.token])
+    assert list(Calendar.from_ical(client.get(url).content).walk("VEVENT")) == []
+    client.force_login(association_member)
+    assert (
+        list(Calendar.from_ical(client.get(reverse("bookings:my_ics")).content).walk("VEVENT"))
+        == []
+    )
+
+
 # --- Occasions, school events, pool -------------------------------------------------------
 
 
