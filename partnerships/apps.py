@@ -29,7 +29,7 @@ class PartnershipsConfig(AppConfig):
         from .network import services as network_services  # needs the models
 
         for code, label, essential in network_services.KINDS:
-            kinds.register(code, label, essential=essential)
+            kinds.register(code, label, essential=essential, attachments=network_services.event_ics)
 
         # The status meetings' e-mails: invitations and reminders carry the meeting as an
         # .ics file and are checked against the meeting just before sending.

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
+from bookings import ics
+from notifications.models import Notification
 from notifications.services import absolute_url, notify
 from portal import generations
 from portal.submitkeys import sent_before
@@ -36,7 +38,8 @@ INVITATION_KIND = "partnerships.event_invitation"
 PLACE_KIND = "partnerships.event_place"
 CANCELLED_KIND = "partnerships.event_cancelled"
 
-#: (code, label, essential, audience) — registered in PartnershipsConfig.ready.
+#: (code, label, essential) — registered in PartnershipsConfig.ready, each with the event as
+#: an .ics file (``event_ics``).
 KINDS = [
     (INVITATION_KIND, _("An invitation to a network meeting"), True),
     (PLACE_KIND, _("A seat became free at a meeting you wait for"), True),
@@ -86,6 +89,7 @@ def send_invitations(event: NetworkEvent) -> int:
                 key=f"partnerships:event:{event.pk}:invitation:{p.pk}",
                 to_email=p.resource_email,
                 template="network_invitation",
+                guard={"event": event.pk},
                 context={
                     "recipient_name": p.resource_name,
                     "event": event,
@@ -233,6 +237,7 @@ def _tell_moved_up(event: NetworkEvent, row: Registration) -> None:
         to_email=user.email,
         user=user,
         template="network_place",
+        guard={"event": event.pk},
         context={
             "recipient_name": user.full_name,
             "event": event,
@@ -289,6 +294,7 @@ def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> None:
         key=f"partnerships:event:{event.pk}:cancelled:{address}",
         to_email=address,
         template="network_cancelled",
+        guard={"event": event.pk},
         context={
             "recipient_name": name,
             "event": event,
@@ -302,3 +308,33 @@ def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> None:
 def change_capacity(event: NetworkEvent) -> list[Registration]:
     """After the consultant changed the room's size: the waiting list moves up if it can."""
     return fill_free_seats(NetworkEvent.objects.select_for_update().get(pk=event.pk))
+
+
+# --- The event for a calendar ----------------------------------------------------------------
+
+
+def event_ics(notification: Notification) -> list[tuple[str, bytes, str]]:
+    """The event of an invitation, a freed seat or a cancellation as an ``.ics`` file, made
+    when the e-mail is sent: a cancelled event's file removes it from the calendar."""
+    event = NetworkEvent.objects.filter(pk=(notification.guard or {}).get("event")).first()
+    if event is None:
+        return []
+    return [("moede.ics", calendar(event), "text/calendar; method=PUBLISH; charset=utf-8")]
+
+
+def calendar(event: NetworkEvent) -> bytes:
+    """The event in the bookings' calendar format, under the same UID every time (a calendar
+    updates the event it has: moved, or cancelled)."""
+    cal = ics.new_calendar("partnerships", str(event.municipality))
+    ics.add_event(
+        cal,
+        uid=f"network-event-{event.pk}",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        summary=event.title,
+        location=event.place,
+        description=event.description,
+        url=absolute_url(event.get_absolute_url()),
+        status="CANCELLED" if event.is_cancelled else "CONFIRMED",
+    )
+    return cal.to_ical()

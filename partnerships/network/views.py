@@ -5,6 +5,7 @@ event's page with the sign-up form, and the sign-up and cancel actions (thin: ac
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +58,17 @@ def event_detail(request, pk):
     return render(
         request, "partnerships/network/event_detail.html", _detail_context(request, event, parties)
     )
+
+
+@login_required
+@require_GET
+def event_ics(request, pk):
+    """The event for a calendar, for whoever may see its page."""
+    event, _parties = access.event_for(request.user, pk)
+    response = HttpResponse(services.calendar(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="moede-{event.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
