@@ -41,6 +41,7 @@ class PartnershipsConfig(AppConfig):
         audience = kinds.BOOKING_PARTIES | kinds.CONSULTANTS
         for code, label in [
             (meetings.INVITATION, _("An invitation to a status meeting of a partnership")),
+            (meetings.MOVED, _("A status meeting of a partnership was moved")),
             (meetings.REMINDER, _("Reminder before a status meeting")),
         ]:
             kinds.register(

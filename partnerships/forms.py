@@ -69,6 +69,38 @@ class ActivityForm(_PlanPartForm):
 # --- The consultant's status meetings --------------------------------------------------------
 
 
+class MeetingTimeForm(forms.Form):
+    """A new day, times and place for a planned status meeting."""
+
+    day = BoundedDateField(label=_("Date"), past=False)
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+    @classmethod
+    def for_meeting(cls, meeting):
+        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        initial = {"day": starts.date(), "starts": starts.time(), "ends": ends.time()}
+        return cls(initial={**initial, "place": meeting.place}, prefix="move")
+
+    def clean(self):
+        return _meeting_times(self, super().clean())
+
+
+def _meeting_times(form, data: dict) -> dict:
+    """``starts_at`` and ``ends_at`` from the form's day and times, in the future, in order."""
+    day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+    if day and starts and ends:
+        tz = timezone.get_current_timezone()
+        data["starts_at"] = timezone.make_aware(datetime.combine(day, starts), tz)
+        data["ends_at"] = timezone.make_aware(datetime.combine(day, ends), tz)
+        if data["ends_at"] <= data["starts_at"]:
+            form.add_error("ends", _("The meeting must end after it starts."))
+        elif data["starts_at"] < timezone.now():
+            form.add_error("starts", _("The time has passed: choose a later one."))
+    return data
+
+
 class MeetingForm(forms.Form):
     """Schedule a status meeting: kind, day and times, place, whom to invite."""
 
@@ -97,17 +129,7 @@ class MeetingForm(forms.Form):
         self.fields["invited"].choices = [(c.key, c.label) for c in candidates]
 
     def clean(self):
-        data = super().clean()
-        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
-        if day and starts and ends:
-            tz = timezone.get_current_timezone()
-            data["starts_at"] = timezone.make_aware(datetime.combine(day, starts), tz)
-            data["ends_at"] = timezone.make_aware(datetime.combine(day, ends), tz)
-            if data["ends_at"] <= data["starts_at"]:
-                self.add_error("ends", _("The meeting must end after it starts."))
-            elif data["starts_at"] < timezone.now():
-                self.add_error("starts", _("The time has passed: choose a later one."))
-        return data
+        return _meeting_times(self, super().clean())
 
     def invited_candidates(self) -> list:
         return [self.candidates[key] for key in self.cleaned_data["invited"]]

@@ -37,6 +37,7 @@ from .models import ActionPlan, Partnership, PartnershipState
 INVITATION = "partnerships.meeting_invitation"
 MINUTES = "partnerships.meeting_minutes"
 CANCELLED = "partnerships.meeting_cancelled"
+MOVED = "partnerships.meeting_moved"
 REMINDER = ReminderRule.Kind.MEETING.value
 Side = MeetingParticipant.Side
 
@@ -376,6 +377,39 @@ def cancel(meeting: StatusMeeting, *, by=None) -> StatusMeeting:
             context=_context(locked, participant),
             user=participant.user,
             guard={"meeting": locked.pk},
+        )
+    return locked
+
+
+def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> StatusMeeting:
+    """Give a planned meeting a new time or place: each participant is told once per new
+    time and place, with the meeting for their calendar (the same event, updated). What was
+    queued for the old time (an invitation not yet sent, a reminder) is not sent; reminders
+    follow the new time. The same change again (a second click) does nothing."""
+    if ends_at <= starts_at:
+        raise ValidationError(_("The meeting must end after it starts."), code="ends_before")
+    if starts_at < timezone.now():
+        raise ValidationError(_("The time has passed: choose a later one."), code="past")
+    locked = StatusMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.state != StatusMeeting.State.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be moved."), code="not_planned")
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(_("The meeting has begun: it can no longer be moved."), code="begun")
+    if (locked.starts_at, locked.ends_at, locked.place) == (starts_at, ends_at, place):
+        return locked
+    previous = locked.starts_at
+    locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
+    locked.save(update_fields=["starts_at", "ends_at", "place"])
+    change = f"{starts_at.isoformat()}/{ends_at.isoformat()}/{rules.email_hash(place)}"
+    for participant in locked.participants.exclude(email=""):
+        notify(
+            kind=MOVED,
+            key=f"{MOVED}:meeting={locked.pk}:to={rules.email_hash(participant.email)}:{change}",
+            to_email=participant.email,
+            template="meeting_moved",
+            context={**_context(locked, participant), "previous": previous},
+            user=participant.user,
+            guard=_guard(locked),
         )
     return locked
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.submitkeys import tell_once
 
 from . import meeting_services as services
-from .forms import MeetingForm, MinutesForm
+from .forms import MeetingForm, MeetingTimeForm, MinutesForm
 from .permissions import (
     consultant_meeting,
     consultant_partnership,
@@ -92,8 +92,11 @@ def meeting_new(request, partnership_id):
     )
 
 
-def _meeting_context(meeting, form=None) -> dict:
-    can_write = meeting.state != meeting.State.CANCELLED and meeting.starts_at <= timezone.now()
+def _meeting_context(meeting, form=None, move_form=None) -> dict:
+    begun = meeting.starts_at <= timezone.now()
+    can_write = meeting.state != meeting.State.CANCELLED and begun
+    if move_form is None and meeting.state == meeting.State.PLANNED and not begun:
+        move_form = MeetingTimeForm.for_meeting(meeting)
     if form is None and can_write:
         form = MinutesForm(
             rows=services.minutes_rows(meeting),
@@ -105,6 +108,7 @@ def _meeting_context(meeting, form=None) -> dict:
         "agenda": services.agenda(meeting),
         "participants": meeting.participants.all(),
         "form": form,
+        "move_form": move_form,
     }
 
 
@@ -152,6 +156,32 @@ def meeting_cancel(request, meeting_id):
     # A second click finds the meeting cancelled already: the same answer as the first.
     tell_once(request, messages.SUCCESS, _("The meeting is cancelled."))
     return redirect("partnerships:meeting", meeting.pk)
+
+
+@require_POST
+@login_required
+def meeting_move(request, meeting_id):
+    meeting = consultant_meeting(request.user, meeting_id)
+    form = MeetingTimeForm(request.POST, prefix="move")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move(
+                meeting,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            tell_once(
+                request, messages.SUCCESS, _("The meeting is moved. Each participant is told.")
+            )
+        return redirect("partnerships:meeting", meeting.pk)
+    context = _meeting_context(meeting, move_form=form)
+    return render(request, "partnerships/meeting.html", context, status=400)
 
 
 @require_GET

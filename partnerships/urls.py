@@ -48,6 +48,11 @@ urlpatterns = [
         name="meeting_minutes",
     ),
     path(
+        "partnerships/meetings/<int:meeting_id>/move/",
+        meeting_views.meeting_move,
+        name="meeting_move",
+    ),
+    path(
         "partnerships/meetings/<int:meeting_id>/cancel/",
         meeting_views.meeting_cancel,
         name="meeting_cancel",
