@@ -2,14 +2,14 @@
 """Where a page's time goes under gunicorn: py-spy samples every worker while wrk loads the
 page as `make bench` does (same server, settings, data and URLs).
 
-    python bench/profile.py "offer page, rotating"                 # page cache off, 20 s
-    python bench/profile.py "catalog, rotating searches" --pagecache on --seconds 30
-    python bench/profile.py "offer page, rotating" --under "published_offer" --depth 2
+    python bench/spy.py "offer page, rotating"                 # page cache off, 20 s
+    python bench/spy.py "catalog, rotating searches" --pagecache on --seconds 30
+    python bench/spy.py "offer page, rotating" --under "published_offer" --depth 2
 
 Prints the share of the workers' samples (only while they hold the GIL: Python work, not
 waiting for PostgreSQL or the network) that each function takes with everything it calls,
 and for ``--under PATTERN`` how that function's share splits among what it calls. The raw
-stacks stay in ``bench/profile-<page>.txt`` (py-spy's collapsed format, for a flame graph).
+stacks stay in ``bench/spy-<page>.txt`` (py-spy's collapsed format, for a flame graph).
 ``bench/costs.py`` counts the same work in process, deterministically; this shows what
 gunicorn adds. py-spy needs the right to trace processes (root, or ptrace allowed).
 """
@@ -84,7 +84,7 @@ def main() -> int:
     if page is None:
         raise SystemExit(f"No page {args.page!r}; pages: {', '.join(p['name'] for p in pages)}")
     spy = Path(sys.executable).with_name("py-spy")
-    out = ROOT / "bench" / f"profile-{re.sub(r'[^a-z]+', '-', args.page.lower()).strip('-')}.txt"
+    out = ROOT / "bench" / f"spy-{re.sub(r'[^a-z]+', '-', args.page.lower()).strip('-')}.txt"
     port = run.free_port()
     server = run.start_server(env, port)
     base = f"http://127.0.0.1:{port}"
