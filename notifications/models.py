@@ -113,6 +113,9 @@ class ReminderRule(models.Model):
         EVALUATION = "booking.evaluation", _("Request to evaluate the occasion")
         # Partnerships' status meetings (partnerships.meeting_services): before the start.
         MEETING = "partnerships.meeting_reminder", _("Reminder before a status meeting")
+        #: Network meetings and open events (partnerships.network): before the start, to
+        #: those signed up.
+        NETWORK = "partnerships.network_reminder", _("Reminder before a network meeting")
         #: A partner association's yearly figures (partnerships.figures): the days are
         #: counted after the end of the year the figures are missing for.
         FIGURES = "partnerships.figures", _("Reminder of a partner's missing yearly figures")
@@ -160,7 +163,10 @@ class ReminderRule(models.Model):
 
     def clean(self):
         super().clean()
-        if self.kind == self.Kind.MEETING and self.anchor != self.Anchor.BEFORE_START:
+        if (
+            self.kind in (self.Kind.MEETING, self.Kind.NETWORK)
+            and self.anchor != self.Anchor.BEFORE_START
+        ):
             raise ValidationError(
                 {"anchor": _("A reminder of a meeting is sent before the meeting starts.")}
             )
@@ -182,6 +188,7 @@ class ReminderRule(models.Model):
             self.Kind.REMINDER: "reminder_booking",
             self.Kind.EVALUATION: "reminder_evaluation",
             self.Kind.MEETING: "reminder_meeting",
+            self.Kind.NETWORK: "reminder_network",
             self.Kind.FIGURES: "reminder_figures",
         }[self.kind]
 

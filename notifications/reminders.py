@@ -30,6 +30,7 @@ DEFAULT_RULES = [
     (ReminderRule.Kind.REMINDER, 1, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
     (ReminderRule.Kind.EVALUATION, 1, ReminderRule.Anchor.AFTER_END, ReminderRule.Recipients.BOTH),
     (ReminderRule.Kind.MEETING, 3, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
+    (ReminderRule.Kind.NETWORK, 2, ReminderRule.Anchor.BEFORE_START, ReminderRule.Recipients.BOTH),
     (
         ReminderRule.Kind.FIGURES,
         14,

@@ -30,6 +30,14 @@ class PartnershipsConfig(AppConfig):
 
         for code, label, essential in network_services.KINDS:
             kinds.register(code, label, essential=essential, attachments=network_services.event_ics)
+        kinds.register(
+            network_services.REMINDER_KIND,
+            _("Reminder before a network meeting"),
+            essential=False,
+            still_wanted=network_services.reminder_still_wanted,
+            attachments=network_services.event_ics,
+            audience=kinds.BOOKING_PARTIES,  # schools and associations sign up
+        )
 
         # The status meetings' e-mails: invitations and reminders carry the meeting as an
         # .ics file and are checked against the meeting just before sending.

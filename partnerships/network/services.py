@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association
 from bookings import ics
-from notifications.models import Notification
+from notifications import reminders as rules
+from notifications.models import Notification, ReminderRule
 from notifications.services import absolute_url, notify
 from portal import generations
 from portal.submitkeys import sent_before
@@ -37,6 +38,7 @@ R = RegistrationState
 INVITATION_KIND = "partnerships.event_invitation"
 PLACE_KIND = "partnerships.event_place"
 CANCELLED_KIND = "partnerships.event_cancelled"
+REMINDER_KIND = ReminderRule.Kind.NETWORK.value
 
 #: (code, label, essential) — registered in PartnershipsConfig.ready, each with the event as
 #: an .ics file (``event_ics``).
@@ -308,6 +310,80 @@ def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> None:
 def change_capacity(event: NetworkEvent) -> list[Registration]:
     """After the consultant changed the room's size: the waiting list moves up if it can."""
     return fill_free_seats(NetworkEvent.objects.select_for_update().get(pk=event.pk))
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def due_events(rule: ReminderRule, today):
+    """The rule municipality's events, not cancelled, that start in the rule's window today."""
+    lo, hi = rules.anchor_window(rule, today)
+    return (
+        NetworkEvent.objects.for_municipality(rule.municipality)
+        .filter(cancelled_at__isnull=True, starts_at__gte=max(lo, timezone.now()), starts_at__lt=hi)
+        .order_by("pk")
+    )
+
+
+def queue_reminders(rule: ReminderRule, event: NetworkEvent, today) -> list:
+    """One reminder to the user who signed up each party with a seat (not those waiting: the
+    seat may never come; institutions' sign-ups are the consultant's own)."""
+    on = event.starts_at.isoformat()
+    days = abs((rules.local_date(event.starts_at) - max(today, timezone.localdate())).days)
+    seated = event.registrations.filter(state=R.CONFIRMED, institution__isnull=True)
+    queued = []
+    for row in seated.select_related("registered_by", "association", "school").order_by("pk"):
+        user = row.registered_by
+        if user is None or not user.is_active or not user.email:
+            continue
+        notification = notify(
+            kind=REMINDER_KIND,
+            key=f"{REMINDER_KIND}:rule={rule.pk}:registration={row.pk}:on={on}",
+            to_email=user.email,
+            user=user,
+            template=rule.template,
+            context={
+                "recipient_name": user.full_name,
+                "event": event,
+                "party_name": str(row.party),
+                "participants": row.participants,
+                "starts_at": timezone.localtime(event.starts_at),
+                "days": days,
+                "action_url": absolute_url(event.get_absolute_url()),
+            },
+            deliver=False,
+            guard={"event": event.pk, "on": on, "registration": row.pk},
+        )
+        if notification is not None:
+            queued.append(notification)
+    return queued
+
+
+def scan_reminders(today=None) -> int:
+    """Queue and send the network meeting reminders due today by the municipalities' rules;
+    the number sent. Safe to run twice: the keys are unique."""
+    today = today or timezone.localdate()
+    sent = 0
+    for rule in rules.active_rules([ReminderRule.Kind.NETWORK]):
+        events = due_events(rule, today).iterator(chunk_size=rules.BATCH_SIZE)
+        for batch in rules.batches(events, rules.BATCH_SIZE):
+            queued = [n for event in batch for n in queue_reminders(rule, event, today)]
+            sent += rules.send_batch(queued)
+    return sent
+
+
+def reminder_still_wanted(notification: Notification) -> str:
+    """ "" to send a reminder; otherwise why not (the event cancelled or moved, the seat
+    given up)."""
+    guard = notification.guard or {}
+    event = NetworkEvent.objects.filter(pk=guard.get("event")).first()
+    if event is None or event.is_cancelled:
+        return "the event is cancelled"
+    if event.starts_at.isoformat() != guard.get("on"):
+        return "the event moved"
+    if not Registration.objects.filter(pk=guard.get("registration"), state=R.CONFIRMED).exists():
+        return "the sign-up has no seat now"
+    return ""
 
 
 # --- The event for a calendar ----------------------------------------------------------------

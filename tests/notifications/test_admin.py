@@ -70,7 +70,7 @@ def test_a_consultant_sees_and_edits_only_their_municipalitys_rules(
     client.force_login(consultant)
     listing = client.get(RULES)
     assert listing.status_code == 200
-    assert listing.context["cl"].result_count == 5  # with the meetings' and the figures'
+    assert listing.context["cl"].result_count == 6  # with the meetings', network meetings', figures'
     assert client.get(f"{RULES}{theirs.pk}/change/").status_code in (302, 404)
     response = client.post(
         f"{RULES}{mine.pk}/change/",
@@ -112,4 +112,4 @@ def test_the_rule_timing_is_unique_per_municipality(client, consultant, municipa
         },
     )
     assert response.status_code == 200  # the form shows the error, no IntegrityError
-    assert ReminderRule.objects.filter(municipality=municipality).count() == 5  # the defaults
+    assert ReminderRule.objects.filter(municipality=municipality).count() == 6  # the defaults

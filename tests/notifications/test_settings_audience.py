@@ -13,7 +13,13 @@ pytestmark = pytest.mark.django_db
 SETTINGS = "/notifications/settings/"
 CONSULTANT_KINDS = {"screening.submitted", "screening.digest", "consultant.weekly_digest"}
 SCHOOL_KINDS = {"need_answered", "event.offered"}
-BOOKING_KINDS = {"booking.message", "booking.evaluation", "event.message"}
+#: Also the network meetings' reminder: schools and associations sign up for them.
+BOOKING_KINDS = {
+    "booking.message",
+    "booking.evaluation",
+    "event.message",
+    "partnerships.network_reminder",
+}
 #: The reminder of a partnership's yearly figures (partnerships.figures).
 PARTNER_KINDS = {"partnerships.figures"}
 

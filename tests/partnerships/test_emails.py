@@ -37,12 +37,15 @@ def test_the_kinds_are_registered_once(monkeypatch):
         "partnerships.meeting_cancelled",
         "partnerships.meeting_invitation",
         "partnerships.meeting_minutes",
+        "partnerships.meeting_moved",
         "partnerships.meeting_reminder",
+        "partnerships.network_reminder",
     ]
     for code in calls:
         assert kinds.get(code).label != code
-    # Only the figures' reminder may be turned off.
-    assert [c for c in calls if not kinds.is_essential(c)] == ["partnerships.figures"]
+    # Only the reminders of the figures and of network meetings may be turned off.
+    optional = sorted(c for c in calls if not kinds.is_essential(c))
+    assert optional == ["partnerships.figures", "partnerships.network_reminder"]
 
 
 def test_activation_emails_the_resource_person_and_the_members_once(
