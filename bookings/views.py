@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,6 +19,7 @@ from associations.permissions import association_for
 from municipalities.models import Municipality
 from portal import fragments, generations
 from portal.ratelimit import ratelimit
+from portal.redirects import local_url
 from portal.submitkeys import tell_once
 from schools.models import School
 from schools.permissions import school_for
@@ -683,11 +683,8 @@ def feed_manage(request, kind, pk, action):
         back = reverse("bookings:my_school") + f"?school={pk}"
     elif kind == "association":
         owner = {"association": association_for(request.user, pk)}
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = reverse("bookings:my_association_bookings", args=[pk])
+        default = reverse("bookings:my_association_bookings", args=[pk])
+        back = local_url(request, request.POST.get("next", ""), default)
     else:
         raise Http404
     if action == "regenerate":
@@ -698,7 +695,7 @@ def feed_manage(request, kind, pk, action):
         messages.success(request, _("The calendar address has been revoked."))
     else:
         raise Http404
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @login_required

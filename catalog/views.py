@@ -7,13 +7,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_cookie
@@ -23,6 +22,7 @@ from geo.models import MapArea
 from municipalities.models import Municipality
 from portal import framing, pagecache
 from portal.pagecache import cache_anonymous_page
+from portal.redirects import local_url
 from schools.models import School
 
 from . import cards, maps, periods, permissions, services
@@ -401,12 +401,9 @@ def favourite_toggle(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     offer = _offer_or_404(slug)
     services.toggle_favourite(request.user, offer)
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(offer.get_absolute_url())
+    return HttpResponseRedirect(
+        local_url(request, request.POST.get("next", ""), offer.get_absolute_url())
+    )
 
 
 @require_safe

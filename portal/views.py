@@ -1,9 +1,11 @@
-from django.http import JsonResponse
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import health
+from .redirects import local_url
 
 
 @require_GET
@@ -59,18 +61,9 @@ def switch_language(request, code):
 
     Only sets the language cookie; the worst a forged link can do is change the language.
     """
-    from django.conf import settings
-    from django.http import HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     if code not in dict(settings.LANGUAGES):
         return page_not_found(request)
-    next_url = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(local_url(request, request.GET.get("next", "/"), "/"))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,

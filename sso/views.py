@@ -4,9 +4,10 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+
+from portal.redirects import local_url
 
 from . import services
 from .models import OIDCProvider
@@ -29,12 +30,7 @@ ERRORS = {
 
 
 def _safe_next(request: HttpRequest) -> str:
-    next_url = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
+    return local_url(request, request.GET.get("next", ""))
 
 
 @require_GET

@@ -659,6 +659,26 @@ def test_a_request_awaiting_the_leader_is_tentative_in_the_school_feed_only(
     )
 
 
+@pytest.mark.parametrize("next_url", ["abc", "my-association", "https://evil.example/x", "/x"])
+def test_any_next_value_redirects_and_never_fails(
+    client, association, association_member, published_offer, teacher, next_url
+):
+    """A word without "/" or "." is no URL name for ``redirect()`` to look up (it raised)."""
+    client.force_login(association_member)
+    url = reverse("bookings:feed_manage", args=["association", association.pk, "regenerate"])
+    response = client.post(url, {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        next_url
+        if next_url in ("abc", "my-association", "/x")
+        else reverse("bookings:my_association_bookings", args=[association.pk])
+    )
+    client.force_login(teacher)
+    url = reverse("catalog:favourite_toggle", args=[published_offer.slug])
+    response = client.post(url, {"next": next_url})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+
+
 # --- Occasions, school events, pool -------------------------------------------------------
 
 
