@@ -7,12 +7,15 @@ from urllib.parse import urlencode
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 
 from catalog import cards
 from catalog.filters import OfferFilter
 from portal.formatting import money
+from portal.templatetags.portal_format import local_date
 
 register = template.Library()
 
@@ -314,12 +317,72 @@ def filter_form(context) -> str:
     )
 
 
-@register.simple_tag
-def offer_photos(offer) -> list:
+def _photos(offer) -> str:
     """The offer's photos in order: those ``services.published_offer`` read for its page
     (``photo_list``), or the offer's own (a preview)."""
     photos = getattr(offer, "photo_list", None)
-    return list(offer.photos.all()) if photos is None else photos
+    if photos is None:
+        photos = list(offer.photos.all())
+    if not photos:
+        return ""
+    images = "".join(
+        f'<img src="{escape(photo.image.url)}" alt="{escape(photo.alt_text)}" '
+        'class="img-fluid rounded offer-photo" loading="lazy" width="320">'
+        for photo in photos
+    )
+    return f'\n  <div class="offer-photos d-flex flex-wrap gap-2 mb-3">\n    {images}\n  </div>\n  '
+
+
+# The offer's profile ----------------------------------------------------------------------
+# Drawn here rather than by templates (``_offer_body.html``, the offer page's booking box): their
+# translations, filters and conditions were most of the offer page's rendering. Values are
+# escaped once with the standard library; fixed texts are translated once per language and
+# process (``_texts``) and written as ``{% translate %}`` writes them, unescaped.
+
+
+@functools.cache
+def _texts(language: str) -> dict[str, str]:
+    """The profile's fixed texts in ``language`` (the active one; the argument is the cache's
+    key)."""
+    return {
+        "Domain": gettext("Domain"),
+        "School subjects": gettext("School subjects"),
+        "Grades": gettext("Grades"),
+        "Format": gettext("Format"),
+        "Where": gettext("Where"),
+        "Duration": gettext("Duration"),
+        "Pupils per session": gettext("Pupils per session"),
+        "Sessions per week": gettext("Sessions per week"),
+        "When": gettext("When"),
+        "Price": gettext("Price"),
+        "Week %(start)s to week %(end)s": gettext("Week %(start)s to week %(end)s"),
+        "On request": gettext("On request: the school proposes dates."),
+        "Fixed dates": gettext("Fixed dates, see below."),
+        "%(amount)s DKK": gettext("%(amount)s DKK"),
+        "By": gettext("By"),
+        "Description": gettext("Description"),
+        "Learning goals it supports": gettext("Learning goals it supports"),
+        "See Fælles Mål": gettext("See Fælles Mål"),
+        "What pupils bring": gettext("What pupils bring"),
+        "Accessibility": gettext("Accessibility"),
+        "Weather": gettext("Weather"),
+        "Transport": gettext("Transport"),
+        "instructor_experience": gettext("The instructors' experience with school life"),
+        "Dates": gettext("Dates"),
+        "Fully booked": gettext("Fully booked"),
+        "confirmed on booking": gettext("confirmed on booking"),
+        "No upcoming dates.": gettext("No upcoming dates."),
+        "Contact": gettext("Contact"),
+        "Price for one class": gettext("Price for one class"),
+        "Free": gettext("Free"),
+        "Ask the association": gettext("Ask the association"),
+        "Next date": gettext("Next date"),
+        "Confirmed on booking": gettext("Confirmed on booking: your booking is final at once."),
+        "Only school staff can book.": gettext("Only school staff can book."),
+        "Book / send request": gettext("Book / send request"),
+        # Weekdays as ``weekday_names`` writes them.
+        **{digit: str(name) for digit, name in WEEKDAY_NAMES.items()},
+    }
 
 
 def _where(offer) -> str:
@@ -331,34 +394,29 @@ def _where(offer) -> str:
     return where
 
 
-def _when(offer) -> str:
-    weeks = gettext("Week %(start)s to week %(end)s") % {
+def _when(offer, texts: dict) -> str:
+    weeks = texts["Week %(start)s to week %(end)s"] % {
         "start": offer.season_start_week,
         "end": offer.season_end_week,
     }
-    days = " · ".join(weekday_names(offer.weekdays))
-    dates = (
-        gettext("On request: the school proposes dates.")
-        if offer.on_request
-        else gettext("Fixed dates, see below.")
-    )
+    days = " · ".join(texts[d] for d in sorted(set(offer.weekdays or "")) if d in WEEKDAY_NAMES)
+    dates = texts["On request"] if offer.on_request else texts["Fixed dates"]
     return f"{escape(weeks)}{', ' + escape(days) if days else ''}<br>{escape(dates)}"
 
 
-def _price(offer) -> str:
+def _price(offer, texts: dict) -> str:
     price = escape(offer.get_price_model_display())
     if offer.price_amount is not None and offer.price_model != "free":
-        price += ": " + escape(gettext("%(amount)s DKK") % {"amount": money(offer.price_amount)})
+        price += ": " + escape(texts["%(amount)s DKK"] % {"amount": money(offer.price_amount)})
     return price
 
 
 @register.simple_tag
 def offer_facts(offer) -> str:
-    """The facts of an offer's profile (``_offer_body.html``), as the rows of a ``<dl>``:
-    domain, school subjects, grades, format, place, duration, pupils, sessions, season and
-    weekdays, price. A tag rather than template markup: its eleven translated labels and
-    their values were a third of the offer page's own template work (each ``{% translate %}``
-    costs some thirty calls). Every value is escaped once with the standard library."""
+    """The facts of an offer's profile (``offer_body``), as the rows of a ``<dl>``: domain,
+    school subjects, grades, format, place, duration, pupils, sessions, season and weekdays,
+    price."""
+    texts = _texts(get_language())
     names = getattr(offer, "subject_names", None)  # services.published_offer
     if names is None:  # a preview
         names = [str(subject) for subject in offer.subjects.all()]
@@ -370,20 +428,198 @@ def offer_facts(offer) -> str:
         else "–"
     )
     rows = [
-        (gettext("Domain"), escape(offer.get_domain_display())),
-        (gettext("School subjects"), subjects) if subjects else None,
-        (gettext("Grades"), escape(offer.grade_range_display)),
-        (gettext("Format"), escape(offer.get_format_display())),
-        (gettext("Where"), _where(offer)),
-        (gettext("Duration"), escape(duration)),
-        (gettext("Pupils per session"), f"{offer.pupils_min}–{offer.pupils_max}"),
-        (gettext("Sessions per week"), str(offer.sessions_per_week)),
-        (gettext("When"), _when(offer)),
-        (gettext("Price"), _price(offer)),
+        ("Domain", escape(offer.get_domain_display())),
+        ("School subjects", subjects) if subjects else None,
+        ("Grades", escape(offer.grade_range_display)),
+        ("Format", escape(offer.get_format_display())),
+        ("Where", _where(offer)),
+        ("Duration", escape(duration)),
+        ("Pupils per session", f"{offer.pupils_min}–{offer.pupils_max}"),
+        ("Sessions per week", str(offer.sessions_per_week)),
+        ("When", _when(offer, texts)),
+        ("Price", _price(offer, texts)),
     ]
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
         "\n".join(
-            f'    <dt class="col-sm-4">{escape(label)}</dt><dd class="col-sm-8">{value}</dd>'
+            f'    <dt class="col-sm-4">{escape(texts[label])}</dt><dd class="col-sm-8">{value}</dd>'
             for label, value in filter(None, rows)
         )
+    )
+
+
+def _photos(offer) -> str:
+    """The offer's photos in order: those ``services.published_offer`` read for its page
+    (``photo_list``), or the offer's own (a preview)."""
+    photos = getattr(offer, "photo_list", None)
+    if photos is None:
+        photos = list(offer.photos.all())
+    if not photos:
+        return ""
+    images = "".join(
+        f'<img src="{escape(photo.image.url)}" alt="{escape(photo.alt_text)}" '
+        'class="img-fluid rounded offer-photo" loading="lazy" width="320">'
+        for photo in photos
+    )
+    return f'\n  <div class="offer-photos d-flex flex-wrap gap-2 mb-3">\n    {images}\n  </div>\n  '
+
+
+def _paragraphs(text: str) -> str:
+    """``text|linebreaks``: paragraphs and line breaks, escaped."""
+    return linebreaks(text, autoescape=True)
+
+
+def _association(offer, link_target: str) -> str:
+    """The association's name, linked to its page when it has one (not a draft's)."""
+    association = offer.association
+    name = escape(association.name)
+    if not association.slug:
+        return name
+    url = escape(reverse("catalog:association_detail", args=[association.live.slug]))
+    target = f' target="{escape(link_target)}" rel="noopener"' if link_target else ""
+    return f'<a href="{url}"{target}>{name}</a>'
+
+
+def _learning_goals(offer, texts: dict) -> str:
+    if not (offer.learning_goals or offer.faelles_maal_url):
+        return ""
+    goals = ""
+    if offer.learning_goals:
+        goals = f'<div class="mb-2">{_paragraphs(offer.learning_goals)}</div>'
+    link = ""
+    if offer.faelles_maal_url:
+        link = (
+            f'<p><a href="{escape(offer.faelles_maal_url)}" target="_blank" rel="noopener">'
+            f"{texts['See Fælles Mål']}</a></p>"
+        )
+    heading = texts["Learning goals it supports"]
+    return f'\n  <h2 class="h5">{heading}</h2>\n  {goals}\n  {link}\n  '
+
+
+def _section(text: str, heading: str) -> str:
+    if not text:
+        return ""
+    return f'<h2 class="h5">{heading}</h2><div class="mb-3">{_paragraphs(text)}</div>'
+
+
+def _free_places(occasion, texts: dict) -> str:
+    free = occasion.free
+    if not free:
+        return texts["Fully booked"]
+    return ngettext("%(free)s free place", "%(free)s free places", free) % {"free": free}
+
+
+def _occasion(occasion, texts: dict) -> str:
+    starts = local_date(timezone.localtime(occasion.starts_at), "WEEKDAY_DATETIME_FORMAT")
+    ends = timezone.localtime(occasion.ends_at).strftime("%H:%M")
+    place = f", {escape(occasion.place)}" if occasion.place else ""
+    confirmed = " · " + texts["confirmed on booking"] if occasion.confirm_on_booking else ""
+    return (
+        f"\n    <li>{escape(starts)}–{escape(ends)}{place}:\n"
+        f"      {_free_places(occasion, texts)}{confirmed}</li>\n    "
+    )
+
+
+def _dates(offer, occasions, texts: dict) -> str:
+    if occasions is None or offer.on_request:
+        return ""
+    if occasions:
+        items = "".join(_occasion(occasion, texts) for occasion in occasions)
+        listed = f'\n  <ul class="list-unstyled offer-occasions">\n    {items}\n  </ul>\n  '
+    else:
+        listed = f"<p>{texts['No upcoming dates.']}</p>"
+    return f'\n  <h2 class="h5">{texts["Dates"]}</h2>\n  {listed}\n  '
+
+
+def _contact(association, texts: dict) -> str:
+    role = f" ({escape(association.contact_role)})" if association.contact_role else ""
+    email, phone = escape(association.contact_email), escape(association.contact_phone)
+    return (
+        f'\n  <h2 class="h5">{texts["Contact"]}</h2>\n'
+        f'  <p class="offer-contact">{escape(association.contact_name)}{role}<br>\n'
+        f'    <a href="mailto:{email}">{email}</a> · <a href="tel:{phone}">{phone}</a></p>\n  '
+    )
+
+
+@register.simple_tag(takes_context=True)
+def offer_body(context) -> str:
+    """Everything a school sees of an offer profile (``_offer_body.html``). Context: offer;
+    optional: occasions (upcoming, with ``.free``; None leaves the dates out), show_contact,
+    link_target ("_blank" in the embed)."""
+    offer, texts = context["offer"], _texts(get_language())
+    sections = "\n  ".join(
+        [
+            _section(offer.what_to_bring, texts["What pupils bring"]),
+            _section(offer.accessibility, texts["Accessibility"]),
+            _section(offer.weather, texts["Weather"]),
+            _section(offer.transport, texts["Transport"]),
+            _section(offer.instructor_experience, texts["instructor_experience"]),
+        ]
+    )
+    contact = _contact(offer.association, texts) if context.get("show_contact") else ""
+    return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
+        '\n<article class="offer-body">\n'
+        f'  <p class="lead mb-2">{escape(offer.summary)}</p>\n'
+        '  <p class="text-body-secondary mb-3">\n'
+        f"    {texts['By']}\n"
+        f"    {_association(offer, context.get('link_target') or '')}\n"
+        f"  </p>\n  {_photos(offer)}\n"
+        f'  <dl class="row offer-facts">\n{offer_facts(offer)}\n  </dl>\n'
+        f'  <h2 class="h5">{texts["Description"]}</h2>\n'
+        f'  <div class="mb-3">{_paragraphs(offer.description)}</div>\n'
+        f"  {_learning_goals(offer, texts)}\n"
+        f"  {sections}\n"
+        f"  {_dates(offer, context.get('occasions'), texts)}\n"
+        f"  {contact}\n"
+        "</article>\n"
+    )
+
+
+def _class_price(class_price, texts: dict) -> str:
+    if class_price == 0:
+        return texts["Free"]
+    if class_price is None:
+        return texts["Ask the association"]
+    return texts["%(amount)s DKK"] % {"amount": escape(money(class_price))}
+
+
+def _next_date(occasions, texts: dict) -> str:
+    """The first of ``occasions``: when, its free places, whether booking it is final."""
+    if not occasions:
+        return texts["No upcoming dates."]
+    first = occasions[0]
+    when = timezone.localtime(first.starts_at)
+    confirmed = ""
+    if first.confirm_on_booking:
+        confirmed = f'<br><span class="small">{texts["Confirmed on booking"]}</span>'
+    return (
+        f'<time datetime="{escape(when.isoformat())}">'
+        f"{escape(local_date(when, 'WEEKDAY_DATETIME_FORMAT'))}</time><br>"
+        f"{_free_places(first, texts)}{confirmed}"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def offer_booking(context) -> str:
+    """The offer page's booking box (``offer_detail.html``) up to the favourite button: the
+    price for one class, the next date (not for an offer on request), and the link to book
+    or why the visitor cannot. Context: offer, class_price, occasions, book_url, user."""
+    offer, texts = context["offer"], _texts(get_language())
+    next_date = ""
+    if not offer.on_request:
+        next_date = (
+            f'\n      <p class="h5">{texts["Next date"]}</p>\n'
+            f'      <p class="offer-next-date">{_next_date(context["occasions"], texts)}</p>\n      '
+        )
+    user = context["user"]
+    if user.is_authenticated and not user.is_school_staff:
+        book = f'\n      <p class="small">{texts["Only school staff can book."]}</p>\n      '
+    else:
+        book = (
+            f'\n      <a class="btn btn-primary btn-lg w-100 mb-2" href="{escape(context["book_url"])}">'
+            f"{texts['Book / send request']}</a>\n      "
+        )
+    return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
+        f'<p class="h5">{texts["Price for one class"]}</p>\n'
+        f'      <p class="offer-class-price">{_class_price(context["class_price"], texts)}</p>\n'
+        f"      {next_date}\n      {book}"
     )
