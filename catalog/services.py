@@ -258,6 +258,11 @@ DETAIL_COLUMNS = (
     "association__revision_of",
     "association__slug",
     "association__name",
+)
+
+#: The association's contact details, which only logged-in school staff see
+#: (``catalog.permissions.can_see_contact``): loaded only for them.
+CONTACT_COLUMNS = (
     "association__contact_name",
     "association__contact_role",
     "association__contact_email",
@@ -265,14 +270,15 @@ DETAIL_COLUMNS = (
 )
 
 
-def published_offer(slug: str) -> Offer | None:
+def published_offer(slug: str, *, contact: bool = False) -> Offer | None:
     """A published offer by slug, or by id (``/offers/42/``), with what its page shows:
     ``photo_list`` (its photos in order) and ``subject_names`` (its school subjects' names),
     which ``_offer_body.html`` reads instead of the offer's related managers: both from one
     plain query (``_photos_and_subjects``), which costs the ORM less than two prefetches or
     two queries, and the subjects' names from the per-process list. The offer's query is
-    built once per process and day (``_published_detail``) and only filtered here."""
-    offers = _published_detail(timezone.localdate()).filter(offer_lookup(slug))
+    built once per process and day (``_published_detail``) and only filtered here. With
+    ``contact``, the association's contact details are loaded too (``CONTACT_COLUMNS``)."""
+    offers = _published_detail(timezone.localdate(), contact).filter(offer_lookup(slug))
     if not slug.isdigit():  # slugs are unique: no order to pick the first by
         offers = offers.order_by()
     offer = next(iter(offers[:1]), None)
@@ -348,12 +354,13 @@ def _photos_and_subjects() -> QuerySet:
     )
 
 
-@functools.lru_cache(maxsize=2)
-def _published_detail(today: date) -> QuerySet:
+@functools.lru_cache(maxsize=4)
+def _published_detail(today: date, contact: bool) -> QuerySet:
     """The published offers with the columns their page shows, built once per process and
     day (≈ 600 Python calls of the ORM's filters; ``today`` is what ``published()`` compares
     the certificates with) and never evaluated: ``published_offer`` filters a clone."""
-    return Offer.objects.published().select_related("association").only(*DETAIL_COLUMNS)
+    columns = DETAIL_COLUMNS + CONTACT_COLUMNS if contact else DETAIL_COLUMNS
+    return Offer.objects.published().select_related("association").only(*columns)
 
 
 def unavailable_offer(slug: str) -> Offer | None:
@@ -435,9 +442,15 @@ def upcoming_occasions(offer: Offer) -> list[Occasion]:
     dates), with the columns it shows."""
     if offer.on_request:
         return []
-    return list(
-        Occasion.objects.upcoming()
-        .filter(offer=offer)
+    return list(_upcoming_dates().filter(offer_id=offer.pk))
+
+
+@functools.cache
+def _upcoming_dates() -> QuerySet:
+    """``upcoming_occasions``' query without its offer, built once per process: it compares
+    with the database's ``now()``, as the catalog's next dates do, so it holds no moment."""
+    return (
+        Occasion.objects.upcoming(now=Now())
         .only("starts_at", "ends_at", "place", "capacity", "reserved", "confirm_on_booking")
         .order_by("starts_at")
     )

@@ -378,7 +378,8 @@ def _unavailable(
 @vary_on_cookie
 @cached_page(_page_names(Offer))
 def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    offer = _published_offer(slug)
+    show_contact = permissions.can_see_contact(request.user)
+    offer = services.published_offer(slug, contact=show_contact)
     if offer is None:
         return _unavailable(request, slug, "catalog/offer_unavailable.html")
     staff = permissions.can_favourite(request.user)
@@ -386,7 +387,7 @@ def offer_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "offer": offer,
         "occasions": services.upcoming_occasions(offer),
         "class_price": services.offer_price_for_one_class(offer),
-        "show_contact": permissions.can_see_contact(request.user),
+        "show_contact": show_contact,
         "can_favourite": staff,
         "is_favourite": staff and Favourite.objects.filter(user=request.user, offer=offer).exists(),
         "book_url": offer.get_absolute_url() + "book/",

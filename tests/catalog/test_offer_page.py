@@ -53,3 +53,16 @@ def test_an_offer_on_request_reads_no_dates(client, association):
     html, queries = offer_page(client, offer)
     assert not [q for q in queries if "bookings_occasion" in q]
     assert "offer-occasions" not in html
+
+
+def test_contact_details_are_read_only_for_those_who_see_them(client, association, teacher):
+    offer = f.OfferFactory(association=association, published=True)
+    html, queries = offer_page(client, offer)
+    assert association.contact_email not in html
+    offer_query = next(q for q in queries if q.startswith('SELECT "associations_offer"."id", '))
+    assert "contact_email" not in offer_query
+    client.force_login(teacher)
+    html, queries = offer_page(client, offer)
+    assert association.contact_email in html
+    offer_query = next(q for q in queries if q.startswith('SELECT "associations_offer"."id", '))
+    assert "contact_email" in offer_query
