@@ -221,8 +221,8 @@ def offer_lookup(slug: str) -> Q:
 
 
 #: The columns of an offer and of its association that the offer's page reads
-#: (``_offer_body.html``, ``offer_detail.html``, the embed's page, the price for one class;
-#: ``get_absolute_url`` and ``live`` read ``revision_of``). Not loaded: the screening's dates
+#: (``catalog_tags.offer_body`` and ``offer_booking``, ``offer_detail.html``, the embed's page,
+#: the price for one class; ``get_absolute_url`` and ``live`` read ``revision_of``). Not loaded: the screening's dates
 #: and state, the map position and the stored search document (large; only the database
 #: reads it). A page that shows another column adds it here (a deferred column costs a query).
 DETAIL_COLUMNS = (
@@ -273,9 +273,9 @@ CONTACT_COLUMNS = (
 def published_offer(slug: str, *, contact: bool = False) -> Offer | None:
     """A published offer by slug, or by id (``/offers/42/``), with what its page shows:
     ``photo_list`` (its photos in order) and ``subject_names`` (its school subjects' names),
-    which ``_offer_body.html`` reads instead of the offer's related managers: both from one
-    plain query (``_photos_and_subjects``), which costs the ORM less than two prefetches or
-    two queries, and the subjects' names from the per-process list. The offer's query is
+    which ``catalog_tags.offer_body`` reads instead of the offer's related managers: both
+    from one plain query (``_photos_and_subjects``), which costs the ORM less than two
+    prefetches or two queries, and the subjects' names from the per-process list. The offer's query is
     built once per process and day (``_published_detail``) and only filtered here. With
     ``contact``, the association's contact details are loaded too (``CONTACT_COLUMNS``)."""
     offers = _published_detail(timezone.localdate(), contact).filter(offer_lookup(slug))
