@@ -570,7 +570,7 @@ def offer_body(context) -> str:
         f"  {sections}\n"
         f"  {_dates(offer, context.get('occasions'), texts)}\n"
         f"  {contact}\n"
-        "</article>\n"
+        "</article>"
     )
 
 
