@@ -58,9 +58,10 @@ def test_a_new_municipality_gets_the_default_rules():
         ("booking.reminder", 7, "before_start", "both"),
         ("partnerships.figures", 14, "after_end", "association"),
         ("partnerships.meeting_reminder", 3, "before_start", "both"),
+        ("partnerships.network_reminder", 2, "before_start", "both"),
     ]
     assert reminder_rules.create_default_rules(municipality)  # idempotent
-    assert ReminderRule.objects.filter(municipality=municipality).count() == 5
+    assert ReminderRule.objects.filter(municipality=municipality).count() == 6
 
 
 def test_the_seven_day_reminder_goes_to_both_sides_once(booking, teacher):
