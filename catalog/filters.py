@@ -4,13 +4,14 @@ pass ``origin=(lat, lon)`` for the distance filter and nearest-first sorting (ot
 
 import django_filters as filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Domain, Location, OfferFormat, PriceModel, Subject
 
 from . import services
-from .search import needs_typo_tolerance, search_offers
+from .search import search_offers
 
 WHERE_CHOICES = [("school", _("At the school")), ("out", _("Out of school"))]
 WEEKDAY_CHOICES = [
@@ -156,7 +157,7 @@ class OfferFilter(filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset, name, value):
-        return search_offers(queryset, value, typos=needs_typo_tolerance(queryset, value))
+        return search_offers(queryset, value)
 
     def filter_grade(self, queryset, name, value):
         return queryset.filter(grade_min__lte=value, grade_max__gte=value)
@@ -235,8 +236,7 @@ class OfferFilter(filters.FilterSet):
 
 def facet_counts(filterset: OfferFilter) -> dict:
     """How many offers each facet option would leave, and under ``"total"`` how many all the
-    filters leave (the page's count, so the paginator needs no query of its own). An
-    invalid filterset has no counts (``{}``).
+    filters leave. An invalid filterset has no counts (``{}``).
 
     Each facet's counts apply all the other filters (including the other facets), but
     not its own, so a ticked option's siblings show what choosing them would add. The
@@ -247,44 +247,98 @@ def facet_counts(filterset: OfferFilter) -> dict:
     columns the facets look at (a few hundred groups at most); every facet count is a sum
     of groups, added up here. (One aggregate with a filtered count per option did the
     same in the database, but building its 25 expressions cost more than the query.)
+    The catalog's list asks ``results`` instead, which counts from the same rows it pages.
     """
     if not filterset.is_valid():
         return {}
-    data = filterset.form.cleaned_data
     filterset.qs  # noqa: B018 - builds facet_base
     base = filterset.facet_base
     # Only a filter through a many-to-many relation (subjects) can repeat an offer; an
     # offer is in exactly one group, so counting distinct ids per group stays exact.
     groups = (
         base.order_by()
-        .values_list("domain", "format", "location", "price_model")
+        .values_list(*FACET_COLUMNS)
         .annotate(n=Count("pk", distinct=base.query.distinct))
     )
-    chosen = {
-        "domain": set(data.get("domain") or ()),
-        "format": set(data.get("format") or ()),
-        "where": {data["where"]} if data.get("where") else set(),
-        "free": {"true"} if data.get("free") else set(),
-    }
-    result: dict = {
-        "domain": dict.fromkeys(Domain.values, 0),
-        "format": dict.fromkeys(OfferFormat.values, 0),
-        "where": dict.fromkeys((v for v, _label in WHERE_CHOICES), 0),
-        "free": {"true": 0},
-        "total": 0,
-    }
-    for domain, format_, location, price_model, n in groups:
+    tally = _Tally(filterset.form.cleaned_data)
+    for *columns, n in groups:
+        tally.add(columns, n)
+    return tally.counts
+
+
+#: The offer's columns the facets look at (``_Tally.add``).
+FACET_COLUMNS = ("domain", "format", "location", "price_model")
+
+
+class _Tally:
+    """The facet counts (``counts``) of offers added by their ``FACET_COLUMNS``."""
+
+    def __init__(self, data: dict):
+        self.chosen = {
+            "domain": set(data.get("domain") or ()),
+            "format": set(data.get("format") or ()),
+            "where": {data["where"]} if data.get("where") else set(),
+            "free": {"true"} if data.get("free") else set(),
+        }
+        self.counts: dict = {
+            "domain": dict.fromkeys(Domain.values, 0),
+            "format": dict.fromkeys(OfferFormat.values, 0),
+            "where": dict.fromkeys((v for v, _label in WHERE_CHOICES), 0),
+            "free": {"true": 0},
+            "total": 0,
+        }
+
+    def add(self, columns, n: int = 1) -> bool:
+        """Count ``n`` offers with these column values; True when every facet lets them
+        through (they are in the filtered result)."""
+        domain, format_, location, price_model = columns
         values = {
             "domain": domain,
             "format": format_,
             "where": "school" if location == Location.AT_SCHOOL else "out",
             "free": "true" if price_model == PriceModel.FREE else "false",
         }
+        chosen, counts = self.chosen, self.counts
         failed = [f for f in FACETS if chosen[f] and values[f] not in chosen[f]]
         if not failed:
-            result["total"] += n
+            counts["total"] += n
         for facet in FACETS:
             # Counted under its own value when every other facet lets it through.
-            if (not failed or failed == [facet]) and values[facet] in result[facet]:
-                result[facet][values[facet]] += n
-    return result
+            if (not failed or failed == [facet]) and values[facet] in counts[facet]:
+                counts[facet][values[facet]] += n
+        return not failed
+
+
+def results(filterset: OfferFilter, number, size: int, *, facets: bool = True):
+    """The requested page (``number`` as ``Paginator.get_page`` takes it) of the filtered
+    offers, as ``filterset.qs`` would give it, and with ``facets`` the ``facet_counts``.
+
+    One query walks the municipality's offers: the ids of what the filters leave, in the
+    list's order, (with ``facets``) with the facet columns of what all but the facets
+    leave, which are counted here. The page's offers are then read by id. (Counting and
+    paging each with its own query walked the municipality's offers twice.)"""
+    if facets and filterset.is_valid():
+        filterset.qs  # noqa: B018 - builds facet_base
+        rows = _ordered_rows(filterset.sort_queryset(filterset.facet_base), *FACET_COLUMNS)
+        tally = _Tally(filterset.form.cleaned_data)
+        ids = [pk for pk, *columns in rows if tally.add(columns[: len(FACET_COLUMNS)])]
+        counts = tally.counts
+    else:
+        ids = [pk for pk, *_keys in _ordered_rows(filterset.qs)]
+        counts = {}
+    page = Paginator(ids, size).get_page(number)
+    if page.object_list:
+        offers = filterset.queryset.filter(pk__in=page.object_list)
+        origin = filterset.get_origin()
+        if origin is not None:  # the cards show it (as sort_queryset annotates the list)
+            offers = offers.annotate(distance=services.distance_km(origin))
+        by_pk = {offer.pk: offer for offer in offers}
+        page.object_list = [by_pk[pk] for pk in page.object_list]
+    return page, counts
+
+
+def _ordered_rows(queryset: QuerySet, *columns: str):
+    """``queryset``'s ids and ``columns`` in its order, followed by the computed values it is
+    ordered by: a ``SELECT DISTINCT`` (after a filter through subjects) must select them."""
+    keys = [name for name in ("relevance", "distance") if name in queryset.query.annotations]
+    return queryset.values_list("pk", *columns, *keys)

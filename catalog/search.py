@@ -62,9 +62,15 @@ def search(queryset: QuerySet, text: str, spec: SearchSpec, *, typos: bool | Non
         return queryset
     if not is_postgres():
         return _search_fallback(queryset, text, spec)
+    query = _text_query(text)
     if typos is None:
-        typos = needs_typo_tolerance(queryset, text)
-    return _search_postgres(queryset, text, spec, typos=typos)
+        # needs_typo_tolerance's question, with the filter kept as the answer when the
+        # words find something (building it once: ≈ 400 Python calls less).
+        matches = queryset.filter(search_document=query)
+        if matches.exists():
+            return _ranked(matches, query)
+        typos = True
+    return _search_postgres(queryset, text, query, spec, typos=typos)
 
 
 def needs_typo_tolerance(queryset: QuerySet, text: str) -> bool:
@@ -98,14 +104,17 @@ def _text_query(text: str):
     return query if prefix is None else query | prefix
 
 
-def _search_postgres(queryset: QuerySet, text: str, spec: SearchSpec, *, typos: bool):
+def _ranked(matches: QuerySet, query) -> QuerySet:
+    from django.contrib.postgres.search import SearchRank
+
+    return matches.annotate(relevance=SearchRank(F("search_document"), query))
+
+
+def _search_postgres(queryset: QuerySet, text: str, query, spec: SearchSpec, *, typos: bool):
     from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 
-    query = _text_query(text)
     if not typos:
-        return queryset.filter(search_document=query).annotate(
-            relevance=SearchRank(F("search_document"), query)
-        )
+        return _ranked(queryset.filter(search_document=query), query)
     similarities = {f"_similarity_{i}": field for i, (field, _w) in enumerate(spec.similar)}
     matches = Q(search_document=query)
     for name in similarities:

@@ -181,18 +181,28 @@ def catalog_offers(municipality: Municipality | None) -> QuerySet:
 
     The queryset depends on nothing but the municipality and the day (the next dates are
     compared with the database's ``now()``), so it is built once per process for each of
-    them (``_catalog_base``: ≈ 2,000 Python calls of the ORM's filters, annotations and
-    subqueries) and cloned for each request, as a view's ``queryset`` attribute is."""
+    them (``_catalog_base``) and cloned for each request, as a view's ``queryset``
+    attribute is."""
     return _catalog_base(municipality, timezone.localdate()).all()
 
 
 @functools.lru_cache(maxsize=256)
 def _catalog_base(municipality: Municipality | None, today: date) -> QuerySet:
-    """``catalog_offers`` as built (never evaluated: only its clones are). ``today`` is what
+    """``catalog_offers`` as built (never evaluated: only its clones are): the day's
+    published offers (``_published_base``) in the municipality. ``today`` is what
     ``published()`` compares the certificates with; it is the key's second part."""
+    return _published_base(today).for_municipality(municipality)
+
+
+@functools.lru_cache(maxsize=2)
+def _published_base(today: date) -> QuerySet:
+    """The published offers with what the cards show, in every municipality: built once per
+    process and day (≈ 1,600 Python calls of the ORM's filters, annotations and subqueries),
+    so that a municipality seen for the first time costs only its own filter (≈ 350). Its
+    conditions come first in the SQL's WHERE clause, as when the municipality was filtered
+    first (the filter adds no join and no aggregate)."""
     return with_next_date(
         Offer.objects.published()
-        .for_municipality(municipality)
         .select_related("association")
         # Only what the lists show: the stored search document is large and only the
         # database reads it (loading it made PostgreSQL unpack it for every row it sorts),

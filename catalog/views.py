@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from portal.redirects import local_url
 from schools.models import School
 
 from . import cards, maps, periods, permissions, services
-from .filters import OfferFilter, facet_counts
+from .filters import OfferFilter, facet_counts, results
 from .models import Favourite
 
 PAGE_SIZE = 24
@@ -45,15 +44,6 @@ def _filtered(request, municipality, origin):
     data.pop("municipality", None)
     filterset = OfferFilter(data, services.catalog_offers(municipality), origin=origin)
     return data, filterset
-
-
-def _page(request, queryset, size, count=None):
-    """The requested page; ``count`` (when already known, e.g. from the facet counts)
-    spares the paginator its COUNT query."""
-    paginator = Paginator(queryset, size)
-    if count is not None:
-        paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
 
 
 def _remember_choice(request, response) -> None:
@@ -132,8 +122,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     staff = permissions.can_favourite(request.user)
     school, school_origin, origin = _school_and_origin(request)
     data, filterset = _filtered(request, municipality, origin)
-    counts = facet_counts(filterset)
-    page = _page(request, filterset.qs, PAGE_SIZE, counts.get("total"))
+    page, counts = results(filterset, request.GET.get("page"), PAGE_SIZE)
     has_origin = filterset.get_origin() is not None
     cards.render(page.object_list, cards.catalog_card, has_origin=has_origin)
     context = {
@@ -481,7 +470,7 @@ def _embed_query(request, municipality) -> str:
 def embed_list(request: HttpRequest) -> HttpResponse:
     municipalities, municipality = _municipality(request)
     _data, filterset = _filtered(request, municipality, None)
-    page = _page(request, filterset.qs, EMBED_PAGE_SIZE)
+    page, _counts = results(filterset, request.GET.get("page"), EMBED_PAGE_SIZE, facets=False)
     embed_query = _embed_query(request, municipality)
     cards.render(page.object_list, cards.embed_card, embed_query=embed_query)
     response = render(
