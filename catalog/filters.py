@@ -315,7 +315,8 @@ def results(filterset: OfferFilter, number, size: int, *, facets: bool = True):
 
     One query walks the municipality's offers: the ids of what the filters leave, in the
     list's order, (with ``facets``) with the facet columns of what all but the facets
-    leave, which are counted here. The page's offers are then read by id. (Counting and
+    leave, which are counted here. The page's offers are then read by id
+    (``services.offer_cards``: ``filterset`` filters ``catalog_offers``). (Counting and
     paging each with its own query walked the municipality's offers twice.)"""
     if facets and filterset.is_valid():
         filterset.qs  # noqa: B018 - builds facet_base
@@ -328,12 +329,8 @@ def results(filterset: OfferFilter, number, size: int, *, facets: bool = True):
         counts = {}
     page = Paginator(ids, size).get_page(number)
     if page.object_list:
-        offers = filterset.queryset.filter(pk__in=page.object_list)
-        origin = filterset.get_origin()
-        if origin is not None:  # the cards show it (as sort_queryset annotates the list)
-            offers = offers.annotate(distance=services.distance_km(origin))
-        by_pk = {offer.pk: offer for offer in offers}
-        page.object_list = [by_pk[pk] for pk in page.object_list]
+        # With the distance when there is an origin, as sort_queryset annotates the list.
+        page.object_list = services.offer_cards(page.object_list, filterset.get_origin())
     return page, counts
 
 
