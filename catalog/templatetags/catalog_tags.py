@@ -164,6 +164,20 @@ def offer_card_body(context, offer) -> str:
     )
 
 
+@register.simple_tag
+def card_items(offers) -> str:
+    """The search page's list items of ``offers`` for a visitor without favourites, each
+    ``catalog/_offer_card.html`` as it renders the card the view gave it (``card_html``):
+    the same HTML without a template include per card (≈ 55 Python calls each)."""
+    return mark_safe(  # noqa: S308 # nosec B308 B703 - card_html is escaped when drawn
+        "".join(
+            '<li class="col">\n<article class="card h-100 offer-card">\n'
+            f"  {offer.card_html}\n    \n  </div>\n</article>\n</li>"
+            for offer in offers
+        )
+    )
+
+
 # The filter form ---------------------------------------------------------------------------
 # Drawn here rather than by a template (Django's template engine took ≈ 2,000 Python calls for
 # it on every catalog, calendar and map page): the labels are escaped once per language and

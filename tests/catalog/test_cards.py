@@ -87,3 +87,22 @@ def test_a_distance_is_shown_per_search(client, make_offer, association):
     plain = _search(client)
     assert re.search(r"\d,\d km væk", near)
     assert not re.search(r"\d,\d km væk", plain)
+
+
+def test_card_items_give_what_the_card_template_gives():
+    """The search page lists anonymous visitors' cards with ``card_items`` instead of an
+    include per card: the same HTML."""
+    from types import SimpleNamespace
+
+    from django.template import engines
+    from django.utils.safestring import mark_safe
+
+    from catalog.templatetags.catalog_tags import card_items
+
+    offers = [SimpleNamespace(card_html=mark_safe(f"<p>Card {n}</p>")) for n in range(3)]  # noqa: S308
+    included = engines["django"].from_string(
+        '{% for offer in offers %}<li class="col">{% include "catalog/_offer_card.html" %}'
+        "</li>{% endfor %}"
+    )
+    assert card_items(offers) == included.render({"offers": offers, "can_favourite": False})
+    assert card_items([]) == ""
