@@ -142,6 +142,7 @@ MATRIX: dict[str, dict] = {
     # consultant of M sees it, nobody else. An empty sign-up is the page with its errors.
     "partnerships:events": E("L 200 200 200 200 200 200", "L 405 405 405 405 405 405"),
     "partnerships:event": E("L 404 200 200 404 200 404", "L 405 405 405 405 405 405"),
+    "partnerships:event_ics": E("L 404 200 200 404 200 404", "L 405 405 405 405 405 405"),
     "partnerships:event_register": E("405", "L 404 400 400 404 400 404"),
     "partnerships:event_cancel": E("405", "L 404 R 404 404 404 404"),  # B's own sign-up
     # The consultant's overview and status meetings: the municipality's consultants; the
@@ -151,6 +152,7 @@ MATRIX: dict[str, dict] = {
     "partnerships:meeting_new": E("L 404 404 404 404 200 404", "L 404 404 404 404 400 404"),
     "partnerships:meeting": E("L 404 404 404 404 200 404", "405"),
     "partnerships:meeting_minutes": E("405", "L 404 404 404 404 400 404"),  # empty minutes
+    "partnerships:meeting_move": E("405", "L 404 404 404 404 400 404"),  # empty: the form
     "partnerships:meeting_cancel": E("405", "L 404 404 404 404 R 404"),
     "partnerships:meeting_ics": E("L 404 200 200 404 200 404", "405"),
     # The partner's yearly figures: an empty POST is the form again with its errors (400).

@@ -353,6 +353,7 @@ KWARGS = {
     "knowledge:proposal_submit": lambda w: {"pk": pk(w.get("proposal_x"))},
     "partnerships:event": lambda w: {"pk": pk(w.network_event)},
     "partnerships:event_register": lambda w: {"pk": pk(w.network_event)},
+    "partnerships:event_ics": lambda w: {"pk": pk(w.network_event)},
     "partnerships:event_cancel": lambda w: {
         "pk": pk(w.network_event),
         "registration_id": pk(w.get("registration_b")),
@@ -361,6 +362,7 @@ KWARGS = {
     "partnerships:meeting": lambda w: {"meeting_id": pk(w.meeting_b)},
     "partnerships:meeting_minutes": lambda w: {"meeting_id": pk(w.meeting_b)},
     "partnerships:meeting_cancel": lambda w: {"meeting_id": pk(w.meeting_b)},
+    "partnerships:meeting_move": lambda w: {"meeting_id": pk(w.meeting_b)},
     "partnerships:meeting_ics": lambda w: {"meeting_id": pk(w.meeting_b)},
     "switch_language": lambda w: {"code": "en"},
     "accounts:confirm_email": lambda w: {"token": w.confirm_token},
