@@ -12,7 +12,6 @@ from portal.forms import (
     SubmitKeyField,
     check_date_in_range,
 )
-from schools.models import School
 
 from .models import Evaluation, Occasion, SubsidyPool
 
@@ -58,8 +57,8 @@ class BookingRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.offer = offer
         schools = [m.school for m in user.active_school_memberships]
-        self.fields["school"].queryset = School.objects.filter(pk__in=[s.pk for s in schools])
-        self.fields["school"].use_rows(schools)  # from the cached roles, with municipality
+        # The user's schools, read with their municipalities; the choice is among these only.
+        self.fields["school"].use_rows(schools)
         self.fields["contact_teacher"].rows_from(
             lambda: (
                 get_user_model()

@@ -47,8 +47,10 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 
     def use_rows(self, rows) -> None:
         """Offer these objects, already in memory (the user's schools, say), instead of
-        reading the queryset; they must be rows the queryset would return."""
+        reading the queryset; they must be rows the queryset would return, if one is set
+        (a field offering only these rows needs none)."""
         self._rows, self._load, self._rows_for = list(rows), None, self.queryset
+        self.widget.choices = self.choices  # as setting a queryset does
 
     def rows_from(self, load) -> None:
         """Read the rows with ``load()`` (a queryset) when they are first needed: to render
