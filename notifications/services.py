@@ -162,10 +162,17 @@ def notify(
     if notification is None:
         return None  # someone else queued the same key at the same moment
     if deliver:
-        from .tasks import deliver_notification
-
-        transaction.on_commit(lambda: deliver_notification.delay(notification.pk))
+        transaction.on_commit(lambda: _enqueue(notification.pk))
     return notification
+
+
+def _enqueue(notification_id: int) -> None:
+    """Ask a worker to deliver the row. The arguments' text for logs and monitoring is given
+    (Celery's ``argsrepr``): its own safe repr of them costs ≈ 100 Python calls a message."""
+    from .tasks import deliver_notification
+
+    args = (notification_id,)
+    deliver_notification.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
 
 
 def write(notification: Notification) -> str:
@@ -292,10 +299,8 @@ def requeue(notification_ids) -> list[int]:
     Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED).update(
         state=Notification.State.QUEUED, attempts=0
     )
-    from .tasks import deliver_notification
-
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_notification.delay(pk))
+        transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return ids
 
 
