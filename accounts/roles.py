@@ -28,6 +28,7 @@ from django.utils.functional import cached_property
 
 from municipalities.models import Consultant
 from portal import generations
+from schools.models import SchoolMembership
 
 #: How long an unchanged summary is kept (a change replaces it at once).
 SUMMARY_SECONDS = 24 * 3600
@@ -35,15 +36,14 @@ SUMMARY_SECONDS = 24 * 3600
 SUMMARY_VERSION = 1
 
 
-def _school_memberships(user) -> list:
-    return list(
-        user.school_memberships.filter(is_approved=True).select_related(
-            # The booking form checks holidays against the municipality's settings.
-            "school",
-            "school__municipality",
-            "school__municipality__school_year_settings",
-        )
+def _school_memberships(user, only=()) -> list:
+    memberships = SchoolMembership.objects.filter(user=user, is_approved=True).select_related(
+        # The booking form checks holidays against the municipality's settings.
+        "school",
+        "school__municipality",
+        "school__municipality__school_year_settings",
     )
+    return list(memberships.only(*only) if only else memberships)
 
 
 def _association_memberships(user) -> list:
@@ -84,9 +84,22 @@ class Roles:
     def consultant_municipality(self):
         return self._get("consultant", None)
 
+    def load_school_memberships(self, only=()) -> list:
+        """The school memberships, read from the database without asking the cached summary
+        first: for views that only school staff use (the booking form), where the summary
+        would only confirm what the query finds. ``only``: the columns the view reads (as
+        ``QuerySet.only()`` names them from the membership); the rows are this request's
+        school memberships, so the rest of the request gets them too (a column left out
+        costs a query when read)."""
+        if "schools" not in self._rows:
+            self._rows["schools"] = _school_memberships(self.user, only)
+        return self._rows["schools"]
+
     def _get(self, kind: str, none):
         """The rows of ``kind``; ``none`` without a query when the cached summary says the
         user has none of them."""
+        if kind in self._rows:  # read from the database in this request: they decide
+            return self._rows[kind]
         if settings.ROLES_CACHE_ENABLED and not self.summary[kind]:
             return none
         return self._read(kind)

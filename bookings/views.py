@@ -71,12 +71,28 @@ def _error_text(exc: Exception) -> str:
 # --- Booking request ----------------------------------------------------------------------
 
 
+#: What the booking form and its rules read of the teacher's school memberships: the role
+#: (a leader needs no approval), the school's name (the choice) and its municipality's rules
+#: (answer days, the approval threshold, the winter holiday week). Fewer columns are less
+#: work for the ORM; a column read that is not here costs a query.
+BOOKING_COLUMNS = (
+    "role",
+    "school__name",
+    "school__municipality__name",
+    "school__municipality__booking_answer_days",
+    "school__municipality__leader_approval_above",
+    "school__municipality__school_year_settings__winter_holiday_week",
+)
+
+
 @login_required
 @ratelimit("booking", rate=BOOKING_RATE, key="user")
 def book_offer(request, slug):
-    if not request.user.active_school_memberships:
+    # Only school staff book: their memberships are read at once, without the cached summary.
+    memberships = request.user.roles.load_school_memberships(only=BOOKING_COLUMNS)
+    if not memberships:
         raise PermissionDenied
-    municipalities = {m.school.municipality_id for m in request.user.active_school_memberships}
+    municipalities = {m.school.municipality_id for m in memberships}
     offer = services.bookable_offer(slug, municipalities)
     if offer is None:
         raise Http404
