@@ -82,6 +82,19 @@ def test_a_revocation_the_cache_missed_still_counts_at_once(client, teacher):
     assert client.get(MY_SCHOOL).status_code == 404
 
 
+def test_the_booking_form_checks_the_memberships_in_the_database(client, teacher):
+    """It reads them at once, without the summary, and with few columns: a revocation the
+    cache missed refuses the form all the same."""
+    url = reverse("bookings:book_offer", args=["no-such-offer"])
+    client.force_login(teacher)
+    client.get(HOME)  # the summary is cached: the teacher has a school
+    status, tables = tables_read(client, url)
+    assert status == 404  # past the access check: there is no such offer
+    assert tables.count('"schools_schoolmembership"') == 1, tables
+    SchoolMembership.objects.filter(user=teacher).update(is_approved=False)
+    assert client.get(url).status_code == 403
+
+
 def test_an_approval_gives_access_at_once(client, school):
     membership = f.SchoolMembershipFactory(school=school, role="teacher", is_approved=False)
     client.force_login(membership.user)
