@@ -21,9 +21,11 @@ the summary is derived from the rows, read on every request as before.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from municipalities.models import Consultant
@@ -37,13 +39,21 @@ SUMMARY_VERSION = 1
 
 
 def _school_memberships(user, only=()) -> list:
-    memberships = SchoolMembership.objects.filter(user=user, is_approved=True).select_related(
+    return list(_approved_memberships(tuple(only)).filter(user=user))
+
+
+@functools.lru_cache(maxsize=8)
+def _approved_memberships(only: tuple[str, ...]) -> QuerySet:
+    """Approved school memberships with their schools and municipalities (``only``: just
+    these columns), built once per process (never evaluated: each request filters a clone
+    by its user), as a view's ``queryset`` attribute is."""
+    memberships = SchoolMembership.objects.filter(is_approved=True).select_related(
         # The booking form checks holidays against the municipality's settings.
         "school",
         "school__municipality",
         "school__municipality__school_year_settings",
     )
-    return list(memberships.only(*only) if only else memberships)
+    return memberships.only(*only) if only else memberships
 
 
 def _association_memberships(user) -> list:
