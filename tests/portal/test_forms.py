@@ -50,6 +50,21 @@ def test_rows_in_memory_need_no_query(municipality, django_assert_num_queries):
     assert list(form.fields["school"].rows) == []
 
 
+def test_rows_in_memory_need_no_queryset(municipality, other_municipality):
+    class RowsOnlyForm(forms.Form):
+        school = ShortModelChoiceField(queryset=None, empty_label=None)
+
+    mine = f.SchoolFactory(municipality=municipality, name="Mine")
+    other = f.SchoolFactory(municipality=other_municipality)
+    form = RowsOnlyForm({"school": str(mine.pk)})
+    form.fields["school"].use_rows([mine])
+    assert form.is_valid() and form.cleaned_data["school"] == mine
+    assert str(form["school"]).count("<option") == 1 and ">Mine<" in str(form["school"])
+    form = RowsOnlyForm({"school": str(other.pk)})
+    form.fields["school"].use_rows([mine])
+    assert not form.is_valid()
+
+
 def test_a_known_row_is_accepted_without_a_query_and_others_are_still_checked(
     municipality, other_municipality, django_assert_num_queries
 ):
