@@ -70,7 +70,8 @@ def test_a_consultant_sees_and_edits_only_their_municipalitys_rules(
     client.force_login(consultant)
     listing = client.get(RULES)
     assert listing.status_code == 200
-    assert listing.context["cl"].result_count == 6  # with the meetings', network meetings', figures'
+    # With the rules of status meetings, network meetings and yearly figures.
+    assert listing.context["cl"].result_count == 6
     assert client.get(f"{RULES}{theirs.pk}/change/").status_code in (302, 404)
     response = client.post(
         f"{RULES}{mine.pk}/change/",
