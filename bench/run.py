@@ -271,10 +271,9 @@ def run_wrk(url, duration, connections, extra_env=None) -> dict:
     raise RuntimeError(result.stdout + result.stderr)
 
 
-def measure(page, base, floor_url, duration, connections) -> dict:
-    """Warm up, measure the minimal view, then the page; returns the page's row."""
-    url = base + page["path"]
-    extra = {
+def wrk_env(page, base) -> dict:
+    """What bench/report.lua reads to load ``page``: method, body, cookie, rotating paths."""
+    return {
         "BENCH_METHOD": page.get("method", "GET"),
         "BENCH_BODY": page.get("body", ""),
         "BENCH_COOKIE": page.get("cookie", ""),
@@ -282,6 +281,12 @@ def measure(page, base, floor_url, duration, connections) -> dict:
         "BENCH_REFERER": base + "/",
         "BENCH_URLS": page.get("urls", ""),
     }
+
+
+def measure(page, base, floor_url, duration, connections) -> dict:
+    """Warm up, measure the minimal view, then the page; returns the page's row."""
+    url = base + page["path"]
+    extra = wrk_env(page, base)
     run_wrk(url, 2, connections, extra)  # fills connections and per-process caches
     floor_rps = None
     if url != floor_url:

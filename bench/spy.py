@@ -88,14 +88,7 @@ def main() -> int:
     port = run.free_port()
     server = run.start_server(env, port)
     base = f"http://127.0.0.1:{port}"
-    extra = {
-        "BENCH_METHOD": page.get("method", "GET"),
-        "BENCH_BODY": page.get("body", ""),
-        "BENCH_COOKIE": page.get("cookie", ""),
-        "BENCH_CONTENT_TYPE": page.get("content_type", ""),
-        "BENCH_REFERER": base + "/",
-        "BENCH_URLS": page.get("urls", ""),
-    }
+    extra = run.wrk_env(page, base)
     try:
         run.run_wrk(base + page["path"], 3, 8, extra)  # connections and per-process state warm
         command = [str(spy), "record", "--pid", str(server.pid), "--subprocesses", "--gil"]

@@ -182,14 +182,20 @@ def schedule(
 
 
 def _invite(meeting: StatusMeeting, participant: MeetingParticipant):
+    return _tell(meeting, participant, INVITATION, "meeting_invitation", guard=_guard(meeting))
+
+
+def _tell(meeting, participant, kind: str, template: str, *, key_end="", guard=None, **extra):
+    """Queue one e-mail of ``kind`` about the meeting to one participant, once (its key names
+    the meeting and the address, and ``key_end`` what else makes it another e-mail)."""
     return notify(
-        kind=INVITATION,
-        key=f"{INVITATION}:meeting={meeting.pk}:to={rules.email_hash(participant.email)}",
+        kind=kind,
+        key=f"{kind}:meeting={meeting.pk}:to={rules.email_hash(participant.email)}{key_end}",
         to_email=participant.email,
-        template="meeting_invitation",
-        context={**_context(meeting, participant)},
+        template=template,
+        context={**_context(meeting, participant), **extra},
         user=participant.user,
-        guard=_guard(meeting),
+        guard=guard,
     )
 
 
@@ -324,14 +330,7 @@ def write_minutes(
     locked.save()
     if first_time:
         for participant in locked.participants.exclude(email=""):
-            notify(
-                kind=MINUTES,
-                key=f"{MINUTES}:meeting={locked.pk}:to={rules.email_hash(participant.email)}",
-                to_email=participant.email,
-                template="meeting_minutes",
-                context=_context(locked, participant),
-                user=participant.user,
-            )
+            _tell(locked, participant, MINUTES, "meeting_minutes")
     return locked
 
 
@@ -369,15 +368,7 @@ def cancel(meeting: StatusMeeting, *, by=None) -> StatusMeeting:
     locked.state = StatusMeeting.State.CANCELLED
     locked.save(update_fields=["state"])
     for participant in locked.participants.exclude(email=""):
-        notify(
-            kind=CANCELLED,
-            key=f"{CANCELLED}:meeting={locked.pk}:to={rules.email_hash(participant.email)}",
-            to_email=participant.email,
-            template="meeting_cancelled",
-            context=_context(locked, participant),
-            user=participant.user,
-            guard={"meeting": locked.pk},
-        )
+        _tell(locked, participant, CANCELLED, "meeting_cancelled", guard={"meeting": locked.pk})
     return locked
 
 
@@ -402,14 +393,14 @@ def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> 
     locked.save(update_fields=["starts_at", "ends_at", "place"])
     change = f"{starts_at.isoformat()}/{ends_at.isoformat()}/{rules.email_hash(place)}"
     for participant in locked.participants.exclude(email=""):
-        notify(
-            kind=MOVED,
-            key=f"{MOVED}:meeting={locked.pk}:to={rules.email_hash(participant.email)}:{change}",
-            to_email=participant.email,
-            template="meeting_moved",
-            context={**_context(locked, participant), "previous": previous},
-            user=participant.user,
+        _tell(
+            locked,
+            participant,
+            MOVED,
+            "meeting_moved",
+            key_end=f":{change}",
             guard=_guard(locked),
+            previous=previous,
         )
     return locked
 

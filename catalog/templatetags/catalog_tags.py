@@ -331,22 +331,6 @@ def filter_form(context) -> str:
     )
 
 
-def _photos(offer) -> str:
-    """The offer's photos in order: those ``services.published_offer`` read for its page
-    (``photo_list``), or the offer's own (a preview)."""
-    photos = getattr(offer, "photo_list", None)
-    if photos is None:
-        photos = list(offer.photos.all())
-    if not photos:
-        return ""
-    images = "".join(
-        f'<img src="{escape(photo.image.url)}" alt="{escape(photo.alt_text)}" '
-        'class="img-fluid rounded offer-photo" loading="lazy" width="320">'
-        for photo in photos
-    )
-    return f'\n  <div class="offer-photos d-flex flex-wrap gap-2 mb-3">\n    {images}\n  </div>\n  '
-
-
 # The offer's profile ----------------------------------------------------------------------
 # Drawn here rather than by templates (``_offer_body.html``, the offer page's booking box): their
 # translations, filters and conditions were most of the offer page's rendering. Values are

@@ -240,15 +240,20 @@ def _tell_moved_up(event: NetworkEvent, row: Registration) -> None:
         user=user,
         template="network_place",
         guard={"event": event.pk},
-        context={
-            "recipient_name": user.full_name,
-            "event": event,
-            "party_name": str(row.party),
-            "participants": row.participants,
-            "starts_at": timezone.localtime(event.starts_at),
-            "action_url": absolute_url(event.get_absolute_url()),
-        },
+        context=_sign_up_context(event, row, user),
     )
+
+
+def _sign_up_context(event: NetworkEvent, row: Registration, user) -> dict:
+    """What an e-mail to the user who signed a party up says (a freed seat, a reminder)."""
+    return {
+        "recipient_name": user.full_name,
+        "event": event,
+        "party_name": str(row.party),
+        "participants": row.participants,
+        "starts_at": timezone.localtime(event.starts_at),
+        "action_url": absolute_url(event.get_absolute_url()),
+    }
 
 
 # --- Cancelling the whole event ------------------------------------------------------------
@@ -342,15 +347,7 @@ def queue_reminders(rule: ReminderRule, event: NetworkEvent, today) -> list:
             to_email=user.email,
             user=user,
             template=rule.template,
-            context={
-                "recipient_name": user.full_name,
-                "event": event,
-                "party_name": str(row.party),
-                "participants": row.participants,
-                "starts_at": timezone.localtime(event.starts_at),
-                "days": days,
-                "action_url": absolute_url(event.get_absolute_url()),
-            },
+            context={**_sign_up_context(event, row, user), "days": days},
             deliver=False,
             guard={"event": event.pk, "on": on, "registration": row.pk},
         )
