@@ -25,12 +25,12 @@ import functools
 import json
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from municipalities.models import Consultant
 from portal import generations
-from schools.models import SchoolMembership
 
 #: How long an unchanged summary is kept (a change replaces it at once).
 SUMMARY_SECONDS = 24 * 3600
@@ -47,7 +47,10 @@ def _approved_memberships(only: tuple[str, ...]) -> QuerySet:
     """Approved school memberships with their schools and municipalities (``only``: just
     these columns), built once per process (never evaluated: each request filters a clone
     by its user), as a view's ``queryset`` attribute is."""
-    memberships = SchoolMembership.objects.filter(is_approved=True).select_related(
+    # The model through the user's reverse relation: schools sit above accounts, which
+    # does not import them (docs/ARCHITECTURE.md's layers).
+    model = get_user_model()._meta.get_field("school_memberships").related_model
+    memberships = model.objects.filter(is_approved=True).select_related(
         # The booking form checks holidays against the municipality's settings.
         "school",
         "school__municipality",
