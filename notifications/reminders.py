@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -60,6 +60,12 @@ def create_default_rules(municipality: Municipality) -> list[ReminderRule]:
 
 def local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
+
+
+def instant(moment: datetime) -> str:
+    """A moment as UTC ISO text for a guard: the same whether the value came from a form
+    (local time) or from the database (UTC), so a comparison never sees a move that is not."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def day_start(day: date) -> datetime:

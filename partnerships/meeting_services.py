@@ -200,7 +200,7 @@ def _tell(meeting, participant, kind: str, template: str, *, key_end="", guard=N
 
 
 def _guard(meeting: StatusMeeting) -> dict:
-    return {"meeting": meeting.pk, "on": meeting.starts_at.isoformat()}
+    return {"meeting": meeting.pk, "on": rules.instant(meeting.starts_at)}
 
 
 def participant_url(meeting: StatusMeeting, side: str) -> str:
@@ -239,7 +239,7 @@ def meeting_still_wanted(notification: Notification) -> str:
         return "the meeting no longer exists"
     if meeting.state != StatusMeeting.State.PLANNED:
         return f"the meeting is now {meeting.state}"
-    if guard.get("on") and meeting.starts_at.isoformat() != guard["on"]:
+    if guard.get("on") and rules.instant(meeting.starts_at) != guard["on"]:
         return "the meeting moved"
     return ""
 
@@ -391,7 +391,7 @@ def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> 
     previous = locked.starts_at
     locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
     locked.save(update_fields=["starts_at", "ends_at", "place"])
-    change = f"{starts_at.isoformat()}/{ends_at.isoformat()}/{rules.email_hash(place)}"
+    change = f"{rules.instant(starts_at)}/{rules.instant(ends_at)}/{rules.email_hash(place)}"
     for participant in locked.participants.exclude(email=""):
         _tell(
             locked,
@@ -432,7 +432,7 @@ def due_meetings(rule: ReminderRule, today: date):
 
 
 def queue_reminders(rule: ReminderRule, meeting: StatusMeeting, today: date) -> list:
-    on = meeting.starts_at.isoformat()
+    on = rules.instant(meeting.starts_at)
     written_on = max(today, timezone.localdate())
     queued = []
     for participant in meeting.participants.all():

@@ -333,7 +333,7 @@ def due_events(rule: ReminderRule, today):
 def queue_reminders(rule: ReminderRule, event: NetworkEvent, today) -> list:
     """One reminder to the user who signed up each party with a seat (not those waiting: the
     seat may never come; institutions' sign-ups are the consultant's own)."""
-    on = event.starts_at.isoformat()
+    on = rules.instant(event.starts_at)
     days = abs((rules.local_date(event.starts_at) - max(today, timezone.localdate())).days)
     seated = event.registrations.filter(state=R.CONFIRMED, institution__isnull=True)
     queued = []
@@ -376,7 +376,7 @@ def reminder_still_wanted(notification: Notification) -> str:
     event = NetworkEvent.objects.filter(pk=guard.get("event")).first()
     if event is None or event.is_cancelled:
         return "the event is cancelled"
-    if event.starts_at.isoformat() != guard.get("on"):
+    if rules.instant(event.starts_at) != guard.get("on"):
         return "the event moved"
     if not Registration.objects.filter(pk=guard.get("registration"), state=R.CONFIRMED).exists():
         return "the sign-up has no seat now"

@@ -25,6 +25,14 @@ def later(meeting, days=2):
     return meeting.starts_at + timedelta(days=days), meeting.ends_at + timedelta(days=days)
 
 
+def daytime(days):
+    """10:00–12:00 local time in some days: the form names one day, so the meeting must not
+    cross midnight whatever the hour the test runs at."""
+    starts = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    starts += timedelta(days=days)
+    return starts, starts + timedelta(hours=2)
+
+
 def test_each_participant_hears_of_the_move_once_with_the_updated_event(
     partnership, consultant, django_capture_on_commit_callbacks
 ):
@@ -85,7 +93,7 @@ def test_the_consultant_moves_it_on_its_page(
 ):
     meeting = schedule(partnership)
     url = reverse("partnerships:meeting_move", args=[meeting.pk])
-    starts, ends = later(meeting, days=3)
+    starts, ends = daytime(days=13)
     for stranger in (other_consultant, association_member):
         client.force_login(stranger)
         assert client.post(url, form(starts, ends)).status_code == 404
@@ -103,3 +111,6 @@ def test_the_consultant_moves_it_on_its_page(
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.place) == (starts.replace(second=0), "Biblioteket")
     assert meeting.state == StatusMeeting.State.PLANNED
+    moved = Notification.objects.filter(kind=services.MOVED)
+    assert moved.count() == meeting.participants.exclude(email="").count() > 0
+    assert {services.meeting_still_wanted(n) for n in moved} == {""}

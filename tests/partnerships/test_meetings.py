@@ -309,6 +309,11 @@ def test_consultant_schedules_through_the_page_once(client, consultant, partners
         == reverse("partnerships:meeting", args=[meeting.pk])
     )
     assert meeting.participants.count() == 2
+    # The form's local time and the database's UTC name the same moment: the invitations
+    # queued for sending are not taken for a moved meeting's.
+    invitations = Notification.objects.filter(kind=services.INVITATION)
+    assert invitations.count() == 2
+    assert {services.meeting_still_wanted(n) for n in invitations} == {""}
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(municipality):
-    start = timezone.now() + timedelta(days=2, hours=2)
+    # Two days ahead by the local calendar, at noon: not past midnight whatever the hour now.
+    start = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    start += timedelta(days=2)
     return make_event(
         municipality,
         title="Videndeling om friluftsliv",
