@@ -263,6 +263,7 @@ def calendar(meeting: StatusMeeting) -> bytes:
         summary=f"{meeting.get_kind_display()} – {meeting.partnership.partner}",
         location=meeting.place,
         status="CANCELLED" if meeting.state == StatusMeeting.State.CANCELLED else "CONFIRMED",
+        sequence=meeting.sequence,
         description="\n".join(
             f"- {g.description}" for _area, goals in agenda(meeting) for g in goals
         ),
@@ -366,7 +367,8 @@ def cancel(meeting: StatusMeeting, *, by=None) -> StatusMeeting:
     if locked.state != StatusMeeting.State.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."), code="not_planned")
     locked.state = StatusMeeting.State.CANCELLED
-    locked.save(update_fields=["state"])
+    locked.sequence += 1
+    locked.save(update_fields=["state", "sequence"])
     for participant in locked.participants.exclude(email=""):
         _tell(locked, participant, CANCELLED, "meeting_cancelled", guard={"meeting": locked.pk})
     return locked
@@ -390,7 +392,8 @@ def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> 
         return locked
     previous = locked.starts_at
     locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
-    locked.save(update_fields=["starts_at", "ends_at", "place"])
+    locked.sequence += 1
+    locked.save(update_fields=["starts_at", "ends_at", "place", "sequence"])
     change = f"{rules.instant(starts_at)}/{rules.instant(ends_at)}/{rules.email_hash(place)}"
     for participant in locked.participants.exclude(email=""):
         _tell(

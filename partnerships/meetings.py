@@ -65,6 +65,9 @@ class StatusMeeting(models.Model):
         verbose_name=_("action plan"),
     )
     agenda_notes = models.TextField(_("other points on the agenda"), max_length=2000, blank=True)
+    #: The calendar event's SEQUENCE: one more for each move or the cancellation, so that a
+    #: calendar takes the latest .ics over one it has already seen.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     # The minutes: a status per goal (GoalStatus), the next steps, and what stays internal.
     next_steps = models.TextField(_("next steps"), max_length=4000, blank=True)
     internal_notes = models.TextField(

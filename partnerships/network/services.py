@@ -409,5 +409,7 @@ def calendar(event: NetworkEvent) -> bytes:
         description=event.description,
         url=absolute_url(event.get_absolute_url()),
         status="CANCELLED" if event.is_cancelled else "CONFIRMED",
+        # An event is not moved, only cancelled: the cancellation is its one change.
+        sequence=1 if event.is_cancelled else 0,
     )
     return cal.to_ical()

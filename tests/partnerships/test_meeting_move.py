@@ -48,6 +48,7 @@ def test_each_participant_hears_of_the_move_once_with_the_updated_event(
     (vevent,) = Calendar.from_ical(message.attachments[0][1]).walk("VEVENT")
     assert str(vevent["uid"]) == f"status-meeting-{meeting.pk}@aabenskole"
     assert vevent.decoded("dtstart") == starts and str(vevent["location"]) == "Biblioteket"
+    assert vevent["sequence"] == 1  # newer than the invitation's event (0)
     text = written(moved.first()).body_text
     assert "Biblioteket" in text
     # The same change again (a second click): nothing new.

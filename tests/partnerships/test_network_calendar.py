@@ -30,11 +30,12 @@ def test_the_invitation_and_the_cancellation_carry_the_event(municipality, partn
     assert str(vevent["summary"]) == "Temamøde om frivillige"
     assert str(vevent["location"]) == "Kulturværftet"
     assert vevent.decoded("dtstart") == event.starts_at.replace(microsecond=0)
-    assert str(vevent["status"]) == "CONFIRMED"
+    assert str(vevent["status"]) == "CONFIRMED" and vevent["sequence"] == 0
     mail.outbox.clear()
     services.cancel_event(event)
     body = ics_of(mail.outbox[0])
     assert "STATUS:CANCELLED" in body and f"network-event-{event.pk}@aabenskole" in body
+    assert "SEQUENCE:1" in body
 
 
 def test_the_page_offers_the_event_to_those_who_may_see_it(
