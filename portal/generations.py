@@ -11,13 +11,16 @@ nothing read before the commit is cached under the new values.
 
 from __future__ import annotations
 
+import functools
+import os
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import signals
+from django.dispatch import receiver
 
 #: What every school sees of offers, associations, their dates and municipalities ("My
 #: school" lists, the offer being booked): bumped by any change of those.
@@ -40,28 +43,136 @@ def _key(name: str) -> str:
     return f"generation:{name}"
 
 
-def _local():
-    """This process's copy of the values (``PAGECACHE_LOCAL_SECONDS``), or None."""
-    return caches["local"] if settings.PAGECACHE_LOCAL_SECONDS > 0 else None
+#: This process's copy of the values it read, with when (``PAGECACHE_LOCAL_SECONDS``): a plain
+#: dict, as every entry is at most that old it is simply emptied when it grows large.
+_near: dict[str, tuple[object, float]] = {}
+NEAR_ENTRIES = 10_000
 
 
-def read(*names: str, local: bool = False) -> tuple[str, ...]:
+def _near_values(keys: list[str]) -> dict:
+    """The values of ``keys`` this process read less than ``PAGECACHE_LOCAL_SECONDS`` ago."""
+    since = time.monotonic() - settings.PAGECACHE_LOCAL_SECONDS
+    found = {}
+    for key in keys:
+        if (entry := _near.get(key)) is not None and entry[1] > since:
+            found[key] = entry[0]
+    return found
+
+
+def _keep_near(values: dict) -> None:
+    if len(_near) > NEAR_ENTRIES:
+        _near.clear()
+    now = time.monotonic()
+    for key, value in values.items():
+        _near[key] = (value, now)
+
+
+@receiver(setting_changed)
+def _forget(setting, **_kwargs) -> None:
+    """A test changed where the values come from."""
+    if setting in ("PAGECACHE_LOCAL_SECONDS", "CACHES"):
+        _near.clear()
+    if setting == "CACHES":
+        _fetch_script.cache_clear()
+
+
+def _new_value() -> int:
+    """A value never used before (128 random bits). An integer: django-redis stores it as
+    it is, so a Lua script can set it (``_FETCH``) and reading it unpickles nothing."""
+    return int.from_bytes(os.urandom(16), "big")
+
+
+def read(*names: str, local: bool = False) -> tuple:
     """The current values of ``names``: one round trip to the shared cache, none for values
     this process read less than ``PAGECACHE_LOCAL_SECONDS`` ago when ``local``."""
     keys = [_key(name) for name in names]
-    near = _local() if local else None
-    found = near.get_many(keys) if near is not None else {}
-    missing = [key for key in keys if key not in found]
-    if missing:
-        fetched = cache.get_many(missing)
-        for key in missing:
-            if key not in fetched:  # first use, evicted or flushed: a value never used before
-                value = uuid.uuid4().hex
-                fetched[key] = value if cache.add(key, value, None) else cache.get(key, value)
-        if near is not None:
-            near.set_many(fetched, settings.PAGECACHE_LOCAL_SECONDS)
+    near = local and settings.PAGECACHE_LOCAL_SECONDS > 0
+    found = _near_values(keys) if near else {}
+    if missing := [key for key in keys if key not in found]:
+        fetched, _entry = _fetch(missing, None)
+        if near:
+            _keep_near(fetched)
         found.update(fetched)
     return tuple(found[key] for key in keys)
+
+
+def lookup(key: str, names, *, local: bool = False) -> tuple[tuple, object]:
+    """The current values of ``names`` and what ``store`` put under ``key`` with those values
+    (else None). The entry and the values come in one round trip to the shared cache, also
+    when a name is used for the first time; none with ``local`` when this process holds the
+    entry (``local`` cache) and values read less than ``PAGECACHE_LOCAL_SECONDS`` ago."""
+    keys = [_key(name) for name in names]
+    near = caches["local"] if local and settings.PAGECACHE_LOCAL_SECONDS > 0 else None
+    found = _near_values(keys) if near is not None else {}
+    mine = near.get(key) if near is not None else None
+    shared = None
+    if (missing := [k for k in keys if k not in found]) or mine is None:
+        fetched, shared = _fetch(missing, key)
+        if near is not None and fetched:
+            _keep_near(fetched)
+        found.update(fetched)
+    values = tuple(found[k] for k in keys)
+    if mine is not None and mine[0] == values:
+        return values, mine[1]
+    if mine is not None and not missing:  # this process's copy is older than its values
+        shared = cache.get(key)
+    if shared is not None and shared[0] == values:
+        if near is not None:
+            near.set(key, shared)
+        return values, shared[1]
+    return values, None
+
+
+#: KEYS: generation keys, then (optional) an entry's key; ARGV: a new value for each
+#: generation key. A missing value (first use, evicted or flushed) is set to its new value.
+_FETCH = """
+local found = redis.call('MGET', unpack(KEYS))
+for i = 1, #ARGV do
+  if not found[i] then
+    redis.call('SET', KEYS[i], ARGV[i])
+    found[i] = ARGV[i]
+  end
+end
+return found
+"""
+
+
+@functools.cache
+def _fetch_script():
+    """``_FETCH`` on the shared cache's Redis (django-redis's public raw client), or None
+    for a cache without Lua (local memory in development and some test runs)."""
+    try:
+        from django_redis import get_redis_connection
+
+        return get_redis_connection("default").register_script(_FETCH)
+    except (ImportError, NotImplementedError):
+        return None
+
+
+def _fetch(keys: list[str], entry_key: str | None) -> tuple[dict, object]:
+    """The shared values of generation ``keys``, missing ones set to a value never used
+    before, and what ``entry_key`` holds (None: nothing), in one round trip to Redis."""
+    wanted = [*keys, entry_key] if entry_key is not None else keys
+    if (script := _fetch_script()) is None:
+        fetched = cache.get_many(wanted)
+        entry = fetched.pop(entry_key, None)
+        for key in keys:
+            if key not in fetched:
+                value = _new_value()
+                fetched[key] = value if cache.add(key, value, None) else cache.get(key, value)
+        return fetched, entry
+    make_key, decode = cache.make_key, cache.client.decode
+    raw = script(keys=[make_key(k) for k in wanted], args=[_new_value() for _ in keys])
+    values = {key: decode(value) for key, value in zip(keys, raw, strict=False)}
+    entry = raw[-1] if entry_key is not None else None
+    return values, (decode(entry) if entry is not None else None)
+
+
+def store(key: str, values: tuple, value, timeout: int) -> None:
+    """Keep ``value`` under ``key`` with the ``values`` (from ``lookup``) it was computed
+    under, for ``timeout`` seconds. Only in the shared cache: ``lookup`` copies an entry
+    into this process's memory when it is read again, so pages read once cost no copy."""
+    cache.set(key, (values, value), timeout)
 
 
 def bump(*names: str) -> None:
@@ -72,24 +183,20 @@ def bump(*names: str) -> None:
 
 
 def _replace(keys: list[str]) -> None:
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
-    if (near := _local()) is not None:  # this process sees its own change at once
-        near.delete_many(keys)
+    cache.set_many({key: _new_value() for key in keys}, None)
+    for key in keys:  # this process sees its own change at once
+        _near.pop(key, None)
 
 
 def cached(key: str, names: tuple[str, ...], compute, timeout: int):
     """``compute()``, cached under ``key`` until one of ``names`` changes (or ``timeout``
     seconds). The value is stored with the values of ``names`` it was computed under, so one
-    round trip reads both. A None result is not cached."""
-    keys = [_key(name) for name in names]
-    found = cache.get_many([key, *keys])
-    values = read(*names) if any(k not in found for k in keys) else tuple(found[k] for k in keys)
-    entry = found.get(key)
-    if entry is not None and entry[0] == values:
-        return entry[1]
-    value = compute()
-    if value is not None:
-        cache.set(key, (values, value), timeout)
+    round trip reads both (``lookup``). A None result is not cached."""
+    values, value = lookup(key, names)
+    if value is None:
+        value = compute()
+        if value is not None:
+            store(key, values, value, timeout)
     return value
 
 

@@ -3,17 +3,20 @@ changes.
 
 A page is the same for every anonymous visitor with the same URL, language and chosen
 municipality. Its response is stored under those, the release (``release()``: a deploy never
-serves old HTML) and the current values of the generation names the page shows: the view's
-``names(request, *args, **kwargs)``, read from its URL before the render (the catalog of
-one municipality: ``name(Municipality, slug)``; an offer's page: ``name(Offer, slug)``), and
+serves old HTML) and the generation names the page shows, with the values those names had
+before the render (``generations.lookup`` reads them and the stored page in one round trip;
+a stored page whose values are no longer current is not served): the view's
+``names(request, *args, **kwargs)``, from its URL (the catalog of one municipality:
+``name(Municipality, slug)``; an offer's page: ``name(Offer, slug)``), and
 ``EVERYTHING``. The apps bump those names when their data changes (``generations.on_change``),
 so other municipalities' pages stay cached. A view that shows something else than its names
 say (an unknown municipality in the URL) answers with ``Cache-Control: no-store``.
 
 Two levels: the shared cache (Redis) holds every page for ``TIMEOUT`` seconds; with
-``PAGECACHE_LOCAL_SECONDS`` (1 s in production) each web process also keeps recent pages and
-the generation values it read in its own memory (the ``local`` cache), so a hit needs no
-network round trip. Another process's change is seen within that second.
+``PAGECACHE_LOCAL_SECONDS`` (1 s in production) each web process also keeps the pages it read
+from Redis and the generation values it read in its own memory (the ``local`` cache), so a
+hit needs no network round trip. Another process's change is seen within that second. A
+miss costs two round trips: the lookup and the store.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache, caches
 from django.template.utils import get_app_template_dirs
 from django.utils.translation import get_language
 
@@ -84,9 +86,10 @@ def cache_anonymous_page(names, *, vary_cookies: tuple[str, ...] = (), after=Non
                 shown = (EVERYTHING, *names(request, *args, **kwargs))
                 parts = [release(), request.get_full_path(), get_language() or "", *shown]
                 parts += [request.COOKIES.get(cookie, "") for cookie in vary_cookies]
-                parts += generations.read(*shown, local=True)  # before the render
                 key = "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-                response = _cached_or_rendered(key, vary_cookies, view, request, args, kwargs)
+                response = _cached_or_rendered(
+                    key, shown, vary_cookies, view, request, args, kwargs
+                )
             else:
                 response = view(request, *args, **kwargs)
             if after is not None:
@@ -98,11 +101,11 @@ def cache_anonymous_page(names, *, vary_cookies: tuple[str, ...] = (), after=Non
     return decorator
 
 
-def _cached_or_rendered(key, vary_cookies, view, request, args, kwargs):
-    local = caches["local"] if settings.PAGECACHE_LOCAL_SECONDS > 0 else None
-    response = local.get(key) if local is not None else None
-    if response is None and (response := cache.get(key)) is not None and local is not None:
-        local.set(key, response)
+def _cached_or_rendered(key, shown, vary_cookies, view, request, args, kwargs):
+    # The values are read before the render: a page rendered while a change commits is
+    # stored with the old values, so it is never served after that change.
+    local = settings.PAGECACHE_LOCAL_SECONDS > 0
+    values, response = generations.lookup(key, shown, local=local)
     if response is not None:
         response["X-Page-Cache"] = "hit"
         return response
@@ -119,9 +122,7 @@ def _cached_or_rendered(key, vary_cookies, view, request, args, kwargs):
     )
     if storable:
         cookies, response.cookies = response.cookies, SimpleCookie()
-        cache.set(key, response, TIMEOUT)  # pickled now, without the cookies
-        if local is not None:
-            local.set(key, response)
+        generations.store(key, values, response, TIMEOUT)  # pickled, no cookies
         response.cookies = cookies
     response["X-Page-Cache"] = "miss" if storable else "skip"
     return response

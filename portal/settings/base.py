@@ -146,7 +146,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each web process's own copy of recent pages and generation values (portal/pagecache.py).
+# Each web process's own copy of the pages it read from Redis and of "My school" lists
+# (portal/pagecache.py, portal/fragments.py); generation values: portal/generations.py.
 LOCAL_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "portal-local",
