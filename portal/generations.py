@@ -21,6 +21,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import signals
 from django.dispatch import receiver
+from django_redis import get_redis_connection
 
 #: What every school sees of offers, associations, their dates and municipalities ("My
 #: school" lists, the offer being booked): bumped by any change of those.
@@ -142,10 +143,8 @@ def _fetch_script():
     """``_FETCH`` on the shared cache's Redis (django-redis's public raw client), or None
     for a cache without Lua (local memory in development and some test runs)."""
     try:
-        from django_redis import get_redis_connection
-
         return get_redis_connection("default").register_script(_FETCH)
-    except (ImportError, NotImplementedError):
+    except NotImplementedError:
         return None
 
 
