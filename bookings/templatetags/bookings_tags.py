@@ -1,11 +1,15 @@
 """Template tags other apps use to show bookings (e.g. on "My association")."""
 
+from functools import lru_cache
+from html import escape
+
 from django import template
+from django.conf import settings
 from django.db.models import Avg, Count
-from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone_name, template_localtime
+from django.utils.translation import get_language, gettext
 
 from bookings import services
 from bookings.models import Booking, CalendarFeed, Evaluation
@@ -22,29 +26,57 @@ def booking_state_label(value: str) -> str:
     return str(BookingState(value).label) if value in BookingState.values else value
 
 
-@register.simple_tag
-def booking_row(booking, show_school: bool = False) -> str:
-    """One booking in a list ("My school", the association's and the consultant's lists):
-    title, the association (or with ``show_school`` the school), start, state and, while it
-    waits, the answer deadline. Needs the booking's offer and its association (or school)
-    loaded; a tag rather than an included template, as a list shows up to 60 of them."""
+#: Stands in for a booking's id in the detail address reversed once (``_detail_address``).
+_ID = 2147483647
+
+
+@lru_cache(maxsize=16)
+def _detail_address(prefix: str, urlconf: str) -> tuple[str, str]:
+    """The escaped detail address of a booking, split around its id: reversed once per
+    process, script prefix and URLconf (a ``reverse()`` per row cost ≈ 50 calls)."""
+    head, tail = reverse("bookings:detail", args=[_ID]).split(str(_ID))
+    return escape(head), escape(tail)
+
+
+def _date_text(dates: dict, value, name: str = "DATE_FORMAT") -> str:
+    """``value`` in local time written as ``local_date`` writes it, escaped, once per list
+    render (``dates``): rows share deadlines and dates, and Django's formatting costs ≈ 100
+    calls each time."""
+    key = (value, name)
+    if key not in dates:
+        dates[key] = escape(local_date(template_localtime(value), name))
+    return dates[key]
+
+
+def _booking_row(booking, show_school: bool, dates: dict, address: tuple[str, str]) -> str:
     other = booking.school.name if show_school else booking.offer.association.name
     deadline = ""
     if booking.state in WAITING_STATES:
-        when = local_date(template_localtime(booking.answer_deadline))
-        deadline = format_html(
-            '<small class="text-body-secondary">{}</small>',
-            gettext("answer by %(d)s") % {"d": when},
-        )
-    return format_html(
-        '<li class="list-group-item">\n  <a href="{}">{}</a>\n  – {}\n  · {}\n'
-        '  · <span class="badge text-bg-secondary">{}</span>\n  {}\n</li>\n',
-        reverse("bookings:detail", args=[booking.pk]),
-        booking.offer.title,
-        other,
-        local_date(template_localtime(booking.starts_at), "DATETIME_FORMAT"),
-        BookingState(booking.state).label,
-        deadline,
+        when = _date_text(dates, booking.answer_deadline)
+        text = escape(gettext("answer by %(d)s")) % {"d": when}
+        deadline = f'<small class="text-body-secondary">{text}</small>'
+    return (
+        f'<li class="list-group-item">\n  <a href="{address[0]}{booking.pk}{address[1]}">'
+        f"{escape(booking.offer.title)}</a>\n  – {escape(other)}\n"
+        f"  · {_date_text(dates, booking.starts_at, 'DATETIME_FORMAT')}\n"
+        f'  · <span class="badge text-bg-secondary">{escape(str(BookingState(booking.state).label))}</span>\n'
+        f"  {deadline}\n</li>\n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def booking_rows(context, bookings, show_school: bool = False) -> str:
+    """The bookings of a list ("My school", the association's and the consultant's lists),
+    one ``<li>`` each: title, the association (or with ``show_school`` the school), start,
+    state and, while it waits, the answer deadline. Needs the bookings' offers and their
+    associations (or schools) loaded. Drawn in Python, each value escaped once with the
+    standard library: a list shows up to 60 rows, and a template or a tag per row cost
+    ≈ 180 calls each. Dates are formatted once per page render (``render_context``)."""
+    memo = ("booking_rows_dates", get_language(), get_current_timezone_name())
+    dates = context.render_context.setdefault(memo, {})
+    address = _detail_address(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped above
+        "".join(_booking_row(b, show_school, dates, address) for b in bookings)
     )
 
 
