@@ -7,8 +7,9 @@ from django import template
 from django.conf import settings
 from django.db.models import Avg, Count
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone_name, template_localtime
+from django.utils.timezone import get_current_timezone, get_current_timezone_name
 from django.utils.translation import get_language, gettext
 
 from bookings import services
@@ -38,27 +39,40 @@ def _detail_address(prefix: str, urlconf: str) -> tuple[str, str]:
     return escape(head), escape(tail)
 
 
-def _date_text(dates: dict, value, name: str = "DATE_FORMAT") -> str:
-    """``value`` in local time written as ``local_date`` writes it, escaped, once per list
-    render (``dates``): rows share deadlines and dates, and Django's formatting costs ≈ 100
-    calls each time."""
-    key = (value, name)
-    if key not in dates:
-        dates[key] = escape(local_date(template_localtime(value), name))
-    return dates[key]
+class _Dates:
+    """Dates written as ``local_date`` writes them, escaped, each day once per page render:
+    rows share deadlines and days, and Django's formatting costs ≈ 100 calls each time. A
+    moment (DATETIME_FORMAT) is its day's text and the time when the language's format is
+    the date's followed by " H:i" (Danish and English)."""
+
+    def __init__(self):
+        self.zone = get_current_timezone()
+        self.days: dict = {}
+        self.with_time = get_format("DATETIME_FORMAT") == get_format("DATE_FORMAT") + " H:i"
+
+    def day(self, value) -> str:
+        local = value.astimezone(self.zone)
+        day = local.date()
+        if day not in self.days:
+            self.days[day] = escape(local_date(local))
+        return self.days[day]
+
+    def moment(self, value) -> str:
+        if not self.with_time:
+            return escape(local_date(value.astimezone(self.zone), "DATETIME_FORMAT"))
+        return f"{self.day(value)} {value.astimezone(self.zone):%H:%M}"
 
 
-def _booking_row(booking, show_school: bool, dates: dict, address: tuple[str, str]) -> str:
+def _booking_row(booking, show_school: bool, dates: _Dates, address: tuple[str, str]) -> str:
     other = booking.school.name if show_school else booking.offer.association.name
     deadline = ""
     if booking.state in WAITING_STATES:
-        when = _date_text(dates, booking.answer_deadline)
-        text = escape(gettext("answer by %(d)s")) % {"d": when}
+        text = escape(gettext("answer by %(d)s")) % {"d": dates.day(booking.answer_deadline)}
         deadline = f'<small class="text-body-secondary">{text}</small>'
     return (
         f'<li class="list-group-item">\n  <a href="{address[0]}{booking.pk}{address[1]}">'
         f"{escape(booking.offer.title)}</a>\n  – {escape(other)}\n"
-        f"  · {_date_text(dates, booking.starts_at, 'DATETIME_FORMAT')}\n"
+        f"  · {dates.moment(booking.starts_at)}\n"
         f'  · <span class="badge text-bg-secondary">{escape(str(BookingState(booking.state).label))}</span>\n'
         f"  {deadline}\n</li>\n"
     )
@@ -71,9 +85,11 @@ def booking_rows(context, bookings, show_school: bool = False) -> str:
     state and, while it waits, the answer deadline. Needs the bookings' offers and their
     associations (or schools) loaded. Drawn in Python, each value escaped once with the
     standard library: a list shows up to 60 rows, and a template or a tag per row cost
-    ≈ 180 calls each. Dates are formatted once per page render (``render_context``)."""
+    ≈ 180 calls each. The page's lists share their dates (``_Dates``)."""
     memo = ("booking_rows_dates", get_language(), get_current_timezone_name())
-    dates = context.render_context.setdefault(memo, {})
+    dates = context.render_context.get(memo)
+    if dates is None:
+        dates = context.render_context[memo] = _Dates()
     address = _detail_address(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped above
         "".join(_booking_row(b, show_school, dates, address) for b in bookings)
