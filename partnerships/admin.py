@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -149,7 +150,7 @@ class PartnershipAdmin(TenantAdmin):
             (
                 reverse("partnerships:meeting", args=[m.pk]),
                 m.get_kind_display(),
-                m.starts_at.date(),
+                timezone.localtime(m.starts_at).date(),
                 m.get_state_display(),
             )
             for m in obj.status_meetings.all()

@@ -4,7 +4,7 @@ the minutes but never the internal notes, reminders follow the municipality's ru
 out once; the consultant's overview, the dashboard's section and GDPR."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -531,3 +531,20 @@ def test_the_partnerships_admin_page_links_its_meetings(client, consultant, part
     page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content
     assert reverse("partnerships:meeting", args=[meeting.pk]) in page.decode()
     assert reverse("partnerships:meeting_new", args=[partnership.pk]) in page.decode()
+
+
+def test_the_admin_page_dates_a_meeting_by_the_local_calendar(client, consultant, partnership):
+    """00:30 in Copenhagen is the evening before in UTC: the list shows the local day."""
+    day = timezone.localdate() + timedelta(days=10)
+    starts = timezone.make_aware(datetime.combine(day, time(0, 30)))
+    services.schedule(
+        partnership,
+        kind=StatusMeeting.Kind.RESOURCE_PERSON,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Rådhuset",
+        invited=[],
+    )
+    client.force_login(consultant)
+    page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content
+    assert f"</a> {day.isoformat()} " in page.decode()
