@@ -52,7 +52,10 @@ def leader(school):
 
 
 def schedule(partnership, *, days=10, key=None, by=None):
-    starts = timezone.now().replace(microsecond=0) + timedelta(days=days)
+    """A meeting at 10:00 local time ``days`` days from today: the reminder scan counts local
+    days, and ``now + days`` lands a day later in the evening before a change to summer time."""
+    day = timezone.localdate() + timedelta(days=days)
+    starts = timezone.make_aware(datetime.combine(day, time(10)))
     return services.schedule(
         partnership,
         kind=StatusMeeting.Kind.RESOURCE_PERSON,
