@@ -252,8 +252,10 @@ def _prepare(locked: Booking, name: str, *, actor, note, starts_at, ends_at, now
     if name == T.COMPLETE and locked.ends_at > now:
         raise BookingError(_("It has not taken place yet."))
     if name == T.CONFIRM and locked.occasion_id is None and locked.preferred_dates:
-        chosen = starts_at.isoformat() if starts_at else locked.preferred_dates[0][0]
-        match = [pair for pair in locked.preferred_dates if pair[0] == chosen]
+        # Compared as moments, not as text: a start read back from the database is in UTC,
+        # the stored preferred dates keep the offset they were given with (local time).
+        chosen = starts_at or datetime.fromisoformat(locked.preferred_dates[0][0])
+        match = [p for p in locked.preferred_dates if datetime.fromisoformat(p[0]) == chosen]
         if not match:
             raise BookingError(_("Choose one of the school's preferred dates."))
         locked.starts_at = datetime.fromisoformat(match[0][0])
