@@ -251,7 +251,7 @@ class Instructor(models.Model):
         super().clean()
         if self.child_certificate_confirmed and not self.child_certificate_date:
             raise ValidationError({"child_certificate_date": _("Give the certificate's date.")})
-        if self.child_certificate_date and self.child_certificate_date > date.today():
+        if self.child_certificate_date and self.child_certificate_date > timezone.localdate():
             raise ValidationError(
                 {"child_certificate_date": _("The date cannot be in the future.")}
             )
