@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Q
+from django.db.models import Avg, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -435,18 +436,22 @@ def my_school(request):
     return render(request, "bookings/my_school.html", context)
 
 
-def _waiting_lists(user, school, bookings, rows) -> dict:
+def _waiting_lists(user, school, bookings, rows, limit: int | None) -> dict:
     """The bookings waiting for someone's answer, ordered by deadline: "waiting" for the
     school's (a date the association proposed instead), "requested" for the association's
     and those waiting for the school leader. A leader decides these ("to_approve", with
-    the price and the teacher); anyone else at the school sees them wait ("awaiting"). The
-    rows are read in one query and sorted here by state: a school's waiting bookings are
-    few (each expires at its deadline), the three queries cost ≈ 1,000 Python calls each."""
+    the price and the teacher); anyone else at the school sees them wait ("awaiting"). One
+    query for the three lists (each is one state), sorted here; with ``limit``, at most
+    ``limit + 1`` rows of each state (a busy school has hundreds waiting)."""
     leader = services.is_leader(user, school)
     states = [*WAITING_FOR, *([] if leader else [BookingState.AWAITING_APPROVAL])]
-    waiting = rows.filter(state__in=states).order_by("answer_deadline", "pk")
+    waiting = rows.filter(state__in=states)
+    if limit:
+        order = (F("answer_deadline").asc(), F("pk").asc())
+        place = Window(RowNumber(), partition_by=F("state"), order_by=order)
+        waiting = waiting.annotate(in_state=place).filter(in_state__lte=limit + 1)
     lists = {"waiting": [], "requested": [], "awaiting": []}
-    for booking in waiting:
+    for booking in waiting.order_by("answer_deadline", "pk"):
         who = WAITING_FOR.get(booking.state)
         name = "awaiting" if who is None else "waiting" if who == Actor.SCHOOL else "requested"
         lists[name].append(booking)
@@ -467,10 +472,10 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
     # A busy school has hundreds of bookings: show the first ones, "show all" on request.
     limit = None if show_all else MY_SCHOOL_LIST_SIZE
     rows = bookings.only(*BOOKING_ROW_FIELDS)
-    lists = _waiting_lists(request.user, school, bookings, rows)
+    lists = _waiting_lists(request.user, school, bookings, rows, limit)
     lists["upcoming"] = list(rows.upcoming().order_by("starts_at")[: limit and limit + 1])
     upcoming = lists["upcoming"]
-    shortened = ("waiting", "requested", "upcoming")
+    shortened = ("waiting", "requested", "awaiting", "upcoming")
     # Valid until the first upcoming booking starts (it becomes a past one), the day ends
     # (events, needs and the school year's pool are by date) or a timed part changes (a
     # network meeting it lists ends: the partnerships' {% school_events %} says when).

@@ -3,6 +3,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models.signals import post_init
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -861,6 +862,29 @@ def test_my_school_shows_the_first_requests_and_all_on_request(
     everything = client.get(reverse("bookings:my_school"), {"all": "1"})
     assert len(everything.context["requested"]) == MY_SCHOOL_LIST_SIZE + 3
     assert not everything.context["more"]
+
+
+def test_a_busy_school_reads_only_the_bookings_its_lists_show(
+    client, teacher, school, published_offer
+):
+    from bookings.views import MY_SCHOOL_LIST_SIZE
+
+    for _ in range(MY_SCHOOL_LIST_SIZE * 3):  # requested, so also upcoming
+        make_booking(teacher, school, published_offer)
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance)
+
+    client.force_login(teacher)
+    post_init.connect(count, sender=Booking)
+    try:
+        page = client.get(reverse("bookings:my_school"))
+    finally:
+        post_init.disconnect(count, sender=Booking)
+    assert len(page.context["requested"]) == MY_SCHOOL_LIST_SIZE and page.context["more"]
+    # Two lists (requested, upcoming) of one row more than shown: not all 63 twice.
+    assert len(built) <= 2 * (MY_SCHOOL_LIST_SIZE + 1)
 
 
 def test_places_are_counted_in_singular_and_plural(
