@@ -86,15 +86,9 @@ def _new_value() -> int:
 def read(*names: str, local: bool = False) -> tuple:
     """The current values of ``names``: one round trip to the shared cache, none for values
     this process read less than ``PAGECACHE_LOCAL_SECONDS`` ago when ``local``."""
-    keys = [_key(name) for name in names]
     near = local and settings.PAGECACHE_LOCAL_SECONDS > 0
-    found = _near_values(keys) if near else {}
-    if missing := [key for key in keys if key not in found]:
-        fetched, _entry = _fetch(missing, None)
-        if near:
-            _keep_near(fetched)
-        found.update(fetched)
-    return tuple(found[key] for key in keys)
+    values, _entry = _current([_key(name) for name in names], near, None)
+    return values
 
 
 def lookup(key: str, names, *, local: bool = False) -> tuple[tuple, object]:
@@ -102,26 +96,34 @@ def lookup(key: str, names, *, local: bool = False) -> tuple[tuple, object]:
     (else None). The entry and the values come in one round trip to the shared cache, also
     when a name is used for the first time; none with ``local`` when this process holds the
     entry (``local`` cache) and values read less than ``PAGECACHE_LOCAL_SECONDS`` ago."""
-    keys = [_key(name) for name in names]
     near = caches["local"] if local and settings.PAGECACHE_LOCAL_SECONDS > 0 else None
-    found = _near_values(keys) if near is not None else {}
     mine = near.get(key) if near is not None else None
-    shared = None
-    if (missing := [k for k in keys if k not in found]) or mine is None:
-        fetched, shared = _fetch(missing, key)
-        if near is not None and fetched:
-            _keep_near(fetched)
-        found.update(fetched)
-    values = tuple(found[k] for k in keys)
-    if mine is not None and mine[0] == values:
-        return values, mine[1]
-    if mine is not None and not missing:  # this process's copy is older than its values
-        shared = cache.get(key)
+    keys = [_key(name) for name in names]
+    values, shared = _current(keys, near is not None, key if mine is None else None)
+    if mine is not None:
+        if mine[0] == values:
+            return values, mine[1]
+        shared = cache.get(key)  # this process's copy is older than the values
     if shared is not None and shared[0] == values:
         if near is not None:
             near.set(key, shared)
         return values, shared[1]
     return values, None
+
+
+def _current(keys: list[str], near: bool, entry_key: str | None) -> tuple[tuple, object]:
+    """The current values of generation ``keys`` (with ``near``: those this process read
+    less than ``PAGECACHE_LOCAL_SECONDS`` ago as they are) and what the shared cache holds
+    under ``entry_key`` (None: not asked), in at most one round trip."""
+    found = _near_values(keys) if near else {}
+    missing = [key for key in keys if key not in found]
+    entry = None
+    if missing or entry_key is not None:
+        fetched, entry = _fetch(missing, entry_key)
+        if near:
+            _keep_near(fetched)
+        found.update(fetched)
+    return tuple(found[key] for key in keys), entry
 
 
 #: KEYS: generation keys, then (optional) an entry's key; ARGV: a new value for each
