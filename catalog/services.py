@@ -5,6 +5,7 @@ import math
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Avg,
     Case,
@@ -30,6 +31,7 @@ from bookings.models import Occasion
 from geo.positions import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
 from municipalities.models import Municipality
 from portal import generations
+from portal.compiled import ID_MARK, MARK, Compiled
 from schools.models import School
 
 from .models import CatalogVisit, Favourite
@@ -316,23 +318,23 @@ def published_offer(slug: str, *, contact: bool = False) -> Offer | None:
     ``photo_list`` (its photos in order) and ``subject_names`` (its school subjects' names),
     which ``catalog_tags.offer_body`` reads instead of the offer's related managers: both
     from one plain query (``_photos_and_subjects``), which costs the ORM less than two
-    prefetches or two queries, and the subjects' names from the per-process list. The offer's query is
-    built once per process and day (``_published_detail``) and only filtered here. With
-    ``contact``, the association's contact details are loaded too (``CONTACT_COLUMNS``)."""
-    offers = _published_detail(timezone.localdate(), contact).filter(offer_lookup(slug))
-    if not slug.isdigit():  # slugs are unique: no order to pick the first by
-        offers = offers.order_by()
-    offer = next(iter(offers[:1]), None)
-    if offer is not None:
-        photos, chosen = {}, set()
-        for photo_id, image, alt_text, subject_id in _photos_and_subjects().filter(pk=offer.pk):
-            if photo_id is not None and photo_id not in photos:
-                photos[photo_id] = OfferPhoto(
-                    pk=photo_id, offer=offer, image=image, alt_text=alt_text
-                )
-            chosen.add(subject_id)
-        offer.photo_list = list(photos.values())
-        offer.subject_names = [name for pk, name in subject_names().items() if pk in chosen]
+    prefetches or two queries, and the subjects' names from the per-process list. Both
+    queries are compiled once per process (and day: ``published()`` compares the
+    certificates with it; ``portal.compiled``). With ``contact``, the association's contact
+    details are loaded too (``CONTACT_COLUMNS``)."""
+    by_id = slug.isdigit() and len(slug) < 19  # longer is no id (SQLite refuses it)
+    query = _published_detail(timezone.localdate(), contact, by_id)
+    rows = query.rows(slug, int(slug)) if by_id else query.rows(slug)
+    if not rows:
+        return None
+    offer = _with_association(rows[0], contact)
+    photos, chosen = {}, set()
+    for photo_id, image, alt_text, subject_id in _photos_and_subjects().rows(offer.pk):
+        if photo_id is not None and photo_id not in photos:
+            photos[photo_id] = OfferPhoto(pk=photo_id, offer=offer, image=image, alt_text=alt_text)
+        chosen.add(subject_id)
+    offer.photo_list = list(photos.values())
+    offer.subject_names = [name for pk, name in subject_names().items() if pk in chosen]
     return offer
 
 
@@ -363,45 +365,98 @@ ASSOCIATION_OFFER_SHOWN = (
 
 def published_association(slug: str) -> Association | None:
     """A published association by slug, with the columns its page shows."""
-    return next(iter(_published_associations().filter(slug=slug)[:1]), None)
+    rows = _published_associations().rows(slug)
+    fields = _fields(Association, ASSOCIATION_SHOWN)
+    return Association.from_db(DEFAULT_DB_ALIAS, fields, rows[0]) if rows else None
 
 
 def association_offers(association: Association) -> list[Offer]:
     """The published offers of a published association, by title, as its page lists them."""
-    return list(_offers_of_base(timezone.localdate()).filter(association_id=association.pk))
+    fields = _fields(Offer, ASSOCIATION_OFFER_SHOWN)
+    rows = _offers_of(timezone.localdate()).rows(association.pk)
+    return [Offer.from_db(DEFAULT_DB_ALIAS, fields, row) for row in rows]
 
 
-# Built once per process (and day: ``published()`` compares the certificates with it) and
-# cloned per request, as a view's ``queryset`` attribute is: building them costs the ORM
-# more than the association page's two queries return.
+# The queries of the offer and association pages, compiled once per process (and day, for
+# those that ``published()`` compares with it): compiling them cost the ORM more than
+# running them. Each reads the model's ``_fields`` (in the model's order, as
+# ``Model.from_db`` takes them).
+
+
+def _fields(model, names) -> list[str]:
+    """The primary key and the fields ``names`` (no relations across) of ``model``, by their
+    column attribute (``revision_of_id``), in the model's order."""
+    return [f.attname for f in _model_fields(model, names)]
+
+
+def _values(model, names, prefix: str = "") -> list[str]:
+    """The ``values_list()`` names of the same fields (``revision_of``), after ``prefix``."""
+    return [prefix + f.name for f in _model_fields(model, names)]
+
+
 @functools.cache
-def _published_associations() -> QuerySet:
-    return Association.objects.published().only(*ASSOCIATION_SHOWN).order_by()
+def _model_fields(model, names: tuple[str, ...]) -> list:
+    names = set(names)
+    return [f for f in model._meta.concrete_fields if f.primary_key or f.name in names]
+
+
+@functools.cache
+def _detail_columns(contact: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The offer's columns and its association's that the offer's page reads."""
+    columns = DETAIL_COLUMNS + CONTACT_COLUMNS if contact else DETAIL_COLUMNS
+    related = [c.removeprefix("association__") for c in columns if c.startswith("association__")]
+    return tuple(c for c in columns if not c.startswith("association__")), tuple(related)
+
+
+def _with_association(row: tuple, contact: bool) -> Offer:
+    offer_columns, association_columns = _detail_columns(contact)
+    offer_fields = _fields(Offer, offer_columns)
+    offer = Offer.from_db(DEFAULT_DB_ALIAS, offer_fields, row[: len(offer_fields)])
+    offer.association = Association.from_db(
+        DEFAULT_DB_ALIAS, _fields(Association, association_columns), row[len(offer_fields) :]
+    )
+    return offer
+
+
+@functools.cache
+def _published_associations() -> Compiled:
+    associations = Association.objects.published().filter(slug=MARK).order_by()[:1]
+    return Compiled(associations.values_list(*_values(Association, ASSOCIATION_SHOWN)), MARK)
 
 
 @functools.lru_cache(maxsize=2)
-def _offers_of_base(today: date) -> QuerySet:
-    return Offer.objects.shown().only(*ASSOCIATION_OFFER_SHOWN).order_by("title")
+def _offers_of(today: date) -> Compiled:
+    offers = Offer.objects.shown().filter(association_id=ID_MARK).order_by("title")
+    return Compiled(offers.values_list(*_values(Offer, ASSOCIATION_OFFER_SHOWN)), ID_MARK)
 
 
 @functools.cache
-def _photos_and_subjects() -> QuerySet:
-    """An offer's photos in order and its subjects' ids in one query (to be filtered by the
-    offer): a row for each photo and subject, at most ``OfferPhoto.MAX_PER_OFFER`` times the
-    offer's few subjects. One query with plain rows costs the ORM less than two (≈ 600
-    Python calls against 900), and building it once per process another 150."""
-    return Offer.objects.order_by("photos__position", "photos__id").values_list(
-        "photos__id", "photos__image", "photos__alt_text", "subjects"
-    )
+def _photos_and_subjects() -> Compiled:
+    """An offer's photos in order and its subjects' ids in one query: a row for each photo
+    and subject, at most ``OfferPhoto.MAX_PER_OFFER`` times the offer's few subjects. One
+    query with plain rows costs the ORM less than two (≈ 600 Python calls against 900)."""
+    photos = Offer.objects.filter(pk=ID_MARK).order_by("photos__position", "photos__id")
+    columns = ("photos__id", "photos__image", "photos__alt_text", "subjects")
+    return Compiled(photos.values_list(*columns), ID_MARK)
 
 
-@functools.lru_cache(maxsize=4)
-def _published_detail(today: date, contact: bool) -> QuerySet:
-    """The published offers with the columns their page shows, built once per process and
-    day (≈ 600 Python calls of the ORM's filters; ``today`` is what ``published()`` compares
-    the certificates with) and never evaluated: ``published_offer`` filters a clone."""
-    columns = DETAIL_COLUMNS + CONTACT_COLUMNS if contact else DETAIL_COLUMNS
-    return Offer.objects.published().select_related("association").only(*columns)
+@functools.lru_cache(maxsize=8)
+def _published_detail(today: date, contact: bool, by_id: bool) -> Compiled:
+    """The published offer by slug (``by_id``: or by id) with the columns its page shows
+    and its association's (``_detail_columns``)."""
+    offer_columns, association_columns = _detail_columns(contact)
+    offers = Offer.objects.published()
+    if by_id:
+        offers = offers.filter(Q(slug=MARK) | Q(pk=ID_MARK))
+        marks = (MARK, ID_MARK)
+    else:  # slugs are unique: no order to pick the first by
+        offers = offers.filter(slug=MARK).order_by()
+        marks = (MARK,)
+    columns = [
+        *_values(Offer, offer_columns),
+        *_values(Association, association_columns, "association__"),
+    ]
+    return Compiled(offers[:1].values_list(*columns), *marks)
 
 
 def unavailable_offer(slug: str) -> Offer | None:

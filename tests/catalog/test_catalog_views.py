@@ -76,6 +76,8 @@ def test_offer_detail_by_slug_and_id(client, published_offer):
     assert client.get(published_offer.get_absolute_url()).status_code == 200
     url = reverse("catalog:offer_detail", args=[str(published_offer.pk)])
     assert client.get(url).status_code == 200
+    for number in ("0", "9" * 18, "9" * 19, "9" * 40):  # no such id, and past any id's range
+        assert client.get(reverse("catalog:offer_detail", args=[number])).status_code == 404
 
 
 def test_offer_detail_hides_unpublished(client, association):

@@ -1,0 +1,62 @@
+"""A query compiled once (``portal.compiled``) gives the rows its queryset gives, with each
+run's own values, and refuses a mark it cannot place."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from associations.models import Association, Offer
+from portal.compiled import ID_MARK, MARK, Compiled
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+#: Columns whose values the ORM converts on some database: a date, a decimal, a boolean,
+#: JSON (SQLite gives text, integers and strings for them).
+COLUMNS = ("pk", "title", "price_amount", "on_request", "certificates_valid_until", "weekdays")
+
+
+def test_rows_are_those_of_the_queryset_for_each_value(association):
+    cheap = f.OfferFactory(
+        association=association, published=True, price_amount=Decimal("12.50"), on_request=True
+    )
+    dear = f.OfferFactory(
+        association=association, published=True, price_amount=Decimal("900"), on_request=False
+    )
+    query = Compiled(Offer.objects.filter(slug=MARK).values_list(*COLUMNS), MARK)
+    for offer in (cheap, dear, cheap):
+        expected = list(Offer.objects.filter(slug=offer.slug).values_list(*COLUMNS))
+        assert query.rows(offer.slug) == expected
+        (row,) = expected
+        assert isinstance(row[2], Decimal) and isinstance(row[3], bool)
+    assert query.rows("no-such-offer") == []
+
+
+def test_json_and_two_marks(association):
+    association.domains = ["sport", "nature"]
+    association.save()
+    queryset = Association.objects.filter(slug=MARK, pk=ID_MARK).values_list("domains")
+    query = Compiled(queryset, MARK, ID_MARK)
+    assert query.rows(association.slug, association.pk) == [(["sport", "nature"],)]
+    assert query.rows(association.slug, association.pk + 1) == []
+
+
+def test_it_is_compiled_once_and_runs_through_django(association, published_offer):
+    query = Compiled(Offer.objects.filter(pk=ID_MARK).values_list("title"), ID_MARK)
+    with CaptureQueriesContext(connection) as ctx:
+        assert query.rows(published_offer.pk) == [(published_offer.title,)]
+    assert len(ctx.captured_queries) == 1  # logged and counted as any ORM query
+
+
+@pytest.mark.parametrize(
+    "queryset",
+    [
+        lambda: Offer.objects.filter(title="Kajak").values_list("pk"),  # no mark
+        lambda: Offer.objects.filter(slug=MARK, title=MARK).values_list("pk"),  # twice
+    ],
+)
+def test_a_mark_must_be_a_value_of_the_query_once(queryset):
+    with pytest.raises(ValueError):
+        Compiled(queryset(), MARK)
