@@ -26,11 +26,11 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from municipalities.models import Consultant
-from portal import generations
+from portal import compiled, generations
+from portal.compiled import ID_MARK, Compiled
 
 #: How long an unchanged summary is kept (a change replaces it at once).
 SUMMARY_SECONDS = 24 * 3600
@@ -39,24 +39,54 @@ SUMMARY_VERSION = 1
 
 
 def _school_memberships(user, only=()) -> list:
-    return list(_approved_memberships(tuple(only)).filter(user=user))
+    query, parts = _approved_memberships(tuple(only))
+    return [_membership(row, parts) for row in query.rows(user.pk)]
+
+
+#: The models a school membership is read with, by their path from it; each is the one
+#: before's relation (the booking form checks holidays against the municipality's settings).
+PATHS = ("", "school", "school__municipality", "school__municipality__school_year_settings")
 
 
 @functools.lru_cache(maxsize=8)
-def _approved_memberships(only: tuple[str, ...]) -> QuerySet:
-    """Approved school memberships with their schools and municipalities (``only``: just
-    these columns), built once per process (never evaluated: each request filters a clone
-    by its user), as a view's ``queryset`` attribute is."""
+def _approved_memberships(only: tuple[str, ...]) -> tuple[Compiled, tuple]:
+    """Approved school memberships with their schools, municipalities and school-year
+    settings (``only``: just these columns, as ``QuerySet.only()`` names them from the
+    membership), compiled once per process and run per user (``portal.compiled``); and each
+    model's path, fields and the relation that links it to the one before, for
+    ``_membership``."""
     # The model through the user's reverse relation: schools sit above accounts, which
     # does not import them (docs/ARCHITECTURE.md's layers).
     model = get_user_model()._meta.get_field("school_memberships").related_model
-    memberships = model.objects.filter(is_approved=True).select_related(
-        # The booking form checks holidays against the municipality's settings.
-        "school",
-        "school__municipality",
-        "school__municipality__school_year_settings",
-    )
-    return memberships.only(*only) if only else memberships
+    parts, columns = [], []
+    related, link = model, None
+    for depth, path in enumerate(PATHS):
+        if path:
+            link = related._meta.get_field(path.rsplit("__", 1)[-1])
+            related = link.related_model
+        prefix = f"{path}__" if path else ""
+        own = {n.removeprefix(prefix) for n in only if n.startswith(prefix)}
+        own = {n for n in own if "__" not in n}
+        if depth + 1 < len(PATHS):  # the next one's key, where it is a column of this one
+            own.add(PATHS[depth + 1].rsplit("__", 1)[-1])
+        model_fields = compiled.fields(related, tuple(sorted(own)) if only else None)
+        parts.append((related, model_fields, link))
+        columns += compiled.names(model_fields, prefix)
+    memberships = model.objects.filter(is_approved=True, user_id=ID_MARK)
+    return Compiled(memberships.values_list(*columns), ID_MARK), tuple(parts)
+
+
+def _membership(row: tuple, parts: tuple):
+    """A membership whose school, municipality and settings (None if it has none) are loaded
+    as ``select_related`` loads them."""
+    loaded, start = [], 0
+    for model, model_fields, link in parts:
+        end = start + len(model_fields)
+        loaded.append(compiled.instance(model, model_fields, row[start:end]))
+        if link is not None:  # the one before's relation to it
+            link.set_cached_value(loaded[-2], loaded[-1])
+        start = end
+    return loaded[0]
 
 
 def _association_memberships(user) -> list:

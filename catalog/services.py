@@ -5,7 +5,6 @@ import math
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Avg,
     Case,
@@ -30,7 +29,7 @@ from associations.models import Association, Offer, OfferPhoto, PriceModel, Subj
 from bookings.models import Occasion
 from geo.positions import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
 from municipalities.models import Municipality
-from portal import generations
+from portal import compiled, generations
 from portal.compiled import ID_MARK, MARK, Compiled
 from schools.models import School
 
@@ -366,68 +365,51 @@ ASSOCIATION_OFFER_SHOWN = (
 def published_association(slug: str) -> Association | None:
     """A published association by slug, with the columns its page shows."""
     rows = _published_associations().rows(slug)
-    fields = _fields(Association, ASSOCIATION_SHOWN)
-    return Association.from_db(DEFAULT_DB_ALIAS, fields, rows[0]) if rows else None
+    shown = compiled.fields(Association, ASSOCIATION_SHOWN)
+    return compiled.instance(Association, shown, rows[0]) if rows else None
 
 
 def association_offers(association: Association) -> list[Offer]:
     """The published offers of a published association, by title, as its page lists them."""
-    fields = _fields(Offer, ASSOCIATION_OFFER_SHOWN)
+    offer_fields = compiled.fields(Offer, ASSOCIATION_OFFER_SHOWN)
     rows = _offers_of(timezone.localdate()).rows(association.pk)
-    return [Offer.from_db(DEFAULT_DB_ALIAS, fields, row) for row in rows]
+    return [compiled.instance(Offer, offer_fields, row) for row in rows]
 
 
 # The queries of the offer and association pages, compiled once per process (and day, for
-# those that ``published()`` compares with it): compiling them cost the ORM more than
-# running them. Each reads the model's ``_fields`` (in the model's order, as
-# ``Model.from_db`` takes them).
-
-
-def _fields(model, names) -> list[str]:
-    """The primary key and the fields ``names`` (no relations across) of ``model``, by their
-    column attribute (``revision_of_id``), in the model's order."""
-    return [f.attname for f in _model_fields(model, names)]
-
-
-def _values(model, names, prefix: str = "") -> list[str]:
-    """The ``values_list()`` names of the same fields (``revision_of``), after ``prefix``."""
-    return [prefix + f.name for f in _model_fields(model, names)]
+# those that ``published()`` compares with it; ``portal.compiled``): compiling them cost the
+# ORM more than running them.
 
 
 @functools.cache
-def _model_fields(model, names: tuple[str, ...]) -> list:
-    names = set(names)
-    return [f for f in model._meta.concrete_fields if f.primary_key or f.name in names]
-
-
-@functools.cache
-def _detail_columns(contact: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The offer's columns and its association's that the offer's page reads."""
+def _detail_fields(contact: bool) -> tuple[tuple, tuple]:
+    """The offer's fields and its association's that the offer's page reads."""
     columns = DETAIL_COLUMNS + CONTACT_COLUMNS if contact else DETAIL_COLUMNS
-    related = [c.removeprefix("association__") for c in columns if c.startswith("association__")]
-    return tuple(c for c in columns if not c.startswith("association__")), tuple(related)
+    own = tuple(c for c in columns if "__" not in c)
+    related = tuple(c.removeprefix("association__") for c in columns if "__" in c)
+    return compiled.fields(Offer, own), compiled.fields(Association, related)
 
 
 def _with_association(row: tuple, contact: bool) -> Offer:
-    offer_columns, association_columns = _detail_columns(contact)
-    offer_fields = _fields(Offer, offer_columns)
-    offer = Offer.from_db(DEFAULT_DB_ALIAS, offer_fields, row[: len(offer_fields)])
-    offer.association = Association.from_db(
-        DEFAULT_DB_ALIAS, _fields(Association, association_columns), row[len(offer_fields) :]
-    )
+    offer_fields, association_fields = _detail_fields(contact)
+    offer = compiled.instance(Offer, offer_fields, row[: len(offer_fields)])
+    association = compiled.instance(Association, association_fields, row[len(offer_fields) :])
+    Offer._meta.get_field("association").set_cached_value(offer, association)
     return offer
 
 
 @functools.cache
 def _published_associations() -> Compiled:
     associations = Association.objects.published().filter(slug=MARK).order_by()[:1]
-    return Compiled(associations.values_list(*_values(Association, ASSOCIATION_SHOWN)), MARK)
+    columns = compiled.names(compiled.fields(Association, ASSOCIATION_SHOWN))
+    return Compiled(associations.values_list(*columns), MARK)
 
 
 @functools.lru_cache(maxsize=2)
 def _offers_of(today: date) -> Compiled:
     offers = Offer.objects.shown().filter(association_id=ID_MARK).order_by("title")
-    return Compiled(offers.values_list(*_values(Offer, ASSOCIATION_OFFER_SHOWN)), ID_MARK)
+    columns = compiled.names(compiled.fields(Offer, ASSOCIATION_OFFER_SHOWN))
+    return Compiled(offers.values_list(*columns), ID_MARK)
 
 
 @functools.cache
@@ -443,8 +425,8 @@ def _photos_and_subjects() -> Compiled:
 @functools.lru_cache(maxsize=8)
 def _published_detail(today: date, contact: bool, by_id: bool) -> Compiled:
     """The published offer by slug (``by_id``: or by id) with the columns its page shows
-    and its association's (``_detail_columns``)."""
-    offer_columns, association_columns = _detail_columns(contact)
+    and its association's (``_detail_fields``)."""
+    offer_fields, association_fields = _detail_fields(contact)
     offers = Offer.objects.published()
     if by_id:
         offers = offers.filter(Q(slug=MARK) | Q(pk=ID_MARK))
@@ -452,10 +434,7 @@ def _published_detail(today: date, contact: bool, by_id: bool) -> Compiled:
     else:  # slugs are unique: no order to pick the first by
         offers = offers.filter(slug=MARK).order_by()
         marks = (MARK,)
-    columns = [
-        *_values(Offer, offer_columns),
-        *_values(Association, association_columns, "association__"),
-    ]
+    columns = [*compiled.names(offer_fields), *compiled.names(association_fields, "association__")]
     return Compiled(offers[:1].values_list(*columns), *marks)
 
 

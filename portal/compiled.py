@@ -11,13 +11,17 @@ The queryset is filtered by a *mark* where a request's value goes (``MARK`` for 
 ``IntegerMark`` for an id), ends in ``values_list()`` and is compiled when the ``Compiled``
 is made; ``rows(value, ...)`` puts the values in the marks' places, runs the SQL through
 Django's cursor (so query logging, ``execute_wrapper`` and connection handling apply) and
-converts the columns as the ORM would (dates on SQLite, decimals, booleans).
+converts the columns as the ORM would (dates on SQLite, decimals, booleans). Where the page
+needs model instances, the queryset selects each model's ``fields()`` and ``instance()``
+makes one from its part of a row, as the ORM's ``select_related`` would.
 """
 
 from __future__ import annotations
 
-from django.db import connections
-from django.db.models import QuerySet
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
 
 #: A text value no request can hold (URL slugs have no NUL byte), marking where one goes.
 MARK = "\x00mark"
@@ -54,3 +58,31 @@ class Compiled:
         if self.converters:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         return rows
+
+
+@functools.cache
+def fields(model: type[Model], names: tuple[str, ...] | None = None) -> tuple:
+    """The primary key and the fields ``names`` of ``model`` (all its columns with None), in
+    the model's order, as ``Model.from_db`` takes their values."""
+    wanted = set(names or ())
+    return tuple(
+        f
+        for f in model._meta.concrete_fields
+        if names is None or f.primary_key or f.name in wanted or f.attname in wanted
+    )
+
+
+def names(model_fields: tuple, prefix: str = "") -> list[str]:
+    """The ``values_list()`` names of ``model_fields`` after ``prefix`` (a relation's path
+    and ``__``)."""
+    return [prefix + f.name for f in model_fields]
+
+
+def instance(model: type[Model], model_fields: tuple, values) -> Model | None:
+    """A ``model`` loaded with ``values`` of ``model_fields`` (``fields()``; the others are
+    deferred, as with ``QuerySet.only()``), or None when the primary key is NULL (an outer
+    join found no row)."""
+    attnames = [f.attname for f in model_fields]
+    if values[attnames.index(model._meta.pk.attname)] is None:
+        return None
+    return model.from_db(DEFAULT_DB_ALIAS, attnames, values)
