@@ -25,13 +25,19 @@ from django.db.models import Model, QuerySet
 
 #: A text value no request can hold (URL slugs have no NUL byte), marking where one goes.
 MARK = "\x00mark"
-#: An id no row has, marking where an id goes.
+#: An id no row has, marking where an id goes (``id_marks``: several).
 ID_MARK = -1_999_999_999
+
+
+def id_marks(count: int) -> list[int]:
+    """``count`` different ids no row has, for a list of ids (``pk__in``)."""
+    return [ID_MARK + i for i in range(count)]
 
 
 class Compiled:
     """``queryset`` (a ``values_list()`` filtered by ``marks``) compiled once; ``rows()``
-    runs it with a value for each mark, in the order of ``marks``."""
+    runs it with a value for each mark, in the order of ``marks`` (a mark used in several
+    places gets its value in each)."""
 
     def __init__(self, queryset: QuerySet, *marks) -> None:
         self.using = queryset.db
@@ -40,21 +46,27 @@ class Compiled:
         self.params = list(params)
         self.places = []
         for mark in marks:
-            if self.params.count(mark) != 1:
-                raise ValueError(f"{mark!r} must be one of the query's values, once: {params}")
-            self.places.append(self.params.index(mark))
+            places = [i for i, value in enumerate(self.params) if value == mark]
+            if not places:
+                raise ValueError(f"{mark!r} is not one of the query's values: {params}")
+            self.places.append(places)
         columns = [expression for expression, _sql, _alias in compiler.select]
         self.converters = compiler.get_converters(columns[: compiler.col_count])
+        # Columns selected only to order a DISTINCT by are not part of a row (as in Django).
+        self.width = compiler.col_count if compiler.has_extra_select else None
         self.compiler = compiler
 
     def rows(self, *values) -> list[tuple]:
         """The query's rows with ``values`` in the marks' places."""
         params = self.params.copy()
-        for place, value in zip(self.places, values, strict=True):
-            params[place] = value
+        for places, value in zip(self.places, values, strict=True):
+            for place in places:
+                params[place] = value
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
+        if self.width is not None:
+            rows = [row[: self.width] for row in rows]
         if self.converters:
             rows = [tuple(row) for row in self.compiler.apply_converters(rows, self.converters)]
         return rows

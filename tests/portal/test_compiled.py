@@ -1,5 +1,5 @@
 """A query compiled once (``portal.compiled``) gives the rows its queryset gives, with each
-run's own values, and refuses a mark it cannot place."""
+run's own values in every place of its marks, and refuses a mark it cannot place."""
 
 from decimal import Decimal
 
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from associations.models import Association, Offer
-from portal.compiled import ID_MARK, MARK, Compiled
+from portal.compiled import ID_MARK, MARK, Compiled, id_marks
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +50,19 @@ def test_it_is_compiled_once_and_runs_through_django(association, published_offe
     assert len(ctx.captured_queries) == 1  # logged and counted as any ORM query
 
 
-@pytest.mark.parametrize(
-    "queryset",
-    [
-        lambda: Offer.objects.filter(title="Kajak").values_list("pk"),  # no mark
-        lambda: Offer.objects.filter(slug=MARK, title=MARK).values_list("pk"),  # twice
-    ],
-)
-def test_a_mark_must_be_a_value_of_the_query_once(queryset):
+def test_a_mark_used_twice_gets_the_value_in_both_places(association, published_offer):
+    queryset = Offer.objects.filter(slug=MARK, association__offers__slug=MARK)
+    query = Compiled(queryset.values_list("pk").distinct(), MARK)
+    assert query.rows(published_offer.slug) == [(published_offer.pk,)]
+
+
+def test_a_list_of_marks(association):
+    offers = [f.OfferFactory(association=association) for _ in range(3)]
+    marks = id_marks(4)
+    query = Compiled(Offer.objects.filter(pk__in=marks).order_by("pk").values_list("pk"), *marks)
+    assert query.rows(offers[2].pk, offers[0].pk, 0, 0) == [(offers[0].pk,), (offers[2].pk,)]
+
+
+def test_a_mark_must_be_a_value_of_the_query():
     with pytest.raises(ValueError):
-        Compiled(queryset(), MARK)
+        Compiled(Offer.objects.filter(title="Kajak").values_list("pk"), MARK)
