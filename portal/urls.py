@@ -16,9 +16,10 @@ urlpatterns = [
     path("about/accessibility/", views.accessibility, name="accessibility"),
     path("about/privacy/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
+    # The catalog first: Django tries the patterns in order, and its pages are most asked for.
+    path("", include("catalog.urls")),
     path("", include("municipalities.urls")),
     path("", include("accounts.urls")),
-    path("", include("catalog.urls")),
     path("", include("associations.urls")),
     path("", include("schools.urls")),
     path("", include("screening.urls")),
