@@ -7,9 +7,9 @@ offer's slug), ``Compiled`` keeps the SQL that the ORM compiled once and runs it
 value: the query is still written with the ORM (``Offer.objects.published()`` and its rule
 stay where they are), only its compilation is not repeated.
 
-The queryset is filtered by a *mark* where a request's value goes (``MARK`` for text, a
-``IntegerMark`` for an id), ends in ``values_list()`` and is compiled when the ``Compiled``
-is made; ``rows(value, ...)`` puts the values in the marks' places, runs the SQL through
+The queryset is filtered by a *mark* where a request's value goes (``MARK`` for text,
+``ID_MARK`` for an id, ``id_marks(n)`` for a list of ids), ends in ``values_list()`` and is
+compiled when the ``Compiled`` is made; ``rows(value, ...)`` puts the values in the marks' places, runs the SQL through
 Django's cursor (so query logging, ``execute_wrapper`` and connection handling apply) and
 converts the columns as the ORM would (dates on SQLite, decimals, booleans). Where the page
 needs model instances, the queryset selects each model's ``fields()`` and ``instance()``

@@ -3,6 +3,8 @@
 Here without the role summary's cache (the test settings' default): everything is read from
 the database. ``test_roles_cache.py`` checks the same with the cache on."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -145,10 +147,14 @@ def test_no_account_is_kept_in_the_cache(client, teacher, settings, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True)
 def test_async_code_gets_the_user_from_modelbackend(teacher):
     from asgiref.sync import async_to_sync
     from django.contrib.auth.backends import ModelBackend
 
-    user = async_to_sync(ModelBackend().aget_user)(teacher.pk)
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # the main thread, where AsyncToSync refuses to run (the teacher is committed for it).
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        user = thread.submit(async_to_sync(ModelBackend().aget_user), teacher.pk).result()
     assert user.pk == teacher.pk
     assert user.is_school_staff  # the roles are read for it as for any user
