@@ -69,6 +69,8 @@ def _approved_memberships(only: tuple[str, ...]) -> tuple[Compiled, tuple]:
         own = {n for n in own if "__" not in n}
         if depth + 1 < len(PATHS):  # the next one's key, where it is a column of this one
             own.add(PATHS[depth + 1].rsplit("__", 1)[-1])
+        if link is not None and not link.concrete:  # a reverse one-to-one: its own key
+            own.add(link.field.name)
         model_fields = compiled.fields(related, tuple(sorted(own)) if only else None)
         parts.append((related, model_fields, link))
         columns += compiled.names(model_fields, prefix)
@@ -85,6 +87,8 @@ def _membership(row: tuple, parts: tuple):
         loaded.append(compiled.instance(model, model_fields, row[start:end]))
         if link is not None:  # the one before's relation to it
             link.set_cached_value(loaded[-2], loaded[-1])
+            if not link.concrete and loaded[-1] is not None:  # and back, as select_related
+                link.field.set_cached_value(loaded[-1], loaded[-2])
         start = end
     return loaded[0]
 

@@ -254,7 +254,7 @@ ORIGIN_MARKS = (-1001.25, -1002.25, -1003.25)
 
 @functools.cache
 def _card_fields() -> tuple[tuple, tuple]:
-    own = tuple(c for c in LIST_COLUMNS if "__" not in c)
+    own = (*(c for c in LIST_COLUMNS if "__" not in c), "association")
     related = tuple(c.removeprefix("association__") for c in LIST_COLUMNS if "__" in c)
     return compiled.fields(Offer, own), compiled.fields(Association, related)
 
@@ -428,7 +428,7 @@ def association_offers(association: Association) -> list[Offer]:
 def _detail_fields(contact: bool) -> tuple[tuple, tuple]:
     """The offer's fields and its association's that the offer's page reads."""
     columns = DETAIL_COLUMNS + CONTACT_COLUMNS if contact else DETAIL_COLUMNS
-    own = tuple(c for c in columns if "__" not in c)
+    own = (*(c for c in columns if "__" not in c), "association")  # its id, as select_related
     related = tuple(c.removeprefix("association__") for c in columns if "__" in c)
     return compiled.fields(Offer, own), compiled.fields(Association, related)
 

@@ -1,4 +1,4 @@
-"""Read queries compiled to SQL once per process.
+"""Read queries compiled to SQL once per process (and thread).
 
 Django compiles a queryset into SQL every time it runs it: for the offer page's query (a
 join, thirty columns) that is ≈ 1,200 Python calls, ten times what sending it and reading
@@ -19,6 +19,7 @@ makes one from its part of a row, as the ORM's ``select_related`` would.
 from __future__ import annotations
 
 import functools
+import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
@@ -35,11 +36,34 @@ def id_marks(count: int) -> list[int]:
 
 
 class Compiled:
-    """``queryset`` (a ``values_list()`` filtered by ``marks``) compiled once; ``rows()``
-    runs it with a value for each mark, in the order of ``marks`` (a mark used in several
-    places gets its value in each)."""
+    """``queryset`` (a ``values_list()`` filtered by ``marks``) compiled once per thread;
+    ``rows()`` runs it with a value for each mark, in the order of ``marks`` (a mark used in
+    several places gets its value in each).
+
+    Once per thread, not per process: the compiled query and its column converters hold the
+    thread's database connection (web and Celery workers have one thread; the development
+    server's threads each compile their own, and free it when they end)."""
 
     def __init__(self, queryset: QuerySet, *marks) -> None:
+        self.queryset, self.marks = queryset, marks
+        self.mine = threading.local()
+        self._compiled()  # a mark that is not one of the query's values fails here
+
+    def _compiled(self) -> _Compiled:
+        compiled = getattr(self.mine, "compiled", None)
+        if compiled is None:
+            compiled = self.mine.compiled = _Compiled(self.queryset, self.marks)
+        return compiled
+
+    def rows(self, *values) -> list[tuple]:
+        """The query's rows with ``values`` in the marks' places."""
+        return self._compiled().rows(values)
+
+
+class _Compiled:
+    """``Compiled`` in one thread."""
+
+    def __init__(self, queryset: QuerySet, marks) -> None:
         self.using = queryset.db
         compiler = queryset.query.get_compiler(using=self.using)
         self.sql, params = compiler.as_sql()
@@ -56,8 +80,7 @@ class Compiled:
         self.width = compiler.col_count if compiler.has_extra_select else None
         self.compiler = compiler
 
-    def rows(self, *values) -> list[tuple]:
-        """The query's rows with ``values`` in the marks' places."""
+    def rows(self, values) -> list[tuple]:
         params = self.params.copy()
         for places, value in zip(self.places, values, strict=True):
             for place in places:

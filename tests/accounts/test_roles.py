@@ -147,7 +147,6 @@ def test_no_account_is_kept_in_the_cache(client, teacher, settings, monkeypatch)
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.django_db(transaction=True)
 def test_async_code_gets_the_user_from_modelbackend(teacher):
     from asgiref.sync import async_to_sync
     from django.contrib.auth.backends import ModelBackend
@@ -158,3 +157,28 @@ def test_async_code_gets_the_user_from_modelbackend(teacher):
         user = thread.submit(async_to_sync(ModelBackend().aget_user), teacher.pk).result()
     assert user.pk == teacher.pk
     assert user.is_school_staff  # the roles are read for it as for any user
+
+
+@pytest.mark.parametrize("with_settings", [True, False])
+def test_memberships_come_with_their_school_municipality_and_settings(teacher, with_settings):
+    """As ``select_related`` loads them (``accounts.roles``, compiled once): no query for
+    the school, its municipality, its school-year settings and their way back."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from accounts.roles import _school_memberships
+    from municipalities.models import SchoolYearSettings
+
+    school = teacher.school_memberships.select_related("school__municipality").get().school
+    if with_settings:
+        SchoolYearSettings.objects.create(municipality=school.municipality, winter_holiday_week=8)
+    (membership,) = _school_memberships(teacher)
+    with CaptureQueriesContext(connection) as ctx:
+        municipality = membership.school.municipality
+        assert (membership.school_id, municipality.pk) == (school.pk, school.municipality_id)
+        if with_settings:
+            settings = municipality.school_year_settings
+            assert settings.winter_holiday_week == 8 and settings.municipality is municipality
+        else:
+            with pytest.raises(ObjectDoesNotExist):
+                municipality.school_year_settings  # noqa: B018
+    assert not ctx.captured_queries

@@ -42,3 +42,17 @@ def test_the_distance_from_an_origin(municipality, association):
     )
     assert card.distance == pytest.approx(listed.distance) and 3 < card.distance < 4
     assert services.offer_cards([]) == []
+
+
+def test_the_association_is_loaded_as_select_related_loads_it(association, published_offer):
+    """Its id and the association come with the offer: reading them costs no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    (card,) = services.offer_cards([published_offer.pk])
+    page_offer = services.published_offer(published_offer.slug)
+    with CaptureQueriesContext(connection) as ctx:
+        for offer in (card, page_offer):
+            assert offer.association_id == association.pk
+            assert offer.association.name == association.name
+    assert not ctx.captured_queries

@@ -1,6 +1,7 @@
 """A query compiled once (``portal.compiled``) gives the rows its queryset gives, with each
 run's own values in every place of its marks, and refuses a mark it cannot place."""
 
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -66,3 +67,14 @@ def test_a_list_of_marks(association):
 def test_a_mark_must_be_a_value_of_the_query():
     with pytest.raises(ValueError):
         Compiled(Offer.objects.filter(title="Kajak").values_list("pk"), MARK)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_compiles_its_own(association):
+    """The compiled query holds its thread's connection: another thread compiles it again."""
+    offer = f.OfferFactory(association=association, title="Kajak")
+    query = Compiled(Offer.objects.filter(pk=ID_MARK).values_list("title"), ID_MARK)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        other = thread.submit(lambda: (query.rows(offer.pk), query._compiled())).result()
+    assert other[0] == query.rows(offer.pk) == [("Kajak",)]
+    assert other[1] is not query._compiled()
