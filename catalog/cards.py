@@ -26,12 +26,12 @@ from html import escape
 
 from django.core.cache import cache
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from associations.models import PriceModel
+from portal import addresses
 from portal.formatting import money
 from portal.pagecache import release
 from portal.templatetags.portal_format import local_date
@@ -41,7 +41,7 @@ TIMEOUT = 3600
 #: What the card functions (``DRAWN``) read of ``offer`` (``offer.<name>``).
 SHOWN = frozenset(
     {
-        "pk", "slug", "get_absolute_url", "card_photos", "title", "association", "summary",
+        "pk", "slug", "card_photos", "title", "association", "summary",
         "on_request", "next_starts_at", "next_free", "get_domain_display",
         "grade_range_display", "get_format_display", "get_price_model_display",
         "price_model", "class_price", "price_amount", "distance",
@@ -50,7 +50,7 @@ SHOWN = frozenset(
 
 
 def shown(offer) -> tuple:
-    """The values of ``SHOWN`` (published offers: the absolute URL is made of the slug; the
+    """The values of ``SHOWN`` (published offers: their pages' addresses are made of the slug; the
     first photo only; the association's name only)."""
     return (
         offer.pk,
@@ -118,7 +118,11 @@ def catalog_card(offer, link_url="", link_target="", has_origin=False) -> SafeSt
         else ""
     )
     target = f' target="{escape(link_target)}" rel="noopener"' if link_target else ""
-    href = escape(link_url or offer.get_absolute_url())
+    if link_url:
+        href = escape(link_url)
+    else:  # the offer's page (published: its own slug), without a reverse() per card
+        head, tail = addresses.around("catalog:offer_detail")
+        href = f"{head}{escape(offer.slug)}{tail}"
     when = "" if offer.on_request else _next_date(offer, "small mb-2 offer-next-date")
     domain, grades, format_, price = _badges(offer)
     if offer.price_model != PriceModel.FREE and getattr(offer, "class_price", None) is not None:
@@ -148,9 +152,10 @@ def embed_card(offer, embed_query="") -> SafeString:
     """What the embedded catalog's card shows of ``offer``: the title as a link to the
     embedded offer page (keeping ``embed_query``), the association, the summary, the next
     date and one line of domain, grades, format and price."""
-    href = reverse("catalog:embed_detail", args=[offer.slug])
+    head, tail = addresses.around("catalog:embed_detail")
+    href = f"{head}{escape(offer.slug)}{tail}"
     if embed_query:
-        href += "?" + embed_query
+        href += "?" + escape(embed_query)
     when = "" if offer.on_request else _next_date(offer, "meta")
     domain, grades, format_, price = _badges(offer)
     if offer.price_model != PriceModel.FREE and offer.price_amount is not None:
@@ -160,7 +165,7 @@ def embed_card(offer, embed_query="") -> SafeString:
         else:
             price += ": " + gettext("%(amount)s DKK") % amount
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
-        f'\n  <h2><a href="{escape(href)}">{escape(offer.title)}</a></h2>\n'
+        f'\n  <h2><a href="{href}">{escape(offer.title)}</a></h2>\n'
         f'  <p class="meta">{escape(offer.association.name)}</p>\n'
         f"  <p>{escape(offer.summary)}</p>\n"
         f"  {when}\n"

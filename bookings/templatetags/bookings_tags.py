@@ -1,12 +1,9 @@
 """Template tags other apps use to show bookings (e.g. on "My association")."""
 
-from functools import lru_cache
 from html import escape
 
 from django import template
-from django.conf import settings
 from django.db.models import Avg, Count
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import get_format
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, get_current_timezone_name
@@ -15,6 +12,7 @@ from django.utils.translation import get_language, gettext
 from bookings import services
 from bookings.models import Booking, CalendarFeed, Evaluation
 from bookings.states import WAITING_STATES, Actor, BookingState
+from portal import addresses
 from portal.templatetags.portal_format import local_date
 
 register = template.Library()
@@ -25,18 +23,6 @@ def booking_state_label(value: str) -> str:
     """The label of a booking state's code, in the active language (an e-mail stores the
     code and is written in its recipient's language)."""
     return str(BookingState(value).label) if value in BookingState.values else value
-
-
-#: Stands in for a booking's id in the detail address reversed once (``_detail_address``).
-_ID = 2147483647
-
-
-@lru_cache(maxsize=16)
-def _detail_address(prefix: str, urlconf: str) -> tuple[str, str]:
-    """The escaped detail address of a booking, split around its id: reversed once per
-    process, script prefix and URLconf (a ``reverse()`` per row cost ≈ 50 calls)."""
-    head, tail = reverse("bookings:detail", args=[_ID]).split(str(_ID))
-    return escape(head), escape(tail)
 
 
 class _Dates:
@@ -90,7 +76,7 @@ def booking_rows(context, bookings, show_school: bool = False) -> str:
     dates = context.render_context.get(memo)
     if dates is None:
         dates = context.render_context[memo] = _Dates()
-    address = _detail_address(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    address = addresses.around("bookings:detail")
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped above
         "".join(_booking_row(b, show_school, dates, address) for b in bookings)
     )
