@@ -184,7 +184,12 @@ def bump(*names: str) -> None:
 
 
 def _replace(keys: list[str]) -> None:
-    cache.set_many({key: _new_value() for key in keys}, None)
+    values = {key: _new_value() for key in keys}
+    if _fetch_script() is None:  # a cache without Lua has no raw client either
+        cache.set_many(values, None)
+    else:  # one MSET, where django-redis's set_many sends a SET for each key
+        raw = {cache.make_key(key): cache.client.encode(value) for key, value in values.items()}
+        get_redis_connection("default").mset(raw)
     for key in keys:  # this process sees its own change at once
         _near.pop(key, None)
 

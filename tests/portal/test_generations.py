@@ -1,4 +1,9 @@
-"""Generations: a bump counts when its transaction commits; a value is never used again."""
+"""Generations: a bump counts when its transaction commits; a value is never used again.
+Each test runs on the cache ``make run`` and the tests use (local memory) and on
+production's (django-redis on a real Redis, REDIS_URL, as CI sets it), where the values and
+entries are read by a Lua script and a bump is one MSET."""
+
+import os
 
 import pytest
 from django.core.cache import cache, caches
@@ -8,6 +13,26 @@ from portal import generations
 
 # Real commits: on_commit is what the bumps rely on.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+URL = os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[
+        "locmem",
+        pytest.param("redis", marks=pytest.mark.skipif(not URL, reason="needs REDIS_URL")),
+    ],
+)
+def shared_cache(request, settings):
+    if request.param == "redis":
+        redis = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": URL}
+        redis["KEY_PREFIX"] = f"test-generations-{os.getpid()}"
+        settings.CACHES = {**settings.CACHES, "default": redis}
+        assert generations._fetch_script() is not None  # the Lua script's path
+    yield request.param
+    if request.param == "redis":
+        cache.delete_pattern("*")  # this run's keys only (its prefix)
 
 
 def test_a_bump_counts_when_the_transaction_commits():
@@ -54,7 +79,7 @@ def test_a_lost_value_never_comes_back():
     (before,) = generations.read("h")
     generations.bump("h")
     (bumped,) = generations.read("h")
-    cache.clear()  # flushed or evicted, while entries cached under "bumped" may still live
+    cache.delete("generation:h")  # flushed or evicted, while entries cached under "bumped" live
     (after,) = generations.read("h")
     assert len({before, bumped, after}) == 3
     assert generations.read("h") == (after,)
