@@ -15,6 +15,7 @@ from associations.models import Association, Offer
 from bookings.models import Occasion
 from catalog.services import municipality_list
 from municipalities.models import Municipality
+from portal import plans
 
 from .filters import AssociationFilter, OccasionFilter, OfferFilter
 from .serializers import (
@@ -107,8 +108,11 @@ class OfferList(MunicipalityScoped):
     def list(self, request, *args, **kwargs):
         """DRF's list, with the offers read as ``.values()`` rows and shown by ``offer_data``
         (OfferSerializer's output without its cost; the filters sort the rows)."""
-        queryset = self.filter_queryset(self.get_queryset()).values(*OFFER_VALUES)
-        return self.get_paginated_response(offer_data(self.paginate_queryset(queryset)))
+        # A search's queries are planned for its words (portal.plans).
+        with plans.planned_for_values(bool(request.query_params.get("q", "").strip())):
+            queryset = self.filter_queryset(self.get_queryset()).values(*OFFER_VALUES)
+            page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(offer_data(page))
 
 
 @extend_schema_view(

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Domain, Location, OfferFormat, PriceModel, Subject
+from portal import plans
 
 from . import services
 from .search import search_offers
@@ -215,6 +216,11 @@ class OfferFilter(filters.FilterSet):
             self._sorted_qs = self.sort_queryset(super().qs)
         return self._sorted_qs
 
+    def searches_words(self) -> bool:
+        """Whether the filters include a text search (``q``), whose best plan depends on the
+        words (``portal.plans``)."""
+        return bool(self.is_valid() and self.form.cleaned_data.get("q"))
+
     def sort_value(self) -> str:
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
         sort = data.get("sort") or ""
@@ -251,18 +257,19 @@ def facet_counts(filterset: OfferFilter) -> dict:
     """
     if not filterset.is_valid():
         return {}
-    filterset.qs  # noqa: B018 - builds facet_base
-    base = filterset.facet_base
-    # Only a filter through a many-to-many relation (subjects) can repeat an offer; an
-    # offer is in exactly one group, so counting distinct ids per group stays exact.
-    groups = (
-        base.order_by()
-        .values_list(*FACET_COLUMNS)
-        .annotate(n=Count("pk", distinct=base.query.distinct))
-    )
-    tally = _Tally(filterset.form.cleaned_data)
-    for *columns, n in groups:
-        tally.add(columns, n)
+    with plans.planned_for_values(filterset.searches_words()):
+        filterset.qs  # noqa: B018 - builds facet_base
+        base = filterset.facet_base
+        # Only a filter through a many-to-many relation (subjects) can repeat an offer; an
+        # offer is in exactly one group, so counting distinct ids per group stays exact.
+        groups = (
+            base.order_by()
+            .values_list(*FACET_COLUMNS)
+            .annotate(n=Count("pk", distinct=base.query.distinct))
+        )
+        tally = _Tally(filterset.form.cleaned_data)
+        for *columns, n in groups:
+            tally.add(columns, n)
     return tally.counts
 
 
@@ -318,15 +325,16 @@ def results(filterset: OfferFilter, number, size: int, *, facets: bool = True):
     leave, which are counted here. The page's offers are then read by id
     (``services.offer_cards``: ``filterset`` filters ``catalog_offers``). (Counting and
     paging each with its own query walked the municipality's offers twice.)"""
-    if facets and filterset.is_valid():
-        filterset.qs  # noqa: B018 - builds facet_base
-        rows = _ordered_rows(filterset.sort_queryset(filterset.facet_base), *FACET_COLUMNS)
-        tally = _Tally(filterset.form.cleaned_data)
-        ids = [pk for pk, *columns in rows if tally.add(columns[: len(FACET_COLUMNS)])]
-        counts = tally.counts
-    else:
-        ids = [pk for pk, *_keys in _ordered_rows(filterset.qs)]
-        counts = {}
+    with plans.planned_for_values(filterset.searches_words()):
+        if facets and filterset.is_valid():
+            filterset.qs  # noqa: B018 - builds facet_base
+            rows = _ordered_rows(filterset.sort_queryset(filterset.facet_base), *FACET_COLUMNS)
+            tally = _Tally(filterset.form.cleaned_data)
+            ids = [pk for pk, *columns in rows if tally.add(columns[: len(FACET_COLUMNS)])]
+            counts = tally.counts
+        else:
+            ids = [pk for pk, *_keys in _ordered_rows(filterset.qs)]
+            counts = {}
     page = Paginator(ids, size).get_page(number)
     if page.object_list:
         # With the distance when there is an origin, as sort_queryset annotates the list.
