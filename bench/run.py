@@ -283,10 +283,21 @@ def wrk_env(page, base) -> dict:
     }
 
 
-def measure(page, base, floor_url, duration, connections) -> dict:
+def empty_cache(env) -> None:
+    """Empty the shared cache (Redis: the page cache, the offer cards, the lists): a page of
+    rotating URLs then starts from the same state in every run, not from what the pages
+    before it or the last run left there (the first pass's cards made the second pass's
+    searches cheaper, by how much their random places in the list overlapped)."""
+    script = "from django.core.cache import cache; cache.clear()"
+    manage(env, "shell", "-c", script, capture_output=True)
+
+
+def measure(page, base, floor_url, duration, connections, env) -> dict:
     """Warm up, measure the minimal view, then the page; returns the page's row."""
     url = base + page["path"]
     extra = wrk_env(page, base)
+    if page.get("urls"):
+        empty_cache(env)
     run_wrk(url, 2, connections, extra)  # fills connections and per-process caches
     floor_rps = None
     if url != floor_url:
@@ -312,7 +323,7 @@ def measure_pass(env, pages, label, duration, connections) -> list[dict]:
     rows = []
     try:
         for page in pages:
-            stats = measure(page, base, floor_url, duration, connections)
+            stats = measure(page, base, floor_url, duration, connections, env)
             row = {**page, **stats, "page_cache": label}
             row.pop("body", None)
             row.pop("cookie", None)
