@@ -26,10 +26,12 @@ init = function(args)
     for line in io.lines(urls_file) do
       if line ~= "" then table.insert(paths, line) end
     end
-    -- Each thread (and each run: the warm-up's URLs should not be cached for the
-    -- measurement) starts at a random place in the list.
-    math.randomseed(os.time() * 1000 + id)
-    position = math.random(#paths)
+    -- Each run starts at a random place in the list (BENCH_START, drawn by bench/run.py)
+    -- and its threads (BENCH_THREADS) at equal distances after it, so that no two threads
+    -- ask for the same paths within a run.
+    local start = tonumber(os.getenv("BENCH_START") or "0")
+    local count = tonumber(os.getenv("BENCH_THREADS") or "1")
+    position = (start + (id - 1) * math.floor(#paths / count)) % #paths
   end
 end
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -242,13 +243,22 @@ def cpu_per_request(before: dict, after: dict, requests: int) -> dict[str, float
     return {k: round(v / requests * 1000, 2) for k, v in total.items()} if requests else {}
 
 
+#: wrk's threads; bench/report.lua starts each at another place in a list of paths.
+WRK_THREADS = 2
+
+
 def run_wrk(url, duration, connections, extra_env=None) -> dict:
-    env = {**os.environ, **(extra_env or {})}
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "BENCH_THREADS": str(WRK_THREADS),
+        "BENCH_START": str(random.randrange(10**9)),  # noqa: S311 - a place, not a secret
+    }
     result = subprocess.run(  # noqa: S603, S607
         [
             "wrk",
             "-t",
-            "2",
+            str(WRK_THREADS),
             "-c",
             str(connections),
             "-d",
@@ -296,9 +306,9 @@ def measure(page, base, floor_url, duration, connections, env) -> dict:
     """Warm up, measure the minimal view, then the page; returns the page's row."""
     url = base + page["path"]
     extra = wrk_env(page, base)
-    if page.get("urls"):
-        empty_cache(env)
     run_wrk(url, 2, connections, extra)  # fills connections and per-process caches
+    if page.get("urls"):
+        empty_cache(env)  # but not the shared cache: the measurement starts without it
     floor_rps = None
     if url != floor_url:
         # The machine is shared and its speed drifts: each page is compared with the
