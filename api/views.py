@@ -83,6 +83,11 @@ class MunicipalityScoped(OpenData, generics.ListAPIView):
             return self.model.objects.none()
         return self.get_list()
 
+    def list(self, request, *args, **kwargs):
+        """DRF's list; a text search's queries planned for its words (``portal.plans``)."""
+        with plans.planned_for_values(plans.searches_words(request.query_params)):
+            return super().list(request, *args, **kwargs)
+
     def get_municipality(self) -> Municipality:
         if not hasattr(self, "_municipality"):
             # The active municipalities are kept per process (catalog.services): no query.
@@ -108,8 +113,7 @@ class OfferList(MunicipalityScoped):
     def list(self, request, *args, **kwargs):
         """DRF's list, with the offers read as ``.values()`` rows and shown by ``offer_data``
         (OfferSerializer's output without its cost; the filters sort the rows)."""
-        # A search's queries are planned for its words (portal.plans).
-        with plans.planned_for_values(bool(request.query_params.get("q", "").strip())):
+        with plans.planned_for_values(plans.searches_words(request.query_params)):
             queryset = self.filter_queryset(self.get_queryset()).values(*OFFER_VALUES)
             page = self.paginate_queryset(queryset)
         return self.get_paginated_response(offer_data(page))

@@ -219,7 +219,7 @@ class OfferFilter(filters.FilterSet):
     def searches_words(self) -> bool:
         """Whether the filters include a text search (``q``), whose best plan depends on the
         words (``portal.plans``)."""
-        return bool(self.is_valid() and self.form.cleaned_data.get("q"))
+        return plans.searches_words(self.form.cleaned_data) if self.is_valid() else False
 
     def sort_value(self) -> str:
         data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}

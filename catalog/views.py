@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_cookie
 from associations.models import Association, Offer
 from geo.models import MapArea
 from municipalities.models import Municipality
-from portal import framing, pagecache
+from portal import framing, pagecache, plans
 from portal.pagecache import cache_anonymous_page
 from portal.redirects import local_url
 from schools.models import School
@@ -228,9 +228,10 @@ def offer_calendar(request: HttpRequest) -> HttpResponse:
     _data, filterset = _filtered(request, municipality, origin)
     period_form = periods.CalendarForm(request.GET)
     period = periods.period_for(period_form)
-    occasions = services.calendar_occasions(
-        filterset.qs, period.first, period.last, CALENDAR_LIMIT + 1
-    )
+    with plans.planned_for_values(filterset.searches_words()):
+        occasions = services.calendar_occasions(
+            filterset.qs, period.first, period.last, CALENDAR_LIMIT + 1
+        )
     weeks, with_dates = periods.days_of(period, occasions[:CALENDAR_LIMIT])
     context = {
         "municipalities": municipalities,
@@ -289,7 +290,8 @@ def offer_map(request: HttpRequest) -> HttpResponse:
     # list's columns (services.LIST_COLUMNS): all but the search document.
     offers = filterset.qs.prefetch_related(None).defer(None).defer("search_document")
     offers = offers[: maps.MAP_LIMIT + 1]
-    content = maps.build(offers, schools, areas, area=area, near_km=near_km)
+    with plans.planned_for_values(filterset.searches_words()):
+        content = maps.build(offers, schools, areas, area=area, near_km=near_km)
     filters = [(k, v) for k, v in _filter_query(request) if k not in MAP_ONLY]
     context = {
         "municipalities": municipalities,
