@@ -17,7 +17,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,14 +93,11 @@ def _in(prefix: str, year: int) -> Q:
     return Q(**{f"{prefix}__gte": start, f"{prefix}__lt": end})
 
 
-def _month(value) -> date | None:
-    """TruncMonth gives a datetime on PostgreSQL and may give a date elsewhere."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
+def _month(field: str) -> TruncMonth:
+    """The first day of ``field``'s month in the current time zone, as a date: truncated by
+    the database (converting each row's datetime here cost ≈ 20 Python calls a row, and a
+    municipality's cube has over a thousand rows)."""
+    return TruncMonth(field, output_field=DateField())
 
 
 def _collaborations(municipality: Municipality, year: int):
@@ -140,7 +149,7 @@ def booking_cube(municipality: Municipality, year: int) -> list[dict]:
     rows = (
         Booking.objects.for_municipality(municipality)
         .filter(_in("starts_at", year - 1) | _in("starts_at", year))
-        .annotate(month=TruncMonth("starts_at"), band=_band())
+        .annotate(month=_month("starts_at"), band=_band())
         .values("state", "month", "offer__domain", "band")
         .annotate(n=Count("id"), p=Sum("pupils"))
         .order_by()
@@ -148,8 +157,8 @@ def booking_cube(municipality: Municipality, year: int) -> list[dict]:
     return [
         {
             "state": r["state"],
-            "month": _month(r["month"]),
-            "year": school_year_of(_month(r["month"])),
+            "month": r["month"],
+            "year": school_year_of(r["month"]),
             "domain": r["offer__domain"],
             "band": r["band"],
             "n": r["n"],
@@ -381,11 +390,11 @@ def _screened_in(municipality: Municipality) -> Q:
 
 def screening_decisions_by_month(municipality: Municipality, year: int) -> list[dict]:
     counts = {
-        _month(r["month"]): r
+        r["month"]: r
         for r in ScreeningEvent.objects.filter(
             _screened_in(municipality), _in("created_at", year), transition__in=DECISIONS
         )
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=_month("created_at"))
         .values("month")
         .annotate(
             approved=Count("id", filter=Q(transition=Transition.APPROVE)),

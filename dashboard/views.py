@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -47,6 +49,22 @@ class TableView:
     @property
     def hidden(self) -> int:
         return self.total - len(self.cells)
+
+    def body(self) -> SafeString:
+        """The rows as HTML: the first cell heads its row, numbers align right. Joined here
+        rather than by template loops (≈ 60 Python calls a cell; a municipality's table by
+        association shows 100 rows of five). The cells are plain text (``display_cell``),
+        escaped once with the standard library."""
+        rows = []
+        for (head, _numeric), *cells in self.cells:
+            data = "".join(
+                f'<td class="text-end">{escape(text)}</td>'
+                if numeric
+                else f"<td>{escape(text)}</td>"
+                for text, numeric in cells
+            )
+            rows.append(f'<tr><th scope="row" class="fw-normal">{escape(head)}</th>{data}</tr>')
+        return mark_safe("".join(rows))  # noqa: S308 # nosec B308 B703 - escaped above
 
 
 NUMERIC = {"int", "decimal", "average"}

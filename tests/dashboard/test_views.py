@@ -187,3 +187,26 @@ def test_no_chart_text_is_drawn_below_12_px():
     from portal.charts import WIDTH
 
     assert WIDTH == 640
+
+
+def test_a_table_row_is_headed_by_its_name_escaped_with_numbers_to_the_right(
+    client, consultant, data
+):
+    """The rows are joined in Python (``TableView.body``): the same markup the template
+    drew, with every name escaped."""
+    data.school_b.name = "Skole <B> & co"
+    data.school_b.save()
+    html = get(client, consultant).content.decode()
+    table = html.split('id="table-collaborations-by-school"', 1)[1].split("</table>", 1)[0]
+    assert (
+        '<tr><th scope="row" class="fw-normal">Skole A</th><td class="text-end">2</td>'
+        '<td class="text-end">45</td>'
+    ) in table
+    assert '<th scope="row" class="fw-normal">Skole &lt;B&gt; &amp; co</th>' in table
+    assert "<B>" not in html
+
+
+def test_an_empty_table_says_so(client, consultant, data):
+    html = get(client, consultant).content.decode()
+    table = html.split('id="table-offers-hidden-certificates"', 1)[1].split("</table>", 1)[0]
+    assert "Intet at vise for denne periode." in table
