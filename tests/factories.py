@@ -1,4 +1,9 @@
-"""factory_boy factories for the usual cast. Traits: OfferFactory(published=True) etc."""
+"""factory_boy factories for the usual cast. Traits: OfferFactory(published=True) etc.
+
+Names from a sequence are zero-padded ("Forening 00009"), so that a list ordered by name
+follows the order the test made its rows in, whatever number the sequence has reached
+("Forening 10" sorts before "Forening 9": an order could change with the tests run before).
+"""
 
 from datetime import timedelta
 
@@ -33,7 +38,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("code",)
 
-    name = factory.Sequence(lambda n: f"Kommune {n}")
+    name = factory.Sequence(lambda n: f"Kommune {n:05d}")
     slug = factory.Sequence(lambda n: f"kommune-{n}")
     code = factory.Sequence(lambda n: _free_code(n))
 
@@ -76,7 +81,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
         model = School
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    name = factory.Sequence(lambda n: f"Skole {n}")
+    name = factory.Sequence(lambda n: f"Skole {n:05d}")
     slug = factory.Sequence(lambda n: f"skole-{n}")
     postal_code = "3000"
     town = "Helsingør"
@@ -100,7 +105,7 @@ class AssociationFactory(factory.django.DjangoModelFactory):
         model = Association
         skip_postgeneration_save = True
 
-    name = factory.Sequence(lambda n: f"Forening {n}")
+    name = factory.Sequence(lambda n: f"Forening {n:05d}")
     slug = factory.Sequence(lambda n: f"forening-{n}")
     cvr = factory.Sequence(_cvr)
     domains = ["sport"]
@@ -151,7 +156,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     association = factory.SubFactory(AssociationFactory)
-    title = factory.Sequence(lambda n: f"Tilbud {n}")
+    title = factory.Sequence(lambda n: f"Tilbud {n:05d}")
     slug = factory.Sequence(lambda n: f"tilbud-{n}")
     summary = "Et godt tilbud til skolen"
     description = "Eleverne prøver noget nyt sammen med foreningens instruktører."

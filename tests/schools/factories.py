@@ -12,7 +12,7 @@ class SchoolNeedFactory(factory.django.DjangoModelFactory):
         model = SchoolNeed
 
     school = factory.SubFactory(SchoolFactory)
-    title = factory.Sequence(lambda n: f"Behov {n}")
+    title = factory.Sequence(lambda n: f"Behov {n:05d}")
     description = "Vi søger en forening til vores temauge om bevægelse."
     grade_min = 4
     grade_max = 6
