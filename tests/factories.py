@@ -39,7 +39,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     name = factory.Sequence(lambda n: f"Kommune {n:05d}")
-    slug = factory.Sequence(lambda n: f"kommune-{n}")
+    slug = factory.Sequence(lambda n: f"kommune-{n:05d}")
     code = factory.Sequence(lambda n: _free_code(n))
 
 
@@ -82,7 +82,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
 
     municipality = factory.SubFactory(MunicipalityFactory)
     name = factory.Sequence(lambda n: f"Skole {n:05d}")
-    slug = factory.Sequence(lambda n: f"skole-{n}")
+    slug = factory.Sequence(lambda n: f"skole-{n:05d}")
     postal_code = "3000"
     town = "Helsingør"
     latitude = 56.03
@@ -106,7 +106,7 @@ class AssociationFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Forening {n:05d}")
-    slug = factory.Sequence(lambda n: f"forening-{n}")
+    slug = factory.Sequence(lambda n: f"forening-{n:05d}")
     cvr = factory.Sequence(_cvr)
     domains = ["sport"]
     description = "En forening med tilbud til skoler."
@@ -157,7 +157,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
 
     association = factory.SubFactory(AssociationFactory)
     title = factory.Sequence(lambda n: f"Tilbud {n:05d}")
-    slug = factory.Sequence(lambda n: f"tilbud-{n}")
+    slug = factory.Sequence(lambda n: f"tilbud-{n:05d}")
     summary = "Et godt tilbud til skolen"
     description = "Eleverne prøver noget nyt sammen med foreningens instruktører."
     domain = "sport"
