@@ -159,3 +159,20 @@ def test_association_without_coordinates_is_placed_at_its_postal_code(municipali
     offers = list(fs.qs)
     assert [o.title for o in offers] == ["Hornbæk"]
     assert offers[0].distance < 0.5
+
+
+def test_each_filterset_has_filters_of_its_own(municipality):
+    """The filters are copied for each filterset (``OfferFilter.get_filters``), shallowly:
+    a ``method`` filter calls its own filterset, and the class's filters stay as declared."""
+    offers = catalog_offers(municipality)
+    first = OfferFilter(QueryDict("distance=10"), offers)
+    second = OfferFilter(QueryDict("distance=10&postal_code=9999"), offers)
+    declared = OfferFilter.base_filters
+    assert first.filters["distance"] is not second.filters["distance"]
+    assert first.filters["q"].parent is first and second.filters["q"].parent is second
+    assert first.filters["subject"].extra is not declared["subject"].extra
+    assert list(second.qs) == list(first.qs) == []
+    # Each filterset's own distance method said why it did not filter by distance.
+    assert first.distance_notice and "9999" not in first.distance_notice
+    assert "9999" in second.distance_notice
+    assert not hasattr(declared["distance"], "parent")
