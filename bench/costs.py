@@ -62,12 +62,6 @@ def parse_args():
     parser.add_argument("--requests", type=int, default=60, help="requests timed per page")
     parser.add_argument("--counted", type=int, default=10, help="requests counted per page")
     parser.add_argument("--only", default="", help="comma-separated parts of page names")
-    parser.add_argument(
-        "--cards",
-        choices=("as-is", "cold", "warm"),
-        default="as-is",
-        help="offer cards (catalog.cards): as the cache holds them, none cached, all cached",
-    )
     parser.add_argument("--top", type=int, default=0, help="print cProfile's top N functions")
     return parser.parse_args()
 
@@ -125,16 +119,8 @@ class Page:
         return response
 
 
-def measure(page: Page, timed: int, counted: int, top: int, cards: str) -> dict:
-    from django.core.cache import cache
+def measure(page: Page, timed: int, counted: int, top: int) -> dict:
     from django.db import connection
-
-    if cards == "cold":  # django-redis (make bench needs Redis)
-        cache.delete_pattern("card:*")
-    elif cards == "warm":  # the same URLs once before: every card is in the cache
-        for _ in range(3 + counted + timed + (counted if top else 0)):
-            page.request()
-        page.next = 0
 
     for _ in range(3):  # templates compiled, connections open, per-process values read
         page.request()
@@ -202,16 +188,14 @@ def main() -> int:
     only = [w.strip() for w in args.only.split(",") if w.strip()]
     wanted = [n for n in PAGES if not only or any(w in n for w in only)]
     pages = {p["name"]: p for p in targets.collect_pages()}
-    print(
-        f"page cache {args.pagecache}, cards {args.cards}; {args.counted} requests counted, {args.requests} timed"
-    )
+    print(f"page cache {args.pagecache}; {args.counted} requests counted, {args.requests} timed")
     print("| page | Python calls | SQL | CPU ms Python | CPU ms PostgreSQL | CPU ms total |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     try:
         for name in wanted:
             if name not in pages:
                 continue
-            row = measure(Page(pages[name]), args.requests, args.counted, args.top, args.cards)
+            row = measure(Page(pages[name]), args.requests, args.counted, args.top)
             total = row["python_ms"] + row["postgres_ms"]
             print(
                 f"| {row['page']} | {row['calls']:,} | {row['sql']:g} | {row['python_ms']:.2f} "

@@ -294,10 +294,11 @@ def wrk_env(page, base) -> dict:
 
 
 def empty_cache(env) -> None:
-    """Empty the shared cache (Redis: the page cache, the offer cards, the lists): a page of
-    rotating URLs then starts from the same state in every run, not from what the pages
-    before it or the last run left there (the first pass's cards made the second pass's
-    searches cheaper, by how much their random places in the list overlapped)."""
+    """Empty the shared cache (Redis: the page cache, the lists): a page of rotating URLs
+    then starts from the same state in every run, not from what the pages before it or the
+    last run left there (the first pass's cached offer cards, when there were such, made
+    the second pass's searches cheaper, by how much their random places in the list
+    overlapped)."""
     script = "from django.core.cache import cache; cache.clear()"
     manage(env, "shell", "-c", script, capture_output=True)
 

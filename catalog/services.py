@@ -156,7 +156,7 @@ def offer_price_for_one_class(offer: Offer):
     return offer.price_amount
 
 
-#: The columns of an offer that the catalog's lists read: the cards (``catalog.cards.SHOWN``;
+#: The columns of an offer that the catalog's lists read: the cards (``catalog.cards``;
 #: their price for one class, next date and distance are computed in the query), the
 #: favourite button, and the link (``get_absolute_url`` reads ``revision_of``).
 LIST_COLUMNS = (

@@ -1,46 +1,18 @@
-"""Offer cards from the card cache (catalog.cards): the key holds everything a card shows,
-so a change of any of it shows on the very next search, even one written with
-``QuerySet.update()`` (no signal, no transaction commit needed)."""
+"""Offer cards of the catalog's and the embed's searches (catalog.cards), drawn for every
+search: a change shows on the very next one, even one written with ``QuerySet.update()``."""
 
-import inspect
 import re
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 
 from associations.models import Association, Offer, PriceModel
 from bookings.models import Occasion
-from catalog import cards
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-def _card_keys() -> list[str]:
-    return [k for k in cache._cache if ":card:" in k]  # LocMemCache in the test settings
-
-
-def test_card_functions_read_only_what_the_key_holds():
-    read = {
-        name
-        for draw in cards.DRAWN
-        for name in re.findall(r"\boffer\.(\w+)", inspect.getsource(draw))
-    }
-    assert {"title", "summary", "on_request", "next_starts_at", "next_free"} <= read
-    assert read <= cards.SHOWN, f"the cards read {read - cards.SHOWN}: add to the key"
-
-
-def test_second_search_takes_the_cards_from_the_cache(client, make_offer):
-    make_offer(title="Kajak i havnen")
-    first = client.get(reverse("catalog:offer_list")).content.decode()
-    assert "Kajak i havnen" in first
-    assert len(_card_keys()) == 1
-    second = client.get(reverse("catalog:offer_list"), {"grade": "5"}).content.decode()
-    assert "Kajak i havnen" in second
-    assert len(_card_keys()) == 1  # another search, the same card
 
 
 def _search(client, url="catalog:offer_list") -> str:
@@ -68,15 +40,24 @@ def test_a_change_shows_on_the_next_search(client, make_offer, url):
         price_model=PriceModel.PER_CLASS, price_amount=Decimal("750")
     )
     assert "750" in _search(client, url)
-    assert len(_card_keys()) == 5  # one card per state shown
 
 
-def test_the_language_is_part_of_the_key(client, make_offer):
-    make_offer(title="Kajak i havnen", grade_min=4, grade_max=6)
+def test_a_card_is_in_the_visitors_language(client, make_offer):
+    """A card's texts are in the visitor's language (``cards._texts``: translated once
+    per language)."""
+    offer = make_offer(
+        title="Kajak i havnen", grade_min=4, grade_max=6, domain="sport", on_request=False
+    )
+    f.OccasionFactory(offer=offer, capacity=1)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert "Grades 4.–6." in _search(client)
+    english = _search(client)
+    assert "Grades 4.–6." in english and ">Sport<" in english
+    assert "Next date" in english and "1 free place<" in english
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
-    assert "Klassetrin 4.–6." in _search(client)
+    danish = _search(client)
+    assert "Klassetrin 4.–6." in danish and ">Idræt<" in danish
+    assert "Næste dato" in danish and "1 ledig plads<" in danish
+    assert "Grades" not in danish and "Sport<" not in danish
 
 
 def test_a_distance_is_shown_per_search(client, make_offer, association):
