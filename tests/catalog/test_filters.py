@@ -176,3 +176,32 @@ def test_each_filterset_has_filters_of_its_own(municipality):
     assert first.distance_notice and "9999" not in first.distance_notice
     assert "9999" in second.distance_notice
     assert not hasattr(declared["distance"], "parent")
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_filter_forms_kept_options_are_the_fields_own(municipality, language):
+    """The filter form draws its fixed options from a per-language copy
+    (``catalog_tags._options``): the same markup as from the bound fields, ticks included."""
+    from django.utils import translation
+
+    from catalog.templatetags.catalog_tags import (
+        FIXED_OPTIONS,
+        _options,
+        choice_inputs,
+        select_options,
+    )
+
+    query = QueryDict("domain=sport&format=course&where=out&weekday=3&sort=newest")
+    form = OfferFilter(query, catalog_offers(municipality)).form
+    with translation.override(language):
+        kept = _options(type(form), language)
+        assert set(kept) == set(FIXED_OPTIONS)
+        for name in ("domain", "format", "where"):
+            own = choice_inputs(form[name], {}, "radio")
+            assert choice_inputs(form[name], {}, "radio", kept[name]) == own
+            assert " checked" in own
+        for name in ("weekday", "sort"):
+            own = select_options(form[name])
+            assert select_options(form[name], choices=kept[name]) == own
+            assert " selected" in own
+    assert kept["where"][0][0] == ""  # the empty option ("Anywhere") comes first
