@@ -557,23 +557,29 @@ def calendar_occasions(offers: QuerySet, first: date, last: date, limit: int) ->
     )
 
 
+#: The columns of a date that the offer's page shows.
+UPCOMING_SHOWN = ("starts_at", "ends_at", "place", "capacity", "reserved", "confirm_on_booking")
+
+
 def upcoming_occasions(offer: Offer) -> list[Occasion]:
     """The dates the offer's page lists (none for an offer on request: the school proposes
-    dates), with the columns it shows."""
+    dates), with the columns it shows (``UPCOMING_SHOWN``)."""
     if offer.on_request:
         return []
-    return list(_upcoming_dates().filter(offer_id=offer.pk))
+    query, occasion_fields = _upcoming_dates()
+    return [compiled.instance(Occasion, occasion_fields, row) for row in query.rows(offer.pk)]
 
 
 @functools.cache
-def _upcoming_dates() -> QuerySet:
-    """``upcoming_occasions``' query without its offer, built once per process: it compares
-    with the database's ``now()``, as the catalog's next dates do, so it holds no moment."""
-    return (
-        Occasion.objects.upcoming(now=Now())
-        .only("starts_at", "ends_at", "place", "capacity", "reserved", "confirm_on_booking")
-        .order_by("starts_at")
+def _upcoming_dates() -> tuple[Compiled, tuple]:
+    """``upcoming_occasions``' query, compiled once per process (``portal.compiled``): it
+    compares with the database's ``now()``, as the catalog's next dates do, so it holds no
+    moment; the offer's id goes in its mark."""
+    occasion_fields = compiled.fields(Occasion, UPCOMING_SHOWN)
+    dates = (
+        Occasion.objects.upcoming(now=Now()).filter(offer_id=ID_MARK).order_by("starts_at", "pk")
     )
+    return Compiled(dates.values_list(*compiled.names(occasion_fields)), ID_MARK), occasion_fields
 
 
 def origin_for_postal_code(postal_code: str) -> tuple[float, float] | None:
