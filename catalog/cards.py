@@ -56,7 +56,7 @@ def _texts(language: str) -> dict:
 
 
 @functools.lru_cache(maxsize=512)
-def _free_places(language: str, free: int) -> str:
+def _places_text(language: str, free: int) -> str:
     """ "3 free places" in ``language`` (the active one), escaped."""
     return escape(ngettext("%(free)s free place", "%(free)s free places", free) % {"free": free})
 
@@ -150,7 +150,7 @@ def _next_date(offer, css_class: str, texts: dict) -> str:
         return f'<p class="{css_class}">{texts["No upcoming dates."]}</p>'
     when = timezone.localtime(offer.next_starts_at)
     free = offer.next_free
-    places = _free_places(get_language(), free) if free > 0 else texts["Fully booked"]
+    places = _places_text(get_language(), free) if free > 0 else texts["Fully booked"]
     return (
         f'<p class="{css_class}">{texts["Next date"]}: '
         f'<time datetime="{escape(when.isoformat())}">'

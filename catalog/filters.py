@@ -78,6 +78,7 @@ class _Filters(dict):
 def _own_copy(filter_):
     own = copy.copy(filter_)
     own.extra = dict(filter_.extra)  # a field built from it may add the queryset
+    own.__dict__.pop("_field", None)  # a form field built on the declared filter (the schema)
     if filter_.method is not None:
         # Set again: a ``method`` filter calls the method of its own filter's parent.
         own.method = filter_.method

@@ -572,9 +572,9 @@ def upcoming_occasions(offer: Offer) -> list[Occasion]:
 
 @functools.cache
 def _upcoming_dates() -> tuple[Compiled, tuple]:
-    """``upcoming_occasions``' query, compiled once per process (``portal.compiled``): it
-    compares with the database's ``now()``, as the catalog's next dates do, so it holds no
-    moment; the offer's id goes in its mark."""
+    """``upcoming_occasions``' query, compiled once per process and thread
+    (``portal.compiled``): it compares with the database's ``now()``, as the catalog's next
+    dates do, so it holds no moment; the offer's id goes in its mark."""
     occasion_fields = compiled.fields(Occasion, UPCOMING_SHOWN)
     dates = (
         Occasion.objects.upcoming(now=Now()).filter(offer_id=ID_MARK).order_by("starts_at", "pk")

@@ -311,3 +311,19 @@ def test_a_municipality_without_offers_says_so(
     )
     html = filtered.content.decode()
     assert "har ingen tilbud endnu" not in html
+
+
+def test_the_filter_form_speaks_the_visitors_language(client, make_offer):
+    """The form's options are kept per language (``catalog_tags._options``): a page in
+    English after one in Danish, and the other way round, shows each in its own."""
+    from django.conf import settings
+
+    make_offer(title="Kajak i havnen")
+    pages = {}
+    for language in ("en", "da", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        html = client.get(reverse("catalog:offer_list"), {"weekday": "3"}).content.decode()
+        pages[language] = html[html.index('class="catalog-filters"') :]
+    assert "Anywhere" in pages["en"] and '<option value="3" selected>Wednesday' in pages["en"]
+    assert "Alle steder" in pages["da"] and '<option value="3" selected>Onsdag' in pages["da"]
+    assert "Anywhere" not in pages["da"] and "Alle steder" not in pages["en"]

@@ -66,3 +66,26 @@ def test_contact_details_are_read_only_for_those_who_see_them(client, associatio
     assert association.contact_email in html
     offer_query = next(q for q in queries if q.startswith('SELECT "associations_offer"."id"'))
     assert "contact_email" in offer_query
+
+
+def test_upcoming_dates_in_their_order(client, association):
+    """The page lists the upcoming dates in time order, not cancelled or past ones; the
+    booking box's next date is the first of them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    now = timezone.now()
+    later = f.OccasionFactory(offer=offer, starts_at=now + timedelta(days=40), place="Sted B")
+    first = f.OccasionFactory(offer=offer, starts_at=now + timedelta(days=10), place="Sted A")
+    f.OccasionFactory(offer=offer, starts_at=now - timedelta(days=1), place="Sted Fortid")
+    f.OccasionFactory(
+        offer=offer, starts_at=now + timedelta(days=5), place="Sted Aflyst", is_cancelled=True
+    )
+    html, _ = offer_page(client, offer)
+    assert html.index("Sted A") < html.index("Sted B")
+    assert "Sted Fortid" not in html and "Sted Aflyst" not in html
+    next_date = timezone.localtime(first.starts_at).isoformat()
+    assert f'<time datetime="{next_date}">' in html
+    assert timezone.localtime(later.starts_at).isoformat() not in html
