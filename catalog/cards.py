@@ -57,7 +57,8 @@ def _texts(language: str) -> dict:
 
 @functools.lru_cache(maxsize=512)
 def _places_text(language: str, free: int) -> str:
-    """ "3 free places" in ``language`` (the active one), escaped."""
+    """The text of ``free`` places ("3 free places") in ``language`` (the active one),
+    escaped."""
     return escape(ngettext("%(free)s free place", "%(free)s free places", free) % {"free": free})
 
 
