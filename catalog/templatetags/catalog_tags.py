@@ -239,12 +239,13 @@ def _column(form, name: str, labels: dict, attrs: str, extra: str = "") -> str:
     )
 
 
-def _facet(form, name: str, labels: dict, counts: dict, kind: str = "checkbox") -> str:
-    options = _options(type(form), get_language())[name]
+def _facet(
+    form, name: str, labels: dict, counts: dict, options: dict, kind: str = "checkbox"
+) -> str:
     return (
         '  <fieldset class="mb-3">\n'
         f'    <legend class="form-label fs-6 fw-semibold">{labels[name]}</legend>\n'
-        f"    {choice_inputs(form[name], counts.get(name), kind, options)}\n"
+        f"    {choice_inputs(form[name], counts.get(name), kind, options[name])}\n"
         "  </fieldset>\n"
     )
 
@@ -329,14 +330,14 @@ def filter_form(context) -> str:
         + '  <div class="mb-3">\n'
         + _input(form, "q", labels, 'type="search"')
         + "  </div>\n"
-        + _facet(form, "domain", labels, counts)
+        + _facet(form, "domain", labels, counts, options)
         + _subjects(form, labels, context.get("subject_choices"))
         + '  <div class="row g-2 mb-3">\n'
         + _column(form, "grade", labels, 'type="number" min="0" max="10"')
         + _column(form, "week", labels, 'type="number" min="1" max="53"')
         + "  </div>\n"
-        + _facet(form, "format", labels, counts)
-        + _facet(form, "where", labels, counts, "radio")
+        + _facet(form, "format", labels, counts, options)
+        + _facet(form, "where", labels, counts, options, "radio")
         + _select("weekday", labels, select_options(form["weekday"], choices=options["weekday"]))
         + _free(form, labels, counts)
         + '  <div class="mb-3">\n'
