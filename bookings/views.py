@@ -408,6 +408,20 @@ BOOKING_ROW_FIELDS = (
     "offer__title",
     "offer__association__name",
 )
+#: What the waiting list shows of an entry and its date (the date's text: offer and start);
+#: ``school``: the list is read through the school, which Django sets on each row.
+WAITING_ROW_FIELDS = (
+    "school",
+    "classes",
+    "state",
+    "for_allocation",
+    "allocation_note",
+    "offer_expires_at",
+    "occasion__starts_at",
+    "occasion__allocated_at",
+    "occasion__allocation_deadline",
+    "occasion__offer__title",
+)
 
 
 @login_required
@@ -491,7 +505,9 @@ def _render_my_school(request, school, schools, show_all: bool, csrf_token: str)
         "past": rows.past().order_by("-starts_at")[:MY_SCHOOL_LIST_SIZE],
         "waiting_list": school.waiting_entries.filter(
             state__in=[WaitingListEntry.State.WAITING, WaitingListEntry.State.OFFERED]
-        ).select_related("occasion__offer"),
+        )
+        .select_related("occasion__offer")
+        .only(*WAITING_ROW_FIELDS),
         "events": school.events.filter(ends_on__gte=timezone.localdate(now)).prefetch_related(
             "participations__association"
         ),

@@ -18,6 +18,7 @@ from bookings.models import (
     Evaluation,
     Occasion,
     SubsidyPool,
+    WaitingListEntry,
 )
 from bookings.states import Actor, BookingState, BookingTransition
 from notifications.models import Notification
@@ -902,3 +903,50 @@ def test_places_are_counted_in_singular_and_plural(
     occasion.capacity, occasion.capacity_unit = 24, "pupils"
     occasion.save()
     assert "0 af 24 elever booket" in client.get(occasions).content.decode()
+
+
+def test_the_waiting_list_reads_what_it_shows_with_its_rows(
+    client, teacher, school, published_offer
+):
+    """An entry on the waiting list shows its date (offer and start), classes and state, a
+    place offered until when, or the allocation it takes part in: all read with the list
+    (``WAITING_ROW_FIELDS``), so three entries cost no query more than none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(teacher)
+    url = reverse("bookings:my_school")
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    queries()  # the municipality's pool is cached from here on
+    empty, _html = queries()
+    soon = timezone.now() + timedelta(days=40)
+    states = WaitingListEntry.State
+    for classes, extra, occasion_extra in (
+        ("4.A", {}, {}),
+        ("5.B", {"state": states.OFFERED, "offer_expires_at": soon}, {}),
+        ("6.C", {"for_allocation": True}, {"allocation_deadline": soon}),
+    ):
+        occasion = f.OccasionFactory(offer=published_offer, **occasion_extra)
+        WaitingListEntry.objects.create(
+            occasion=occasion,
+            school=school,
+            requested_by=teacher,
+            places=20,
+            classes=classes,
+            class_count=1,
+            grade=5,
+            pupils=20,
+            **extra,
+        )
+    listed, html = queries()
+    assert listed == empty
+    assert html.count(published_offer.title) >= 3
+    assert all(classes in html for classes in ("4.A", "5.B", "6.C"))
+    assert "Tag pladsen" in html  # the offered place, until when
+    assert "deltager i fordelingen" in html  # the allocation's date
