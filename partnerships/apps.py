@@ -28,14 +28,15 @@ class PartnershipsConfig(AppConfig):
         )
         from .network import services as network_services  # needs the models
 
-        for code, label, essential in network_services.KINDS:
-            kinds.register(code, label, essential=essential, attachments=network_services.event_ics)
+        ics = network_services.event_ics  # every network e-mail carries the event
+        for code, label, still_wanted in network_services.KINDS:
+            kinds.register(code, label, essential=True, still_wanted=still_wanted, attachments=ics)
         kinds.register(
             network_services.REMINDER_KIND,
             _("Reminder before a network meeting"),
             essential=False,
             still_wanted=network_services.reminder_still_wanted,
-            attachments=network_services.event_ics,
+            attachments=ics,
             audience=kinds.BOOKING_PARTIES,  # schools and associations sign up
         )
 

@@ -24,7 +24,13 @@ from .models import MAX_PARTICIPANTS, NetworkEvent, Registration
 
 
 class NetworkEventForm(forms.ModelForm):
-    starts_at = BoundedDateTimeField(label=_("starts"))
+    starts_at = BoundedDateTimeField(
+        label=_("starts"),
+        help_text=_(
+            "A new time or place for a planned event is e-mailed to the invited partners and "
+            "to everyone signed up when you save."
+        ),
+    )
     ends_at = BoundedDateTimeField(label=_("ends"))
     invite = forms.ModelMultipleChoiceField(
         label=_("Invite partners"),
@@ -69,6 +75,8 @@ class NetworkEventForm(forms.ModelForm):
 
     #: The partnerships the consultant may invite (set by the admin's ``get_form``).
     invite_choices = Partnership.objects.none()
+    #: The start of an event given a new time or place (``clean``), else None.
+    moved_from = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +92,7 @@ class NetworkEventForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._check_move(data)
         capacity = data.get("capacity")
         if self.instance.pk and capacity is not None and capacity < self.instance.taken():
             raise ValidationError(
@@ -108,6 +117,22 @@ class NetworkEventForm(forms.ModelForm):
                 {"sign_up_institution": _("The event has begun: sign-up is closed.")}
             )
         return data
+
+    def _check_move(self, data) -> None:
+        """A new time or place (``services.moves``) is told to everyone concerned when the
+        event is saved (``moved_from``: the start it had): only for an event that has not
+        begun, and only to a time still to come."""
+        event = self.instance
+        when_and_where = [data.get(name) for name in services.WHEN_AND_WHERE]
+        if event.pk is None or None in when_and_where or not services.moves(event, *when_and_where):
+            return
+        if event.has_started():
+            raise ValidationError(
+                _("The event has begun: its time and place can no longer change.")
+            )
+        if data["starts_at"] <= timezone.now():
+            raise ValidationError({"starts_at": _("The time has passed: choose a later one.")})
+        self.moved_from = event.starts_at
 
 
 class RegistrationInline(admin.TabularInline):
@@ -196,6 +221,18 @@ class NetworkEventAdmin(TenantAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         event = form.instance
+        if change and form.moved_from is not None:
+            # Before inviting: a partner invited now hears of the new time only once.
+            sent = services.tell_moved(event, previous_start=form.moved_from)
+            self.message_user(
+                request,
+                ngettext(
+                    "The new time or place is e-mailed to %(n)d person.",
+                    "The new time or place is e-mailed to %(n)d people.",
+                    sent,
+                )
+                % {"n": sent},
+            )
         services.invite(
             event, form.cleaned_data.get("invite"), everyone=form.cleaned_data.get("invite_all")
         )

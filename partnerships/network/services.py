@@ -38,15 +38,11 @@ R = RegistrationState
 INVITATION_KIND = "partnerships.event_invitation"
 PLACE_KIND = "partnerships.event_place"
 CANCELLED_KIND = "partnerships.event_cancelled"
+MOVED_KIND = "partnerships.event_moved"
 REMINDER_KIND = ReminderRule.Kind.NETWORK.value
 
-#: (code, label, essential) — registered in PartnershipsConfig.ready, each with the event as
-#: an .ics file (``event_ics``).
-KINDS = [
-    (INVITATION_KIND, _("An invitation to a network meeting"), True),
-    (PLACE_KIND, _("A seat became free at a meeting you wait for"), True),
-    (CANCELLED_KIND, _("A network meeting you are invited to or signed up for is cancelled"), True),
-]
+#: The event's fields that those concerned are told of when they change (``tell_moved``).
+WHEN_AND_WHERE = ("starts_at", "ends_at", "place")
 
 
 # --- Invitations -------------------------------------------------------------------------
@@ -270,7 +266,8 @@ def cancel_event(event: NetworkEvent, *, by=None) -> int:
         if locked.has_started():
             raise ValidationError(_("The event has begun: it can no longer be cancelled."))
         locked.cancelled_at = timezone.now()
-        locked.save(update_fields=["cancelled_at", "updated_at"])
+        locked.sequence += 1
+        locked.save(update_fields=["cancelled_at", "sequence", "updated_at"])
         signed_up = list(locked.registrations.active().select_related("registered_by"))
         locked.registrations.active().update(state=R.CANCELLED, updated_at=timezone.now())
         concerned = _concerned(locked, signed_up)
@@ -309,6 +306,79 @@ def _tell_cancelled(event: NetworkEvent, address: str, name: str) -> None:
             "action_url": absolute_url(event.get_absolute_url()),
         },
     )
+
+
+# --- A new time or place ---------------------------------------------------------------------
+
+
+def moves(event: NetworkEvent, starts_at, ends_at, place: str) -> bool:
+    """Whether these give ``event`` a new time or place as people read them: to the minute
+    (the admin's form writes whole minutes; an event made by code may have seconds)."""
+
+    def minute(moment):
+        return moment.replace(second=0, microsecond=0)
+
+    before = (minute(event.starts_at), minute(event.ends_at), event.place)
+    return (minute(starts_at), minute(ends_at), place) != before
+
+
+def tell_moved(event: NetworkEvent, *, previous_start) -> int:
+    """After the consultant gave an event that has not begun a new time or place (the
+    admin's form refuses it for one that has): its calendar entry is updated (``sequence``)
+    and each invited partner and each person who signed a party up is e-mailed once, with
+    the event for their calendar. Sign-ups stand. What was queued for the old time is not
+    sent: a reminder names the start it was queued for, and an e-mail of an earlier move its
+    ``sequence`` (``moved_still_wanted``). Returns the number of e-mails queued."""
+    with transaction.atomic():
+        locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
+        locked.sequence += 1
+        locked.save(update_fields=["sequence", "updated_at"])
+        concerned = _concerned(
+            locked, list(locked.registrations.active().select_related("registered_by"))
+        )
+        for address, name in concerned.items():
+            notify(
+                kind=MOVED_KIND,
+                key=f"partnerships:event:{locked.pk}:moved:{locked.sequence}:{address}",
+                to_email=address,
+                template="network_moved",
+                guard={"event": locked.pk, "sequence": locked.sequence},
+                context={
+                    "recipient_name": name,
+                    "event": locked,
+                    "previous": timezone.localtime(previous_start),
+                    "starts_at": timezone.localtime(locked.starts_at),
+                    "action_url": absolute_url(locked.get_absolute_url()),
+                },
+            )
+    event.sequence = locked.sequence
+    return len(concerned)
+
+
+def moved_still_wanted(notification: Notification) -> str:
+    """ "" to send the news of a new time or place; otherwise why not (cancelled since, or
+    moved again: the later e-mail tells the time that holds)."""
+    guard = notification.guard or {}
+    event = NetworkEvent.objects.filter(pk=guard.get("event")).first()
+    if event is None or event.is_cancelled:
+        return "the event is cancelled"
+    if event.sequence != guard.get("sequence"):
+        return "the event moved again"
+    return ""
+
+
+#: (code, label, still_wanted) of the e-mails about an event, each essential and with the
+#: event as an .ics file (``event_ics``): registered in PartnershipsConfig.ready.
+KINDS = [
+    (INVITATION_KIND, _("An invitation to a network meeting"), None),
+    (PLACE_KIND, _("A seat became free at a meeting you wait for"), None),
+    (
+        MOVED_KIND,
+        _("A network meeting you are invited to or signed up for has a new time or place"),
+        moved_still_wanted,
+    ),
+    (CANCELLED_KIND, _("A network meeting you are invited to or signed up for is cancelled"), None),
+]
 
 
 @transaction.atomic
@@ -387,8 +457,9 @@ def reminder_still_wanted(notification: Notification) -> str:
 
 
 def event_ics(notification: Notification) -> list[tuple[str, bytes, str]]:
-    """The event of an invitation, a freed seat or a cancellation as an ``.ics`` file, made
-    when the e-mail is sent: a cancelled event's file removes it from the calendar."""
+    """The event of an invitation, a freed seat, a new time or place or a cancellation as an
+    ``.ics`` file, made when the e-mail is sent: a cancelled event's file removes it from the
+    calendar."""
     event = NetworkEvent.objects.filter(pk=(notification.guard or {}).get("event")).first()
     if event is None:
         return []
@@ -409,7 +480,6 @@ def calendar(event: NetworkEvent) -> bytes:
         description=event.description,
         url=absolute_url(event.get_absolute_url()),
         status="CANCELLED" if event.is_cancelled else "CONFIRMED",
-        # An event is not moved, only cancelled: the cancellation is its one change.
-        sequence=1 if event.is_cancelled else 0,
+        sequence=event.sequence,
     )
     return cal.to_ical()

@@ -32,6 +32,7 @@ def test_the_kinds_are_registered_once(monkeypatch):
         "partnership.ended",
         "partnerships.event_cancelled",  # network meetings (partnerships/network/)
         "partnerships.event_invitation",
+        "partnerships.event_moved",
         "partnerships.event_place",
         "partnerships.figures",  # the yearly figures' reminder
         "partnerships.meeting_cancelled",
