@@ -75,8 +75,8 @@ class NetworkEventForm(forms.ModelForm):
 
     #: The partnerships the consultant may invite (set by the admin's ``get_form``).
     invite_choices = Partnership.objects.none()
-    #: The start of an event given a new time or place (``clean``), else None.
-    moved_from = None
+    #: Whether the form gives the event a new time or place (``clean``).
+    moves_event = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,20 +119,15 @@ class NetworkEventForm(forms.ModelForm):
         return data
 
     def _check_move(self, data) -> None:
-        """A new time or place (``services.moves``) is told to everyone concerned when the
-        event is saved (``moved_from``: the start it had): only for an event that has not
-        begun, and only to a time still to come."""
+        """A new time or place (``services.moves``) is made and told to everyone concerned
+        when the event is saved (``services.move``; ``moves_event``), if it may be
+        (``services.check_move``)."""
         event = self.instance
         when_and_where = [data.get(name) for name in services.WHEN_AND_WHERE]
         if event.pk is None or None in when_and_where or not services.moves(event, *when_and_where):
             return
-        if event.has_started():
-            raise ValidationError(
-                _("The event has begun: its time and place can no longer change.")
-            )
-        if data["starts_at"] <= timezone.now():
-            raise ValidationError({"starts_at": _("The time has passed: choose a later one.")})
-        self.moved_from = event.starts_at
+        services.check_move(event, data["starts_at"])
+        self.moves_event = True
 
 
 class RegistrationInline(admin.TabularInline):
@@ -216,14 +211,12 @@ class NetworkEventAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        event = form.instance
-        if change and form.moved_from is not None:
-            # Before inviting: a partner invited now hears of the new time only once.
-            sent = services.tell_moved(event, previous_start=form.moved_from)
+        if change and form.moves_event:
+            # Before the other fields are saved and partners invited (``save_related``): the
+            # move is decided against the row as it stands, and a partner invited now hears
+            # of the new time only in the invitation.
+            time_and_place = {name: getattr(obj, name) for name in services.WHEN_AND_WHERE}
+            sent = services.move(obj, **time_and_place)
             self.message_user(
                 request,
                 ngettext(
@@ -233,6 +226,11 @@ class NetworkEventAdmin(TenantAdmin):
                 )
                 % {"n": sent},
             )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
         services.invite(
             event, form.cleaned_data.get("invite"), everyone=form.cleaned_data.get("invite_all")
         )

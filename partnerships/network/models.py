@@ -103,7 +103,7 @@ class NetworkEvent(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Set by services.cancel_event (the admin's action), which e-mails everyone concerned.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
-    #: Raised by every new time or place (``services.tell_moved``) and by the cancellation:
+    #: Raised by every new time or place (``services.move``) and by the cancellation:
     #: a calendar updates the event it holds (``services.calendar``).
     sequence = models.PositiveIntegerField(default=0, editable=False)
 

@@ -41,7 +41,7 @@ CANCELLED_KIND = "partnerships.event_cancelled"
 MOVED_KIND = "partnerships.event_moved"
 REMINDER_KIND = ReminderRule.Kind.NETWORK.value
 
-#: The event's fields that those concerned are told of when they change (``tell_moved``).
+#: The event's fields that those concerned are told of when they change (``move``).
 WHEN_AND_WHERE = ("starts_at", "ends_at", "place")
 
 
@@ -95,7 +95,6 @@ def send_invitations(event: NetworkEvent) -> int:
                     # An institution has no accounts: it answers the contact person.
                     "by_contact": p.association_id is None,
                     "contact": p.contact,
-                    "starts_at": timezone.localtime(event.starts_at),
                     "action_url": absolute_url(event.get_absolute_url()),
                 },
             )
@@ -271,24 +270,27 @@ def cancel_event(event: NetworkEvent, *, by=None) -> int:
         signed_up = list(locked.registrations.active().select_related("registered_by"))
         locked.registrations.active().update(state=R.CANCELLED, updated_at=timezone.now())
         concerned = _concerned(locked, signed_up)
-        for address, name in concerned.items():
+        for address, (name, _partnership) in concerned.items():
             _tell_cancelled(locked, address, name)
     event.cancelled_at = locked.cancelled_at
     return len(concerned)
 
 
-def _concerned(event: NetworkEvent, signed_up: list[Registration]) -> dict[str, str]:
-    """Who hears of a cancellation, one e-mail per address: the invited partners' resource
+def _concerned(event: NetworkEvent, signed_up: list[Registration]) -> dict[str, tuple]:
+    """Who hears of a cancellation or a new time, one e-mail per address, with their name
+    and, for a partner's resource person, the partnership: the invited partners' resource
     persons (those e-mailed an invitation) and the users who signed a party up."""
     people = {}
-    invitations = event.invitations.filter(emailed_at__isnull=False).select_related("partnership")
+    invitations = event.invitations.filter(emailed_at__isnull=False).select_related(
+        "partnership__contact"
+    )
     for invitation in invitations.order_by("pk"):
         p = invitation.partnership
-        people.setdefault(p.resource_email.lower(), p.resource_name)
+        people.setdefault(p.resource_email.lower(), (p.resource_name, p))
     for row in signed_up:
         user = row.registered_by
         if user is not None and user.is_active and not row.institution_id:
-            people.setdefault(user.email.lower(), user.full_name)
+            people.setdefault(user.email.lower(), (user.full_name, None))
     return people
 
 
@@ -322,37 +324,56 @@ def moves(event: NetworkEvent, starts_at, ends_at, place: str) -> bool:
     return (minute(starts_at), minute(ends_at), place) != before
 
 
-def tell_moved(event: NetworkEvent, *, previous_start) -> int:
-    """After the consultant gave an event that has not begun a new time or place (the
-    admin's form refuses it for one that has): its calendar entry is updated (``sequence``)
-    and each invited partner and each person who signed a party up is e-mailed once, with
-    the event for their calendar. Sign-ups stand. What was queued for the old time is not
-    sent: a reminder names the start it was queued for, and an e-mail of an earlier move its
-    ``sequence`` (``moved_still_wanted``). Returns the number of e-mails queued."""
+def check_move(event: NetworkEvent, starts_at) -> None:
+    """Raise ValidationError unless ``event`` may get a new time or place starting at
+    ``starts_at``: not once it has begun, and not to a time that has passed."""
+    if event.has_started():
+        raise ValidationError(_("The event has begun: its time and place can no longer change."))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("The time has passed: choose a later one.")})
+
+
+def move(event: NetworkEvent, *, starts_at, ends_at, place: str) -> int:
+    """Give ``event`` a new time or place (the caller checked ``check_move``) and tell each
+    invited partner and each person who signed a party up once, with the event for their
+    calendar (``sequence`` raised: the calendar updates it). Sign-ups stand. Decided under
+    the event's row lock: the same change sent twice at once (a double click) is made and
+    told once. What was queued for the old time is not sent: a reminder names the start it
+    was queued for, the e-mail of an earlier move its ``sequence`` (``moved_still_wanted``).
+    ``event`` gets the new values and sequence; returns the number of e-mails queued."""
     with transaction.atomic():
         locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
-        locked.sequence += 1
-        locked.save(update_fields=["sequence", "updated_at"])
-        concerned = _concerned(
-            locked, list(locked.registrations.active().select_related("registered_by"))
-        )
-        for address, name in concerned.items():
-            notify(
-                kind=MOVED_KIND,
-                key=f"partnerships:event:{locked.pk}:moved:{locked.sequence}:{address}",
-                to_email=address,
-                template="network_moved",
-                guard={"event": locked.pk, "sequence": locked.sequence},
-                context={
-                    "recipient_name": name,
-                    "event": locked,
-                    "previous": timezone.localtime(previous_start),
-                    "starts_at": timezone.localtime(locked.starts_at),
-                    "action_url": absolute_url(locked.get_absolute_url()),
-                },
-            )
+        concerned = {}
+        if moves(locked, starts_at, ends_at, place):
+            locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
+            locked.sequence += 1
+            locked.save(update_fields=[*WHEN_AND_WHERE, "sequence", "updated_at"])
+            signed_up = list(locked.registrations.active().select_related("registered_by"))
+            concerned = _concerned(locked, signed_up)
+            for address, (name, partnership) in concerned.items():
+                _tell_new_time(locked, address, name, partnership)
+    event.starts_at, event.ends_at, event.place = locked.starts_at, locked.ends_at, locked.place
     event.sequence = locked.sequence
     return len(concerned)
+
+
+def _tell_new_time(event: NetworkEvent, address: str, name: str, partnership) -> None:
+    # An institution has no accounts: its resource person tells the partnership's contact.
+    by_contact = partnership is not None and partnership.association_id is None
+    notify(
+        kind=MOVED_KIND,
+        key=f"partnerships:event:{event.pk}:moved:{event.sequence}:{address}",
+        to_email=address,
+        template="network_moved",
+        guard={"event": event.pk, "sequence": event.sequence},
+        context={
+            "recipient_name": name,
+            "event": event,
+            "by_contact": by_contact,
+            "contact": partnership.contact if by_contact else None,
+            "action_url": absolute_url(event.get_absolute_url()),
+        },
+    )
 
 
 def moved_still_wanted(notification: Notification) -> str:
@@ -367,8 +388,9 @@ def moved_still_wanted(notification: Notification) -> str:
     return ""
 
 
-#: (code, label, still_wanted) of the e-mails about an event, each essential and with the
-#: event as an .ics file (``event_ics``): registered in PartnershipsConfig.ready.
+#: (code, label, still_wanted) of the e-mails about an event: every one is essential (it
+#: tells of a seat, a time or a cancellation) and carries the event as an .ics file
+#: (``event_ics``). Registered in PartnershipsConfig.ready.
 KINDS = [
     (INVITATION_KIND, _("An invitation to a network meeting"), None),
     (PLACE_KIND, _("A seat became free at a meeting you wait for"), None),

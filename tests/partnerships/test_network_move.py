@@ -11,9 +11,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from notifications.models import Notification
-from notifications.services import write
 from partnerships.network import services
 from partnerships.network.models import NetworkEvent, Registration
+from portal.templatetags.portal_format import local_date
+from tests import factories as f
+from tests.bookings.conftest import run_concurrently
+from tests.outbox import written
 
 from .network_helpers import make_event
 from .test_network_calendar import ics_of
@@ -105,8 +108,12 @@ def test_a_new_time_reaches_everyone_once_with_the_calendar_updated(
     assert sorted(m.to[0] for m in mail.outbox) == expected
     message = next(m for m in mail.outbox if m.to[0] == teacher.email)
     assert "Temamøde om frivillige" in message.subject and "Rådhuset" in message.body
-    day = timezone.localtime(old_start).day
-    assert f"{day}." in message.body  # the time it had
+    new_end = timezone.localtime(new_start + timedelta(hours=2))
+    assert (
+        f"{local_date(timezone.localtime(new_start), 'WEEKDAY_DATETIME_FORMAT')}–" in message.body
+    )
+    assert f"–{new_end:%H:%M}" in message.body
+    assert "afmeld jer i portalen" in message.body  # a user signs up and cancels in the portal
     (vevent,) = Calendar.from_ical(ics_of(message)).walk("VEVENT")
     assert vevent.decoded("dtstart") == new_start and vevent["sequence"] == 1
     assert str(vevent["location"]) == "Rådhuset"
@@ -126,17 +133,66 @@ def test_only_the_latest_move_is_sent(municipality, signed_up, teacher):
     event = signed_up
     first = event.starts_at
     for days in (1, 2):
-        event.starts_at = first + timedelta(days=days)
-        event.ends_at = event.starts_at + timedelta(hours=2)
-        event.save()
-        services.tell_moved(event, previous_start=first)
+        start = first + timedelta(days=days)
+        services.move(event, starts_at=start, ends_at=start + timedelta(hours=2), place="Rådhuset")
     rows = Notification.objects.filter(kind=KIND, to_email=teacher.email).order_by("pk")
     earlier, latest = list(rows)
     assert services.moved_still_wanted(earlier) == "the event moved again"
     assert services.moved_still_wanted(latest) == ""
-    assert write(latest) == ""  # it reads as written for the recipient
+    assert written(latest).subject  # it reads as written for the recipient
     services.cancel_event(event)
     assert services.moved_still_wanted(latest) == "the event is cancelled"
+
+
+def test_the_same_time_again_is_no_move(municipality, signed_up):
+    """As the second of two clicks finds it, under the event's lock."""
+    event = signed_up
+    start = event.starts_at + timedelta(days=1)
+    new = {"starts_at": start, "ends_at": start + timedelta(hours=2), "place": event.place}
+    assert services.move(event, **new) == 3
+    assert services.move(NetworkEvent.objects.get(pk=event.pk), **new) == 0
+    assert Notification.objects.filter(kind=KIND).count() == 3
+    assert NetworkEvent.objects.get(pk=event.pk).sequence == 1
+
+
+def test_a_new_end_alone_is_a_move(municipality, signed_up):
+    event = signed_up
+    later_end = event.ends_at + timedelta(hours=1)
+    sent = services.move(event, starts_at=event.starts_at, ends_at=later_end, place=event.place)
+    assert sent == 3
+    email = written(Notification.objects.filter(kind=KIND).first())
+    assert f"–{timezone.localtime(later_end):%H:%M}" in email.body_text
+
+
+def test_a_leisure_institution_is_told_to_answer_its_contact(
+    municipality, consultant, club, django_capture_on_commit_callbacks
+):
+    from .conftest import make_partnership
+
+    partnership = make_partnership(
+        municipality, consultant, institution=club, resource_email="klub@example.org"
+    )
+    event = make_event(municipality)
+    services.invite(event, [partnership])
+    start = event.starts_at + timedelta(days=1)
+    services.move(event, starts_at=start, ends_at=start + timedelta(hours=2), place="Klubhuset")
+    (row,) = Notification.objects.filter(kind=KIND)
+    email = written(row)
+    assert row.to_email == "klub@example.org"
+    assert consultant.email in email.body_text and "afmeld jer i portalen" not in email.body_text
+
+
+@pytest.mark.django_db(transaction=True)  # the e-mails leave when the changes commit
+def test_the_calendar_follows_a_move_and_then_the_cancellation(municipality, partnership):
+    event = make_event(municipality)
+    services.invite(event, [partnership])
+    start = event.starts_at + timedelta(days=1)
+    mail.outbox.clear()
+    services.move(event, starts_at=start, ends_at=start + timedelta(hours=2), place="Rådhuset")
+    services.cancel_event(event)
+    moved, cancelled = (ics_of(message) for message in mail.outbox)
+    assert "SEQUENCE:1" in moved and "STATUS:CONFIRMED" in moved
+    assert "SEQUENCE:2" in cancelled and "STATUS:CANCELLED" in cancelled
 
 
 def test_a_partner_invited_in_the_same_save_gets_the_invitation_only(
@@ -159,7 +215,8 @@ def test_a_partner_invited_in_the_same_save_gets_the_invitation_only(
 
 def test_other_changes_tell_nobody(client, consultant, signed_up):
     """Also when the form writes the times to the minute and the event had seconds."""
-    assert signed_up.starts_at.second or signed_up.starts_at.microsecond
+    signed_up.starts_at = signed_up.starts_at.replace(second=42)
+    signed_up.save()
     client.force_login(consultant)
     data = change_data(signed_up, title="Temamøde om frivillige i foreninger", capacity="4")
     assert client.post(f"{ADMIN}{signed_up.pk}/change/", data).status_code == 302
@@ -205,9 +262,30 @@ def test_a_reminder_queued_for_the_old_time_is_not_sent(municipality, signed_up)
         },
     )
     assert services.reminder_still_wanted(reminder) == ""
-    previous = event.starts_at
-    event.starts_at += timedelta(days=1)
-    event.ends_at += timedelta(days=1)
-    event.save()
-    services.tell_moved(event, previous_start=previous)
+    start = event.starts_at + timedelta(days=1)
+    services.move(event, starts_at=start, ends_at=start + timedelta(hours=2), place=event.place)
     assert services.reminder_still_wanted(reminder) == "the event moved"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_at_the_same_moment_moves_and_tells_once():
+    municipality = f.MunicipalityFactory()
+    event = make_event(municipality)
+    member = f.AssociationMembershipFactory(association__municipalities=[municipality])
+    services.register(event, member.association, user=member.user, participants=2)
+    start = (event.starts_at + timedelta(days=1)).replace(second=0, microsecond=0)
+
+    def work(_i):
+        return services.move(
+            NetworkEvent.objects.get(pk=event.pk),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Rådhuset",
+        )
+
+    assert sorted(run_concurrently(4, work)) == [0, 0, 0, 1]
+    assert list(Notification.objects.filter(kind=KIND).values_list("to_email", flat=True)) == [
+        member.user.email
+    ]
+    assert NetworkEvent.objects.get(pk=event.pk).sequence == 1
