@@ -211,10 +211,11 @@ class NetworkEventAdmin(TenantAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if change and form.moves_event:
-            # Before the other fields are saved and partners invited (``save_related``): the
-            # move is decided against the row as it stands, and a partner invited now hears
-            # of the new time only in the invitation.
+            super().save_model(request, obj, form, change)
+            return
+        if form.moves_event:
+            # Before partners are invited (``save_related``): one invited now hears of the
+            # new time only in the invitation. Decided against the row as it stands.
             time_and_place = {name: getattr(obj, name) for name in services.WHEN_AND_WHERE}
             sent = services.move(obj, **time_and_place)
             self.message_user(
@@ -226,7 +227,13 @@ class NetworkEventAdmin(TenantAdmin):
                 )
                 % {"n": sent},
             )
-        super().save_model(request, obj, form, change)
+        # Only the other fields the form changed: a move or a cancellation made meanwhile by
+        # another request is not undone by this form's older values.
+        columns = {field.name for field in NetworkEvent._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns]
+        changed = [name for name in changed if name not in services.WHEN_AND_WHERE]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -340,11 +340,14 @@ def move(event: NetworkEvent, *, starts_at, ends_at, place: str) -> int:
     the event's row lock: the same change sent twice at once (a double click) is made and
     told once. What was queued for the old time is not sent: a reminder names the start it
     was queued for, the e-mail of an earlier move its ``sequence`` (``moved_still_wanted``).
-    ``event`` gets the new values and sequence; returns the number of e-mails queued."""
+    An event cancelled or begun since the caller checked stays as it is. ``event`` gets the
+    row's time, place, sequence and cancellation; returns the number of e-mails queued."""
     with transaction.atomic():
         locked = NetworkEvent.objects.select_for_update().get(pk=event.pk)
         concerned = {}
-        if moves(locked, starts_at, ends_at, place):
+        # Cancelled or begun since the form was checked: it stays as it is.
+        settled = locked.is_cancelled or locked.has_started()
+        if not settled and moves(locked, starts_at, ends_at, place):
             locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
             locked.sequence += 1
             locked.save(update_fields=[*WHEN_AND_WHERE, "sequence", "updated_at"])
@@ -352,8 +355,8 @@ def move(event: NetworkEvent, *, starts_at, ends_at, place: str) -> int:
             concerned = _concerned(locked, signed_up)
             for address, (name, partnership) in concerned.items():
                 _tell_new_time(locked, address, name, partnership)
-    event.starts_at, event.ends_at, event.place = locked.starts_at, locked.ends_at, locked.place
-    event.sequence = locked.sequence
+    for name in (*WHEN_AND_WHERE, "sequence", "cancelled_at"):
+        setattr(event, name, getattr(locked, name))
     return len(concerned)
 
 

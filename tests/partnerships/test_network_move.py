@@ -289,3 +289,58 @@ def test_a_double_click_at_the_same_moment_moves_and_tells_once():
         member.user.email
     ]
     assert NetworkEvent.objects.get(pk=event.pk).sequence == 1
+
+
+def _admin_form(consultant, event, **fields):
+    """The admin's change form for ``event``, checked, and a request to save it with: as a
+    save finds the row after another request changed it meanwhile."""
+    from django.contrib.admin.sites import site
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.test import RequestFactory
+
+    from partnerships.network.admin import NetworkEventAdmin
+
+    request = RequestFactory().post("/")
+    request.user, request.session = consultant, {}
+    MessageMiddleware(lambda _request: None).process_request(request)
+    model_admin = NetworkEventAdmin(NetworkEvent, site)
+    form_class = model_admin.get_form(request, event, change=True)
+    form = form_class(change_data(event, **fields), instance=event)
+    assert form.is_valid(), form.errors
+    return model_admin, request, form
+
+
+def test_a_cancellation_meanwhile_is_not_undone_by_a_move(consultant, signed_up):
+    event = NetworkEvent.objects.get(pk=signed_up.pk)
+    later = event.starts_at + timedelta(days=2)
+    model_admin, request, form = _admin_form(
+        consultant, event, starts_at=at(later), ends_at=at(later + timedelta(hours=2))
+    )
+    services.cancel_event(NetworkEvent.objects.get(pk=event.pk))  # another request
+    model_admin.save_model(request, form.instance, form, change=True)
+    event.refresh_from_db()
+    assert event.is_cancelled and event.starts_at == signed_up.starts_at
+    assert not Notification.objects.filter(kind=KIND).exists()
+
+
+def test_an_edit_meanwhile_does_not_undo_a_move(consultant, signed_up, teacher):
+    event = NetworkEvent.objects.get(pk=signed_up.pk)
+    model_admin, request, form = _admin_form(consultant, event, title="Nyt navn")
+    start = (event.starts_at + timedelta(days=2)).replace(second=0, microsecond=0)
+    end = start + timedelta(hours=2)
+    services.move(
+        NetworkEvent.objects.get(pk=event.pk), starts_at=start, ends_at=end, place="Hal 2"
+    )
+    model_admin.save_model(request, form.instance, form, change=True)
+    event.refresh_from_db()
+    assert (event.title, event.starts_at, event.place, event.sequence) == (
+        "Nyt navn",
+        start,
+        "Hal 2",
+        1,
+    )
+    # The next move is a new one, told again.
+    services.move(
+        event, starts_at=start + timedelta(days=1), ends_at=end + timedelta(days=1), place="Hal 2"
+    )
+    assert Notification.objects.filter(kind=KIND, to_email=teacher.email).count() == 2
