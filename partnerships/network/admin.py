@@ -229,9 +229,8 @@ class NetworkEventAdmin(TenantAdmin):
             )
         # Only the other fields the form changed: a move or a cancellation made meanwhile by
         # another request is not undone by this form's older values.
-        columns = {field.name for field in NetworkEvent._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in columns]
-        changed = [name for name in changed if name not in services.WHEN_AND_WHERE]
+        others = {f.name for f in NetworkEvent._meta.concrete_fields} - {*services.WHEN_AND_WHERE}
+        changed = [name for name in form.changed_data if name in others]
         if changed:
             obj.save(update_fields=[*changed, "updated_at"])
 
