@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from geo.positions import DENMARK
 from municipalities.models import Municipality
@@ -27,12 +28,14 @@ from .models import (
 
 LOGO_SIZE = (600, 600)
 PHOTO_SIZE = (1600, 1600)
+#: Labels with a context of their own ("weekday"): an app's translation of a plain "Monday"
+#: is also the one Django writes dates with ("l"), where a label's capital is wrong in Danish.
 WEEKDAYS = [
-    ("1", _("Monday")),
-    ("2", _("Tuesday")),
-    ("3", _("Wednesday")),
-    ("4", _("Thursday")),
-    ("5", _("Friday")),
+    ("1", pgettext_lazy("weekday", "Monday")),
+    ("2", pgettext_lazy("weekday", "Tuesday")),
+    ("3", pgettext_lazy("weekday", "Wednesday")),
+    ("4", pgettext_lazy("weekday", "Thursday")),
+    ("5", pgettext_lazy("weekday", "Friday")),
 ]
 GRADE_CHOICES = [(g, f"{g}.") for g in range(11)]
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from associations.models import Domain, Location, OfferFormat, PriceModel, Subject
 from portal import plans
@@ -17,12 +18,14 @@ from . import services
 from .search import search_offers
 
 WHERE_CHOICES = [("school", _("At the school")), ("out", _("Out of school"))]
+#: Labels with a context of their own ("weekday"): an app's translation of a plain "Monday"
+#: is also the one Django writes dates with ("l"), where a label's capital is wrong in Danish.
 WEEKDAY_CHOICES = [
-    ("1", _("Monday")),
-    ("2", _("Tuesday")),
-    ("3", _("Wednesday")),
-    ("4", _("Thursday")),
-    ("5", _("Friday")),
+    ("1", pgettext_lazy("weekday", "Monday")),
+    ("2", pgettext_lazy("weekday", "Tuesday")),
+    ("3", pgettext_lazy("weekday", "Wednesday")),
+    ("4", pgettext_lazy("weekday", "Thursday")),
+    ("5", pgettext_lazy("weekday", "Friday")),
 ]
 SORT_CHOICES = [
     ("relevance", _("Relevance")),

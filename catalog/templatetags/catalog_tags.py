@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 
 from catalog import cards
@@ -527,7 +528,8 @@ def _free_places(occasion, texts: dict) -> str:
 
 
 def _occasion(occasion, texts: dict) -> str:
-    starts = local_date(timezone.localtime(occasion.starts_at), "WEEKDAY_DATETIME_FORMAT")
+    # A line of its own: Danish writes the weekday small, so the line's first letter is raised.
+    starts = capfirst(local_date(timezone.localtime(occasion.starts_at), "WEEKDAY_DATETIME_FORMAT"))
     ends = timezone.localtime(occasion.ends_at).strftime("%H:%M")
     place = f", {escape(occasion.place)}" if occasion.place else ""
     confirmed = " · " + texts["confirmed on booking"] if occasion.confirm_on_booking else ""
@@ -611,7 +613,7 @@ def _next_date(occasions, texts: dict) -> str:
         confirmed = f'<br><span class="small">{texts["Confirmed on booking"]}</span>'
     return (
         f'<time datetime="{escape(when.isoformat())}">'
-        f"{escape(local_date(when, 'WEEKDAY_DATETIME_FORMAT'))}</time><br>"
+        f"{escape(capfirst(local_date(when, 'WEEKDAY_DATETIME_FORMAT')))}</time><br>"
         f"{_free_places(first, texts)}{confirmed}"
     )
 

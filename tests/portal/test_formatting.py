@@ -54,7 +54,8 @@ def _render(source: str, **context) -> str:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("da", "Tirsdag 5. januar 2027 10:00 · 5. januar 2027 · 5. januar 10:00 · 5. jan 2027"),
+        # Danish writes weekdays small, also when a form labels its choices "Tirsdag".
+        ("da", "tirsdag 5. januar 2027 10:00 · 5. januar 2027 · 5. januar 10:00 · 5. jan 2027"),
         ("en", "Tuesday, 5 January 2027 10:00 · 5 January 2027 · 5 January 10:00 · 5 Jan 2027"),
     ],
 )
@@ -71,3 +72,18 @@ def test_local_date_formats(lang, expected):
 def test_local_date_refuses_an_unknown_name():
     with pytest.raises(TemplateSyntaxError):
         _render('{{ day|local_date:"NO_SUCH_FORMAT" }}', day=date(2027, 1, 5))
+
+
+def test_weekday_labels_keep_their_capital_apart_from_dates():
+    """The forms' weekday choices ("weekday" context) start with a capital in Danish; the
+    same words in a written date do not."""
+    from associations.forms import WEEKDAYS
+    from catalog.filters import WEEKDAY_CHOICES
+
+    with translation.override("da"):
+        assert [str(label) for _v, label in WEEKDAYS][:2] == ["Mandag", "Tirsdag"]
+        assert str(dict(WEEKDAY_CHOICES)["3"]) == "Onsdag"
+        monday = datetime(2027, 1, 4, 9, 0, tzinfo=ZoneInfo("UTC"))
+        assert _render('{{ when|local_date:"WEEKDAY_DATE_FORMAT" }}', when=monday).startswith(
+            "mandag "
+        )
