@@ -19,6 +19,7 @@ from ..models import (
     BookingMessage,
     Evaluation,
     Occasion,
+    WaitingListEntry,
 )
 from ..states import (
     OPEN_STATES,
@@ -169,12 +170,20 @@ def _when(occasion, offer, preferred, school, group, held_places, sessions, now)
 
 def _confirm_on_booking(booking: Booking) -> Booking:
     """Confirm a booking of a date the association confirms on booking, as the association
-    would (the fair allocation confirms its winners the same way)."""
+    would."""
     return transition(
         booking,
         T.CONFIRM,
         actor=Actor.ASSOCIATION,
         note=_("Confirmed on booking: the association confirms this date's bookings at once."),
+    )
+
+
+def confirm_allocated(booking: Booking) -> Booking:
+    """Confirm places won in a date's fair allocation, as the association would: by
+    offering the date for allocation it agreed to the draw's winners."""
+    return transition(
+        booking, T.CONFIRM, actor=Actor.ASSOCIATION, note=_("Allocated fairly at the deadline.")
     )
 
 
@@ -332,6 +341,9 @@ def transition(
             # the association hears of the confirmation only.
             notify_both(locked, name, note=note, association=False)
             locked = _confirm_on_booking(locked)
+        elif name == T.APPROVE and _won_in_the_draw(locked):
+            notify_both(locked, name, note=note, association=False)
+            locked = confirm_allocated(locked)
         else:
             _tell(locked, name, note)
     return locked
@@ -339,6 +351,12 @@ def transition(
 
 def _confirmed_on_booking(booking: Booking) -> bool:
     return bool(booking.occasion_id) and booking.occasion.confirm_on_booking
+
+
+def _won_in_the_draw(booking: Booking) -> bool:
+    """Its places were won in the date's fair allocation (the draw ranks only those that
+    did not win; a place freed later is booked from a ranked entry)."""
+    return WaitingListEntry.objects.filter(booking=booking, for_allocation=True, rank=None).exists()
 
 
 def _tell(booking: Booking, name: str, note: str) -> None:

@@ -24,16 +24,12 @@ from ..models import (
     WaitingListEntry,
 )
 from ..states import (
-    Actor,
     BookingError,
     BookingState,
-    BookingTransition,
 )
-from . import lifecycle
+from . import approval, lifecycle
+from .pricing import quote
 from .rules import change_reserved, places_for, validate_group
-
-T = BookingTransition
-
 
 # --- Waiting list -------------------------------------------------------------------------
 
@@ -198,6 +194,17 @@ def apply_for_allocation(
     places = places_for(occasion, class_count, pupils)
     if places > occasion.capacity:
         raise BookingError(_("This date has fewer places than you need."))
+    # A request the school's leader must approve is refused now, not at the deadline,
+    # when the school has no leader in the portal to approve it.
+    split = quote(
+        occasion.offer,
+        school,
+        occasion.starts_at,
+        pupils=pupils,
+        sessions=occasion.session_count,
+        classes=class_count,
+    )
+    approval.needs_approval(user, school, split.school)
     try:
         with transaction.atomic():
             entry = WaitingListEntry.objects.create(
@@ -252,29 +259,14 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
         rank = 0
         results = []
         for position, entry in enumerate(order, start=1):
-            won = entry.places <= free
-            if won:
+            booking, refused = None, ""
+            if entry.places <= free:
+                try:
+                    booking = _book_winner(occ, entry)
+                except BookingError as error:  # e.g. the school's last leader left
+                    refused = str(error)
+            if booking is not None:
                 free -= entry.places
-                booking = lifecycle.request_booking(
-                    user=entry.requested_by,
-                    school=entry.school,
-                    offer=occ.offer,
-                    occasion=occ,
-                    classes=entry.classes,
-                    class_count=entry.class_count,
-                    grade=entry.grade,
-                    pupils=entry.pupils,
-                    contact_teacher=entry.contact_teacher or entry.requested_by,
-                    # The allocation confirms at the deadline: no leader's approval between.
-                    leader_approval=False,
-                )
-                if booking.state != BookingState.CONFIRMED:  # else confirmed on booking
-                    booking = lifecycle.transition(
-                        booking,
-                        T.CONFIRM,
-                        actor=Actor.ASSOCIATION,
-                        note=_("Allocated fairly at the deadline."),
-                    )
                 entry.state = WaitingListEntry.State.ACCEPTED
                 entry.booking = booking
             else:
@@ -286,7 +278,8 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     schools=schools,
                     capacity=occ.capacity,
                     position=position,
-                    won=won,
+                    booking=booking,
+                    refused=refused,
                     rank=entry.rank,
                     seed=occ.allocation_seed,
                 )
@@ -302,14 +295,35 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     "recipient_name": entry.requested_by.full_name,
                     "entry": entry,
                     "occasion": occ,
-                    "won": won,
+                    "won": booking is not None,
                     "action_url": absolute_url(reverse("bookings:my_school")),
                 },
             )
     return results
 
 
-def _allocation_note(*, entries, schools, capacity, position, won, rank, seed) -> str:
+def _book_winner(occ: Occasion, entry: WaitingListEntry) -> Booking:
+    """The booking of places won in the draw: confirmed, as the association agreed to by
+    offering the date for allocation; or, when the municipality wants a school leader to
+    approve a booking this dear, waiting for the leader, holding the places (approved, it is
+    confirmed). Raises BookingError when it cannot be booked."""
+    booking = lifecycle.request_booking(
+        user=entry.requested_by,
+        school=entry.school,
+        offer=occ.offer,
+        occasion=occ,
+        classes=entry.classes,
+        class_count=entry.class_count,
+        grade=entry.grade,
+        pupils=entry.pupils,
+        contact_teacher=entry.contact_teacher or entry.requested_by,
+    )
+    if booking.state == BookingState.REQUESTED:  # not confirmed on booking, nor waiting
+        booking = lifecycle.confirm_allocated(booking)
+    return booking
+
+
+def _allocation_note(*, entries, schools, capacity, position, booking, refused, rank, seed):
     text = _(
         "%(entries)s requests from %(schools)s schools for %(capacity)s places. First every "
         "school's first class took part in a draw, then the other classes. Your class was "
@@ -321,8 +335,24 @@ def _allocation_note(*, entries, schools, capacity, position, won, rank, seed) -
         "position": position,
         "seed": seed,
     }
-    if won:
+    if booking is not None and booking.state == BookingState.AWAITING_APPROVAL:
+        return (
+            text
+            + " "
+            + _(
+                "It got a place. Because of its price a principal or department head of your "
+                "school must approve the booking; the places are held for it until then."
+            )
+        )
+    if booking is not None:
         return text + " " + _("It got a place.")
+    if refused:
+        return (
+            text
+            + " "
+            + _("It could not be booked (%(reason)s); it is number %(rank)s on the waiting list.")
+            % {"reason": refused.rstrip("."), "rank": rank}
+        )
     return (
         text
         + " "

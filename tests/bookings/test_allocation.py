@@ -1,11 +1,13 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Booking, Occasion, WaitingListEntry
+from bookings.models import Booking, Occasion, SubsidyPool, WaitingListEntry
+from bookings.schoolyear import school_year_of
 from bookings.states import BookingError, BookingState
 from notifications.models import Notification
 from tests import factories as f
@@ -123,3 +125,117 @@ def test_booking_view_collects_the_request(client, teacher, school, draw_occasio
     assert entry.for_allocation and entry.school == school
     page = client.get(reverse("bookings:my_school")).content.decode()
     assert "2.A" in page
+
+
+# --- A dear date: the school's leader approves what the draw gives -------------------------
+
+
+@pytest.fixture
+def dear_draw(draw_occasion, municipality):
+    """A date of three places at 2,000 DKK per class, half paid by the municipality's pool,
+    where a school pays more than 500 DKK only with a leader's approval."""
+    offer = draw_occasion.offer
+    offer.price_model, offer.price_amount = "per_class", Decimal("2000")
+    offer.save()
+    SubsidyPool.objects.create(
+        municipality=municipality,
+        amount=Decimal("10000"),
+        municipality_share_percent=50,
+        school_year=school_year_of(draw_occasion.starts_at.date()),
+    )
+    municipality.leader_approval_above = Decimal("500")
+    municipality.save()
+    return draw_occasion
+
+
+def _after_deadline(occasion):
+    return occasion.allocation_deadline + timedelta(minutes=1)
+
+
+def test_a_teachers_won_place_on_a_dear_date_waits_for_the_leader_then_is_confirmed(
+    dear_draw, municipality, association
+):
+    """The draw gives the place, but no more than a request would get: a leader of the
+    school approves it first. The association hears only of the confirmation."""
+    teacher = f.SchoolMembershipFactory(school__municipality=municipality, role="teacher")
+    leader = f.SchoolMembershipFactory(school=teacher.school, role="principal").user
+    _apply(dear_draw, teacher)
+    (result,) = services.allocate(dear_draw.pk, seed="s", now=_after_deadline(dear_draw))
+    booking = result.booking
+    assert result.state == W.ACCEPTED and booking.state == BookingState.AWAITING_APPROVAL
+    assert "skal en skoleleder eller afdelingsleder" in result.allocation_note
+    dear_draw.refresh_from_db()
+    assert dear_draw.reserved == 1  # the place is held while the leader decides
+    assert Notification.objects.filter(to_email=leader.email, kind="booking.approval").exists()
+    assert not Notification.objects.filter(to_email=association.contact_email).exists()
+
+    approved = services.transition(booking, "approve", user=leader, actor="leader")
+    assert approved.state == BookingState.CONFIRMED
+    to_association = Notification.objects.filter(to_email=association.contact_email)
+    assert list(to_association.values_list("kind", flat=True)) == ["booking.confirmed"]
+
+
+def test_a_leaders_own_request_in_the_draw_is_confirmed_at_once(dear_draw, municipality):
+    leader = f.SchoolMembershipFactory(school__municipality=municipality, role="principal")
+    _apply(dear_draw, leader)
+    (result,) = services.allocate(dear_draw.pk, seed="s", now=_after_deadline(dear_draw))
+    assert result.booking.state == BookingState.CONFIRMED
+
+
+def test_a_school_without_a_leader_cannot_apply_for_a_dear_date(dear_draw, municipality):
+    teacher = f.SchoolMembershipFactory(school__municipality=municipality, role="teacher")
+    with pytest.raises(BookingError, match="ingen af dem bruger portalen"):
+        _apply(dear_draw, teacher)
+    assert not WaitingListEntry.objects.exists()
+
+
+def test_a_winner_whose_leader_left_is_ranked_and_the_place_goes_on(dear_draw, municipality):
+    """Not booked without the approval the municipality asks for: the school is told why,
+    and its place goes to the next school in the draw."""
+    dear_draw.capacity = 1
+    dear_draw.save()
+    first = f.SchoolMembershipFactory(school__municipality=municipality, role="teacher")
+    leader = f.SchoolMembershipFactory(school=first.school, role="principal")
+    second = f.SchoolMembershipFactory(school__municipality=municipality, role="principal")
+    _apply(dear_draw, first)
+    _apply(dear_draw, second)
+    leader.delete()
+    entries = list(WaitingListEntry.objects.all())
+    seed = next(  # a seed that draws the school without a leader first
+        s for s in map(str, range(100)) if services.draw_order(entries, s)[0] == entries[0]
+    )
+    results = services.allocate(dear_draw.pk, seed=seed, now=_after_deadline(dear_draw))
+    refused = next(e for e in results if e.school_id == first.school_id)
+    won = next(e for e in results if e.school_id == second.school_id)
+    assert refused.state == W.WAITING and refused.rank == 1 and refused.booking is None
+    assert "kunne ikke bookes" in refused.allocation_note
+    assert won.booking.state == BookingState.CONFIRMED
+    assert Booking.objects.count() == 1
+
+
+def test_a_place_freed_after_the_draw_is_a_request_again_after_the_leaders_approval(
+    dear_draw, municipality, association
+):
+    """Only the draw's winners were agreed to by the association beforehand: a place freed
+    later and taken from the waiting list is answered by the association, as any request."""
+    dear_draw.capacity = 1
+    dear_draw.save()
+    staff = [
+        f.SchoolMembershipFactory(school__municipality=municipality, role="principal")
+        for _ in range(2)
+    ]
+    for m in staff:
+        _apply(dear_draw, m)
+    results = services.allocate(dear_draw.pk, seed="s", now=_after_deadline(dear_draw))
+    winner = next(e for e in results if e.state == W.ACCEPTED)
+    loser = next(e for e in results if e.state == W.WAITING)
+    services.transition(
+        winner.booking, "cancel", user=winner.requested_by, actor="school", note="Syg klasse"
+    )
+    services.offer_freed_places(dear_draw.pk)
+    loser.refresh_from_db()
+    teacher = f.SchoolMembershipFactory(school=loser.school, role="teacher").user
+    booking = services.accept_waiting_offer(loser, user=teacher, contact_teacher=teacher)
+    assert booking.state == BookingState.AWAITING_APPROVAL  # a teacher accepted it
+    approved = services.transition(booking, "approve", user=loser.requested_by, actor="leader")
+    assert approved.state == BookingState.REQUESTED and approved.sent_to_association
