@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import absolute_url, notify
 from portal import generations
@@ -324,17 +325,16 @@ def _book_winner(occ: Occasion, entry: WaitingListEntry) -> Booking:
 
 
 def _allocation_note(*, entries, schools, capacity, position, booking, refused, rank, seed):
-    text = _(
-        "%(entries)s requests from %(schools)s schools for %(capacity)s places. First every "
-        "school's first class took part in a draw, then the other classes. Your class was "
-        "number %(position)s in the draw (seed %(seed)s)."
-    ) % {
-        "entries": entries,
-        "schools": schools,
-        "capacity": capacity,
-        "position": position,
-        "seed": seed,
+    counts = {
+        "requests": ngettext("%(n)s request", "%(n)s requests", entries) % {"n": entries},
+        "schools": ngettext("%(n)s school", "%(n)s schools", schools) % {"n": schools},
+        "places": ngettext("%(n)s place", "%(n)s places", capacity) % {"n": capacity},
     }
+    text = _(
+        "%(requests)s from %(schools)s for %(places)s. First every school's first class took "
+        "part in a draw, then the other classes. Your class was number %(position)s in the "
+        "draw (seed %(seed)s)."
+    ) % {**counts, "position": position, "seed": seed}
     if booking is not None and booking.state == BookingState.AWAITING_APPROVAL:
         return (
             text

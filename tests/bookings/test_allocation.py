@@ -163,6 +163,7 @@ def test_a_teachers_won_place_on_a_dear_date_waits_for_the_leader_then_is_confir
     (result,) = services.allocate(dear_draw.pk, seed="s", now=_after_deadline(dear_draw))
     booking = result.booking
     assert result.state == W.ACCEPTED and booking.state == BookingState.AWAITING_APPROVAL
+    assert result.allocation_note.startswith("1 forespørgsel fra 1 skole til 3 pladser.")
     assert "skal en skoleleder eller afdelingsleder" in result.allocation_note
     dear_draw.refresh_from_db()
     assert dear_draw.reserved == 1  # the place is held while the leader decides
