@@ -254,7 +254,7 @@ def _sign_up_context(event: NetworkEvent, row: Registration, user) -> dict:
 # --- Cancelling the whole event ------------------------------------------------------------
 
 
-def cancel_event(event: NetworkEvent, *, by=None) -> int:
+def cancel_event(event: NetworkEvent) -> int:
     """Cancel an event that has not begun: every sign-up ends, and each invited partner and
     each party signed up is e-mailed once. Cancelling again does nothing. Returns the number
     of e-mails queued."""

@@ -5,6 +5,7 @@ coming, and nobody signs up or is invited to it again."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -96,6 +97,9 @@ def test_the_consultant_cancels_from_the_admin_and_only_their_own(
     theirs.refresh_from_db()
     assert mine.is_cancelled and not theirs.is_cancelled
     assert cancelled_emails() == [partnership.resource_email]
+    # The event's history says who cancelled it.
+    (entry,) = LogEntry.objects.filter(object_id=str(mine.pk))
+    assert entry.user == consultant and entry.is_change()
     # The cancelled event is kept as it was: read-only in the admin.
     change = client.post(f"{ADMIN}{mine.pk}/change/", {"title": "Nyt navn"})
     assert change.status_code == 403
