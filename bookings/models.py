@@ -181,9 +181,14 @@ class Occasion(models.Model):
     def collects_requests(self, now=None) -> bool:
         """True while requests are collected for a fair allocation at the deadline."""
         now = now or timezone.now()
-        return bool(
-            self.allocation_deadline and not self.allocated_at and now < (self.allocation_deadline)
-        )
+        return self.awaits_allocation and now < self.allocation_deadline
+
+    @property
+    def awaits_allocation(self) -> bool:
+        """Its places go to the fair allocation: while requests are collected, and after the
+        deadline until the allocation has run (``allocate_due``, every few minutes). No one
+        books them directly before the draw."""
+        return bool(self.allocation_deadline and not self.allocated_at)
 
     @property
     def all_sessions(self) -> list[tuple]:

@@ -51,7 +51,7 @@ def book(
     """Answer a booking form. Raises ``OccasionFull`` for a full date the school did not
     want to wait for, ``BookingError`` or ``ValidationError`` when a rule says no."""
     group = {"classes": classes, "class_count": class_count, "grade": grade, "pupils": pupils}
-    if occasion is not None and occasion.collects_requests():
+    if occasion is not None and occasion.awaits_allocation:
         waiting.apply_for_allocation(
             user=user,
             school=school,

@@ -61,7 +61,7 @@ def _take_places(occasion: Occasion, offer, more: int, now: datetime):
         raise BookingError(_("This date belongs to another offer."))
     if occ.is_cancelled or occ.starts_at <= now:
         raise BookingError(_("This date can no longer be booked."))
-    if occ.collects_requests(now):
+    if occ.awaits_allocation:
         raise BookingError(_("Requests for this date are allocated at the deadline."))
     if more > occ.free:
         raise OccasionFull(_("There are not enough free places left on this date."))
@@ -98,13 +98,12 @@ def request_booking(
     sessions: int = 1,
     held_places: int = 0,
     submit_key: uuid.UUID | None = None,
-    leader_approval: bool = True,
 ) -> Booking:
     """A school's request. Books an occasion's places in the same transaction (or fails).
     One the municipality wants a school leader to approve waits for the leader, holding its
-    places (``approval``; not with ``leader_approval=False``); a date confirmed on booking
-    confirms it at once (``_announce_request``). ``submit_key``: the same form sent again
-    gets the booking it made the first time, and reserves nothing."""
+    places (``approval``); a date confirmed on booking confirms it at once
+    (``_announce_request``). ``submit_key``: the same form sent again gets the booking it
+    made the first time, and reserves nothing."""
     validate_group(offer, grade, pupils, class_count)
     now = timezone.now()
     group = {"classes": classes, "class_count": class_count, "grade": grade, "pupils": pupils}
@@ -116,7 +115,7 @@ def request_booking(
             # The form's preview, for the date (the pool is the date's school year's).
             start, count = when["starts_at"], when["sessions"]
             split = quote(offer, school, start, pupils=pupils, sessions=count, classes=class_count)
-            awaits = leader_approval and approval.needs_approval(user, school, split.school)
+            awaits = approval.needs_approval(user, school, split.school)
             booking = Booking.objects.create(
                 offer=offer,
                 occasion=occasion,
@@ -354,9 +353,11 @@ def _confirmed_on_booking(booking: Booking) -> bool:
 
 
 def _won_in_the_draw(booking: Booking) -> bool:
-    """Its places were won in the date's fair allocation (the draw ranks only those that
-    did not win; a place freed later is booked from a ranked entry)."""
-    return WaitingListEntry.objects.filter(booking=booking, for_allocation=True, rank=None).exists()
+    """Its places were won in the date's fair allocation: the draw ranks those that did not
+    win, and a place freed later is offered (``offered_at``) to an entry before it is booked."""
+    return WaitingListEntry.objects.filter(
+        booking=booking, for_allocation=True, rank=None, offered_at=None
+    ).exists()
 
 
 def _tell(booking: Booking, name: str, note: str) -> None:

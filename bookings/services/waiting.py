@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -83,7 +84,7 @@ def offer_freed_places(occasion_id: int, now: datetime | None = None) -> list[Wa
     offered = []
     with transaction.atomic():
         occ = Occasion.objects.select_for_update().get(pk=occasion_id)
-        if occ.is_cancelled or occ.starts_at <= now or occ.collects_requests(now):
+        if occ.is_cancelled or occ.starts_at <= now or occ.awaits_allocation:
             return offered
         free = occ.free
         for entry in occ.waiting_list.filter(state=WaitingListEntry.State.WAITING).select_related(
@@ -266,6 +267,8 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     booking = _book_winner(occ, entry)
                 except BookingError as error:  # e.g. the school's last leader left
                     refused = str(error)
+                except ValidationError as error:  # e.g. the offer's grades changed since
+                    refused = " ".join(error.messages)
             if booking is not None:
                 free -= entry.places
                 entry.state = WaitingListEntry.State.ACCEPTED
@@ -300,6 +303,8 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     "action_url": absolute_url(reverse("bookings:my_school")),
                 },
             )
+        if free > 0:  # places a refused winner left, or that no request fitted
+            transaction.on_commit(lambda: offer_freed_places(occasion_id))
     return results
 
 
@@ -307,20 +312,22 @@ def _book_winner(occ: Occasion, entry: WaitingListEntry) -> Booking:
     """The booking of places won in the draw: confirmed, as the association agreed to by
     offering the date for allocation; or, when the municipality wants a school leader to
     approve a booking this dear, waiting for the leader, holding the places (approved, it is
-    confirmed). Raises BookingError when it cannot be booked."""
-    booking = lifecycle.request_booking(
-        user=entry.requested_by,
-        school=entry.school,
-        offer=occ.offer,
-        occasion=occ,
-        classes=entry.classes,
-        class_count=entry.class_count,
-        grade=entry.grade,
-        pupils=entry.pupils,
-        contact_teacher=entry.contact_teacher or entry.requested_by,
-    )
-    if booking.state == BookingState.REQUESTED:  # not confirmed on booking, nor waiting
-        booking = lifecycle.confirm_allocated(booking)
+    confirmed). Raises BookingError or ValidationError, booking nothing, when it cannot be
+    booked."""
+    with transaction.atomic():
+        booking = lifecycle.request_booking(
+            user=entry.requested_by,
+            school=entry.school,
+            offer=occ.offer,
+            occasion=occ,
+            classes=entry.classes,
+            class_count=entry.class_count,
+            grade=entry.grade,
+            pupils=entry.pupils,
+            contact_teacher=entry.contact_teacher or entry.requested_by,
+        )
+        if booking.state == BookingState.REQUESTED:  # not confirmed on booking, nor waiting
+            booking = lifecycle.confirm_allocated(booking)
     return booking
 
 
@@ -350,8 +357,8 @@ def _allocation_note(*, entries, schools, capacity, position, booking, refused, 
         return (
             text
             + " "
-            + _("It could not be booked (%(reason)s); it is number %(rank)s on the waiting list.")
-            % {"reason": refused.rstrip("."), "rank": rank}
+            + _("It could not be booked: %(reason)s It is number %(rank)s on the waiting list.")
+            % {"reason": refused, "rank": rank}
         )
     return (
         text

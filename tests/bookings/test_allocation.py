@@ -240,3 +240,112 @@ def test_a_place_freed_after_the_draw_is_a_request_again_after_the_leaders_appro
     assert booking.state == BookingState.AWAITING_APPROVAL  # a teacher accepted it
     approved = services.transition(booking, "approve", user=loser.requested_by, actor="leader")
     assert approved.state == BookingState.REQUESTED and approved.sent_to_association
+
+
+def test_a_winner_waiting_for_its_leader_holds_the_place_against_the_next_school(
+    dear_draw, municipality
+):
+    dear_draw.capacity = 1
+    dear_draw.save()
+    teacher = f.SchoolMembershipFactory(school__municipality=municipality, role="teacher")
+    leader = f.SchoolMembershipFactory(school=teacher.school, role="principal").user
+    other = f.SchoolMembershipFactory(school__municipality=municipality, role="principal")
+    _apply(dear_draw, teacher)
+    _apply(dear_draw, other)
+    entries = list(WaitingListEntry.objects.all())
+    seed = next(s for s in map(str, range(100)) if services.draw_order(entries, s)[0] == entries[0])
+    results = services.allocate(dear_draw.pk, seed=seed, now=_after_deadline(dear_draw))
+    waits = next(e for e in results if e.school_id == teacher.school_id)
+    ranked = next(e for e in results if e.school_id == other.school_id)
+    assert waits.booking.state == BookingState.AWAITING_APPROVAL
+    assert ranked.state == W.WAITING and ranked.rank == 1
+    # Not approved: the place goes to the next school in line.
+    services.transition(
+        waits.booking, "disapprove", user=leader, actor="leader", note="Budgettet er brugt"
+    )
+    services.offer_freed_places(dear_draw.pk)
+    ranked.refresh_from_db()
+    assert ranked.state == W.OFFERED
+
+
+def test_after_the_deadline_no_one_books_the_date_before_the_draw(
+    client, dear_draw, municipality, teacher, school, department_head
+):
+    """Between the deadline and the allocation's run the places still belong to the draw."""
+    principal = f.SchoolMembershipFactory(school__municipality=municipality, role="principal")
+    _apply(dear_draw, principal)
+    dear_draw.allocation_deadline = timezone.now() - timedelta(minutes=1)
+    dear_draw.save()
+    with pytest.raises(BookingError):
+        services.request_booking(
+            user=teacher,
+            school=school,
+            offer=dear_draw.offer,
+            occasion=dear_draw,
+            classes="5.A",
+            class_count=1,
+            grade=5,
+            pupils=22,
+            contact_teacher=teacher,
+        )
+    client.force_login(teacher)
+    page = client.post(
+        reverse("bookings:book_offer", args=[dear_draw.offer.slug]),
+        {
+            "school": school.pk,
+            "occasion": dear_draw.pk,
+            "classes": "5.A",
+            "class_count": 1,
+            "grade": 5,
+            "pupils": 22,
+            "contact_teacher": teacher.pk,
+        },
+    )
+    assert page.status_code == 200 and "samles ikke længere" in page.content.decode()
+    assert WaitingListEntry.objects.count() == 1 and not Booking.objects.exists()
+    services.allocate(dear_draw.pk, seed="s")
+    # Drawn, the two places left can be booked.
+    booking = services.request_booking(
+        user=department_head,
+        school=school,
+        offer=dear_draw.offer,
+        occasion=dear_draw,
+        classes="5.A",
+        class_count=1,
+        grade=5,
+        pupils=22,
+        contact_teacher=department_head,
+    )
+    assert booking.state == BookingState.REQUESTED
+
+
+def test_a_request_the_offer_no_longer_takes_is_told_why_and_the_draw_goes_on(
+    draw_occasion, municipality, django_capture_on_commit_callbacks
+):
+    """The association changed the offer's grades after a school applied: that school's
+    request cannot be booked, the others' can, and the place it would have had is offered
+    to the waiting list."""
+    draw_occasion.capacity = 2
+    draw_occasion.save()
+    first, second = (f.SchoolMembershipFactory(school__municipality=municipality) for _ in "ab")
+    _apply(draw_occasion, first)
+    services.apply_for_allocation(
+        user=second.user,
+        school=second.school,
+        occasion=draw_occasion,
+        classes="9.A",
+        class_count=1,
+        grade=9,
+        pupils=22,
+    )
+    offer = draw_occasion.offer
+    offer.grade_max = 8
+    offer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        results = services.allocate(draw_occasion.pk, seed="s", now=_after_deadline(draw_occasion))
+    refused = next(e for e in results if e.school_id == second.school_id)
+    won = next(e for e in results if e.school_id == first.school_id)
+    assert won.booking.state == BookingState.CONFIRMED
+    assert refused.booking is None and "kunne ikke bookes" in refused.allocation_note
+    refused.refresh_from_db()
+    assert refused.state == W.OFFERED  # the place left is offered in line, to rank 1
