@@ -17,13 +17,29 @@ class TenantAdmin(admin.ModelAdmin):
         return super().get_queryset(request).for_consultant(request.user)
 
 
-class OccasionSessionInline(admin.TabularInline):
+class ChangedByServicesOnly:
+    """Shown, not changed, in the admin: dates and waiting lists change through the services
+    (the dates' rules, the places under their row locks, the e-mails to the schools), from
+    the association's and the school's pages. A cancellation ticked here would tell nobody
+    and leave the bookings open."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OccasionSessionInline(ChangedByServicesOnly, admin.TabularInline):
     model = OccasionSession
     extra = 0
 
 
 @admin.register(Occasion)
-class OccasionAdmin(TenantAdmin):
+class OccasionAdmin(ChangedByServicesOnly, TenantAdmin):
     list_display = [
         "offer",
         "starts_at",
@@ -33,7 +49,6 @@ class OccasionAdmin(TenantAdmin):
         "is_cancelled",
     ]
     list_filter = ["is_cancelled", "confirm_on_booking"]
-    readonly_fields = ["reserved"]
     inlines = [OccasionSessionInline]
 
 
@@ -76,9 +91,17 @@ class SubsidyPoolAdmin(TenantAdmin):
     list_display = ["municipality", "school_year", "amount", "reserved", "spent"]
     readonly_fields = ["reserved", "spent"]
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+        elif form.changed_data:
+            # Only what the form changed: the totals are kept by the bookings under the
+            # pool's row lock, and this form's copy of them may be a moment old.
+            obj.save(update_fields=form.changed_data)
+
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(admin.ModelAdmin):
+class WaitingListEntryAdmin(ChangedByServicesOnly, admin.ModelAdmin):
     list_display = ["occasion", "school", "places", "state", "created_at"]
     list_filter = ["state"]
 

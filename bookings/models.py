@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from associations.models import Association, Offer
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
+from portal.formatting import money
 from portal.submitkeys import submit_key_field, submitted_once
 from portal.threads import ThreadMessage
 from schools.models import GRADE_VALIDATORS, School
@@ -592,6 +593,20 @@ class SubsidyPool(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.school_year}/{(self.school_year + 1) % 100:02d}"
+
+    def clean(self):
+        super().clean()
+        used = self.reserved + self.spent
+        if self.amount is not None and self.amount < used:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "%(used)s DKK of the pool is reserved or spent already: the amount "
+                        "cannot be lower."
+                    )
+                    % {"used": money(used)}
+                }
+            )
 
     @property
     def left(self) -> Decimal:
