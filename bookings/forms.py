@@ -330,6 +330,20 @@ class SubsidyPoolForm(forms.ModelForm):
         ]
 
 
+class PoolAmountForm(forms.Form):
+    """A pool's new amount; what it holds already is checked by ``services.change_amount``."""
+
+    amount = forms.DecimalField(
+        label=_("New amount (DKK)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_(
+            "Raise or cut the budget during the school year; not below what is reserved and spent."
+        ),
+    )
+
+
 class ApprovalForm(forms.Form):
     """A school leader's decision on a booking waiting for approval (``services.approval``)."""
 

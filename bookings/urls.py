@@ -26,5 +26,6 @@ urlpatterns = [
         name="my_association_bookings",
     ),
     path("pool/", views.pool, name="pool"),
+    path("pool/<int:pk>/amount/", views.pool_amount, name="pool_amount"),
     path("consultant/bookings/", views.consultant_overview, name="consultant"),
 ]

@@ -36,6 +36,7 @@ from .forms import (
     MessageForm,
     NoteForm,
     OccasionForm,
+    PoolAmountForm,
     ProposeForm,
     SubsidyPoolForm,
     booking_request_form,
@@ -649,9 +650,41 @@ def pool(request):
         else:
             messages.success(request, _("The subsidy pool has been opened."))
             return redirect("bookings:pool")
+    return _pool_page(request, municipality, form)
+
+
+def _amount_form(pool, data=None) -> PoolAmountForm:
+    # A prefix per pool: the page shows one such form for each, with ids of its own.
+    return PoolAmountForm(data, prefix=f"pool{pool.pk}", initial={"amount": pool.amount})
+
+
+def _pool_page(request, municipality, form, sent=None):
+    """The municipality's pools with their figures and a form to change each one's amount
+    (``sent``: the one just sent, with its errors, by its pool's id), then the form to open
+    a pool."""
+    sent = sent or {}
     pools = SubsidyPool.objects.for_municipality(municipality)
-    rows = [(p, services.pool_figures_by_school(p)) for p in pools]
+    rows = [
+        (p, services.pool_figures_by_school(p), sent.get(p.pk) or _amount_form(p)) for p in pools
+    ]
     return render(request, "bookings/pool.html", {"rows": rows, "form": form})
+
+
+@login_required
+@require_POST
+def pool_amount(request, pk):
+    municipality = _consultant_municipality(request.user)
+    pool = get_object_or_404(SubsidyPool.objects.for_municipality(municipality), pk=pk)
+    form = _amount_form(pool, request.POST)
+    if form.is_valid():
+        try:
+            services.change_amount(pool, form.cleaned_data["amount"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The pool's amount has been changed."))
+            return redirect(reverse("bookings:pool") + f"#pool-{pool.pk}")
+    return _pool_page(request, municipality, SubsidyPoolForm(), sent={pool.pk: form})
 
 
 @login_required

@@ -41,6 +41,7 @@ from .offers import OFFER_CACHE_SECONDS, bookable_offer
 from .pricing import (
     PoolFigures,
     Split,
+    change_amount,
     change_pool,
     expected_price,
     open_pool,
@@ -88,6 +89,7 @@ __all__ = [
     "can_cancel",
     "can_evaluate",
     "cancel_occasion",
+    "change_amount",
     "change_pool",
     "complete_past",
     "draw_order",

@@ -119,6 +119,18 @@ def open_pool(pool: SubsidyPool) -> SubsidyPool:
     return pool
 
 
+def change_amount(pool: SubsidyPool, amount: Decimal) -> SubsidyPool:
+    """A new amount for the pool (a budget raised or cut during the school year). Never
+    below what is reserved and spent: checked under the pool's row lock, which the bookings
+    take to change those totals. Raises ValidationError on the amount."""
+    with transaction.atomic():
+        locked = SubsidyPool.objects.select_for_update().get(pk=pool.pk)
+        locked.amount = amount
+        locked.clean()
+        change_pool(locked, amount=amount)
+    return locked
+
+
 def subsidy_base(pool: SubsidyPool, offer, price_total: Decimal, sessions: int) -> Decimal:
     """The part of the price the pool subsidises (hourly fees only up to the pool's rate)."""
     if offer.price_model == PriceModel.HOURLY and pool.max_hourly_rate is not None:

@@ -848,6 +848,44 @@ def test_consultant_opens_a_pool(client, consultant, municipality):
     assert again.status_code == 200 and SubsidyPool.objects.count() == 1
 
 
+def test_the_consultant_changes_a_pools_amount_never_below_what_it_holds(
+    client, consultant, other_consultant, municipality
+):
+    pool = SubsidyPool.objects.create(
+        municipality=municipality,
+        school_year=2026,
+        amount=Decimal("400000"),
+        reserved=Decimal("150000"),
+        spent=Decimal("50000"),
+    )
+    url = reverse("bookings:pool_amount", args=[pool.pk])
+    field = f"pool{pool.pk}-amount"
+    client.force_login(consultant)
+    page = client.get(reverse("bookings:pool")).content.decode()
+    assert f'action="{url}"' in page and f'id="id_{field}"' in page
+    # Below what is reserved and spent: refused, the figure typed kept on the form.
+    refused = client.post(url, {field: "150000"})
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "200.000 kr. af puljen er allerede" in html
+    assert 'value="150000"' in html
+    for bad in ("-1", "abc", "1e309", "12\x00", "9" * 20):
+        assert client.post(url, {field: bad}).status_code == 200, bad
+    pool.refresh_from_db()
+    assert pool.amount == Decimal("400000")
+    # Raised mid-year: what is left grows, and sending it twice changes nothing more.
+    for _ in range(2):
+        response = client.post(url, {field: "500000"})
+        assert response.status_code == 302 and response["Location"].endswith(f"#pool-{pool.pk}")
+    pool.refresh_from_db()
+    assert pool.amount == Decimal("500000") and pool.left == Decimal("300000")
+    assert pool.reserved == Decimal("150000") and pool.spent == Decimal("50000")
+    # Another municipality's consultant cannot reach it.
+    client.force_login(other_consultant)
+    assert client.post(url, {field: "1"}).status_code == 404
+    pool.refresh_from_db()
+    assert pool.amount == Decimal("500000")
+
+
 def test_my_school_shows_the_first_requests_and_all_on_request(
     client, teacher, school, published_offer
 ):

@@ -166,6 +166,8 @@ MATRIX: dict[str, dict] = {
     "schools:participation_answer": E("L 405 405 405 405 405 405", "L 403 404 200 404 404 404"),
     "schools:participation_message": E("L 405 405 405 405 405 405", "L 200 404 200 404 404 404"),
     "bookings:pool": E("L 404 404 404 404 200 200", "L 404 404 404 404 200 200"),
+    # The pool is municipality M's: the other consultant's pool page does not have it.
+    "bookings:pool_amount": E("L 405 405 405 405 405 405", "L 404 404 404 404 200 404"),
     "bookings:post_message": E(
         "L 405 405 405 405 405 405", "L 404 200 200 404 403 404"
     ),  # an empty message: the page again, with the error

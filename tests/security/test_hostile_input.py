@@ -99,6 +99,7 @@ HOSTS = {
         ("bookings:my_association_bookings", KWARGS["bookings:my_association_bookings"]),
     ],
     "bookings:occasion_cancel": [("bookings:occasion_edit", KWARGS["bookings:occasion_edit"])],
+    "bookings:pool_amount": [("bookings:pool", None)],
     "catalog:favourite_toggle": [("catalog:offer_detail", KWARGS["catalog:offer_detail"])],
     "partnerships:event_register": [("partnerships:event", KWARGS["partnerships:event"])],
     "partnerships:event_cancel": [("partnerships:event", KWARGS["partnerships:event"])],

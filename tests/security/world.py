@@ -96,6 +96,17 @@ def build_world() -> World:
 
     _try(w, "waiting_x", waiting, None)
 
+    def pool():
+        from decimal import Decimal
+
+        from bookings.models import SubsidyPool
+
+        return SubsidyPool.objects.create(
+            municipality=w.m, school_year=2026, amount=Decimal("1000"), reserved=Decimal("100")
+        )
+
+    _try(w, "pool_m", pool, None)
+
     def need():
         from tests.schools.factories import SchoolNeedFactory
 
@@ -424,6 +435,7 @@ KWARGS = {
     "bookings:occasions": lambda w: {"offer_pk": w.offer_b.pk},
     "bookings:occasion_edit": lambda w: {"pk": pk(w.occasion_b)},
     "bookings:occasion_cancel": lambda w: {"pk": pk(w.occasion_b)},
+    "bookings:pool_amount": lambda w: {"pk": pk(w.pool_m)},
     "bookings:my_association_bookings": lambda w: {"pk": w.assoc_b.pk},
     "notifications:unsubscribe": lambda w: {"token": w.unsubscribe_token},
     "dashboard:export": lambda w: {"table": "collaborations-by-month", "fmt": "csv"},
