@@ -116,14 +116,21 @@ def _ring(ring) -> list:
     return positions
 
 
+def _is_number(value) -> bool:
+    """A finite JSON number (an integer too large for a float is not one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _position(position) -> list[float]:
     if (
         not isinstance(position, list)
         or len(position) < 2
-        or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-            for v in position[:2]
-        )
+        or not all(_is_number(v) for v in position[:2])
     ):
         raise _error(_("A position is not a pair of numbers [longitude, latitude]."))
     lon, lat = float(position[0]), float(position[1])

@@ -11,6 +11,9 @@ tags, audience, public, shared) and the text the consultant helps with are edita
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
@@ -70,6 +73,26 @@ MATERIAL_FIELDS = [
 STATUS_FIELDS = ["state", "source", "proposed_by", "booking", "approved_at"]
 
 
+class PrivateFileInput(AdminFileWidget):
+    """A template's file has no public address (``PrivateFiles``): the admin names it and
+    links to the download page, which checks who asks (Django's widget asks the storage for
+    the file's URL, and this storage has none)."""
+
+    template_name = "knowledge/widgets/private_file_input.html"
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", ""))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        item = getattr(value, "instance", None)
+        slug = item.live.slug if item is not None and item.pk else ""
+        context["widget"]["download_url"] = (
+            reverse("knowledge:download", args=[slug]) if slug else ""
+        )
+        return context
+
+
 @admin.register(Item)
 class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "source", "state", "is_edit", "waiting", "approved_at"]
@@ -90,6 +113,7 @@ class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         "domain",
     )
     inlines = [ItemPhotoInline]
+    formfield_overrides = {models.FileField: {"widget": PrivateFileInput}}
 
     def get_fieldsets(self, request, obj=None):
         fields = MATERIAL_FIELDS + ([] if obj is None else STATUS_FIELDS)

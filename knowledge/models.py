@@ -360,11 +360,35 @@ class Item(Screenable):
             errors["grade_max"] = _("The first grade must not be after the last.")
         if self.kind == Kind.TEMPLATE and not self.file:
             errors["file"] = _("A template needs its file.")
+        if self.source == Source.CONSULTANT:  # published as it is saved (services.publish)
+            errors.update(self.missing_for_submission())
+        if self._partnership_taken():
+            errors["partnership"] = _(
+                "The knowledge bank has this partnership's story from the same side already: "
+                "edit that one."
+            )
         category = self.category
         if category is not None and category.municipality_id != self.municipality_id:
             errors["category"] = _("Choose one of your municipality's categories.")
         if errors:
             raise ValidationError(errors)
+
+    def _partnership_taken(self) -> bool:
+        """Another item tells the same partnership from the same side
+        (``knowledge_item_one_per_partnership_side``, which a form leaving out the side
+        cannot check)."""
+        if not self.partnership_id or self.booking_id or self.revision_of_id:
+            return False
+        return (
+            Item.objects.filter(
+                partnership_id=self.partnership_id,
+                source=self.source,
+                booking__isnull=True,
+                revision_of__isnull=True,
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        )
 
     # --- What the screening needs to know --------------------------------------------------
 

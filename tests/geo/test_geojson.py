@@ -61,6 +61,8 @@ def test_features_and_collections_are_merged():
         (json.dumps(polygon([["a", 56.0], *SQUARE[1:]])), "pair of numbers"),
         (json.dumps(polygon([[True, 56.0], *SQUARE[1:]])), "pair of numbers"),
         ('{"type": "Polygon", "coordinates": [[[NaN, 56], [1, 2], [3, 4], [NaN, 56]]]}', "pair"),
+        # An integer too large for a float (JSON numbers have no limit).
+        (json.dumps(polygon([[10**400, 56.0], *SQUARE[1:-1], [10**400, 56.0]])), "pair"),
         # Swapped latitude and longitude: the most common mistake gets its own hint.
         (json.dumps(polygon([[lat, lon] for lon, lat in SQUARE])), "[longitude, latitude]"),
         (

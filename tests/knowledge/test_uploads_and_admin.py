@@ -106,6 +106,52 @@ def test_the_consultant_publishes_a_template_in_the_admin(client, consultant, mu
         ScreeningEvent.objects.filter(object_id=item.pk).values_list("transition", flat=True)
     ) == ["submit", "approve"]
     assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 200
+    # Opened again: the file, which has no public address, links to the download page.
+    page = client.get(reverse("admin:knowledge_item_change", args=[item.pk]))
+    assert page.status_code == 200
+    assert f'href="{reverse("knowledge:download", args=[item.slug])}"' in page.content.decode()
+
+
+def _material(**changes):
+    data = {
+        "kind": "guide",
+        "title": "Kom godt i gang",
+        "summary": "Sådan",
+        "body": "",
+        "audience": "both",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    return {**data, **changes}
+
+
+def test_the_admin_refuses_a_title_too_short_to_publish(client, consultant):
+    """Added material is published at once: the form asks for what publishing needs."""
+    client.force_login(consultant)
+    response = client.post(reverse("admin:knowledge_item_add"), _material(title="AI"))
+    assert response.status_code == 200
+    assert "title" in response.context["adminform"].form.errors
+    assert not Item.objects.exists()
+
+
+def test_a_partnerships_story_from_the_municipality_is_told_once(client, consultant, partnership):
+    client.force_login(consultant)
+    url = reverse("admin:knowledge_item_add")
+    assert client.post(url, _material(partnership=partnership.pk)).status_code == 302
+    again = client.post(url, _material(title="Igen", partnership=partnership.pk))
+    assert again.status_code == 200
+    assert "partnership" in again.context["adminform"].form.errors
+    assert Item.objects.count() == 1
+    # Nor can other material be pointed at it.
+    other = client.post(url, _material(title="Anden"))
+    assert other.status_code == 302
+    item = Item.objects.get(title="Anden")
+    change = client.post(
+        reverse("admin:knowledge_item_change", args=[item.pk]),
+        _material(title="Anden", partnership=partnership.pk),
+    )
+    assert change.status_code == 200
+    assert "partnership" in change.context["adminform"].form.errors
 
 
 def test_the_admin_refuses_a_disguised_file_and_a_foreign_category(
