@@ -138,17 +138,24 @@ def accept_waiting_offer(entry: WaitingListEntry, *, user, contact_teacher) -> B
             school=locked.school,
             offer=occ.offer,
             occasion=occ,
-            classes=locked.classes,
-            class_count=locked.class_count,
-            grade=locked.grade,
-            pupils=locked.pupils,
             contact_teacher=contact_teacher,
+            **_group(locked),
             held_places=locked.places,
         )
         locked.state = WaitingListEntry.State.ACCEPTED
         locked.booking = booking
         locked.save(update_fields=["state", "booking"])
     return booking
+
+
+def _group(entry: WaitingListEntry) -> dict:
+    """The class or classes an entry asks places for, as ``request_booking`` takes them."""
+    return {
+        "classes": entry.classes,
+        "class_count": entry.class_count,
+        "grade": entry.grade,
+        "pupils": entry.pupils,
+    }
 
 
 def lapse_waiting_offers(now: datetime | None = None) -> int:
@@ -320,11 +327,8 @@ def _book_winner(occ: Occasion, entry: WaitingListEntry) -> Booking:
             school=entry.school,
             offer=occ.offer,
             occasion=occ,
-            classes=entry.classes,
-            class_count=entry.class_count,
-            grade=entry.grade,
-            pupils=entry.pupils,
             contact_teacher=entry.contact_teacher or entry.requested_by,
+            **_group(entry),
         )
         if booking.state == BookingState.REQUESTED:  # not confirmed on booking, nor waiting
             booking = lifecycle.confirm_allocated(booking)

@@ -12,7 +12,7 @@ from bookings.states import BookingError, BookingState
 from notifications.models import Notification
 from tests import factories as f
 
-from .conftest import school_day
+from .conftest import make_booking, school_day
 
 W = WaitingListEntry.State
 
@@ -277,17 +277,7 @@ def test_after_the_deadline_no_one_books_the_date_before_the_draw(
     dear_draw.allocation_deadline = timezone.now() - timedelta(minutes=1)
     dear_draw.save()
     with pytest.raises(BookingError):
-        services.request_booking(
-            user=teacher,
-            school=school,
-            offer=dear_draw.offer,
-            occasion=dear_draw,
-            classes="5.A",
-            class_count=1,
-            grade=5,
-            pupils=22,
-            contact_teacher=teacher,
-        )
+        make_booking(teacher, school, dear_draw.offer, dear_draw)
     client.force_login(teacher)
     page = client.post(
         reverse("bookings:book_offer", args=[dear_draw.offer.slug]),
@@ -305,17 +295,7 @@ def test_after_the_deadline_no_one_books_the_date_before_the_draw(
     assert WaitingListEntry.objects.count() == 1 and not Booking.objects.exists()
     services.allocate(dear_draw.pk, seed="s")
     # Drawn, the two places left can be booked.
-    booking = services.request_booking(
-        user=department_head,
-        school=school,
-        offer=dear_draw.offer,
-        occasion=dear_draw,
-        classes="5.A",
-        class_count=1,
-        grade=5,
-        pupils=22,
-        contact_teacher=department_head,
-    )
+    booking = make_booking(department_head, school, dear_draw.offer, dear_draw)
     assert booking.state == BookingState.REQUESTED
 
 
