@@ -21,7 +21,9 @@ class ChangedByServicesOnly:
     """Shown, not changed, in the admin: dates and waiting lists change through the services
     (the dates' rules, the places under their row locks, the e-mails to the schools), from
     the association's and the school's pages. A cancellation ticked here would tell nobody
-    and leave the bookings open."""
+    and leave the bookings open. Operators may delete, as deleting a school, an offer or a
+    user takes its dates and waiting-list entries along (a date with bookings is protected
+    by ``Booking.occasion``)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -30,7 +32,7 @@ class ChangedByServicesOnly:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return request.user.is_superuser
 
 
 class OccasionSessionInline(ChangedByServicesOnly, admin.TabularInline):

@@ -472,6 +472,8 @@ class WaitingListEntry(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         LAPSED = "lapsed", _("Offer lapsed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        #: Won in the draw but could not be booked (``allocation_note`` says why).
+        REFUSED = "refused", _("Could not be booked")
 
     occasion = models.ForeignKey(
         Occasion, on_delete=models.CASCADE, related_name="waiting_list", verbose_name=_("occasion")

@@ -81,7 +81,8 @@ class PrivateFileInput(AdminFileWidget):
     template_name = "knowledge/widgets/private_file_input.html"
 
     def is_initial(self, value):
-        return bool(value and getattr(value, "name", ""))
+        # The stored file (not one just uploaded with a form that came back with errors).
+        return bool(value and getattr(value, "instance", None) and value.name)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -198,6 +198,13 @@ def apply_for_allocation(
     school may send several (one per class); the same form sent again (``submit_key``) gets
     the request it made the first time."""
     if not occasion.collects_requests():
+        if occasion.awaits_allocation:  # the deadline has passed, the draw has not run yet
+            raise BookingError(
+                _(
+                    "Requests for this date are no longer collected: its places are being "
+                    "allocated now. Places left after that can be booked in a few minutes."
+                )
+            )
         raise BookingError(_("Requests for this date are no longer collected."))
     validate_group(occasion.offer, grade, pupils, class_count)
     places = places_for(occasion, class_count, pupils)
@@ -280,6 +287,8 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                 free -= entry.places
                 entry.state = WaitingListEntry.State.ACCEPTED
                 entry.booking = booking
+            elif refused:  # out of line: offered a place, it could not take it either
+                entry.state = WaitingListEntry.State.REFUSED
             else:
                 rank += 1
                 entry.rank = rank
@@ -310,8 +319,6 @@ def allocate(occasion_id: int, seed: str | None = None, now: datetime | None = N
                     "action_url": absolute_url(reverse("bookings:my_school")),
                 },
             )
-        if free > 0:  # places a refused winner left, or that no request fitted
-            transaction.on_commit(lambda: offer_freed_places(occasion_id))
     return results
 
 
@@ -358,12 +365,7 @@ def _allocation_note(*, entries, schools, capacity, position, booking, refused, 
     if booking is not None:
         return text + " " + _("It got a place.")
     if refused:
-        return (
-            text
-            + " "
-            + _("It could not be booked: %(reason)s It is number %(rank)s on the waiting list.")
-            % {"reason": refused, "rank": rank}
-        )
+        return text + " " + _("It could not be booked: %(reason)s") % {"reason": refused}
     return (
         text
         + " "

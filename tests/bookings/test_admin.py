@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 
 from bookings.admin import SubsidyPoolAdmin
-from bookings.models import SubsidyPool, WaitingListEntry
+from bookings.models import Occasion, SubsidyPool, WaitingListEntry
 
 from .conftest import make_booking
 
@@ -40,7 +40,10 @@ def test_a_date_is_shown_but_not_changed_nor_cancelled_in_the_admin(
     occasion.refresh_from_db()
     assert not occasion.is_cancelled and occasion.reserved == 1
     assert admin_client.get(f"{ADMIN}/occasion/add/").status_code == 403
-    assert admin_client.post(f"{ADMIN}/occasion/{occasion.pk}/delete/").status_code == 403
+    # An operator may delete (a school's or an offer's deletion takes its dates along), but
+    # not a date with bookings.
+    admin_client.post(f"{ADMIN}/occasion/{occasion.pk}/delete/", {"post": "yes"})
+    assert Occasion.objects.filter(pk=occasion.pk).exists()
 
 
 def test_a_waiting_list_entry_is_not_changed_in_the_admin(admin_client, teacher, school, occasion):
@@ -104,3 +107,21 @@ def test_the_pool_admin_keeps_totals_a_booking_changed_meanwhile(admin_user, poo
     pool_admin.save_model(request, form.save(commit=False), form, change=True)
     pool.refresh_from_db()
     assert pool.amount == Decimal("2000") and pool.reserved == Decimal("800")
+
+
+def test_an_operator_deletes_a_school_with_its_waiting_list_entries(
+    admin_client, teacher, school, occasion
+):
+    """The read-only admins still let a deletion elsewhere take their rows along."""
+    WaitingListEntry.objects.create(
+        occasion=occasion,
+        school=school,
+        requested_by=teacher,
+        places=1,
+        classes="5.A",
+        grade=5,
+        pupils=20,
+    )
+    response = admin_client.post(f"/admin/schools/school/{school.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not WaitingListEntry.objects.exists()
