@@ -46,8 +46,9 @@ def test_a_date_is_shown_but_not_changed_nor_cancelled_in_the_admin(
     assert Occasion.objects.filter(pk=occasion.pk).exists()
 
 
-def test_a_waiting_list_entry_is_not_changed_in_the_admin(admin_client, teacher, school, occasion):
-    entry = WaitingListEntry.objects.create(
+@pytest.fixture
+def entry(teacher, school, occasion):
+    return WaitingListEntry.objects.create(
         occasion=occasion,
         school=school,
         requested_by=teacher,
@@ -56,6 +57,9 @@ def test_a_waiting_list_entry_is_not_changed_in_the_admin(admin_client, teacher,
         grade=5,
         pupils=20,
     )
+
+
+def test_a_waiting_list_entry_is_not_changed_in_the_admin(admin_client, entry):
     url = f"{ADMIN}/waitinglistentry/{entry.pk}/change/"
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"state": "offered", "places": 1}).status_code == 403
@@ -109,19 +113,9 @@ def test_the_pool_admin_keeps_totals_a_booking_changed_meanwhile(admin_user, poo
     assert pool.amount == Decimal("2000") and pool.reserved == Decimal("800")
 
 
-def test_an_operator_deletes_a_school_with_its_waiting_list_entries(
-    admin_client, teacher, school, occasion
-):
+def test_an_operator_deletes_a_school_with_its_waiting_list_entries(admin_client, entry):
     """The read-only admins still let a deletion elsewhere take their rows along."""
-    WaitingListEntry.objects.create(
-        occasion=occasion,
-        school=school,
-        requested_by=teacher,
-        places=1,
-        classes="5.A",
-        grade=5,
-        pupils=20,
-    )
-    response = admin_client.post(f"/admin/schools/school/{school.pk}/delete/", {"post": "yes"})
+    url = f"/admin/schools/school/{entry.school_id}/delete/"
+    response = admin_client.post(url, {"post": "yes"})
     assert response.status_code == 302
     assert not WaitingListEntry.objects.exists()

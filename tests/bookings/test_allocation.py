@@ -31,6 +31,20 @@ def draw_occasion(published_offer):
     )
 
 
+def _date_form(school, teacher, occasion, **changes):
+    """The booking form as a teacher fills it in for a fixed date."""
+    data = {
+        "school": school.pk,
+        "occasion": occasion.pk,
+        "classes": "5.A",
+        "class_count": 1,
+        "grade": 5,
+        "pupils": 22,
+        "contact_teacher": teacher.pk,
+    }
+    return {**data, **changes}
+
+
 def _apply(occasion, membership, classes="5.A"):
     return services.apply_for_allocation(
         user=membership.user,
@@ -109,15 +123,7 @@ def test_booking_view_collects_the_request(client, teacher, school, draw_occasio
     client.force_login(teacher)
     response = client.post(
         reverse("bookings:book_offer", args=[draw_occasion.offer.slug]),
-        {
-            "school": school.pk,
-            "occasion": draw_occasion.pk,
-            "classes": "2.A",
-            "class_count": 1,
-            "grade": 2,
-            "pupils": 20,
-            "contact_teacher": teacher.pk,
-        },
+        _date_form(school, teacher, draw_occasion, classes="2.A", grade=2, pupils=20),
     )
     assert response.status_code == 302
     assert not Booking.objects.exists()
@@ -282,15 +288,7 @@ def test_after_the_deadline_no_one_books_the_date_before_the_draw(
     client.force_login(teacher)
     page = client.post(
         reverse("bookings:book_offer", args=[dear_draw.offer.slug]),
-        {
-            "school": school.pk,
-            "occasion": dear_draw.pk,
-            "classes": "5.A",
-            "class_count": 1,
-            "grade": 5,
-            "pupils": 22,
-            "contact_teacher": teacher.pk,
-        },
+        _date_form(school, teacher, dear_draw),
     )
     assert page.status_code == 200 and "samles ikke længere" in page.content.decode()
     assert WaitingListEntry.objects.count() == 1 and not Booking.objects.exists()
