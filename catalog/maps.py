@@ -14,12 +14,32 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
 from geo.models import MapArea
+from portal import addresses
 from schools.models import School
 
 #: The most offers one map shows; narrower filters show the rest.
 MAP_LIMIT = 500
 #: The widest "near an area" a consultant may ask for (km).
 MAX_NEAR_KM = 50
+#: What the map and its list read of an offer and its association (both published: their
+#: own slugs are their pages'). A page that shows another column adds it here: a deferred
+#: column read per row costs a query per row (``tests/catalog/test_map.py`` counts them).
+MAP_COLUMNS = (
+    "slug",
+    "title",
+    "location",
+    "location_address",
+    "location_postal_code",
+    "location_latitude",
+    "location_longitude",
+    "association__slug",
+    "association__name",
+    "association__address",
+    "association__postal_code",
+    "association__town",
+    "association__latitude",
+    "association__longitude",
+)
 
 Point = tuple[float, float]
 
@@ -58,20 +78,30 @@ class AreaFilterForm(forms.Form):
 
 
 @dataclass
+class MapOffer:
+    """An offer with its link, made once for the markers and the list (up to MAP_LIMIT
+    links a page, without a ``reverse()`` each)."""
+
+    offer: Offer
+    url: str
+
+
+@dataclass
 class Place:
     """A place of its own where offers of one association happen."""
 
     address: str
     postal_code: str
     point: Point
-    offers: list[Offer] = field(default_factory=list)
+    offers: list[MapOffer] = field(default_factory=list)
 
 
 @dataclass
 class AssociationGroup:
     association: Association
+    url: str
     point: Point | None
-    offers: list[Offer] = field(default_factory=list)
+    offers: list[MapOffer] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
 
 
@@ -114,21 +144,23 @@ def build(offers, schools, areas, *, area: MapArea | None = None, near_km: float
             continue
         group = groups.get(association.pk)
         if group is None:
-            group = groups[association.pk] = AssociationGroup(association, home)
-        group.offers.append(offer)
+            url = addresses.of("catalog:association_detail", association.slug)
+            group = groups[association.pk] = AssociationGroup(association, url, home)
+        entry = MapOffer(offer, addresses.of("catalog:offer_detail", offer.slug))
+        group.offers.append(entry)
         if offer.place_position is not None:
             place = next((p for p in group.places if p.point == offer.place_position), None)
             if place is None:
                 place = Place(offer.location_address, offer.location_postal_code, where)
                 group.places.append(place)
-            place.offers.append(offer)
+            place.offers.append(entry)
     schools = [s for s in schools if area is None or kept(_point(s.latitude, s.longitude))]
     ordered = sorted(groups.values(), key=lambda g: (g.association.name.lower(), g.association.pk))
     return MapContent(ordered, schools, list(areas), too_many)
 
 
-def _offer_json(offer: Offer) -> dict:
-    return {"title": offer.title, "url": offer.get_absolute_url()}
+def _offer_json(entry: MapOffer) -> dict:
+    return {"title": entry.offer.title, "url": entry.url}
 
 
 def markers(content: MapContent) -> dict:
@@ -137,8 +169,8 @@ def markers(content: MapContent) -> dict:
     points = []
     for group in content.groups:
         association = group.association
-        url = association.get_absolute_url()
-        at_home = [o for o in group.offers if o.place_position is None]
+        url = group.url
+        at_home = [o for o in group.offers if o.offer.place_position is None]
         if group.point is not None and (at_home or not group.places):
             points.append(
                 {

@@ -286,9 +286,9 @@ def offer_map(request: HttpRequest) -> HttpResponse:
         .only("name", "address", "postal_code", "town", "latitude", "longitude")
         .order_by("name", "pk")
     )
-    # The map reads more of each offer and association (positions, addresses) than the
-    # list's columns (services.LIST_COLUMNS): all but the search document.
-    offers = filterset.qs.prefetch_related(None).defer(None).defer("search_document")
+    # The map reads other columns of each offer and association (positions, addresses)
+    # than the list's (services.LIST_COLUMNS), and no photos.
+    offers = filterset.qs.prefetch_related(None).only(*maps.MAP_COLUMNS)
     offers = offers[: maps.MAP_LIMIT + 1]
     with plans.planned_for_values(filterset.searches_words()):
         content = maps.build(offers, schools, areas, area=area, near_km=near_km)

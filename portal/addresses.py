@@ -19,7 +19,20 @@ def around(name: str) -> tuple[str, str]:
     return _around(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
+def of(name: str, key: int | str) -> str:
+    """The address of view ``name`` for ``key`` (an id or a slug, which need no quoting), as
+    ``reverse(name, args=[key])`` gives it: not escaped, for a template or JSON."""
+    head, tail = _split(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{head}{key}{tail}"
+
+
 @lru_cache(maxsize=32)
-def _around(name: str, _prefix: str, _urlconf: str) -> tuple[str, str]:
+def _split(name: str, _prefix: str, _urlconf: str) -> tuple[str, str]:
     head, tail = reverse(name, args=[_KEY]).split(_KEY)
+    return head, tail
+
+
+@lru_cache(maxsize=32)
+def _around(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
+    head, tail = _split(name, prefix, urlconf)
     return escape(head), escape(tail)

@@ -38,15 +38,15 @@ def map_data(response) -> dict:
 
 
 def listed(response) -> set[str]:
-    return {o.title for g in response.context["content"].groups for o in g.offers}
+    return {o.offer.title for g in response.context["content"].groups for o in g.offers}
 
 
 def test_the_map_shows_associations_places_and_schools(client, municipality, make_offer):
     club = f.AssociationFactory(
         municipalities=[municipality], name="Kajakklubben", latitude=56.035, longitude=12.61
     )
-    make_offer(association=club, title="Kajak på havnen", location="association")
-    make_offer(
+    at_home = make_offer(association=club, title="Kajak på havnen", location="association")
+    elsewhere = make_offer(
         association=club,
         title="Kajak i skoven",
         location="elsewhere",
@@ -63,10 +63,11 @@ def test_the_map_shows_associations_places_and_schools(client, municipality, mak
     kinds = {(m["kind"], m["name"]): m for m in data["markers"]}
     home = kinds[("association", "Kajakklubben")]
     assert (home["lat"], home["lon"]) == (56.035, 12.61)
-    assert [o["title"] for o in home["offers"]] == ["Kajak på havnen"]
+    assert home["offers"] == [{"title": "Kajak på havnen", "url": at_home.get_absolute_url()}]
     assert home["url"] == reverse("catalog:association_detail", args=[club.slug])
     place = kinds[("place", "Kajakklubben")]
-    assert [o["title"] for o in place["offers"]] == ["Kajak i skoven"]
+    assert place["offers"] == [{"title": "Kajak i skoven", "url": elsewhere.get_absolute_url()}]
+    assert place["url"] == home["url"]
     assert place["address"] == "Skovvej 2, 3000"
     assert ("school", "Byskolen") in kinds
     assert ("school", "Skole i en anden kommune") not in kinds
@@ -74,6 +75,8 @@ def test_the_map_shows_associations_places_and_schools(client, municipality, mak
     # The list under the map: the page without JavaScript.
     html = response.content.decode()
     assert "Kajak på havnen" in html and "Kajak i skoven" in html and "Byskolen" in html
+    for link in (home["url"], at_home.get_absolute_url(), elsewhere.get_absolute_url()):
+        assert f'href="{link}"' in html
     assert "Kortet kræver JavaScript" in html
 
 
