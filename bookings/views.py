@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Avg, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -687,23 +688,35 @@ def pool_amount(request, pk):
     return _pool_page(request, municipality, SubsidyPoolForm(), sent={pool.pk: form})
 
 
+#: Bookings per page of each of the consultant's lists (a large municipality has thousands).
+CONSULTANT_PAGE_SIZE = 50
+
+
 @login_required
 def consultant_overview(request):
     municipality = _consultant_municipality(request.user)
-    bookings = Booking.objects.for_municipality(municipality).select_related(
-        "offer__association", "school"
+    bookings = (
+        Booking.objects.for_municipality(municipality)
+        .select_related("offer__association", "school")
+        .order_by("starts_at", "pk")
     )
     evaluations = (
         Evaluation.objects.filter(booking__school__municipality=municipality)
         .select_related("booking__offer__association", "booking__school")
         .order_by("-created_at")
     )
+    lists = {}
+    for name, queryset in (("waiting", bookings.waiting()), ("upcoming", bookings.upcoming())):
+        param = f"{name}_page"  # each list turns its own pages, keeping the other's
+        query = request.GET.copy()
+        query.pop(param, None)
+        page = Paginator(queryset, CONSULTANT_PAGE_SIZE).get_page(request.GET.get(param))
+        lists[name] = {"page": page, "param": param, "query": query.urlencode()}
     return render(
         request,
         "bookings/consultant.html",
         {
-            "waiting": bookings.waiting(),
-            "upcoming": bookings.upcoming(),
+            **lists,
             "evaluations": evaluations[:200],
             "average": evaluations.aggregate(a=Avg("rating"))["a"],
         },

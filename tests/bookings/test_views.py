@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import services
+from bookings import services, views
 from bookings.models import (
     Booking,
     BookingMessage,
@@ -539,6 +539,44 @@ def test_other_consultant_has_no_overview_of_this_municipality(
     assert confirmed.school.name not in page
     client.force_login(stranger)
     assert client.get(reverse("bookings:consultant")).status_code == 404
+
+
+def test_the_consultant_turns_the_pages_of_each_list(
+    client, consultant, teacher, school, association, association_member, monkeypatch
+):
+    """A large municipality has thousands of bookings: each list shows a page, with its
+    count, and turns its own pages while the other list stays where it was."""
+    monkeypatch.setattr(views, "CONSULTANT_PAGE_SIZE", 2)
+    for n in range(3):
+        for title, confirm in ((f"Venter {n}", False), (f"Bekræftet {n}", True)):
+            offer = f.OfferFactory(association=association, published=True, title=title)
+            start = school_day(30 + n)
+            occasion = Occasion.objects.create(
+                offer=offer, starts_at=start, ends_at=start + timedelta(hours=2), capacity=2
+            )
+            booking = make_booking(teacher, school, offer, occasion)
+            if confirm:
+                services.transition(
+                    booking, T.CONFIRM, user=association_member, actor=Actor.ASSOCIATION
+                )
+    client.force_login(consultant)
+    url = reverse("bookings:consultant")
+
+    def titles(page):
+        return re.findall(r"(Venter \d|Bekræftet \d)</a>", page)
+
+    first = client.get(url).content.decode()
+    assert titles(first) == ["Venter 0", "Venter 1", "Bekræftet 0", "Bekræftet 1"]
+    assert first.count('<span class="badge text-bg-secondary">3</span>') == 2
+    assert 'href="?waiting_page=2#waiting"' in first
+    assert 'href="?upcoming_page=2#upcoming"' in first
+    second = client.get(url, {"waiting_page": "2", "upcoming_page": "1"}).content.decode()
+    assert titles(second) == ["Venter 2", "Bekræftet 0", "Bekræftet 1"]
+    assert 'href="?upcoming_page=1&amp;waiting_page=1#waiting"' in second
+    assert 'href="?waiting_page=2&amp;upcoming_page=2#upcoming"' in second
+    for hostile in ("0", "-1", "abc", "9" * 30, "1e999", "nan", "2.5"):
+        response = client.get(url, {"waiting_page": hostile, "upcoming_page": hostile})
+        assert response.status_code == 200
 
 
 # --- My school and My association ---------------------------------------------------------
