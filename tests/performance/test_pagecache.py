@@ -117,6 +117,23 @@ def test_a_new_date_shows_on_the_cached_catalog(
     assert "3 free places" in body
 
 
+def test_the_calendar_feed_is_cached_until_a_date_changes(anon, municipality, association):
+    offer = f.OfferFactory(association=association, published=True, on_request=False)
+    first = f.OccasionFactory(offer=offer, place="Idrætsparken")
+    url = f"/offers/calendar/{municipality.slug}.ics"
+    response, body = get(anon, url)
+    assert response["X-Page-Cache"] == "miss" and f"occasion-{first.pk}@" in body
+    assert get(anon, url)[0]["X-Page-Cache"] == "hit"
+    second = f.OccasionFactory(offer=offer)
+    response, body = get(anon, url)
+    assert response["X-Page-Cache"] == "miss" and f"occasion-{second.pk}@" in body
+    first.is_cancelled = True
+    first.save()
+    response, body = get(anon, url)
+    assert f"occasion-{first.pk}@" not in body and f"occasion-{second.pk}@" in body
+    assert "public" in response["Cache-Control"]
+
+
 def test_a_suspension_removes_the_offer_from_the_cached_catalog(
     anon, municipality, published_offer, consultant, django_capture_on_commit_callbacks
 ):
