@@ -49,6 +49,10 @@ def test_an_invited_partner_sees_the_invitation_and_signs_up(
     client.force_login(association_member)
     page = client.get(url("association", association.slug)).content.decode()
     assert meeting.title in page and url("event", meeting.pk) in page
+    # Once, in the page: the browser's tab title is text only.
+    assert page.count('id="invitations-heading"') == 1
+    title = page[page.index("<title>") + 7 : page.index("</title>")]
+    assert "<" not in title and title.endswith("Åben Skole-portalen")
     detail = client.get(url("event", meeting.pk))
     assert detail.status_code == 200
     assert 'name="participants"' in detail.content.decode()
