@@ -13,6 +13,7 @@ from portal.forms import (
     BoundedDateField,
     BoundedModelChoiceField,
     BoundedModelMultipleChoiceField,
+    CountField,
     SubmitKeyField,
 )
 
@@ -194,6 +195,12 @@ class FiguresForm(forms.ModelForm):
             "volunteers",
             "members_target_areas",
         ]
+        field_classes = {
+            "members_under_18": CountField,
+            "members_under_25": CountField,
+            "volunteers": CountField,
+            "members_target_areas": CountField,
+        }
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)

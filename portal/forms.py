@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 
@@ -120,6 +121,25 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         _refuse_impossible_pks(self, value)
         return super().clean(value)
+
+
+#: A whole number written with thousands separators: "2.000", "12 500" (Danish).
+_GROUPED = re.compile(r"\d{1,3}(?:[. \u00a0]\d{3})+")
+
+
+class CountField(forms.IntegerField):
+    """A count a person types (members, volunteers). Django's IntegerField reads "2.000" as
+    2 and refuses "1.200"; in Danish both are thousands, so grouped digits count as one
+    number, and any other dot or comma (a decimal part) is refused."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if _GROUPED.fullmatch(text):
+                value = re.sub(r"\D", "", text)
+            elif "." in text or "," in text:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class _KeyInput(forms.HiddenInput):

@@ -8,6 +8,7 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from associations.models import Association
 from municipalities.models import Municipality
@@ -188,7 +189,8 @@ class EventInvitation(models.Model):
 class RegistrationState(models.TextChoices):
     CONFIRMED = "confirmed", _("Signed up")
     WAITING = "waiting", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+    # A sign-up called off ("afmeldt"), not a cancelled meeting ("aflyst").
+    CANCELLED = "cancelled", pgettext_lazy("sign-up", "Cancelled")
 
 
 ACTIVE = [RegistrationState.CONFIRMED, RegistrationState.WAITING]

@@ -226,8 +226,27 @@ def test_the_member_reports_corrects_and_sees_the_trend(client, association_memb
 
 @time_machine.travel(REMINDER_DAY)
 @pytest.mark.parametrize(
+    ("typed", "saved"),
+    [("2.000", 2000), ("1.200", 1200), ("1 500", 1500), ("2000", 2000), (" 45 ", 45)],
+)
+def test_danish_thousands_are_read_as_one_number(client, association_member, active, typed, saved):
+    """Django's own IntegerField reads "2.000" as 2 (and refuses "1.200")."""
+    client.force_login(association_member)
+    data = {"year": "2026", **{k: str(v) for k, v in GOOD.items()}, "volunteers": typed}
+    data["members_under_18"] = data["members_under_25"] = "12.500"
+    assert client.post(url(active), data).status_code == 302
+    row = YearlyFigures.objects.get()
+    assert (row.volunteers, row.members_under_25) == (saved, 12500)
+
+
+@time_machine.travel(REMINDER_DAY)
+@pytest.mark.parametrize(
     "changes",
     [
+        {"volunteers": "2,5"},
+        {"volunteers": "2.5"},
+        {"volunteers": "20.00"},
+        {"volunteers": "1.2.3"},
         {"year": "1999"},
         {"year": "abc"},
         {"year": "20\x0026"},

@@ -228,6 +228,15 @@ def test_no_minutes_before_the_meeting_nor_of_a_cancelled_one(partnership, consu
         services.cancel(meeting, by=consultant)
 
 
+def test_a_cancelled_meeting_reads_aflyst_not_afmeldt(client, partnership, consultant):
+    """Danish tells a cancelled meeting ("aflyst") from a sign-up called off ("afmeldt")."""
+    meeting = schedule(partnership)
+    services.cancel(meeting, by=consultant)
+    client.force_login(consultant)
+    page = client.get(reverse("partnerships:meeting", args=[meeting.pk])).content.decode()
+    assert '<dd class="col-sm-9">Aflyst</dd>' in page and "Afmeldt" not in page
+
+
 # --- Reminders by the municipality's rules -------------------------------------------------
 
 
