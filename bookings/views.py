@@ -688,7 +688,7 @@ def pool_amount(request, pk):
     return _pool_page(request, municipality, SubsidyPoolForm(), sent={pool.pk: form})
 
 
-#: Bookings per page of each of the consultant's lists (a large municipality has thousands).
+#: Rows per page of each of the consultant's lists (a large municipality has thousands).
 CONSULTANT_PAGE_SIZE = 50
 
 
@@ -703,24 +703,21 @@ def consultant_overview(request):
     evaluations = (
         Evaluation.objects.filter(booking__school__municipality=municipality)
         .select_related("booking__offer__association", "booking__school")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
     lists = {}
-    for name, queryset in (("waiting", bookings.waiting()), ("upcoming", bookings.upcoming())):
-        param = f"{name}_page"  # each list turns its own pages, keeping the other's
+    for name, queryset in (
+        ("waiting", bookings.waiting()),
+        ("upcoming", bookings.upcoming()),
+        ("evaluations", evaluations),
+    ):
+        param = f"{name}_page"  # each list turns its own pages, keeping the others'
         query = request.GET.copy()
         query.pop(param, None)
         page = Paginator(queryset, CONSULTANT_PAGE_SIZE).get_page(request.GET.get(param))
         lists[name] = {"page": page, "param": param, "query": query.urlencode()}
-    return render(
-        request,
-        "bookings/consultant.html",
-        {
-            **lists,
-            "evaluations": evaluations[:200],
-            "average": evaluations.aggregate(a=Avg("rating"))["a"],
-        },
-    )
+    average = evaluations.aggregate(a=Avg("rating"))["a"]
+    return render(request, "bookings/consultant.html", {**lists, "average": average})
 
 
 # --- Calendars ----------------------------------------------------------------------------

@@ -559,23 +559,38 @@ def test_the_consultant_turns_the_pages_of_each_list(
                 services.transition(
                     booking, T.CONFIRM, user=association_member, actor=Actor.ASSOCIATION
                 )
+                Evaluation.objects.create(
+                    booking=booking, side=Actor.SCHOOL, rating=n + 3, comment=f"Vurdering {n}"
+                )
     client.force_login(consultant)
     url = reverse("bookings:consultant")
 
     def titles(page):
-        return re.findall(r"(Venter \d|Bekræftet \d)</a>", page)
+        return re.findall(r"(Venter \d|Bekræftet \d|Vurdering \d)</", page)
 
     first = client.get(url).content.decode()
-    assert titles(first) == ["Venter 0", "Venter 1", "Bekræftet 0", "Bekræftet 1"]
-    assert first.count('<span class="badge text-bg-secondary">3</span>') == 2
+    assert titles(first) == ["Venter 0", "Venter 1", "Bekræftet 0", "Bekræftet 1"] + [
+        "Vurdering 2",  # the newest evaluations first
+        "Vurdering 1",
+    ]
+    assert first.count('<span class="badge text-bg-secondary">3</span>') == 3
+    assert "Gennemsnitlig vurdering: 4,0" in first  # of all three, not only the page's
+    assert 'href="?evaluations_page=2#evaluations"' in first
     assert 'href="?waiting_page=2#waiting"' in first
     assert 'href="?upcoming_page=2#upcoming"' in first
     second = client.get(url, {"waiting_page": "2", "upcoming_page": "1"}).content.decode()
-    assert titles(second) == ["Venter 2", "Bekræftet 0", "Bekræftet 1"]
+    assert titles(second) == [
+        "Venter 2",
+        "Bekræftet 0",
+        "Bekræftet 1",
+        "Vurdering 2",
+        "Vurdering 1",
+    ]
     assert 'href="?upcoming_page=1&amp;waiting_page=1#waiting"' in second
     assert 'href="?waiting_page=2&amp;upcoming_page=2#upcoming"' in second
     for hostile in ("0", "-1", "abc", "9" * 30, "1e999", "nan", "2.5"):
-        response = client.get(url, {"waiting_page": hostile, "upcoming_page": hostile})
+        pages = {"waiting_page": hostile, "upcoming_page": hostile, "evaluations_page": hostile}
+        response = client.get(url, pages)
         assert response.status_code == 200
 
 
