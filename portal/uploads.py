@@ -2,6 +2,7 @@
 
 import io
 import uuid
+import zlib
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -121,7 +122,16 @@ def document_type(upload) -> str | None:
             if "[Content_Types].xml" in names:
                 kinds = [kind for part, kind in _OOXML_MAIN_PART.items() if part in names]
                 return kinds[0] if len(kinds) == 1 else None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        RuntimeError,  # an encrypted entry; NotImplementedError: an unknown compression
+        zlib.error,
+    ):
         return None
     finally:
         upload.seek(0)
@@ -130,10 +140,17 @@ def document_type(upload) -> str | None:
 
 def validate_document(upload) -> None:
     """A PDF, DOCX, XLSX or ODT file of at most 10 MB whose content is what its name says."""
-    if upload.size > MAX_DOCUMENT_BYTES:
+    try:
+        size = upload.size
+    except OSError:  # a stored file that is no longer on the disk (a server moved)
+        # Not code "missing": a model form shows FileField's own message for that code.
+        raise ValidationError(
+            _("The file is missing on the server. Upload it again."), code="gone"
+        ) from None
+    if size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             _("The file is too large (%(size)s MB). The limit is 10 MB."),
-            params={"size": round(upload.size / 1024 / 1024, 1)},
+            params={"size": round(size / 1024 / 1024, 1)},
             code="too_large",
         )
     kind = document_type(upload)

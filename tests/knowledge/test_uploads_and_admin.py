@@ -70,6 +70,37 @@ def test_macros_and_zip_bombs_are_refused():
         uploads.validate_document(upload("b.docx", bomb.getvalue()))
 
 
+def _odt_with_header(flags: int = 0, method: int | None = None, corrupt: bool = False) -> bytes:
+    """An ODT whose first entry, ``mimetype``, has other header fields than zipfile writes:
+    encrypted (flag 1), an unknown compression method (99: AES), or damaged deflate data."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text" * 3)
+        archive.writestr("content.xml", "<office:document-content/>")
+    data = bytearray(out.getvalue())
+    central = data.index(b"PK\x01\x02")
+    for flag_at in (6, central + 8):  # the local header's and the central directory's
+        data[flag_at] |= flags
+        if method is not None:
+            data[flag_at + 2 : flag_at + 4] = method.to_bytes(2, "little")
+    if corrupt:
+        data[30 + len("mimetype") : 30 + len("mimetype") + 8] = b"\xff" * 8
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [_odt_with_header(flags=1), _odt_with_header(method=99), _odt_with_header(corrupt=True)],
+    ids=["encrypted", "unknown-compression", "damaged"],
+)
+def test_an_unreadable_document_is_refused_not_a_failure(data):
+    """zipfile raises RuntimeError, NotImplementedError or zlib.error on these (a 500 in the
+    admin before)."""
+    with pytest.raises(ValidationError) as error:
+        uploads.validate_document(upload("a.odt", data))
+    assert error.value.code == "format"
+
+
 def test_a_large_file_is_refused(monkeypatch):
     monkeypatch.setattr(uploads, "MAX_DOCUMENT_BYTES", 10)
     with pytest.raises(ValidationError) as error:
@@ -110,6 +141,30 @@ def test_the_consultant_publishes_a_template_in_the_admin(client, consultant, mu
     page = client.get(reverse("admin:knowledge_item_change", args=[item.pk]))
     assert page.status_code == 200
     assert f'href="{reverse("knowledge:download", args=[item.slug])}"' in page.content.decode()
+
+
+def test_a_template_whose_file_is_gone_asks_for_it_again(client, consultant, municipality):
+    """After a server move without the private files: saving the item said 500 before."""
+    category = Category.objects.create(municipality=municipality, name="Aftaler", slug="aftaler")
+    client.force_login(consultant)
+    data = {
+        **_material(kind="template", title="Samarbejdsaftale", category=category.pk),
+        "is_public": "on",
+    }
+    added = client.post(
+        reverse("admin:knowledge_item_add"), {**data, "file": upload("a.docx", docx_bytes())}
+    )
+    assert added.status_code == 302
+    item = Item.objects.get()
+    item.file.storage.delete(item.file.name)
+    assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 404
+    url = reverse("admin:knowledge_item_change", args=[item.pk])
+    response = client.post(url, {**data, "summary": "Ny tekst"})
+    assert response.status_code == 200
+    assert "Filen mangler på serveren" in str(response.context["adminform"].form.errors["file"])
+    fixed = client.post(url, {**data, "summary": "Ny", "file": upload("b.docx", docx_bytes())})
+    assert fixed.status_code == 302
+    assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 200
 
 
 def _material(**changes):
