@@ -194,11 +194,30 @@ def proposal(request: HttpRequest, pk) -> HttpResponse:
     form = ProposalForm(request.POST, instance=item)
     if not form.is_valid():
         return _proposal_page(request, item, form=form, status=400)
-    item = form.save(commit=False)
-    item.updated_by = request.user
-    item.save()
+    _store(form, request.user)
     messages.success(request, _("The example is saved."))
     return redirect("knowledge:proposal", item.pk)
+
+
+def _store(form: ProposalForm, user) -> None:
+    story = form.save(commit=False)
+    story.updated_by = user
+    story.save()
+
+
+def _story_sent_along(request, item: Item) -> ProposalForm | None:
+    """The page is one form: adding a picture or sending the example sends the story as
+    typed too, which is saved first so that it is never lost. Returns the story's form when
+    it has errors (nothing else is done then), else None; also None for a request without
+    the story's fields (a page from before the story was sent along)."""
+    if not any(name in request.POST for name in ProposalForm.Meta.fields):
+        return None
+    form = ProposalForm(request.POST, instance=item)
+    if not form.is_valid():
+        return form
+    if form.has_changed():
+        _store(form, request.user)
+    return None
 
 
 @require_POST
@@ -212,6 +231,9 @@ def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect("knowledge:proposal", item.pk)
+        story = _story_sent_along(request, item)
+        if story is not None:
+            return _proposal_page(request, item, form=story, status=400)
         form = PhotoForm(request.POST, request.FILES, item=item)
         if not form.is_valid():
             return _proposal_page(request, item, photo_form=form, status=400)
@@ -227,6 +249,10 @@ def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
 @login_required
 def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
+    if item.state in EDITABLE_STATES:
+        story = _story_sent_along(request, item)
+        if story is not None:
+            return _proposal_page(request, item, form=story, status=400)
     try:
         services.submit(item, by=request.user)
     except TransitionNotAllowed as error:

@@ -302,6 +302,50 @@ def test_a_picture_is_checked_by_content(client, teacher, completed_booking):
     assert not item.photos.exists()
 
 
+def _story(**changes):
+    return {
+        "title": "Idræt med 5.A",
+        "summary": "Det virkede",
+        "body": "Vi " + "lærte meget. " * 8,
+        "audience": "both",
+        "grade_min": "5",
+        "grade_max": "5",
+        "pupils": "22",
+        **changes,
+    }
+
+
+def test_the_story_typed_is_kept_by_every_button(client, teacher, completed_booking):
+    """The page is one form: a picture added or the example sent without "Save" first keeps
+    the story (a helper lost it in the browser before)."""
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    for name in ("proposal_photo", "proposal_submit"):
+        assert f'formaction="{reverse(f"knowledge:{name}", args=[item.pk])}"' in page
+    # A picture that is refused: the story is saved all the same.
+    photo = client.post(reverse("knowledge:proposal_photo", args=[item.pk]), _story())
+    assert photo.status_code == 400
+    item.refresh_from_db()
+    assert item.title == "Idræt med 5.A" and item.body.startswith("Vi lærte")
+    # A story with an error: nothing is sent, and the page shows what was typed.
+    refused = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]),
+        _story(title="Ny titel", grade_min="9", grade_max="1"),
+    )
+    assert refused.status_code == 400
+    assert 'value="Ny titel"' in refused.content.decode()
+    item.refresh_from_db()
+    assert (item.state, item.title) == (S.DRAFT, "Idræt med 5.A")
+    # Sent with a changed story: saved, then sent.
+    sent = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]), _story(summary="Bedre end ventet")
+    )
+    assert sent.status_code == 302
+    item.refresh_from_db()
+    assert (item.state, item.summary) == (S.SUBMITTED, "Bedre end ventet")
+
+
 def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, completed_booking):
     client.force_login(teacher)
     page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()

@@ -38,10 +38,13 @@ class Form:
     fields: dict[str, Field] = field(default_factory=dict)
     #: Named submit buttons: a submission carries at most one of them.
     buttons: list[tuple[str, str]] = field(default_factory=list)
+    #: Other addresses its buttons send it to (``formaction``).
+    formactions: list[str] = field(default_factory=list)
 
 
 class FormParser(HTMLParser):
-    """Every <form> of a page with its fields, as a browser would submit them."""
+    """Every <form> of a page with its fields, as a browser would submit them (a form whose
+    buttons send it to other addresses counts once for each address)."""
 
     def __init__(self, page_url: str):
         super().__init__(convert_charrefs=True)
@@ -58,6 +61,9 @@ class FormParser(HTMLParser):
             self.forms.append(self._form)
             return
         form, name = self._form, a.get("name")
+        if form is not None and a.get("formaction") and tag in ("button", "input"):
+            form.formactions.append(a["formaction"])
+            return
         if form is None or not name or name == "csrfmiddlewaretoken":
             if tag == "option" and self._select is not None:
                 self._select.options.append(a.get("value", ""))
@@ -94,7 +100,10 @@ class FormParser(HTMLParser):
             self._textarea.value += data.removeprefix("\n") if not self._textarea.value else data
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "form" and self._form is not None:
+            form = self._form
+            for action in form.formactions:
+                self.forms.append(Form(form.method, action, dict(form.fields)))
             self._form = None
         elif tag == "select":
             self._select = None
