@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
 from municipalities.admin import TenantAdmin
-from portal.forms import BoundedDateField
+from portal.forms import YEARS_AHEAD, BoundedDateField
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 from screening.workflow import TransitionNotAllowed
 
 from . import services
 from .models import (
+    MAX_YEARS,
     ActionPlan,
     Activity,
     FocusArea,
@@ -38,7 +39,8 @@ from .models import (
 class PartnershipForm(forms.ModelForm):
     # A partnership may be registered after it began (Copenhagen's run since 2012).
     starts_on = BoundedDateField(label=_("starts"), years_back=6)
-    ends_on = BoundedDateField(label=_("ends"), years_back=6)
+    # Up to six years (MAX_YEARS) from a start up to YEARS_AHEAD years away.
+    ends_on = BoundedDateField(label=_("ends"), years_back=6, years_ahead=YEARS_AHEAD + MAX_YEARS)
 
     class Meta:
         model = Partnership

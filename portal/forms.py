@@ -193,18 +193,22 @@ YEARS_BACK = 2
 YEARS_AHEAD = 5
 
 
-def date_range(years_back: int = YEARS_BACK, today: date | None = None) -> tuple[date, date]:
+def date_range(
+    years_back: int = YEARS_BACK, today: date | None = None, years_ahead: int = YEARS_AHEAD
+) -> tuple[date, date]:
     """The first and last day a form accepts."""
     today = today or timezone.localdate()
-    return date(today.year - years_back, 1, 1), date(today.year + YEARS_AHEAD, 12, 31)
+    return date(today.year - years_back, 1, 1), date(today.year + years_ahead, 12, 31)
 
 
-def check_date_in_range(value: date | datetime, years_back: int = YEARS_BACK) -> None:
+def check_date_in_range(
+    value: date | datetime, years_back: int = YEARS_BACK, years_ahead: int = YEARS_AHEAD
+) -> None:
     """Raise ValidationError (saying which dates are possible) for a date out of range."""
     day = value
     if isinstance(value, datetime):
         day = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
-    first, last = date_range(years_back)
+    first, last = date_range(years_back, years_ahead=years_ahead)
     if not first <= day <= last:
         raise ValidationError(
             _("Choose a date between %(first)s and %(last)s."),
@@ -222,16 +226,23 @@ class _InRange:
     after it."""
 
     def __init__(
-        self, *, past: bool = True, future: bool = True, years_back: int = YEARS_BACK, **kwargs
+        self,
+        *,
+        past: bool = True,
+        future: bool = True,
+        years_back: int = YEARS_BACK,
+        years_ahead: int = YEARS_AHEAD,
+        **kwargs,
     ):
-        self.past, self.future, self.years_back = past, future, years_back
+        self.past, self.future = past, future
+        self.years_back, self.years_ahead = years_back, years_ahead
         super().__init__(**kwargs)
 
     def validate(self, value):
         super().validate(value)
         if value in self.empty_values:
             return
-        check_date_in_range(value, self.years_back)
+        check_date_in_range(value, self.years_back, self.years_ahead)
         now = timezone.now() if isinstance(value, datetime) else timezone.localdate()
         if not self.past and value < now:
             raise ValidationError(_("The date has passed: choose a later one."), code="past")

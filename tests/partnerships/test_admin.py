@@ -2,7 +2,9 @@
 municipality's partner, schools and contact person, the state changed by the actions."""
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.models import LeisureInstitution, Partnership
 from screening.models import ScreeningEvent
@@ -50,6 +52,22 @@ def test_a_leisure_club_can_be_the_partner(admin_client, consultant, club):
     response = admin_client.post(ADD, form_data(institution=club.pk, contact=consultant.pk))
     assert response.status_code == 302
     assert Partnership.objects.get().partner == club
+
+
+def test_a_five_year_partnership_starting_next_year_is_accepted(
+    admin_client, consultant, association
+):
+    """It ends six calendar years ahead: past the range other dates have (a helper's walk)."""
+    start = timezone.localdate().replace(month=8, day=1) + relativedelta(years=1)
+    data = form_data(
+        association=association.pk,
+        contact=consultant.pk,
+        starts_on=start.isoformat(),
+        ends_on=(start + relativedelta(years=5, days=-1)).isoformat(),
+    )
+    response = admin_client.post(ADD, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Partnership.objects.get().ends_on.year == start.year + 5
 
 
 @pytest.mark.parametrize(
