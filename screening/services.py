@@ -177,7 +177,10 @@ def start_revision(item, *, by=None):
     """
     live = type(item).objects.select_for_update().get(pk=item.live.pk)
     if live.state not in (S.APPROVED, S.SUSPENDED, S.EXPIRED):
-        raise TransitionNotAllowed("Only an approved item is edited through a revision.")
+        # An edit begun from a page that is out of date (the item was submitted since).
+        raise TransitionNotAllowed(
+            _("It cannot be edited from here now. Open it again to see where it stands.")
+        )
     existing = live.revisions.exclude(state__in=[S.APPROVED, S.WITHDRAWN, S.REJECTED]).first()
     if existing:
         return existing

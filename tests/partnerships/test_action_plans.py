@@ -256,6 +256,19 @@ def test_member_changes_an_approved_plan_through_a_revision(
     assert plan.goals.count() == 2 and edit.goals.count() == 1  # the approved plan is untouched
 
 
+def test_an_edit_from_an_out_of_date_page_says_so_in_danish(
+    client, association_member, association, plan
+):
+    """ "Ret handleplanen" sent from a page opened before the plan was submitted."""
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    client.force_login(association_member)
+    response = client.post(url("plan_edit", association, plan.pk), follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["Det kan ikke rettes herfra nu. Åbn det igen for at se, hvor det står."]
+    assert not ActionPlan.objects.filter(revision_of=plan).exists()
+
+
 def test_the_screening_emails_reach_the_consultant_and_the_resource_person(
     plan, consultant, association_member, association, django_capture_on_commit_callbacks
 ):
