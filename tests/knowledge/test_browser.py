@@ -105,6 +105,8 @@ def test_the_knowledge_bank_on_a_phone_without_javascript(browser, live_server, 
     consultant = f.ConsultantFactory(municipality=municipality).user
     make_item(municipality, consultant, title="Tjekliste til idrætsdagen", kind="checklist")
     make_item(municipality, consultant, title="Sådan planlægger I et forløb")
+    # A Danish compound longer than a phone is wide wraps (a helper's walk: 467 px wide).
+    make_item(municipality, consultant, title="Idrætsdagsplanlægningstjekliste-skabelonudkast")
     context = browser.new_context(
         locale="da-DK", java_script_enabled=False, viewport={"width": 390, "height": 844}
     )
@@ -119,5 +121,10 @@ def test_the_knowledge_bank_on_a_phone_without_javascript(browser, live_server, 
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         _click(page, links.first)
         assert page.locator("h1").inner_text() == "Tjekliste til idrætsdagen"
+        page.goto(live_server.url + "/knowledge/")
+        _click(
+            page, page.get_by_role("link", name="Idrætsdagsplanlægningstjekliste-skabelonudkast")
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
