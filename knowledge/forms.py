@@ -59,7 +59,7 @@ class PhotoForm(forms.ModelForm):
         cleaned = super().clean()
         if self.item.photos.count() >= MAX_PHOTOS:
             raise forms.ValidationError(
-                _("A good example can have at most %(n)s pictures."),
+                _("A good example can have at most %(n)s pictures. Remove one to add another."),
                 params={"n": MAX_PHOTOS},
                 code="too_many",
             )

@@ -284,6 +284,13 @@ def check_editable(item: Item) -> None:
         )
 
 
+def remove_photo(item: Item, photo_id) -> bool:
+    """Remove one of the proposal's pictures while the proposer may still change it (its
+    file goes too: ``KnowledgeConfig``). False if it was removed already."""
+    check_editable(item)
+    return item.photos.filter(pk=photo_id).delete()[0] > 0
+
+
 def submit(item: Item, *, by) -> Item:
     """Send the proposal to the municipality's consultants (the screening's submit)."""
     return screening_services.transition(item, Transition.SUBMIT, by=by)

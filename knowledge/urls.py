@@ -21,6 +21,11 @@ urlpatterns = [
     ),
     path("knowledge/proposals/<str:pk>/", views.proposal, name="proposal"),
     path("knowledge/proposals/<str:pk>/photo/", views.proposal_photo, name="proposal_photo"),
+    path(
+        "knowledge/proposals/<str:pk>/photos/<str:photo>/remove/",
+        views.proposal_photo_remove,
+        name="proposal_photo_remove",
+    ),
     path("knowledge/proposals/<str:pk>/submit/", views.proposal_submit, name="proposal_submit"),
     path("knowledge/<slug:slug>/", views.item_detail, name="detail"),
     path("knowledge/<slug:slug>/download/", views.download, name="download"),

@@ -247,6 +247,27 @@ def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
 
 @require_POST
 @login_required
+def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
+    item = _proposal_or_404(request, pk)
+    photo_id = client_pk(photo)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        try:
+            services.check_editable(item)
+            story = _story_sent_along(request, item)
+            if story is not None:
+                return _proposal_page(request, item, form=story, status=400)
+            removed = services.remove_photo(item, photo_id)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("knowledge:proposal", item.pk)
+    if removed:  # a second click finds it gone, and says nothing more
+        messages.success(request, _("The picture is removed."))
+    return redirect("knowledge:proposal", item.pk)
+
+
+@require_POST
+@login_required
 def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     if item.state in EDITABLE_STATES:

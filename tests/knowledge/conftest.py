@@ -84,6 +84,15 @@ def odt_bytes() -> bytes:
     return out.getvalue()
 
 
+def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small real picture, as a camera would not make it but the checks accept."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
 __all__ = ["f"]
 
 

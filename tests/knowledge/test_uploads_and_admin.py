@@ -16,7 +16,7 @@ from portal import uploads
 from privacy import services as privacy
 from screening.models import ScreeningEvent
 from screening.workflow import S
-from tests.knowledge.conftest import docx_bytes, make_item, odt_bytes
+from tests.knowledge.conftest import docx_bytes, make_item, odt_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,25 @@ def test_a_template_whose_file_is_gone_asks_for_it_again(client, consultant, mun
     fixed = client.post(url, {**data, "summary": "Ny", "file": upload("b.docx", docx_bytes())})
     assert fixed.status_code == 302
     assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 200
+
+
+def test_the_consultant_may_remove_a_picture_in_the_admin(
+    client, consultant, municipality, django_capture_on_commit_callbacks
+):
+    """One that shows a pupil by mistake must be able to go (knowledge 0003); the item not."""
+    item = make_item(municipality, consultant)
+    photo = item.photos.create(
+        image=SimpleUploadedFile("p.png", png_bytes()), alt_text="Eleverne på stranden"
+    )
+    storage, name = photo.image.storage, photo.image.name
+    client.force_login(consultant)
+    url = reverse("admin:knowledge_item_change", args=[item.pk])
+    page = client.get(url).content.decode()
+    assert 'name="photos-0-DELETE"' in page
+    assert client.get(reverse("admin:knowledge_item_delete", args=[item.pk])).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()  # as the admin's inline does: the file goes with the row
+    assert not storage.exists(name)
 
 
 def _material(**changes):

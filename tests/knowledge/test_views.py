@@ -13,7 +13,7 @@ from screening import services as screening_services
 from screening.models import ScreeningEvent
 from screening.workflow import S, Transition
 from tests import factories as f
-from tests.knowledge.conftest import docx_bytes, make_item
+from tests.knowledge.conftest import docx_bytes, make_item, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -344,6 +344,42 @@ def test_the_story_typed_is_kept_by_every_button(client, teacher, completed_book
     assert sent.status_code == 302
     item.refresh_from_db()
     assert (item.state, item.summary) == (S.SUBMITTED, "Bedre end ventet")
+
+
+def test_the_proposer_adds_and_removes_a_picture_and_its_file_goes(
+    client, teacher, completed_booking, other_teacher, django_capture_on_commit_callbacks
+):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    picture = SimpleUploadedFile("kajak.png", png_bytes(), content_type="image/png")
+    added = client.post(
+        reverse("knowledge:proposal_photo", args=[item.pk]),
+        {"image": picture, "alt_text": "Kajakker på stranden"},
+    )
+    assert added.status_code == 302
+    photo = item.photos.get()
+    storage, name = photo.image.storage, photo.image.name
+    assert storage.exists(name)
+    url = reverse("knowledge:proposal_photo_remove", args=[item.pk, photo.pk])
+    page = client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    assert f'formaction="{url}"' in page and "Fjern billedet “Kajakker på stranden”" in page
+    client.force_login(other_teacher)
+    assert client.post(url).status_code == 404
+    client.force_login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    assert not item.photos.exists() and not storage.exists(name)
+    assert client.post(url).status_code == 302  # a second click: nothing more to remove
+    # Once sent to the municipality, the pictures are the consultant's to judge.
+    again = item.photos.create(image=SimpleUploadedFile("b.png", png_bytes()), alt_text="Båd")
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    services.submit(item, by=teacher)
+    response = client.post(
+        reverse("knowledge:proposal_photo_remove", args=[item.pk, again.pk]), follow=True
+    )
+    assert item.photos.filter(pk=again.pk).exists()
+    assert "kan ikke ændres nu" in " ".join(str(m) for m in response.context["messages"])
 
 
 def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, completed_booking):

@@ -66,6 +66,7 @@ HOSTS = {
     "knowledge:propose_partnership": [("knowledge:propose", None)],
     "knowledge:proposal_photo": [("knowledge:proposal", KWARGS["knowledge:proposal"])],
     "knowledge:proposal_submit": [("knowledge:proposal", KWARGS["knowledge:proposal"])],
+    "knowledge:proposal_photo_remove": [("knowledge:proposal", KWARGS["knowledge:proposal"])],
     **{
         name: [("associations:detail", KWARGS["associations:detail"])]
         for name in (

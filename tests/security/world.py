@@ -245,7 +245,7 @@ def build_world() -> World:
         from bookings.states import BookingState
         from knowledge import services
         from knowledge.models import Item, Kind
-        from tests.knowledge.conftest import docx_bytes
+        from tests.knowledge.conftest import docx_bytes, png_bytes
         from tests.notifications.factories import BookingFactory, at
 
         def published(title, **fields):
@@ -265,6 +265,9 @@ def build_world() -> World:
             state=BookingState.COMPLETED,
         )
         w["proposal_x"] = services.propose_from_booking(w.knowledge_booking_x, by=w.users["tch_x"])
+        w["proposal_photo_x"] = w.proposal_x.photos.create(
+            image=SimpleUploadedFile("p.png", png_bytes()), alt_text="Kajakker på stranden"
+        )
         return published("Guide", kind=Kind.GUIDE)
 
     _try(w, "knowledge_m", knowledge, None)
@@ -362,6 +365,10 @@ KWARGS = {
     "knowledge:proposal": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_photo": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_submit": lambda w: {"pk": pk(w.get("proposal_x"))},
+    "knowledge:proposal_photo_remove": lambda w: {
+        "pk": pk(w.get("proposal_x")),
+        "photo": pk(w.get("proposal_photo_x")),
+    },
     "partnerships:event": lambda w: {"pk": pk(w.network_event)},
     "partnerships:event_register": lambda w: {"pk": pk(w.network_event)},
     "partnerships:event_ics": lambda w: {"pk": pk(w.network_event)},
