@@ -193,6 +193,7 @@ def test_consultant_group_has_exactly_the_needed_permissions():
                 for model in ("category", "tag", "item", "itemphoto")
                 for action in ("view", "add", "change")
             ),
+            "knowledge.delete_itemphoto",  # a picture showing a pupil must go (0003)
             "partnerships.add_focusarea",
             "partnerships.change_actionplan",
             "partnerships.add_leisureinstitution",
