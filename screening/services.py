@@ -377,6 +377,9 @@ def owner_url(item) -> str:
 def _notify_association(
     item, event: ScreeningEvent, template: str, extra: dict | None = None, *, kind: str = ""
 ):
+    """E-mail the owner's contact about ``event``, and the user who sent the item when that
+    is someone else (an association member who wrote the action plan the resource person
+    answers for, say): they wrote it and wait for the answer."""
     owner = item.screening_owner()
     context = {
         "recipient_name": owner.contact_name,
@@ -391,13 +394,40 @@ def _notify_association(
         "action_url": owner_url(item),
         **(extra or {}),
     }
-    return notify(
-        kind=kind or DECISION_KINDS.get(event.transition, "screening.message"),
-        key=f"screening.{template}:event={event.pk}",
-        to_email=owner.contact_email,
-        template=template,
-        context=context,
+    kind = kind or DECISION_KINDS.get(event.transition, "screening.message")
+    key = f"screening.{template}:event={event.pk}"
+    notify(kind=kind, key=key, to_email=owner.contact_email, template=template, context=context)
+    sender = _sender(event)
+    if (
+        sender is not None
+        and sender.pk != event.actor_id  # a consultant deciding on what they sent themselves
+        and sender.email.lower() != (owner.contact_email or "").lower()
+    ):
+        notify(
+            kind=kind,
+            key=f"{key}:to=sender",
+            to_email=sender.email,
+            user=sender,
+            template=template,
+            context={**context, "recipient_name": sender.full_name},
+        )
+
+
+def _sender(event: ScreeningEvent):
+    """The active user who last submitted what ``event`` is about (the item or its edit)."""
+    submission = (
+        ScreeningEvent.objects.filter(
+            content_type_id=event.content_type_id,
+            object_id=event.object_id,
+            revision_id=event.revision_id,
+            transition=Transition.SUBMIT,
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
     )
+    actor = submission.actor if submission is not None else None
+    return actor if actor is not None and actor.is_active and actor.email else None
 
 
 @transaction.atomic

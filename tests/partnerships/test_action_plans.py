@@ -280,11 +280,13 @@ def test_the_screening_emails_reach_the_consultant_and_the_resource_person(
         screening_services.decide(
             plan, Transition.REQUEST_CHANGES, by=consultant, message="Tilføj et mål for forældre"
         )
-    notification = written(Notification.objects.get(kind="screening.changes_requested"))
-    assert notification.to_email == "sara@example.org"  # the partnership's resource person
+    notification = written(
+        Notification.objects.get(kind="screening.changes_requested", to_email="sara@example.org")
+    )  # the partnership's resource person, and the member who sent it (below)
     assert "Tilføj et mål for forældre" in notification.body_text
     assert f"/association/{association.slug}/partnerships/" in notification.body_text
     assert ["sara@example.org"] in [m.to for m in mail.outbox]
+    assert [association_member.email] in [m.to for m in mail.outbox]
 
 
 def test_the_partnerships_admin_page_links_its_plans(client, consultant, partnership, plan):

@@ -121,8 +121,14 @@ def test_a_plan_decision_emails_the_resource_person_through_screening(
     services.submit_plan(plan, by=association_member)
     with django_capture_on_commit_callbacks(execute=True):
         screening_services.decide(plan, Transition.APPROVE, by=consultant)
-    row = written(Notification.objects.get(kind="screening.approved"))
-    assert row.to_email == "sara@example.org" and "Plan" in row.subject
+    row = written(Notification.objects.get(kind="screening.approved", to_email="sara@example.org"))
+    assert "Plan" in row.subject
+    # The member who wrote and sent it hears too, by name, with a link they can open.
+    sent = written(Notification.objects.get(kind="screening.approved", user=association_member))
+    assert sent.to_email == association_member.email
+    assert association_member.full_name in sent.body_text
+    assert f"/association/{partnership.association.slug}/partnerships/" in sent.body_text
+    assert Notification.objects.filter(kind="screening.approved").count() == 2
 
 
 def test_the_admin_actions_send_the_emails(client, consultant, partnership):
