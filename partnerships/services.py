@@ -12,7 +12,7 @@ from notifications.services import absolute_url, notify
 from portal.submitkeys import sent_before
 from screening import services as screening_services
 from screening.services import history, record
-from screening.workflow import EDITABLE_STATES, WAITING_STATES, Transition
+from screening.workflow import EDITABLE_STATES, WAITING_STATES, ScreeningState, Transition
 
 from .models import ActionPlan, Activity, FocusArea, Goal, Partnership, PartnershipState
 
@@ -127,6 +127,9 @@ def create_plan(partnership: Partnership, *, title: str, focus_areas, by=None) -
     open_plan = partnership.action_plans.live().filter(state__in=OPEN_STATES).first()
     if open_plan is not None:
         return open_plan  # one plan in the making at a time: a second click finds the first
+    problem = new_plan_problem(partnership)
+    if problem:
+        raise ValidationError(problem, code="no_new_plan")
     chosen = list(allowed.filter(pk__in=[a.pk for a in focus_areas]))
     if len(chosen) != len({a.pk for a in focus_areas}):
         raise ValidationError(_("Choose focus areas of the municipality."), code="focus_area")
@@ -143,6 +146,25 @@ OPEN_STATES = EDITABLE_STATES | WAITING_STATES
 
 def plan_slug(partnership: Partnership) -> str:
     return f"plan-{partnership.pk}-{uuid.uuid4().hex[:12]}"
+
+
+def new_plan_problem(partnership: Partnership) -> str:
+    """Why the partnership takes no new action plan now ("" if it does): it has ended, or a
+    plan is in force (it is changed through an edit, so that one plan is in force at a time).
+    Reads ``action_plans`` as prefetched, if they are."""
+    if partnership.state == S.ENDED:
+        return str(_("The partnership has ended: it takes no new action plan."))
+    if any(
+        p.state == ScreeningState.APPROVED and not p.revision_of_id
+        for p in partnership.action_plans.all()
+    ):
+        return str(
+            _(
+                "The partnership has an action plan in force. Open it and choose "
+                "“Change the plan” to revise it."
+            )
+        )
+    return ""
 
 
 def has_open_plan(partnership: Partnership) -> bool:

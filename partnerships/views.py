@@ -33,15 +33,26 @@ def _listed(queryset):
 @login_required
 def association_partnerships(request, slug):
     association, membership = get_association_for(request.user, slug)
+    return _association_page(request, association, membership)
+
+
+def _association_page(request, association, membership, sent=None, status=200):
+    """The association's partnerships, each with the form to start an action plan when it
+    takes one (``plan_problem`` says why not); ``sent``: a form that came back with errors,
+    by its partnership's id, shown open with what was typed."""
+    sent = sent or {}
     partnerships = list(
         _listed(Partnership.objects.for_association(association)).prefetch_related("action_plans")
     )
     for p in partnerships:
-        p.plan_form = PlanForm(partnership=p, auto_id=f"id_p{p.pk}_%s")
+        p.plan_problem = services.new_plan_problem(p)
+        p.plan_form = sent.get(p.pk) or PlanForm(partnership=p, auto_id=f"id_p{p.pk}_%s")
+        p.plan_form_sent = p.pk in sent
     return render(
         request,
         "partnerships/association_list.html",
         {"association": association, "membership": membership, "partnerships": partnerships},
+        status=status,
     )
 
 
@@ -72,18 +83,23 @@ def _plan_page(plan):
 @login_required
 def plan_create(request, slug, partnership_id):
     partnership = partnership_for(request.user, slug, partnership_id)
-    form = PlanForm(request.POST, partnership=partnership)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-        return redirect("partnerships:association", slug)
-    plan = services.create_plan(
-        partnership,
-        title=form.cleaned_data["title"],
-        focus_areas=form.cleaned_data["focus_areas"],
-        by=request.user,
+    form = PlanForm(request.POST, partnership=partnership, auto_id=f"id_p{partnership.pk}_%s")
+    if form.is_valid():
+        try:
+            plan = services.create_plan(
+                partnership,
+                title=form.cleaned_data["title"],
+                focus_areas=form.cleaned_data["focus_areas"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _plan_page(plan)
+    association, membership = get_association_for(request.user, slug)
+    return _association_page(
+        request, association, membership, sent={partnership.pk: form}, status=400
     )
-    return _plan_page(plan)
 
 
 @login_required

@@ -142,6 +142,44 @@ def test_bad_input_is_a_form_error_not_a_500(
     assert client.post(url("plan_add", association, plan.pk, "nothing"), {}).status_code == 404
 
 
+def test_starting_a_plan_without_focus_areas_keeps_the_title(
+    client, association_member, association, partnership, areas
+):
+    client.force_login(association_member)
+    response = client.post(
+        url("plan_create", association, partnership.pk), {"title": "Vores plan 2027"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Vores plan 2027"' in page and '<details class="mt-2" open>' in page
+    assert "error-summary" in page and "Indsatsområder" in page
+    assert not ActionPlan.objects.exists()
+
+
+def test_one_plan_in_force_and_none_for_an_ended_partnership(
+    client, association_member, association, partnership, plan, consultant, areas
+):
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    screening_services.decide(plan, Transition.APPROVE, by=consultant)
+    client.force_login(association_member)
+    page = client.get(url("association", association)).content.decode()
+    assert "gældende handleplan. Åbn den" in page
+    assert url("plan_create", association, partnership.pk) not in page
+    data = {"title": "Endnu en plan", "focus_areas": [areas[0].pk]}
+    response = client.post(url("plan_create", association, partnership.pk), data)  # stale page
+    assert response.status_code == 400 and "gældende handleplan" in response.content.decode()
+    assert ActionPlan.objects.filter(revision_of=None).count() == 1
+    # The plan's edit is the way: "Ret handleplanen" (an edit of the plan in force).
+    partnership.state = "ended"
+    partnership.save()
+    plan.state = S.EXPIRED
+    plan.save()
+    response = client.post(url("plan_create", association, partnership.pk), data)
+    assert response.status_code == 400 and "afsluttet" in response.content.decode()
+    assert ActionPlan.objects.filter(revision_of=None).count() == 1
+
+
 def test_a_stranger_cannot_see_or_change_the_plan(
     client, other_association_admin, association, plan
 ):

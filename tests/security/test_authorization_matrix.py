@@ -130,7 +130,7 @@ MATRIX: dict[str, dict] = {
     "knowledge:proposal_photo_remove": E("405", "L 404 404 R 404 404 404"),
     "partnerships:association": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "partnerships:school": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
-    "partnerships:plan_create": E("405", "L 404 R 404 404 404 404"),
+    "partnerships:plan_create": E("405", "L 404 400 404 404 404 404"),  # an empty form
     "partnerships:plan": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "partnerships:plan_add": E("405", "L 404 400 404 404 404 404"),  # an empty goal form
     "partnerships:plan_submit": E("405", "L 404 R 404 404 404 404"),
