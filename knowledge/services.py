@@ -59,6 +59,11 @@ def viewer_municipalities(request) -> list[Municipality]:
 
 
 def visible_items(request):
+    """The items a visitor may open: a signed-in user those of their municipalities and the
+    shared ones; a visitor who is not logged in any public one, whichever municipality's list
+    or feed links to it (they are public; the lists stay per municipality)."""
+    if not request.user.is_authenticated:
+        return Item.objects.published().filter(is_public=True)
     return Item.objects.visible_to(request.user, viewer_municipalities(request))
 
 

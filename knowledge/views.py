@@ -1,5 +1,6 @@
-"""The knowledge bank's pages. Every item is found through ``services.visible_items`` (the
-visitor's municipalities plus shared material, public only when not logged in); a proposal
+"""The knowledge bank's pages. Every item is found through ``services.visible_items`` (a
+signed-in user's municipalities plus shared material; any public item for a visitor who is not
+logged in, while the lists stay per municipality); a proposal
 through ``services.proposal_for`` (only its proposer; consultants screen it in the admin)."""
 
 from __future__ import annotations

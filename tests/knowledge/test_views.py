@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog import services as catalog_services
 from knowledge import services
 from knowledge.models import Audience, Category, Item, Kind
 from screening import services as screening_services
@@ -51,6 +52,25 @@ def test_other_municipalities_material_is_hidden_unless_shared(
     assert client.get(theirs.get_absolute_url()).status_code == 404
     client.force_login(other_consultant)
     assert sorted(titles(client.get(LIST))) == ["Delt guide", "Fremmed guide"]
+
+
+def test_a_visitor_opens_what_another_municipalitys_list_and_feed_link_to(
+    client, municipality, other_municipality, other_consultant
+):
+    """A helper's walk: /knowledge/?municipality=<theirs> listed public material whose pages
+    then said 404 (the item's page followed the visitor's remembered municipality)."""
+    theirs = make_item(other_municipality, other_consultant, title="Fremmed guide")
+    hidden = make_item(other_municipality, other_consultant, title="Skjult", is_public=False)
+    listed = client.get(LIST, {"municipality": other_municipality.slug})
+    assert titles(listed) == ["Fremmed guide"]
+    feed = client.get(reverse("knowledge:feed", args=[other_municipality.slug])).content.decode()
+    assert theirs.get_absolute_url() in feed
+    # A visitor who browses their own municipality follows the link.
+    client.cookies.clear()
+    client.cookies[catalog_services.COOKIE_NAME] = municipality.slug
+    assert client.get(theirs.get_absolute_url()).status_code == 200
+    page = client.get(hidden.get_absolute_url())  # logged-in only: log in first, as before
+    assert page.status_code == 302 and page["Location"].startswith("/login/")
 
 
 def test_drafts_and_suspended_items_are_not_shown(client, municipality, consultant):
