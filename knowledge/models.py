@@ -173,6 +173,9 @@ class Item(Screenable):
     """One piece of the knowledge bank."""
 
     APPROVAL_EXPIRES = False
+    #: The consultant reads the story and looks at the pictures: no box of an offer's
+    #: checklist (instructors, certificates) applies.
+    MANUAL_CHECKS = ()
 
     municipality = models.ForeignKey(
         Municipality,

@@ -296,6 +296,9 @@ class ActionPlan(Screenable):
     )
 
     objects = ActionPlanQuerySet.as_manager()
+    #: A plan is talked through with the partner; an offer's instructor and certificate
+    #: boxes do not apply (its goals per focus area are checked automatically).
+    MANUAL_CHECKS = ("dialogue_held",)
 
     class Meta:
         verbose_name = _("action plan")

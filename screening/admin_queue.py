@@ -300,11 +300,11 @@ class ScreeningAdminMixin:
                     "screening_diff": services.changed_fields(obj) if obj.is_revision else None,
                     "screening_resubmission": services.resubmission(obj),
                     "screening_history": services.history(obj, include_internal=True),
-                    "screening_checklist": ChecklistForm(instance=review),
+                    "screening_checklist": ChecklistForm(instance=review, checks=obj.MANUAL_CHECKS),
                     "screening_checklist_passed": not failures,
                     "screening_checklist_failures": failures,
                     "screening_checks": checks,
-                    "screening_note_form": NoteForm(),
+                    "screening_note_form": NoteForm(owner=obj.screening_owner().name),
                     "screening_note_url": self._url("note", obj.pk),
                     "screening_checklist_url": self._url("checklist", obj.pk),
                     "screening_pending_edits": obj.revisions.all() if not obj.is_revision else [],
@@ -326,7 +326,7 @@ class ScreeningAdminMixin:
                 municipality__in=obj.screening_municipalities()
             )
         data = request.POST if request.method == "POST" else None
-        form = DecisionForm(data, action=action, reasons=reasons)
+        form = DecisionForm(data, action=action, reasons=reasons, owner=obj.screening_owner().name)
         if request.method == "POST" and form.is_valid():
             try:
                 result = services.decide(
@@ -366,7 +366,7 @@ class ScreeningAdminMixin:
         obj = self._get_for_change(request, object_id)
         if request.method != "POST":
             return HttpResponseRedirect(self._url("change", obj.pk))
-        form = NoteForm(request.POST)
+        form = NoteForm(request.POST, owner=obj.screening_owner().name)
         if form.is_valid():
             services.add_note(
                 obj,
@@ -382,7 +382,7 @@ class ScreeningAdminMixin:
     def checklist_view(self, request, object_id):
         obj = self._get_for_change(request, object_id)
         if request.method == "POST":
-            form = ChecklistForm(request.POST)
+            form = ChecklistForm(request.POST, checks=obj.MANUAL_CHECKS)
             if form.is_valid():
                 services.save_checklist(obj, by=request.user, checks=form.cleaned_data)
                 self.message_user(request, _("The checklist was saved."), messages.SUCCESS)

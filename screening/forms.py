@@ -17,9 +17,11 @@ class DecisionForm(forms.Form):
         label=_("Reason"), queryset=RejectionReason.objects.none(), required=False
     )
 
-    def __init__(self, *args, action: str, reasons=None, **kwargs):
+    def __init__(self, *args, action: str, reasons=None, owner: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if owner:  # who it goes to: an association, a school, a partner
+            self.fields["message"].label = _("Message to %(owner)s") % {"owner": owner}
         if action == Transition.REJECT:
             self.fields["reason"].queryset = reasons
             self.fields["reason"].required = True
@@ -28,7 +30,11 @@ class DecisionForm(forms.Form):
             del self.fields["reason"]
         if action == Transition.REQUEST_CHANGES:
             self.fields["message"].required = True
-            self.fields["message"].help_text = _("Tell the association what to change.")
+            self.fields["message"].help_text = (
+                _("Tell %(owner)s what to change.") % {"owner": owner}
+                if owner
+                else _("Tell the association what to change.")
+            )
 
 
 class NoteForm(forms.Form):
@@ -44,8 +50,27 @@ class NoteForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, owner: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner:
+            self.fields["visibility"].choices = [
+                (self.VISIBLE, _("Message to %(owner)s (it is e-mailed)") % {"owner": owner}),
+                (
+                    self.INTERNAL,
+                    _("Internal note among consultants (%(owner)s never sees it)")
+                    % {"owner": owner},
+                ),
+            ]
+
 
 class ChecklistForm(forms.ModelForm):
+    """The boxes of ``checks`` (the item's kind's ``MANUAL_CHECKS``)."""
+
     class Meta:
         model = Review
         fields = list(Review.CHECKS)
+
+    def __init__(self, *args, checks=Review.CHECKS, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in [n for n in self.fields if n not in checks]:
+            del self.fields[name]

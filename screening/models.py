@@ -46,6 +46,15 @@ class Screenable(models.Model):
     #: Whether an approval runs out after the municipality's period (``approval_valid_days``)
     #: and the item goes back for screening. The knowledge bank's material stays published.
     APPROVAL_EXPIRES = True
+    #: The boxes of ``Review.CHECKS`` the consultant ticks for this kind of item (an offer's
+    #: instructors and certificates mean nothing for an action plan or a good example).
+    MANUAL_CHECKS: tuple[str, ...] = (
+        "dialogue_held",
+        "instructors_know_school_life",
+        "certificates_confirmed",
+        "practical_info_complete",
+        "learning_goals_linked",
+    )
 
     class Meta:
         abstract = True

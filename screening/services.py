@@ -316,7 +316,7 @@ def current_review(item, *, create: bool = False, by=None) -> Review | None:
 def save_checklist(item, *, by, checks: dict[str, bool]) -> Review:
     review = current_review(item, create=True, by=by)
     review = Review.objects.select_for_update().get(pk=review.pk)
-    for name in Review.CHECKS:
+    for name in type(item).MANUAL_CHECKS:
         setattr(review, name, bool(checks.get(name)))
     review.reviewer = by
     review.save()
@@ -331,7 +331,7 @@ def checklist_failures(item, checks=None) -> list[str]:
     checks = item.automatic_checks() if checks is None else checks
     failures = [
         str(_("Not ticked: %(check)s") % {"check": Review._meta.get_field(name).verbose_name})
-        for name in Review.CHECKS
+        for name in type(item).MANUAL_CHECKS
         if not getattr(review, name, False)
     ]
     failures += [f"{check.title}: {check.reason}" for check in checks if not check.passed]

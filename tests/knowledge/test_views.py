@@ -402,6 +402,27 @@ def test_the_proposer_adds_and_removes_a_picture_and_its_file_goes(
     assert "kan ikke ændres nu" in " ".join(str(m) for m in response.context["messages"])
 
 
+def test_a_school_proposal_is_screened_with_its_own_words(
+    client, teacher, completed_booking, consultant
+):
+    """Not an offer's checklist (instructors, certificates) nor 'the association'."""
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    services.submit(item, by=teacher)
+    client.force_login(consultant)
+    change = client.get(reverse("admin:knowledge_item_change", args=[item.pk]))
+    assert list(change.context["screening_checklist"].fields) == []
+    assert "Gem tjeklisten" not in change.content.decode()
+    assert screening_services.checklist_passed(item)
+    decide = client.get(
+        reverse("admin:knowledge_item_decide", args=[item.pk, "request_changes"])
+    ).content.decode()
+    school = completed_booking.school.name
+    assert f"Besked til {school}" in decide and f"Fortæl {school}, hvad der skal ændres" in decide
+    assert "foreningen" not in decide
+
+
 def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, completed_booking):
     client.force_login(teacher)
     page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()

@@ -235,6 +235,15 @@ def test_consultant_screens_the_plan_in_the_existing_queue(
     change = client.get(f"/admin/partnerships/actionplan/{plan.pk}/change/")
     assert change.status_code == 200
     assert "Flere frivillige" in change.content.decode()  # the preview
+    # A plan's checklist: the dialogue with the partner, not an offer's instructors.
+    assert list(change.context["screening_checklist"].fields) == ["dialogue_held"]
+    assert screening_services.checklist_failures(plan) == [
+        "Ikke afkrydset: dialog holdt med foreningen"
+    ]
+    client.post(f"/admin/partnerships/actionplan/{plan.pk}/checklist/", {"dialogue_held": "on"})
+    assert screening_services.checklist_passed(plan)
+    decide = client.get(f"/admin/partnerships/actionplan/{plan.pk}/decide/request_changes/")
+    assert f"Besked til {plan.partnership.partner}" in decide.content.decode()
     screening_services.decide(plan, Transition.START_REVIEW, by=consultant)
     screening_services.decide(plan, Transition.APPROVE, by=consultant)
     plan.refresh_from_db()
