@@ -157,14 +157,15 @@ class PartnershipAdmin(TenantAdmin):
             )
             for m in obj.status_meetings.all()
         ]
-        rows.append(
-            (
-                reverse("partnerships:meeting_new", args=[obj.pk]),
-                _("Schedule a status meeting"),
-                "",
-                "",
+        if obj.state != PartnershipState.ENDED:
+            rows.append(
+                (
+                    reverse("partnerships:meeting_new", args=[obj.pk]),
+                    _("Schedule a status meeting"),
+                    "",
+                    "",
+                )
             )
-        )
         return format_html_join("\n", '<div><a href="{}">{}</a> {} {}</div>', rows)
 
     @admin.display(description=_("yearly figures"))

@@ -15,6 +15,7 @@ from portal.submitkeys import tell_once
 
 from . import meeting_services as services
 from .forms import MeetingForm, MeetingTimeForm, MinutesForm
+from .models import PartnershipState
 from .permissions import (
     consultant_meeting,
     consultant_partnership,
@@ -43,6 +44,9 @@ def _school_year(today) -> int:
 @login_required
 def meeting_new(request, partnership_id):
     partnership = consultant_partnership(request.user, partnership_id)
+    if partnership.state == PartnershipState.ENDED:  # a link from before it ended
+        messages.error(request, _("The partnership has ended."))
+        return redirect("partnerships:overview")
     candidates = services.candidates(partnership)
     if request.method == "POST":
         form = MeetingForm(request.POST, candidates=candidates)

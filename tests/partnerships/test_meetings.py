@@ -547,6 +547,16 @@ def test_the_partnerships_admin_page_links_its_meetings(client, consultant, part
     page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content
     assert reverse("partnerships:meeting", args=[meeting.pk]) in page.decode()
     assert reverse("partnerships:meeting_new", args=[partnership.pk]) in page.decode()
+    # An ended partnership gets no new meeting: no link, and an old link says why at once
+    # (a helper's walk filled in the whole form before hearing it).
+    partnership.state = "ended"
+    partnership.save()
+    page = client.get(f"/admin/partnerships/partnership/{partnership.pk}/change/").content
+    assert reverse("partnerships:meeting", args=[meeting.pk]) in page.decode()
+    assert reverse("partnerships:meeting_new", args=[partnership.pk]) not in page.decode()
+    response = client.get(reverse("partnerships:meeting_new", args=[partnership.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partnerships:overview")
+    assert "Partnerskabet er afsluttet." in [str(m) for m in response.context["messages"]]
 
 
 def test_the_admin_page_dates_a_meeting_by_the_local_calendar(client, consultant, partnership):
