@@ -81,8 +81,9 @@ def school_of(user) -> School | None:
 
 
 def current_municipality(request, municipalities: list[Municipality]) -> Municipality | None:
-    """The municipality the visitor browses: ?municipality=, session, cookie, own school, and
-    otherwise the active municipality with the most published offers (the only one, usually)."""
+    """The municipality the visitor browses: ?municipality=, session, cookie, own school, a
+    consultant's own, and otherwise the active municipality with the most published offers
+    (the only one, usually)."""
     by_slug = {m.slug: m for m in municipalities}
     for slug in (
         request.GET.get("municipality"),
@@ -94,6 +95,9 @@ def current_municipality(request, municipalities: list[Municipality]) -> Municip
     school = school_of(request.user)
     if school is not None and school.municipality.slug in by_slug:
         return by_slug[school.municipality.slug]
+    consultant_of = getattr(request.user, "consultant_municipality", None)
+    if consultant_of is not None and consultant_of.slug in by_slug:
+        return by_slug[consultant_of.slug]
     if len(municipalities) <= 1:
         return municipalities[0] if municipalities else None
     busiest = cache.get_or_set(BUSIEST_KEY, _busiest_municipality, BUSIEST_SECONDS)

@@ -210,6 +210,20 @@ def test_user_text_is_escaped_in_the_embedded_data(client, municipality, make_of
     assert "<img src=x" not in html
 
 
+def test_a_consultant_opens_the_map_of_their_own_municipality(
+    client, municipality, other_municipality, other_consultant
+):
+    """Not the busiest municipality's (a helper's walk: the other consultant got Helsingør's
+    map, without their areas)."""
+    busy = f.AssociationFactory(municipalities=[municipality])
+    f.OfferFactory(association=busy, published=True)
+    theirs = area(other_municipality, "Deres område")
+    client.force_login(other_consultant)
+    response = client.get(URL)
+    assert response.context["municipality"] == other_municipality
+    assert [a["properties"]["name"] for a in map_data(response)["areas"]] == [theirs.name]
+
+
 def test_the_map_is_only_read(client):
     assert client.post(URL).status_code == 405
 
