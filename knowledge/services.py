@@ -22,7 +22,7 @@ from portal import generations
 from portal.uploads import document_type
 from schools.models import School
 from screening import services as screening_services
-from screening.workflow import EDITABLE_STATES, Transition
+from screening.workflow import EDITABLE_STATES, ScreeningState, Transition
 
 from .caching import EXAMPLES
 from .models import Audience, Item, Kind, Source
@@ -282,11 +282,16 @@ def proposal_for(user, pk) -> Item | None:
 
 
 def check_editable(item: Item) -> None:
-    if item.state not in EDITABLE_STATES:
-        raise ValidationError(
-            _("The example is with the municipality: it cannot be changed now."),
-            code="not_editable",
-        )
+    """Refuse a change unless the proposer may still make it, saying why for the state."""
+    if item.state in EDITABLE_STATES:
+        return
+    if item.state == ScreeningState.APPROVED:
+        why = _("The example is published: write to the consultant if it needs a change.")
+    elif item.state in (ScreeningState.REJECTED, ScreeningState.WITHDRAWN):
+        why = _("The example was not published, and it cannot be changed.")
+    else:
+        why = _("The example is with the municipality: it cannot be changed now.")
+    raise ValidationError(why, code="not_editable")
 
 
 def remove_photo(item: Item, photo_id) -> bool:

@@ -178,6 +178,7 @@ def _proposal_page(request, item, form=None, photo_form=None, status=200):
         "photo_form": photo_form or (PhotoForm(item=item) if editable else None),
         "events": screening_services.history(item).exclude(message=""),
         "change_request": screening_services.open_change_request(item),
+        "rejection": screening_services.rejection(item),
     }
     return render(request, "knowledge/proposal.html", context, status=status)
 

@@ -474,6 +474,13 @@ def open_change_request(item) -> ScreeningEvent | None:
     return _last_event(item, [Transition.REQUEST_CHANGES])
 
 
+def rejection(item) -> ScreeningEvent | None:
+    """The consultant's rejection of a rejected item (its coded reason is in ``data``)."""
+    if item.state != S.REJECTED:
+        return None
+    return _last_event(item, [Transition.REJECT])
+
+
 @dataclass
 class Resubmission:
     """A submission that answers a change request: the request and what changed since."""

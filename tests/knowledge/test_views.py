@@ -423,6 +423,29 @@ def test_a_school_proposal_is_screened_with_its_own_words(
     assert "foreningen" not in decide
 
 
+def test_a_rejected_proposal_shows_why_and_where_to_go_next(
+    client, teacher, completed_booking, consultant, municipality
+):
+    from screening.models import RejectionReason
+
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    services.submit(item, by=teacher)
+    reason = RejectionReason.objects.create(
+        municipality=municipality, code="K1", text="Eleverne kan genkendes på billederne"
+    )
+    screening_services.decide(item, Transition.REJECT, by=consultant, reason=reason)
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    assert "Kommunen har ikke offentliggjort eksemplet" in page
+    assert "Begrundelse: Eleverne kan genkendes på billederne" in page
+    assert f'href="{reverse("knowledge:propose")}"' in page
+    response = client.post(reverse("knowledge:proposal", args=[item.pk]), _story(), follow=True)
+    texts = [str(m) for m in response.context["messages"]]
+    assert texts == ["Eksemplet blev ikke offentliggjort, og det kan ikke ændres."]
+
+
 def test_the_completed_bookings_page_offers_to_propose_it(client, teacher, completed_booking):
     client.force_login(teacher)
     page = client.get(reverse("bookings:detail", args=[completed_booking.pk])).content.decode()
