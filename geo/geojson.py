@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .positions import DENMARK, KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
@@ -57,8 +58,8 @@ def parse(data: bytes | str) -> dict:
     if vertices > MAX_VERTICES:
         raise _error(
             _("The area has %(n)s points; at most %(limit)s are allowed. Simplify it first."),
-            n=vertices,
-            limit=MAX_VERTICES,
+            n=number_format(vertices, force_grouping=True),
+            limit=number_format(MAX_VERTICES, force_grouping=True),
         )
     return {"type": "MultiPolygon", "coordinates": polygons}
 

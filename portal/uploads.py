@@ -8,6 +8,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -38,7 +39,7 @@ def validate_image(upload) -> None:
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The image is too large (%(size)s MB). The limit is 5 MB."),
-            params={"size": round(upload.size / 1024 / 1024, 1)},
+            params={"size": _megabytes(upload.size)},
             code="too_large",
         )
     try:
@@ -93,6 +94,11 @@ DOCUMENT_TYPES = {
 }
 #: In an Office Open XML package: the part that says which kind it is.
 _OOXML_MAIN_PART = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx"}
+
+
+def _megabytes(size: int) -> str:
+    """A file's size for a message, in the reader's format ("6,4" in Danish)."""
+    return number_format(round(size / 1024 / 1024, 1), 1)
 
 
 def document_type(upload) -> str | None:
@@ -150,7 +156,7 @@ def validate_document(upload) -> None:
     if size > MAX_DOCUMENT_BYTES:
         raise ValidationError(
             _("The file is too large (%(size)s MB). The limit is 10 MB."),
-            params={"size": round(size / 1024 / 1024, 1)},
+            params={"size": _megabytes(size)},
             code="too_large",
         )
     kind = document_type(upload)

@@ -96,6 +96,10 @@ def test_huge_files_and_too_many_points_are_refused():
     with pytest.raises(ValidationError) as exc:
         geojson.parse(json.dumps(polygon(ring)))
     assert "Simplify" in message(exc.value)
+    with translation.override("da"):
+        with pytest.raises(ValidationError) as exc:
+            geojson.parse(json.dumps(polygon(ring)))
+        assert "20.001 punkter; højst 20.000" in " ".join(exc.value.messages)  # Danish numbers
 
 
 def test_point_in_polygon_respects_holes():

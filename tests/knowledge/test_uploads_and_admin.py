@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from knowledge import services
 from knowledge.models import Category, Item
@@ -99,6 +100,14 @@ def test_an_unreadable_document_is_refused_not_a_failure(data):
     with pytest.raises(ValidationError) as error:
         uploads.validate_document(upload("a.odt", data))
     assert error.value.code == "format"
+
+
+def test_a_files_size_is_written_as_the_reader_writes_numbers():
+    six_and_a_bit = int(6.4 * 1024 * 1024)
+    with translation.override("da"):
+        assert uploads._megabytes(six_and_a_bit) == "6,4"
+    with translation.override("en"):
+        assert uploads._megabytes(six_and_a_bit) == "6.4"
 
 
 def test_a_large_file_is_refused(monkeypatch):
