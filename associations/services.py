@@ -11,13 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_text_list, slugify
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 import screening.services as screening
 from notifications.services import absolute_url, notify
-from portal import generations
+from portal import formatting, generations
 from portal.submitkeys import sent_before
 from screening import rescreening
 from screening.checks import AutomaticCheck, CheckRow
@@ -266,8 +266,7 @@ class MembershipError(Exception):
 
 
 def _slug_base(text: str, max_length: int) -> str:
-    danish = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
-    return slugify(text.translate(danish))[: max_length - 8] or "x"
+    return formatting.slug(text)[: max_length - 8] or "x"
 
 
 def unique_slug(model, text: str, *, max_length: int = 140, exclude_pk=None) -> str:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from associations.models import Association
@@ -18,7 +17,7 @@ from bookings.states import Actor, BookingState
 from catalog import services as catalog_services
 from municipalities.models import Municipality
 from partnerships.models import Partnership, PartnershipState
-from portal import generations
+from portal import formatting, generations
 from portal.uploads import document_type
 from schools.models import School
 from screening import services as screening_services
@@ -94,14 +93,14 @@ def file_kind(item: Item) -> str | None:
 
 def download_name(item: Item, kind: str) -> str:
     """The file's name for the person downloading it: the title, with the checked extension."""
-    return f"{slugify(item.title)[:80] or 'skabelon'}.{kind}"
+    return f"{formatting.slug(item.title)[:80] or 'skabelon'}.{kind}"
 
 
 # --- The consultant's material --------------------------------------------------------------
 
 
 def unique_slug(title: str) -> str:
-    base = slugify(title)[:150] or "materiale"
+    base = formatting.slug(title)[:150] or "materiale"
     if base in RESERVED_SLUGS or Item.objects.filter(slug=base).exists():
         return f"{base}-{uuid.uuid4().hex[:8]}"
     return base

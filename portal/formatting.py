@@ -1,4 +1,5 @@
-"""How pages write amounts of money and grade ranges, in the active language.
+"""How pages write amounts of money and grade ranges, in the active language, and how
+addresses and file names write Danish titles (``slug``).
 
 The template filters in ``portal/templatetags/portal_format.py`` call these; Python code that
 builds HTML text (the dashboard's tables) calls them directly. CSV and Excel exports have their
@@ -8,6 +9,7 @@ own fixed formats (``dashboard/exports.py``).
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -34,3 +36,12 @@ def grade_range(first: int, last: int) -> str:
     if first == last:
         return _("grade %(grade)s") % {"grade": first}
     return _("grades %(first)s–%(last)s") % {"first": first, "last": last}
+
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def slug(text: str) -> str:
+    """A slug that keeps Danish words readable: "Første besøg på skolen" gives
+    "foerste-besoeg-paa-skolen" (Django's ``slugify`` drops æ and ø: "frste-besg-pa-skolen")."""
+    return slugify(text.translate(_DANISH_LETTERS))

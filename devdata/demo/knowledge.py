@@ -7,7 +7,6 @@ import io
 import zipfile
 
 from django.core.files.base import ContentFile
-from django.utils.text import slugify
 
 from accounts.models import User
 from bookings.models import Booking
@@ -16,6 +15,7 @@ from knowledge import services
 from knowledge.models import Category, Item, ItemPhoto, Kind
 from municipalities.models import Municipality
 from partnerships.models import Partnership
+from portal import formatting
 from screening import services as screening_services
 from screening.workflow import Transition
 
@@ -46,7 +46,7 @@ def create_knowledge(municipality: Municipality) -> None:
         )
         for name in tags:
             tag, _created = municipality.knowledge_tags.get_or_create(
-                slug=slugify(name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")),
+                slug=formatting.slug(name),
                 defaults={"name": name},
             )
             item.tags.add(tag)

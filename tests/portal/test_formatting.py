@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 
-from portal.formatting import grade_range, money
+from portal.formatting import grade_range, money, slug
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,16 @@ def test_weekday_labels_keep_their_capital_apart_from_dates():
         assert _render('{{ when|local_date:"WEEKDAY_DATE_FORMAT" }}', when=monday).startswith(
             "mandag "
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tjekliste før første besøg på skolen", "tjekliste-foer-foerste-besoeg-paa-skolen"),
+        ("Ærø Sejlklub", "aeroe-sejlklub"),
+        ("Idræt & bevægelse", "idraet-bevaegelse"),
+    ],
+)
+def test_a_slug_keeps_danish_words_readable(text, expected):
+    """Django's slugify alone drops æ and ø ("frste-besg")."""
+    assert slug(text) == expected
