@@ -107,7 +107,9 @@
       });
     }
     L.control.layers(null, overlays, { collapsed: element.clientWidth < 500 }).addTo(map);
-    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 }); }
+    // The first view at once, not animated: nothing moves under a first click (a slow
+    // machine's test clicked a marker while the map was still zooming to it).
+    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false }); }
   }
 
   if (document.readyState === "loading") {
