@@ -205,18 +205,7 @@ def test_a_teacher_proposes_a_good_example_prefilled_from_a_completed_booking(
     assert (item.grade_min, item.grade_max, item.pupils) == (5, 5, 22)
     assert (float(item.school_rating), float(item.association_rating)) == (5.0, 4.0)
     # The story is written, then sent to the municipality.
-    edit = client.post(
-        first["Location"],
-        {
-            "title": "Idræt med 5.A",
-            "summary": "Det virkede",
-            "body": "Vi " + "lærte meget. " * 8,
-            "audience": "both",
-            "grade_min": "5",
-            "grade_max": "5",
-            "pupils": "22",
-        },
-    )
+    edit = client.post(first["Location"], _story())
     assert edit.status_code == 302
     client.post(reverse("knowledge:proposal_submit", args=[item.pk]))
     item.refresh_from_db()
