@@ -21,5 +21,12 @@ class KnowledgeConfig(AppConfig):
 
 def _remove_file(sender, instance, **kwargs):
     """A removed picture leaves no file behind (it may show a pupil by mistake), once the
-    removal has committed."""
-    transaction.on_commit(lambda: instance.image.delete(save=False))
+    removal has committed, unless another row still shows the same file: an edit's copy of
+    a picture shares its file (``screening.services.start_revision``, ``_move_children``)."""
+    name, storage = instance.image.name, instance.image.storage
+
+    def remove():
+        if name and not sender.objects.filter(image=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(remove)

@@ -190,8 +190,13 @@ def test_the_consultant_may_remove_a_picture_in_the_admin(
     page = client.get(url).content.decode()
     assert 'name="photos-0-DELETE"' in page
     assert client.get(reverse("admin:knowledge_item_delete", args=[item.pk])).status_code == 403
+    # An edit's copy of the picture shares the file: removing one row keeps it for the other.
+    copy = item.photos.create(image=name, alt_text=photo.alt_text)
     with django_capture_on_commit_callbacks(execute=True):
-        photo.delete()  # as the admin's inline does: the file goes with the row
+        copy.delete()
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.delete()  # as the admin's inline does: the file goes with the last row
     assert not storage.exists(name)
 
 
