@@ -188,23 +188,26 @@ def proposal(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     if request.method != "POST":
         return _proposal_page(request, item)
-    try:
-        services.check_editable(item)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect("knowledge:proposal", item.pk)
-    form = ProposalForm(request.POST, instance=item)
-    if not form.is_valid():
-        return _proposal_page(request, item, form=form, status=400)
-    _store(form, request.user)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        try:
+            services.check_editable(item)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("knowledge:proposal", item.pk)
+        form = ProposalForm(request.POST, instance=item)
+        if not form.is_valid():
+            return _proposal_page(request, item, form=form, status=400)
+        _store(form, request.user)
     messages.success(request, _("The example is saved."))
     return redirect("knowledge:proposal", item.pk)
 
 
 def _store(form: ProposalForm, user) -> None:
+    """Save the story's own fields only (never the state a submission just wrote)."""
     story = form.save(commit=False)
     story.updated_by = user
-    story.save()
+    story.save(update_fields=[*ProposalForm.Meta.fields, "updated_by", "updated_at"])
 
 
 def _story_sent_along(request, item: Item) -> ProposalForm | None:
@@ -272,12 +275,14 @@ def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
 @login_required
 def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
-    if item.state in EDITABLE_STATES:
-        story = _story_sent_along(request, item)
-        if story is not None:
-            return _proposal_page(request, item, form=story, status=400)
     try:
-        services.submit(item, by=request.user)
+        with transaction.atomic():  # a second click waits, then finds it submitted
+            item = Item.objects.select_for_update().get(pk=item.pk)
+            if item.state in EDITABLE_STATES:
+                story = _story_sent_along(request, item)
+                if story is not None:
+                    return _proposal_page(request, item, form=story, status=400)
+            services.submit(item, by=request.user)
     except TransitionNotAllowed as error:
         missing = getattr(error, "missing", {})
         messages.error(request, " ".join([str(error), *missing.values()]))
