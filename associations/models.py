@@ -175,6 +175,9 @@ class Association(Screenable):
     def screening_owner_url(self) -> str:
         return reverse("associations:mine")
 
+    def screening_sender_hears(self, user) -> bool:
+        return self.live.memberships.filter(user=user).exists()
+
 
 class AssociationRole(models.TextChoices):
     MEMBER = "member", _("Member")
@@ -559,6 +562,9 @@ class Offer(Screenable):
 
     def screening_owner_url(self) -> str:
         return reverse("associations:mine")
+
+    def screening_sender_hears(self, user) -> bool:
+        return self.association.live.memberships.filter(user=user).exists()
 
     def is_hidden_by_certificates(self, today: date | None = None) -> bool:
         """The rule of ``OfferQuerySet.hidden_by_certificates`` for one offer."""

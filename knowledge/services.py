@@ -58,12 +58,15 @@ def viewer_municipalities(request) -> list[Municipality]:
 
 
 def visible_items(request):
-    """The items a visitor may open: a signed-in user those of their municipalities and the
-    shared ones; a visitor who is not logged in any public one, whichever municipality's list
-    or feed links to it (they are public; the lists stay per municipality)."""
+    """The items a visitor may open: any public one of an active municipality, whichever
+    municipality's list or feed links to it (the lists stay per municipality), and for a
+    signed-in user also the logged-in-only ones of their municipalities and the shared ones."""
+    public = Item.objects.published().filter(
+        Q(municipality__is_active=True) | Q(shared=True), is_public=True
+    )
     if not request.user.is_authenticated:
-        return Item.objects.published().filter(is_public=True)
-    return Item.objects.visible_to(request.user, viewer_municipalities(request))
+        return public
+    return Item.objects.visible_to(request.user, viewer_municipalities(request)) | public
 
 
 def offers_with_examples() -> frozenset[int]:

@@ -321,6 +321,10 @@ class ActionPlan(Screenable):
             return ""
         return reverse("partnerships:association", args=[association.slug])
 
+    def screening_sender_hears(self, user) -> bool:
+        association = self.live.partnership.association
+        return association is not None and association.memberships.filter(user=user).exists()
+
     def compared_parts(self) -> dict:
         """The goals and activities as text, one line each in a stable order (the copies in
         an edit have other ids), for the screening's diff of a resubmission or an edit."""

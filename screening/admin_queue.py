@@ -393,6 +393,9 @@ class ScreeningAdminMixin:
         done, skipped = 0, []
         for obj in queryset:
             failures = services.checklist_failures(obj) if needs_checklist else []
+            if needs_checklist and not obj.MANUAL_CHECKS:
+                # No box to tick (a good example): approved only by someone who opened it.
+                failures = [str(_("open it to approve it"))]
             if failures:
                 skipped.append(f"{obj} ({'; '.join(failures)})")
                 continue

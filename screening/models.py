@@ -88,6 +88,12 @@ class Screenable(models.Model):
         """The parts of the checklist the portal checks itself (``screening.checks``)."""
         return []
 
+    def screening_sender_hears(self, user) -> bool:
+        """May the user who sent the item hear the consultant's decisions and messages (as
+        well as the owner's contact)? Yes, unless they are a consultant (who sent an
+        institution's plan, say); an owner with members answers whether they still are one."""
+        return getattr(user, "consultant_municipality", None) is None
+
     @classmethod
     def screening_alerts(cls, queryset) -> list[tuple[str, int, str]]:
         """Besides the waiting submissions, what in ``queryset`` (the consultant's rows) needs

@@ -400,8 +400,8 @@ def _notify_association(
     sender = _sender(event)
     if (
         sender is not None
-        and sender.pk != event.actor_id  # a consultant deciding on what they sent themselves
         and sender.email.lower() != (owner.contact_email or "").lower()
+        and item.screening_sender_hears(sender)
     ):
         notify(
             kind=kind,

@@ -46,12 +46,15 @@ def test_other_municipalities_material_is_hidden_unless_shared(
     client, municipality, other_municipality, other_consultant, teacher
 ):
     theirs = make_item(other_municipality, other_consultant, title="Fremmed guide")
+    internal = make_item(other_municipality, other_consultant, title="Intern", is_public=False)
     make_item(other_municipality, other_consultant, title="Delt guide", shared=True)
     client.force_login(teacher)
     assert titles(client.get(LIST)) == ["Delt guide"]
-    assert client.get(theirs.get_absolute_url()).status_code == 404
+    # Their public guide opens from a link (it is public); their logged-in-only one not.
+    assert client.get(theirs.get_absolute_url()).status_code == 200
+    assert client.get(internal.get_absolute_url()).status_code == 404
     client.force_login(other_consultant)
-    assert sorted(titles(client.get(LIST))) == ["Delt guide", "Fremmed guide"]
+    assert sorted(titles(client.get(LIST))) == ["Delt guide", "Fremmed guide", "Intern"]
 
 
 def test_a_visitor_opens_what_another_municipalitys_list_and_feed_link_to(
@@ -410,6 +413,15 @@ def test_a_school_proposal_is_screened_with_its_own_words(
     school = completed_booking.school.name
     assert f"Besked til {school}" in decide and f"Fortæl {school}, hvad der skal ændres" in decide
     assert "foreningen" not in decide
+    # With no box to tick, "approve the selected" does not publish what nobody opened.
+    response = client.post(
+        reverse("admin:knowledge_item_changelist"),
+        {"action": "approve_selected", "_selected_action": [item.pk]},
+        follow=True,
+    )
+    item.refresh_from_db()
+    assert item.state == S.SUBMITTED
+    assert "åbn det for at godkende det" in " ".join(str(m) for m in response.context["messages"])
 
 
 def test_a_rejected_proposal_shows_why_and_where_to_go_next(

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 
+from associations.models import AssociationMembership
 from notifications import kinds
 from notifications.models import Notification
 from partnerships import services
@@ -129,6 +130,21 @@ def test_a_plan_decision_emails_the_resource_person_through_screening(
     assert association_member.full_name in sent.body_text
     assert f"/association/{partnership.association.slug}/partnerships/" in sent.body_text
     assert Notification.objects.filter(kind="screening.approved").count() == 2
+
+
+def test_a_member_who_left_no_longer_hears_of_the_plan(
+    partnership, consultant, association_member, django_capture_on_commit_callbacks
+):
+    create_defaults(partnership.municipality)
+    area = FocusArea.objects.filter(municipality=partnership.municipality).first()
+    plan = services.create_plan(partnership, title="Plan", focus_areas=[area])
+    Goal.objects.create(plan=plan, focus_area=area, description="Mål", indicator="i", target="t")
+    services.submit_plan(plan, by=association_member)
+    AssociationMembership.objects.filter(user=association_member).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_services.decide(plan, Transition.APPROVE, by=consultant)
+    sent = Notification.objects.filter(kind="screening.approved")
+    assert list(sent.values_list("to_email", flat=True)) == ["sara@example.org"]
 
 
 def test_the_admin_actions_send_the_emails(client, consultant, partnership):

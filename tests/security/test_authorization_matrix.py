@@ -116,9 +116,10 @@ MATRIX: dict[str, dict] = {
     "bookings:occasions": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "knowledge:list": E("200", "405"),
     "knowledge:feed": E("200", "405"),
-    # Municipality M's public material: not shown to another municipality's consultant.
-    "knowledge:detail": E("200 200 200 200 200 200 404", "405"),
-    "knowledge:download": E("200 200 200 200 200 200 404", "405"),
+    # Municipality M's public material: public, so another municipality's consultant opens it
+    # from a link too (their lists show their own and shared material only).
+    "knowledge:detail": E("200", "405"),
+    "knowledge:download": E("200", "405"),
     "knowledge:propose": E("L 200 200 200 200 200 200", "405"),
     # A completed booking of school X with association B's offer: each side may propose it.
     "knowledge:propose_booking": E("405", "L 404 R R 404 404 404"),
@@ -175,7 +176,9 @@ MATRIX: dict[str, dict] = {
     "schools:school_event_add": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
     "schools:school_events": E("L 200 200 404 404 404 404", "L 200 200 404 404 404 404"),
     "catalog:association_detail": E("200", "405"),
-    "catalog:embed_detail": E("200", "405"),
+    # The embed shows the browsed municipality's offers only: the other municipality's
+    # consultant browses their own (B's offer is in M).
+    "catalog:embed_detail": E("200 200 200 200 200 200 404", "405"),
     "catalog:embed_list": E("200", "405"),
     "catalog:embed_snippet": E("L 403 403 403 403 200 200", "405"),
     "catalog:favourite_list": E("L 403 403 200 200 403 403", "405"),
