@@ -189,18 +189,34 @@ def proposal(request: HttpRequest, pk) -> HttpResponse:
     if request.method != "POST":
         return _proposal_page(request, item)
     with transaction.atomic():
-        item = Item.objects.select_for_update().get(pk=item.pk)
-        try:
-            services.check_editable(item)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("knowledge:proposal", item.pk)
+        item = _locked(item)
+        if refusal := _refusal(request, item):
+            return refusal
         form = ProposalForm(request.POST, instance=item)
         if not form.is_valid():
             return _proposal_page(request, item, form=form, status=400)
         _store(form, request.user)
     messages.success(request, _("The example is saved."))
     return redirect("knowledge:proposal", item.pk)
+
+
+def _locked(item: Item) -> Item:
+    """The proposal read again under a row lock: a change and a submission never cross."""
+    return Item.objects.select_for_update().get(pk=item.pk)
+
+
+def _refused(request, item: Item, error: ValidationError) -> HttpResponse:
+    messages.error(request, error.messages[0])
+    return redirect("knowledge:proposal", item.pk)
+
+
+def _refusal(request, item: Item) -> HttpResponse | None:
+    """The answer when the proposer may not change the proposal now (it says why), else None."""
+    try:
+        services.check_editable(item)
+    except ValidationError as error:
+        return _refused(request, item, error)
+    return None
 
 
 def _store(form: ProposalForm, user) -> None:
@@ -230,12 +246,9 @@ def _story_sent_along(request, item: Item) -> ProposalForm | None:
 def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     with transaction.atomic():
-        item = Item.objects.select_for_update().get(pk=item.pk)
-        try:
-            services.check_editable(item)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("knowledge:proposal", item.pk)
+        item = _locked(item)
+        if refusal := _refusal(request, item):
+            return refusal
         story = _story_sent_along(request, item)
         if story is not None:
             return _proposal_page(request, item, form=story, status=400)
@@ -256,7 +269,7 @@ def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     photo_id = client_pk(photo)
     with transaction.atomic():
-        item = Item.objects.select_for_update().get(pk=item.pk)
+        item = _locked(item)
         try:
             services.check_editable(item)
             story = _story_sent_along(request, item)
@@ -264,8 +277,7 @@ def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
                 return _proposal_page(request, item, form=story, status=400)
             removed = services.remove_photo(item, photo_id)
         except ValidationError as error:
-            messages.error(request, error.messages[0])
-            return redirect("knowledge:proposal", item.pk)
+            return _refused(request, item, error)
     if removed:  # a second click finds it gone, and says nothing more
         messages.success(request, _("The picture is removed."))
     return redirect("knowledge:proposal", item.pk)
@@ -277,7 +289,7 @@ def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     try:
         with transaction.atomic():  # a second click waits, then finds it submitted
-            item = Item.objects.select_for_update().get(pk=item.pk)
+            item = _locked(item)
             if item.state in EDITABLE_STATES:
                 story = _story_sent_along(request, item)
                 if story is not None:

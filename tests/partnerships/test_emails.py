@@ -112,14 +112,19 @@ def test_an_institution_partnership_emails_its_resource_person(municipality, con
     assert "kommunens kontaktperson skriver den sammen med jer" in row.body_text
 
 
-def test_a_plan_decision_emails_the_resource_person_through_screening(
-    partnership, consultant, association_member, django_capture_on_commit_callbacks
-):
+def _submitted_plan(partnership, member):
     create_defaults(partnership.municipality)
     area = FocusArea.objects.filter(municipality=partnership.municipality).first()
     plan = services.create_plan(partnership, title="Plan", focus_areas=[area])
     Goal.objects.create(plan=plan, focus_area=area, description="Mål", indicator="i", target="t")
-    services.submit_plan(plan, by=association_member)
+    services.submit_plan(plan, by=member)
+    return plan
+
+
+def test_a_plan_decision_emails_the_resource_person_through_screening(
+    partnership, consultant, association_member, django_capture_on_commit_callbacks
+):
+    plan = _submitted_plan(partnership, association_member)
     with django_capture_on_commit_callbacks(execute=True):
         screening_services.decide(plan, Transition.APPROVE, by=consultant)
     row = written(Notification.objects.get(kind="screening.approved", to_email="sara@example.org"))
@@ -135,11 +140,7 @@ def test_a_plan_decision_emails_the_resource_person_through_screening(
 def test_a_member_who_left_no_longer_hears_of_the_plan(
     partnership, consultant, association_member, django_capture_on_commit_callbacks
 ):
-    create_defaults(partnership.municipality)
-    area = FocusArea.objects.filter(municipality=partnership.municipality).first()
-    plan = services.create_plan(partnership, title="Plan", focus_areas=[area])
-    Goal.objects.create(plan=plan, focus_area=area, description="Mål", indicator="i", target="t")
-    services.submit_plan(plan, by=association_member)
+    plan = _submitted_plan(partnership, association_member)
     AssociationMembership.objects.filter(user=association_member).delete()
     with django_capture_on_commit_callbacks(execute=True):
         screening_services.decide(plan, Transition.APPROVE, by=consultant)
