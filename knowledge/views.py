@@ -196,6 +196,8 @@ def proposal(request: HttpRequest, pk) -> HttpResponse:
         if not form.is_valid():
             return _proposal_page(request, item, form=form, status=400)
         _store(form, request.user)
+        if refused := _picture_sent_along(request, item):
+            return _proposal_page(request, item, photo_form=refused, status=400)
     messages.success(request, _("The example is saved."))
     return redirect("knowledge:proposal", item.pk)
 
@@ -241,6 +243,24 @@ def _story_sent_along(request, item: Item) -> ProposalForm | None:
     return None
 
 
+def _add_picture(request, item: Item) -> PhotoForm | None:
+    """Add the picture chosen on the page; its form with the errors when it is refused."""
+    form = PhotoForm(request.POST, request.FILES, item=item)
+    if not form.is_valid():
+        return form
+    photo = form.save(commit=False)
+    photo.item = item
+    photo.position = item.photos.count()
+    photo.save()
+    return None
+
+
+def _picture_sent_along(request, item: Item) -> PhotoForm | None:
+    """A picture chosen and then sent with another button than its own is added too (nothing
+    chosen on the page is dropped without a word)."""
+    return _add_picture(request, item) if request.FILES.get("image") else None
+
+
 @require_POST
 @login_required
 def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
@@ -252,13 +272,8 @@ def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
         story = _story_sent_along(request, item)
         if story is not None:
             return _proposal_page(request, item, form=story, status=400)
-        form = PhotoForm(request.POST, request.FILES, item=item)
-        if not form.is_valid():
-            return _proposal_page(request, item, photo_form=form, status=400)
-        photo = form.save(commit=False)
-        photo.item = item
-        photo.position = item.photos.count()
-        photo.save()
+        if refused := _add_picture(request, item):
+            return _proposal_page(request, item, photo_form=refused, status=400)
     messages.success(request, _("The picture is added."))
     return redirect("knowledge:proposal", item.pk)
 
@@ -294,6 +309,8 @@ def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
                 story = _story_sent_along(request, item)
                 if story is not None:
                     return _proposal_page(request, item, form=story, status=400)
+                if refused := _picture_sent_along(request, item):
+                    return _proposal_page(request, item, photo_form=refused, status=400)
             services.submit(item, by=request.user)
     except TransitionNotAllowed as error:
         missing = getattr(error, "missing", {})

@@ -424,6 +424,33 @@ def test_a_school_proposal_is_screened_with_its_own_words(
     assert "åbn det for at godkende det" in " ".join(str(m) for m in response.context["messages"])
 
 
+def test_a_picture_chosen_and_sent_with_save_or_send_is_added_too(
+    client, teacher, completed_booking
+):
+    """Nothing chosen on the one-form page is dropped without a word."""
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+
+    def picture(name):
+        return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+    url = reverse("knowledge:proposal", args=[item.pk])
+    saved = client.post(url, {**_story(), "image": picture("a.png"), "alt_text": "Båden"})
+    assert saved.status_code == 302
+    assert list(item.photos.values_list("alt_text", flat=True)) == ["Båden"]
+    refused = client.post(url, {**_story(summary="Nyt resumé"), "image": picture("b.png")})
+    assert refused.status_code == 400  # no description: the picture's own error is shown
+    item.refresh_from_db()
+    assert item.summary == "Nyt resumé" and item.photos.count() == 1  # the story is kept
+    sent = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]),
+        {**_story(), "image": picture("c.png"), "alt_text": "Stranden"},
+    )
+    assert sent.status_code == 302
+    item.refresh_from_db()
+    assert item.state == S.SUBMITTED and item.photos.count() == 2
+
+
 def test_a_rejected_proposal_shows_why_and_where_to_go_next(
     client, teacher, completed_booking, consultant, municipality
 ):
