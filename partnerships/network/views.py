@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.submitkeys import tell_once
 
 from . import access, services
-from .forms import RegistrationForm
+from .forms import RegistrationForm, party_value
 from .models import RegistrationState
 
 
@@ -33,6 +33,14 @@ def event_list(request):
     )
 
 
+def _new_form(parties, mine) -> RegistrationForm:
+    """Changing a sign-up starts from its party and number, not from one participant."""
+    initial = {}
+    if mine:
+        initial = {"party": party_value(mine[0].party), "participants": mine[0].participants}
+    return RegistrationForm(parties=parties, initial=initial)
+
+
 def _detail_context(request, event, parties, form=None) -> dict:
     active = event.registrations.active().select_related("association", "school")
     mine = [r for r in active if r.party in parties]
@@ -46,7 +54,7 @@ def _detail_context(request, event, parties, form=None) -> dict:
         "waiting": event.registrations.filter(state=RegistrationState.WAITING).count(),
         "started": started,
         "closed": closed,
-        "form": form or (RegistrationForm(parties=parties) if parties and not closed else None),
+        "form": form or (_new_form(parties, mine) if parties and not closed else None),
         "is_consultant": access.is_consultant_of(request.user, event),
     }
 

@@ -63,6 +63,9 @@ def test_an_invited_partner_sees_the_invitation_and_signs_up(
     assert row.registered_by == association_member
     page = client.get(url("association", association.slug)).content.decode()
     assert "Tilmeldt" in page
+    # Changing the number starts from the 3 signed up, not from 1.
+    detail = client.get(url("event", meeting.pk)).content.decode()
+    assert 'name="participants" value="3"' in detail
 
 
 def test_a_double_click_signs_up_once(client, association_member, association, meeting):
