@@ -77,15 +77,29 @@ class MeetingTimeForm(forms.Form):
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=_("Place"), max_length=200)
+    # The version of the meeting the form was filled in from: the same values sent again
+    # from an older version are a second click on a move already made, not "no change".
+    sequence = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
 
     @classmethod
     def for_meeting(cls, meeting):
         starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
         initial = {"day": starts.date(), "starts": starts.time(), "ends": ends.time()}
-        return cls(initial={**initial, "place": meeting.place}, prefix="move")
+        initial |= {"place": meeting.place, "sequence": meeting.sequence}
+        return cls(initial=initial, prefix="move")
 
     def clean(self):
         return _meeting_times(self, super().clean())
+
+    def changes_nothing(self, meeting) -> bool:
+        """Sent as it was shown: the meeting keeps its time and place, and nobody is told."""
+        data = self.cleaned_data
+        return data.get("sequence") in (None, meeting.sequence) and (
+            (data["starts_at"], data["ends_at"], data["place"])
+            == (meeting.starts_at, meeting.ends_at, meeting.place)
+        )
 
 
 def _meeting_times(form, data: dict) -> dict:

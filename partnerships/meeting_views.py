@@ -167,6 +167,9 @@ def meeting_cancel(request, meeting_id):
 def meeting_move(request, meeting_id):
     meeting = consultant_meeting(request.user, meeting_id)
     form = MeetingTimeForm(request.POST, prefix="move")
+    if form.is_valid() and form.changes_nothing(meeting):
+        messages.info(request, _("Nothing changed: the meeting keeps its time and place."))
+        return redirect("partnerships:meeting", meeting.pk)
     if form.is_valid():
         data = form.cleaned_data
         try:

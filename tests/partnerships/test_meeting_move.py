@@ -115,3 +115,26 @@ def test_the_consultant_moves_it_on_its_page(
     moved = Notification.objects.filter(kind=services.MOVED)
     assert moved.count() == meeting.participants.exclude(email="").count() > 0
     assert {services.meeting_still_wanted(n) for n in moved} == {""}
+
+
+def test_sending_the_form_unchanged_tells_nobody_and_says_so(client, consultant, partnership):
+    starts, ends = daytime(days=13)
+    meeting = schedule(partnership)
+    meeting.starts_at, meeting.ends_at, meeting.place = starts, ends, "Rådhuset"
+    meeting.save()
+    url = reverse("partnerships:meeting_move", args=[meeting.pk])
+    client.force_login(consultant)
+    page = client.get(reverse("partnerships:meeting", args=[meeting.pk])).content.decode()
+    assert 'name="move-sequence" value="0"' in page
+    shown = {**form(starts, ends, "Rådhuset"), "move-sequence": "0"}
+    response = client.post(url, shown, follow=True)
+    assert "Intet er ændret" in response.content.decode()
+    assert not Notification.objects.filter(kind=services.MOVED).exists()
+    # A move, then the same form again (a second click): the move's answer, told once.
+    moved = {**form(starts + timedelta(days=1), ends + timedelta(days=1)), "move-sequence": "0"}
+    client.post(url, moved)
+    response = client.post(url, moved, follow=True)
+    page = response.content.decode()
+    assert page.count("Mødet er flyttet.") == 1 and "Intet er ændret" not in page
+    assert Notification.objects.filter(kind=services.MOVED).count() > 0
+    assert client.post(url, {**moved, "move-sequence": "-1"}).status_code == 400
