@@ -14,8 +14,15 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import confirmed_email_required
 from portal.ratelimit import ratelimit
+from portal.submitkeys import tell_once
 from screening.services import history, history_for, open_change_request
-from screening.workflow import EDITABLE_STATES, IncompleteSubmission, S, TransitionNotAllowed
+from screening.workflow import (
+    EDITABLE_STATES,
+    AlreadyDone,
+    IncompleteSubmission,
+    S,
+    TransitionNotAllowed,
+)
 
 from . import services
 from .forms import (
@@ -238,10 +245,12 @@ def _screening_action(request, item, action, done_message):
         action(item, by=request.user)
     except IncompleteSubmission:
         raise
+    except AlreadyDone:  # a second click: the first one's answer
+        tell_once(request, messages.SUCCESS, done_message)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, done_message)
+        tell_once(request, messages.SUCCESS, done_message)
 
 
 @require_POST

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.ids import client_pk
+from portal.submitkeys import tell_once
 from portal.uploads import DOCUMENT_TYPES
 from screening import services as screening_services
-from screening.workflow import EDITABLE_STATES, TransitionNotAllowed
+from screening.workflow import EDITABLE_STATES, AlreadyDone, TransitionNotAllowed
 
 from . import services
 from .filters import ItemFilter
@@ -302,6 +303,7 @@ def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
 @login_required
 def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
+    done = _("The example is sent to the municipality. You hear from the consultant.")
     try:
         with transaction.atomic():  # a second click waits, then finds it submitted
             item = _locked(item)
@@ -312,11 +314,11 @@ def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
                 if refused := _picture_sent_along(request, item):
                     return _proposal_page(request, item, photo_form=refused, status=400)
             services.submit(item, by=request.user)
+    except AlreadyDone:  # a second click: the first one's answer
+        tell_once(request, messages.SUCCESS, done)
     except TransitionNotAllowed as error:
         missing = getattr(error, "missing", {})
         messages.error(request, " ".join([str(error), *missing.values()]))
     else:
-        messages.success(
-            request, _("The example is sent to the municipality. You hear from the consultant.")
-        )
+        tell_once(request, messages.SUCCESS, done)
     return redirect("knowledge:proposal", item.pk)

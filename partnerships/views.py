@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from associations.permissions import get_association_for
+from portal.submitkeys import tell_once
 from schools.permissions import school_for
 from screening import services as screening_services
-from screening.workflow import EDITABLE_STATES, S, TransitionNotAllowed
+from screening.workflow import EDITABLE_STATES, AlreadyDone, S, TransitionNotAllowed
 
 from . import printing, services
 from .forms import ActivityForm, GoalForm, PlanForm
@@ -144,14 +145,15 @@ def plan_add(request, slug, plan_id, part):
 @login_required
 def plan_submit(request, slug, plan_id):
     plan = plan_for(request.user, slug, plan_id)
+    done = _("The plan is submitted. The municipality's consultant will contact you.")
     try:
         services.submit_plan(plan, by=request.user)
+    except AlreadyDone:  # a second click: the first one's answer
+        tell_once(request, messages.SUCCESS, done)
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, _("The plan is submitted. The municipality's consultant will contact you.")
-        )
+        tell_once(request, messages.SUCCESS, done)
     return _plan_page(plan)
 
 

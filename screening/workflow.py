@@ -64,6 +64,12 @@ class TransitionNotAllowed(Exception):
     """Raised when a transition is not allowed from the current state. The message is for users."""
 
 
+class AlreadyDone(TransitionNotAllowed):
+    """Raised when the item is where the action would take it (``DONE_STATES``): the same
+    action sent again, by a second click or from an old tab. A user's page answers as the
+    first time; a consultant's bulk action still reports it as refused."""
+
+
 class IncompleteSubmission(TransitionNotAllowed):
     """Raised when an item is submitted with required fields still empty.
 
@@ -77,10 +83,21 @@ class IncompleteSubmission(TransitionNotAllowed):
         )
 
 
+#: The states that a user's own action leads to, also after a consultant picked the item up.
+DONE_STATES: dict[str, frozenset[str]] = {
+    Transition.SUBMIT: WAITING_STATES,
+    Transition.WITHDRAW: frozenset({S.WITHDRAWN}),
+    Transition.REOPEN: frozenset({S.DRAFT}),
+}
+
+
 def target_state(transition: str, current: str) -> str:
     sources, target = TRANSITIONS[transition]
     if current not in sources:
-        raise TransitionNotAllowed(
+        refusal = (
+            AlreadyDone if current in DONE_STATES.get(transition, ()) else TransitionNotAllowed
+        )
+        raise refusal(
             _("“%(action)s” is not possible while the item is “%(state)s”.")
             % {"action": Transition(transition).label, "state": ScreeningState(current).label}
         )

@@ -214,6 +214,12 @@ def test_a_teacher_proposes_a_good_example_prefilled_from_a_completed_booking(
     item.refresh_from_db()
     assert item.state == S.SUBMITTED
     assert ScreeningEvent.objects.filter(object_id=item.pk, transition="submit").exists()
+    # A second click gets the first one's answer, not a refusal.
+    again = client.post(reverse("knowledge:proposal_submit", args=[item.pk]), follow=True)
+    shown = [(m.level_tag, str(m)) for m in again.context["messages"]]
+    sent = ("success", "Eksemplet er sendt til kommunen. I hører fra konsulenten.")
+    assert shown.count(sent) == 1 and "error" not in dict(shown)
+    assert ScreeningEvent.objects.filter(object_id=item.pk, transition="submit").count() == 1
 
 
 def test_a_proposal_is_only_seen_by_its_proposer_and_the_consultant_until_approved(

@@ -99,6 +99,8 @@ def test_member_writes_and_submits_a_plan_through_the_pages(
     client.post(url("plan_submit", association, plan.pk))
     plan.refresh_from_db()
     assert plan.state == S.SUBMITTED
+    again = client.post(url("plan_submit", association, plan.pk), follow=True)  # a second click
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
     page = client.get(url("plan", association, plan.pk)).content.decode()
     assert "Flere frivillige" in page and "Kursus" in page
     assert "Tilføj målet" not in page  # no longer editable

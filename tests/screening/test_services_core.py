@@ -3,7 +3,14 @@ import pytest
 from associations.models import Offer
 from screening import services
 from screening.models import ScreeningEvent
-from screening.workflow import TRANSITIONS, S, Transition, TransitionNotAllowed
+from screening.workflow import (
+    DONE_STATES,
+    TRANSITIONS,
+    AlreadyDone,
+    S,
+    Transition,
+    TransitionNotAllowed,
+)
 from tests import factories as f
 
 
@@ -32,8 +39,11 @@ def test_every_transition_is_allowed_or_refused_by_the_table(association, action
     if state in sources:
         assert services.transition(offer, action).state == target
     else:
-        with pytest.raises(TransitionNotAllowed):
+        with pytest.raises(TransitionNotAllowed) as refusal:
             services.transition(offer, action)
+        # Only the user's own action on an item it already moved is a repeat (AlreadyDone).
+        done = state in DONE_STATES.get(action, ())
+        assert isinstance(refusal.value, AlreadyDone) == done
         offer.refresh_from_db()
         assert offer.state == state
         assert not ScreeningEvent.objects.exists()
