@@ -27,7 +27,13 @@ def consultant_form(form, municipality):
                 self.instance.validate_unique(exclude=exclude)
                 self.instance.validate_constraints(exclude=exclude)
             except ValidationError as error:
-                self.add_error(None, error)
+                # The model's validation checked the constraints without the municipality
+                # already: each error is said once.
+                for field, errors in error.update_error_dict({}).items():
+                    said = set(self.errors.get(field, ()))
+                    fresh = [e for e in errors if not set(e.messages) <= said]
+                    if fresh:
+                        self.add_error(None, ValidationError({field: fresh}))
 
     return ConsultantForm
 

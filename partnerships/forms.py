@@ -229,7 +229,12 @@ class FiguresForm(forms.ModelForm):
             field = self.fields[name]
             field.min_value, field.max_value = 0, top
             field.widget.attrs.update({"min": 0, "max": top, "inputmode": "numeric"})
-            field.validators = [*field.validators, MinValueValidator(0), MaxValueValidator(top)]
+            # The model field's own "at least 0" is replaced, not repeated: one error each.
+            field.validators = [
+                *(v for v in field.validators if not isinstance(v, MinValueValidator)),
+                MinValueValidator(0),
+                MaxValueValidator(top),
+            ]
 
     def validate_unique(self):
         """One row per year is kept by ``figures.report``, which corrects the year's row."""

@@ -96,11 +96,23 @@ def test_bad_periods_and_grants_are_form_errors(
 
 def test_exactly_one_partner(admin_client, consultant, association, club):
     both = form_data(association=association.pk, institution=club.pk, contact=consultant.pk)
-    response = admin_client.post(ADD, both)
-    assert response.status_code == 200
-    response = admin_client.post(ADD, form_data(contact=consultant.pk))
-    assert response.status_code == 200
+    for data in (both, form_data(contact=consultant.pk)):
+        response = admin_client.post(ADD, data, HTTP_ACCEPT_LANGUAGE="da")
+        assert response.status_code == 200
+        # Said once: the consultant's form checks the municipality's constraints again.
+        errors = response.context["adminform"].form.non_field_errors()
+        assert list(errors) == [
+            "Vælg partneren: en forening eller en fritidsinstitution, ikke begge."
+        ]
     assert not Partnership.objects.exists()
+
+
+def test_a_name_twice_in_the_municipality_is_said_once(admin_client, club):
+    response = admin_client.post(
+        "/admin/partnerships/leisureinstitution/add/", {"name": club.name, "kind": "club"}
+    )
+    errors = response.context["adminform"].form.errors
+    assert sum(len(e) for e in errors.values()) == 1, errors
 
 
 def test_choices_are_the_consultants_municipalitys(

@@ -264,6 +264,8 @@ def test_hostile_input_gives_the_form_again(client, association_member, active, 
     response = client.post(url(active), data)
     assert response.status_code == 400
     assert not YearlyFigures.objects.exists()
+    for errors in response.context["form"].errors.values():  # each error said once
+        assert len(errors) == len(set(errors)), errors
 
 
 def test_strangers_never_see_the_figures(
