@@ -24,7 +24,7 @@ from portal.ratelimit import ratelimit
 from portal.redirects import local_url
 from portal.submitkeys import tell_once
 from schools.models import School
-from schools.permissions import school_for
+from schools.permissions import school_for, user_schools
 from schools.services import needs_for_school
 
 from . import ics as ical
@@ -429,7 +429,7 @@ WAITING_ROW_FIELDS = (
 @login_required
 def my_school(request):
     school = school_for(request.user, request.GET.get("school"))
-    schools = [m.school for m in request.user.active_school_memberships]
+    schools = user_schools(request.user)
     show_all = bool(request.GET.get("all"))
     # One token for the lists' forms and the frame's log-out form (each get_token masks anew).
     token = get_token(request)

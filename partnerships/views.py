@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from associations.permissions import get_association_for
 from portal.submitkeys import tell_once
-from schools.permissions import school_for
+from schools.permissions import school_for, user_schools
 from screening import services as screening_services
 from screening.workflow import EDITABLE_STATES, AlreadyDone, S, TransitionNotAllowed
 
@@ -64,7 +64,7 @@ def school_partnerships(request):
     return render(
         request,
         "partnerships/school_list.html",
-        {"school": school, "partnerships": partnerships},
+        {"school": school, "schools": user_schools(request.user), "partnerships": partnerships},
     )
 
 

@@ -50,11 +50,16 @@ def can_answer_need(user, need: SchoolNeed) -> bool:
     return need.is_open and need.school.municipality_id in association_municipality_ids(user)
 
 
+def user_schools(user) -> list[School]:
+    """The schools where the user is an approved member, in the order of their tabs."""
+    return [m.school for m in user.active_school_memberships]
+
+
 def school_for(user, school_pk: int | None = None) -> School:
     """One of the user's approved schools (the first when no id is given); 404 otherwise."""
     if not user.is_authenticated:
         raise Http404
-    schools = [m.school for m in user.active_school_memberships]
+    schools = user_schools(user)
     if not schools:
         raise Http404
     if school_pk in (None, ""):

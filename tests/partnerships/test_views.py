@@ -4,6 +4,8 @@ else does (through the pages, as a visitor would)."""
 import pytest
 from django.urls import reverse
 
+from tests import factories as f
+
 from .conftest import make_partnership
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +65,19 @@ def test_school_staff_see_their_schools_partnerships_only(
     assert str(other) not in partners_on(response)
     title = response.content.decode().split("<title>")[1].split("</title>")[0]
     assert "<" not in title  # the meetings are listed in the page, not in its title
+
+
+def test_staff_of_two_schools_pick_the_school(
+    client, teacher, school, other_school, partnership, club, municipality, consultant
+):
+    other = make_partnership(municipality, consultant, institution=club, schools=[other_school])
+    f.SchoolMembershipFactory(user=teacher, school=other_school)
+    client.force_login(teacher)
+    page = client.get(reverse("partnerships:school")).content.decode()
+    assert f'href="?school={other_school.pk}"' in page and other_school.name in page
+    assert 'aria-current="page" href="?school=' + str(school.pk) in page
+    response = client.get(reverse("partnerships:school"), {"school": other_school.pk})
+    assert partners_on(response) == [str(other)]
 
 
 def test_school_staff_cannot_ask_for_another_school(client, teacher, other_school, partnership):
