@@ -231,11 +231,32 @@ def _writes_plan(request, plan) -> bool:
     )
 
 
+class _PlanPartFormSet(forms.BaseInlineFormSet):
+    """A goal or activity sits under one of the focus areas chosen for the plan, as in the
+    partner's own form: the areas ticked on the same page, so a goal is never hidden under
+    an area the plan does not have."""
+
+    def clean(self):
+        super().clean()
+        if "focus_areas" not in self.data:  # the plan's areas are read-only on this page
+            return
+        chosen = set(self.data.getlist("focus_areas"))
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            area = data.get("focus_area")
+            if area is not None and not data.get("DELETE") and str(area.pk) not in chosen:
+                form.add_error(
+                    "focus_area",
+                    _("Tick this focus area for the plan above, or choose one of its areas."),
+                )
+
+
 class _ReadOnlyForConsultants(admin.TabularInline):
     """Goals and activities: read-only for consultants screening a partner's plan; written
     by the consultant for an institution's plan (``services.consultant_writes``)."""
 
     extra = 0
+    formset = _PlanPartFormSet
 
     def has_add_permission(self, request, obj=None):
         return _writes_plan(request, obj)

@@ -83,6 +83,13 @@ def test_the_consultant_writes_submits_and_approves_an_institution_plan(
         "target": "40",
     }
     activity = {"focus_area": areas[0].pk, "what": "Åbent hus", "who": "Klubben", "when": "Marts"}
+    # A goal under an area the plan does not have would never be shown: refused.
+    elsewhere = {**goal, "focus_area": areas[1].pk}
+    data = {"title": "Klub Nord", "focus_areas": [areas[0].pk], **inlines([elsewhere], [activity])}
+    response = client.post(change, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 200 and not plan.goals.exists()
+    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
+    assert "Sæt hak ved dette fokusområde" in " ".join(errors["focus_area"])
     data = {
         "title": "Klub Nords handleplan 2026",
         "focus_areas": [areas[0].pk],
