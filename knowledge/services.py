@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from associations.models import Association
@@ -220,10 +222,12 @@ def propose_from_booking(booking: Booking, *, by) -> Item:
     if existing is not None:
         return _theirs(existing, by)
     offer = booking.offer
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the portal's language
+        title = _("%(offer)s at %(school)s") % {"offer": offer.title, "school": booking.school}
     values = {
         "municipality": booking.school.municipality,
         "kind": Kind.EXAMPLE,
-        "title": _("%(offer)s at %(school)s") % {"offer": offer.title, "school": booking.school},
+        "title": title,
         "summary": offer.summary[:300],
         "slug": f"eksempel-{uuid.uuid4().hex[:12]}",
         "audience": Audience.BOTH,
@@ -254,10 +258,12 @@ def propose_from_partnership(partnership: Partnership, *, by) -> Item:
         offer__association=partnership.association,
         school__in=schools,
     )
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: the portal's language
+        title = _("Partnership: %(partner)s") % {"partner": partnership.partner}
     values = {
         "municipality": partnership.municipality,
         "kind": Kind.EXAMPLE,
-        "title": _("Partnership: %(partner)s") % {"partner": partnership.partner},
+        "title": title,
         "slug": f"eksempel-{uuid.uuid4().hex[:12]}",
         "is_public": False,
         "association": partnership.association,

@@ -196,12 +196,14 @@ def test_a_teacher_proposes_a_good_example_prefilled_from_a_completed_booking(
     page = client.get(reverse("knowledge:propose"))
     assert completed_booking.offer.title in page.content.decode()
     url = reverse("knowledge:propose_booking", args=[completed_booking.pk])
-    first = client.post(url)
+    # The teacher's browser asks for English; the stored title is in the portal's language.
+    first = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
     second = client.post(url)  # a double click
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     item = Item.objects.get()
     assert (item.kind, item.source, item.state) == ("example", "school", S.DRAFT)
+    assert item.title == f"{completed_booking.offer.title} på {completed_booking.school}"
     assert item.offer == completed_booking.offer
     assert item.school == completed_booking.school
     assert item.association == completed_booking.offer.association
@@ -305,10 +307,11 @@ def test_the_association_proposes_from_its_partnership(client, association_admin
     partnership_services.transition(partnership, "activate")
     client.force_login(association_admin)
     url = reverse("knowledge:propose_partnership", args=[partnership.pk])
-    assert client.post(url).status_code == 302
+    assert client.post(url, HTTP_ACCEPT_LANGUAGE="en").status_code == 302
     assert client.post(url).status_code == 302
     item = Item.objects.get()
     assert (item.partnership, item.source) == (partnership, "association")
+    assert item.title == f"Partnerskab: {partnership.partner}"  # the portal's language
 
 
 def test_a_picture_is_checked_by_content(client, teacher, completed_booking):
