@@ -42,10 +42,36 @@ class TagAdmin(TenantAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PrivateFileInput(AdminFileWidget):
+    """A template's file and a picture have no public address (``PrivateFiles``): the admin
+    names the file and links to the download or picture view, which checks who asks
+    (Django's widget asks the storage for the file's URL, and this storage has none)."""
+
+    template_name = "knowledge/widgets/private_file_input.html"
+
+    def is_initial(self, value):
+        # The stored file (not one just uploaded with a form that came back with errors).
+        return bool(value and getattr(value, "instance", None) and value.name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["download_url"] = _private_link(getattr(value, "instance", None))
+        return context
+
+
+def _private_link(row) -> str:
+    if row is None or row.pk is None:
+        return ""
+    if isinstance(row, ItemPhoto):
+        return row.url
+    return reverse("knowledge:download", args=[row.live.slug]) if row.live.slug else ""
+
+
 class ItemPhotoInline(admin.TabularInline):
     model = ItemPhoto
     extra = 0
     fields = ["image", "alt_text", "position"]
+    formfield_overrides = {models.ImageField: {"widget": PrivateFileInput}}
 
 
 MATERIAL_FIELDS = [
@@ -71,27 +97,6 @@ MATERIAL_FIELDS = [
     "association_rating",
 ]
 STATUS_FIELDS = ["state", "source", "proposed_by", "booking", "approved_at"]
-
-
-class PrivateFileInput(AdminFileWidget):
-    """A template's file has no public address (``PrivateFiles``): the admin names it and
-    links to the download page, which checks who asks (Django's widget asks the storage for
-    the file's URL, and this storage has none)."""
-
-    template_name = "knowledge/widgets/private_file_input.html"
-
-    def is_initial(self, value):
-        # The stored file (not one just uploaded with a form that came back with errors).
-        return bool(value and getattr(value, "instance", None) and value.name)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        item = getattr(value, "instance", None)
-        slug = item.live.slug if item is not None and item.pk else ""
-        context["widget"]["download_url"] = (
-            reverse("knowledge:download", args=[slug]) if slug else ""
-        )
-        return context
 
 
 @admin.register(Item)

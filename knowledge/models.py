@@ -36,9 +36,10 @@ from screening.workflow import S
 
 
 class PrivateFiles(FileSystemStorage):
-    """Templates are stored outside the public media folder (``KNOWLEDGE_FILES_ROOT``, by
-    default ``private`` beside ``MEDIA_ROOT``): a login-only template is served only through
-    the download view, which checks who asks. Read from the settings on every use."""
+    """Templates and pictures are stored outside the public media folder
+    (``KNOWLEDGE_FILES_ROOT``, by default ``private`` beside ``MEDIA_ROOT``): a login-only
+    template, or the picture of a draft that may show pupils, is served only through the
+    download and picture views, which check who asks. Read from the settings on every use."""
 
     @property
     def base_location(self):
@@ -430,7 +431,10 @@ class ItemPhoto(models.Model):
         Item, on_delete=models.CASCADE, related_name="photos", verbose_name=_("item")
     )
     image = models.ImageField(
-        _("picture"), upload_to=random_upload_path("knowledge-photos"), validators=[validate_image]
+        _("picture"),
+        upload_to=random_upload_path("knowledge-photos"),
+        storage=_private_storage,
+        validators=[validate_image],
     )
     alt_text = models.CharField(
         _("description of the picture"),
@@ -446,3 +450,8 @@ class ItemPhoto(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    @property
+    def url(self) -> str:
+        """The picture's address: the picture view, which checks who asks (``PrivateFiles``)."""
+        return reverse("knowledge:photo", args=[self.pk])

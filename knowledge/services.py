@@ -71,6 +71,18 @@ def visible_items(request):
     return Item.objects.visible_to(request.user, viewer_municipalities(request)) | public
 
 
+def may_see_pictures(request, item: Item) -> bool:
+    """An item's pictures are for whoever may open it, its proposer (a draft, an edit) and
+    the consultants of its municipality (who screen it)."""
+    user = request.user
+    if user.is_authenticated and (
+        item.proposed_by_id == user.pk
+        or Item.objects.for_consultant(user).filter(pk=item.pk).exists()
+    ):
+        return True
+    return visible_items(request).filter(pk=item.pk).exists()
+
+
 def offers_with_examples() -> frozenset[int]:
     """The ids of the offers that have a published good example (in any municipality, for
     any visitor), kept in the process until an item changes (``generations.kept``): the offer

@@ -27,6 +27,7 @@ urlpatterns = [
         name="proposal_photo_remove",
     ),
     path("knowledge/proposals/<str:pk>/submit/", views.proposal_submit, name="proposal_submit"),
+    path("knowledge/pictures/<str:pk>/", views.photo, name="photo"),
     path("knowledge/<slug:slug>/", views.item_detail, name="detail"),
     path("knowledge/<slug:slug>/download/", views.download, name="download"),
 ]

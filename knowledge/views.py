@@ -20,12 +20,12 @@ from portal.ids import client_pk
 from portal.submitkeys import tell_once
 from portal.uploads import DOCUMENT_TYPES
 from screening import services as screening_services
-from screening.workflow import EDITABLE_STATES, AlreadyDone, TransitionNotAllowed
+from screening.workflow import EDITABLE_STATES, AlreadyDone, S, TransitionNotAllowed
 
 from . import services
 from .filters import ItemFilter
 from .forms import PhotoForm, ProposalForm
-from .models import Category, Item
+from .models import Category, Item, ItemPhoto
 
 PAGE_SIZE = 20
 
@@ -115,6 +115,32 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store" if not item.is_public else "public, max-age=300"
+    return response
+
+
+#: The pictures' types, by the extension ``portal.uploads`` gives a checked image.
+PICTURE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@require_safe
+def photo(request: HttpRequest, pk) -> HttpResponse:
+    """A good example's picture, for whoever may see the example (``may_see_pictures``):
+    a draft's picture may show pupils, so it has no public address."""
+    found = ItemPhoto.objects.select_related("item").filter(pk=client_pk(pk)).first()
+    if found is None or not services.may_see_pictures(request, found.item):
+        raise Http404
+    content_type = PICTURE_TYPES.get(found.image.name.rsplit(".", 1)[-1].lower())
+    if content_type is None:
+        raise Http404
+    try:
+        handle = found.image.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    item = found.item
+    public = item.is_public and item.state == S.APPROVED and not item.is_revision
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
 
 

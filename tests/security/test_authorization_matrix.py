@@ -129,6 +129,9 @@ MATRIX: dict[str, dict] = {
     "knowledge:proposal_photo": E("405", "L 404 404 400 404 404 404"),
     "knowledge:proposal_submit": E("405", "L 404 404 R 404 404 404"),
     "knowledge:proposal_photo_remove": E("405", "L 404 404 R 404 404 404"),
+    # The draft's picture: its proposer and the consultant who screens it (no log-in page:
+    # a published example's pictures are for visitors too).
+    "knowledge:photo": E("404 404 404 200 404 200 404", "405"),
     "partnerships:association": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "partnerships:school": E("L 404 404 200 200 404 404", "L 404 404 200 200 404 404"),
     "partnerships:plan_create": E("405", "L 404 400 404 404 404 404"),  # an empty form

@@ -365,6 +365,7 @@ KWARGS = {
     "knowledge:proposal": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_photo": lambda w: {"pk": pk(w.get("proposal_x"))},
     "knowledge:proposal_submit": lambda w: {"pk": pk(w.get("proposal_x"))},
+    "knowledge:photo": lambda w: {"pk": pk(w.get("proposal_photo_x"))},
     "knowledge:proposal_photo_remove": lambda w: {
         "pk": pk(w.get("proposal_x")),
         "photo": pk(w.get("proposal_photo_x")),
