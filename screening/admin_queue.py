@@ -129,6 +129,14 @@ class ScreeningAdminMixin:
         "reinstate_selected",
     ]
 
+    def view_on_site(self, obj):
+        """The admin's "View on site" for an item the site shows; a draft's or a withdrawn
+        item's page answers 404, so it gets no link."""
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        shown = type(obj).objects.published().filter(pk=obj.live.pk).exists()
+        return obj.get_absolute_url() if shown else None
+
     # --- scoping ---------------------------------------------------------------------
     def get_queryset(self, request):
         qs = super().get_queryset(request)

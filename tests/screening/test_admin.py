@@ -349,3 +349,17 @@ def test_the_queue_has_its_own_title(consultant_client, submitted_offer):
     assert "<h1>Screeningkø: tilbud</h1>" in html
     assert "Vælg tilbud" not in html
     assert "css/admin.css" in html  # underlined breadcrumbs, larger filter links
+
+
+def test_view_on_site_only_for_what_the_site_shows(
+    consultant_client, submitted_offer, published_offer
+):
+    page = consultant_client.get(f"{OFFERS}{submitted_offer.pk}/change/").content.decode()
+    assert 'class="viewsitelink"' not in page  # its page would answer 404
+    page = consultant_client.get(f"{OFFERS}{published_offer.pk}/change/").content.decode()
+    link = published_offer.get_absolute_url()
+    assert f'href="{link}" class="viewsitelink"' in page
+    assert consultant_client.get(link).status_code == 200
+    association = published_offer.association
+    page = consultant_client.get(f"{ASSOCIATIONS}{association.pk}/change/").content.decode()
+    assert f'href="{association.get_absolute_url()}" class="viewsitelink"' in page
