@@ -31,7 +31,7 @@ from municipalities.tenancy import TenantQuerySet
 from partnerships.models import Partnership
 from portal.uploads import random_upload_path, validate_document, validate_image
 from schools.models import GRADE_VALIDATORS, School
-from screening.models import Screenable
+from screening.models import ReasonScope, Screenable
 from screening.workflow import S
 
 
@@ -177,6 +177,7 @@ class Item(Screenable):
     #: The consultant reads the story and looks at the pictures: no box of an offer's
     #: checklist (instructors, certificates) applies.
     MANUAL_CHECKS = ()
+    REJECTION_SCOPE = ReasonScope.KNOWLEDGE
 
     municipality = models.ForeignKey(
         Municipality,

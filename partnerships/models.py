@@ -22,7 +22,7 @@ from municipalities.tenancy import TenantQuerySet
 from portal.submitkeys import submit_key_field, submitted_once
 from schools.models import School
 from screening.checks import AutomaticCheck, CheckRow
-from screening.models import Screenable
+from screening.models import ReasonScope, Screenable
 
 #: A partnership runs typically 2-3 years; the portal accepts from one month to six years.
 MIN_DAYS = 28
@@ -299,6 +299,7 @@ class ActionPlan(Screenable):
     #: A plan is talked through with the partner; an offer's instructor and certificate
     #: boxes do not apply (its goals per focus area are checked automatically).
     MANUAL_CHECKS = ("dialogue_held",)
+    REJECTION_SCOPE = ReasonScope.PLANS
 
     class Meta:
         verbose_name = _("action plan")

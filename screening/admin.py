@@ -62,8 +62,8 @@ class ScreeningEventAdmin(admin.ModelAdmin):
 
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(admin.ModelAdmin):
-    list_display = ["code", "text", "municipality", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["code", "text", "applies_to", "municipality", "is_active"]
+    list_filter = ["is_active", "applies_to"]
     search_fields = ["code", "text"]
 
     def get_queryset(self, request):
@@ -77,7 +77,10 @@ class RejectionReasonAdmin(admin.ModelAdmin):
             "help_texts",
             {
                 "code": _("A short code, unique in the municipality, e.g. A7."),
-                "text": _("The association reads this text in the e-mail about the rejection."),
+                "text": _(
+                    "The owner of the item reads this text in the e-mail about the rejection."
+                ),
+                "applies_to": _("Offered only when rejecting this kind of item."),
                 "is_active": _("Only active reasons are offered when rejecting."),
             },
         )

@@ -326,13 +326,11 @@ class ScreeningAdminMixin:
         if action not in services.CONSULTANT_ACTIONS:
             raise Http404
         change_url = self._url("change", obj.pk)
-        reasons = RejectionReason.objects.active().for_municipality(
-            request.user.consultant_municipality
-        )
+        reasons = RejectionReason.objects.active().for_item(obj)
         if request.user.is_superuser:
-            reasons = RejectionReason.objects.active().filter(
-                municipality__in=obj.screening_municipalities()
-            )
+            reasons = reasons.filter(municipality__in=obj.screening_municipalities())
+        else:
+            reasons = reasons.for_municipality(request.user.consultant_municipality)
         data = request.POST if request.method == "POST" else None
         form = DecisionForm(data, action=action, reasons=reasons, owner=obj.screening_owner().name)
         if request.method == "POST" and form.is_valid():

@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from .workflow import ScreeningState
 
 
+class ReasonScope(models.TextChoices):
+    """The kinds of item a rejection reason is offered for (``Screenable.REJECTION_SCOPE``)."""
+
+    ALL = "all", _("Every kind")
+    OFFERS = "offers", _("Offers and association profiles")
+    PLANS = "plans", _("Action plans")
+    KNOWLEDGE = "knowledge", _("Good examples and material")
+
+
 class Screenable(models.Model):
     """Fields shared by everything a consultant screens (association profiles and offers).
 
@@ -55,6 +64,8 @@ class Screenable(models.Model):
         "practical_info_complete",
         "learning_goals_linked",
     )
+    #: The rejection reasons offered for this kind of item, besides those for every kind.
+    REJECTION_SCOPE = ReasonScope.OFFERS
 
     class Meta:
         abstract = True
@@ -166,9 +177,15 @@ class RejectionReasonQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def for_item(self, item):
+        """The reasons for rejecting ``item``: those for every kind and those for its kind."""
+        return self.filter(applies_to__in=[ReasonScope.ALL, item.REJECTION_SCOPE])
+
 
 class RejectionReason(models.Model):
-    """A coded reason for rejecting a submission; each municipality keeps its own list."""
+    """A coded reason for rejecting a submission; each municipality keeps its own list, and
+    each reason is offered for one kind of item or for all (a child certificate means
+    nothing for an action plan)."""
 
     municipality = models.ForeignKey(
         "municipalities.Municipality",
@@ -179,6 +196,9 @@ class RejectionReason(models.Model):
     code = models.CharField(_("code"), max_length=20)
     text = models.CharField(_("text"), max_length=300)
     is_active = models.BooleanField(_("active"), default=True)
+    applies_to = models.CharField(
+        _("for"), max_length=20, choices=ReasonScope.choices, default=ReasonScope.ALL
+    )
 
     objects = RejectionReasonQuerySet.as_manager()
 

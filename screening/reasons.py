@@ -13,15 +13,24 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import RejectionReason
+from .models import ReasonScope, RejectionReason
 
+#: The first four are about an association and its offers; the last two fit every kind.
 DEFAULT_REASONS = [
-    ("A1", _("Child safety: child certificates or supervision are not in order")),
-    ("A2", _("Does not fit school teaching or the pupils' age")),
-    ("A3", _("Commercial content or marketing rather than an activity for pupils")),
-    ("A4", _("Not a local association or club in the municipality")),
-    ("A5", _("Information still missing after a request for changes")),
-    ("A6", _("Other reason (see the explanation)")),
+    (
+        "A1",
+        _("Child safety: child certificates or supervision are not in order"),
+        ReasonScope.OFFERS,
+    ),
+    ("A2", _("Does not fit school teaching or the pupils' age"), ReasonScope.OFFERS),
+    (
+        "A3",
+        _("Commercial content or marketing rather than an activity for pupils"),
+        ReasonScope.OFFERS,
+    ),
+    ("A4", _("Not a local association or club in the municipality"), ReasonScope.OFFERS),
+    ("A5", _("Information still missing after a request for changes"), ReasonScope.ALL),
+    ("A6", _("Other reason (see the explanation)"), ReasonScope.ALL),
 ]
 
 
@@ -32,8 +41,8 @@ def add_default_reasons(municipality) -> int:
     )
     with translation.override(settings.LANGUAGE_CODE):
         new = [
-            RejectionReason(municipality=municipality, code=code, text=str(text))
-            for code, text in DEFAULT_REASONS
+            RejectionReason(municipality=municipality, code=code, text=str(text), applies_to=scope)
+            for code, text, scope in DEFAULT_REASONS
             if code not in have
         ]
     RejectionReason.objects.bulk_create(new)

@@ -275,15 +275,21 @@ def test_screening_requests_changes_then_approves_and_the_offer_page_shows_it(
     assert client.get(item.get_absolute_url()).status_code == 200
 
 
-def test_a_rejected_proposal_carries_its_coded_reason(teacher, completed_booking, consultant):
+def test_a_rejected_proposal_carries_its_coded_reason(
+    client, teacher, completed_booking, consultant
+):
     item = services.propose_from_booking(completed_booking, by=teacher)
     item.body = "Vi " + "lærte meget. " * 8
     item.save()
     services.submit(item, by=teacher)
-    reason = completed_booking.school.municipality.rejection_reasons.first()
-    screening_services.decide(item, Transition.REJECT, by=consultant, reason=reason)
+    client.force_login(consultant)
+    url = reverse("admin:knowledge_item_decide", args=[item.pk, "reject"])
+    offered = client.get(url).context["form"].fields["reason"].queryset
+    # The offers' reasons (child certificates, a local club…) are not offered for an example.
+    assert [r.code for r in offered] == ["A5", "A6"]
+    client.post(url, {"reason": offered[1].pk, "message": ""})
     event = ScreeningEvent.objects.filter(object_id=item.pk, transition="reject").get()
-    assert event.data["reason_code"] == reason.code
+    assert event.data["reason_code"] == "A6"
 
 
 def test_an_incomplete_proposal_is_not_submitted(client, teacher, completed_booking):

@@ -260,14 +260,15 @@ def test_screening_events_are_read_only_and_not_deletable(consultant_client, sub
 def test_consultant_keeps_own_rejection_reasons(consultant_client, municipality, reason):
     response = consultant_client.post(
         "/admin/screening/rejectionreason/add/",
-        {"code": "R2", "text": "For dyrt", "is_active": "on"},
+        {"code": "R2", "text": "For dyrt", "is_active": "on", "applies_to": "offers"},
     )
     assert response.status_code == 302
     from screening.models import RejectionReason
 
     assert RejectionReason.objects.get(code="R2").municipality == municipality
     response = consultant_client.post(
-        "/admin/screening/rejectionreason/add/", {"code": "R1", "text": "Dublet"}
+        "/admin/screening/rejectionreason/add/",
+        {"code": "R1", "text": "Dublet", "applies_to": "all"},
     )
     assert response.status_code == 200 and response.context["adminform"].form.errors
 

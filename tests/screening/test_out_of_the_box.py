@@ -8,6 +8,9 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from associations.models import Offer
+from knowledge.models import Item
+from partnerships.models import ActionPlan
 from screening import services
 from screening.models import RejectionReason, Review, ScreeningEvent
 from screening.reasons import DEFAULT_REASONS
@@ -18,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 OFFERS = "/admin/associations/offer/"
 REASONS = "/admin/screening/rejectionreason/"
-CODES = [code for code, _text in DEFAULT_REASONS]
+CODES = [code for code, _text, _scope in DEFAULT_REASONS]
 
 
 def test_a_new_municipality_starts_with_the_default_reasons_in_danish():
@@ -43,6 +46,36 @@ def test_the_migration_gives_existing_municipalities_what_they_lack(municipality
     assert reasons.get(code="A3").text == "Vores egen"  # an edited text stays
 
 
+def test_each_kind_of_item_is_offered_its_own_reasons(municipality):
+    """A1–A4 are about an association and its offers; A5 and A6 fit every kind, and a
+    consultant may add reasons for action plans or the knowledge bank."""
+    mine = RejectionReason.objects.filter(municipality=municipality)
+    RejectionReason.objects.create(
+        municipality=municipality, code="P1", text="Målene kan ikke følges op", applies_to="plans"
+    )
+    offer, plan, example = Offer(), ActionPlan(), Item()
+    assert [r.code for r in mine.for_item(offer)] == CODES
+    assert [r.code for r in mine.for_item(plan)] == ["A5", "A6", "P1"]
+    assert [r.code for r in mine.for_item(example)] == ["A5", "A6"]
+
+
+def test_the_migration_scopes_the_default_reasons_as_they_came(municipality):
+    mine = RejectionReason.objects.filter(municipality=municipality)
+    mine.update(applies_to="all")  # as before the migration
+    mine.filter(code="A2").update(text="Vores egen begrundelse")
+    migration = importlib.import_module("screening.migrations.0005_rejection_reason_scope")
+    migration.scope_default_reasons(apps, None)
+    scopes = dict(mine.values_list("code", "applies_to"))
+    assert scopes == {
+        "A1": "offers",
+        "A2": "all",  # the municipality's own words now: left as it is
+        "A3": "offers",
+        "A4": "offers",
+        "A5": "all",
+        "A6": "all",
+    }
+
+
 def test_reject_works_with_a_default_reason(consultant_client, submitted_offer, municipality):
     reason = RejectionReason.objects.get(municipality=municipality, code="A2")
     url = f"{OFFERS}{submitted_offer.pk}/decide/reject/"
@@ -63,7 +96,8 @@ def test_the_consultant_edits_and_deactivates_their_reasons(
     assert {r.municipality_id for r in page.context["cl"].result_list} == {municipality.pk}
     ours = RejectionReason.objects.get(municipality=municipality, code="A6")
     response = consultant_client.post(
-        f"{REASONS}{ours.pk}/change/", {"code": "A6", "text": "Andet (forklaret i beskeden)"}
+        f"{REASONS}{ours.pk}/change/",
+        {"code": "A6", "text": "Andet (forklaret i beskeden)", "applies_to": "all"},
     )
     assert response.status_code == 302
     ours.refresh_from_db()
@@ -77,7 +111,7 @@ def test_the_consultant_edits_and_deactivates_their_reasons(
     # Another municipality's reason is not theirs to change.
     theirs = RejectionReason.objects.get(municipality=other_municipality, code="A6")
     response = consultant_client.post(
-        f"{REASONS}{theirs.pk}/change/", {"code": "A6", "text": "Hacket"}
+        f"{REASONS}{theirs.pk}/change/", {"code": "A6", "text": "Hacket", "applies_to": "all"}
     )
     assert response.status_code in (302, 404)
     theirs.refresh_from_db()
