@@ -215,7 +215,7 @@ def markers(content: MapContent) -> dict:
             {
                 "type": "Feature",
                 "properties": {"name": a.name, "description": a.description},
-                "geometry": a.geometry,
+                "geometry": a.outline or a.geometry,
             }
             for a in content.areas
         ],

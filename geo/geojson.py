@@ -201,3 +201,44 @@ def _to_segment(ax: float, ay: float, bx: float, by: float) -> float:
 def near(geometry: dict, point: Point, km: float) -> bool:
     """Inside the area or at most ``km`` from it."""
     return distance_km(geometry, point) <= km
+
+
+# What a map draws -----------------------------------------------------------------------------
+
+
+def outline(geometry: dict, metres: float = 10.0) -> dict:
+    """The area as a map draws it: each ring without the points that move its line by less
+    than ``metres`` (Douglas–Peucker), positions rounded to about a metre. An official
+    boundary of 20,000 points becomes a few thousand; what lies inside is still decided on
+    the full geometry."""
+    tolerance_km = metres / 1000
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [_simplified(ring, tolerance_km) for ring in polygon]
+            for polygon in geometry["coordinates"]
+        ],
+    }
+
+
+def _simplified(ring: list, tolerance_km: float) -> list:
+    lat0 = ring[0][1]
+    km_lon = KM_PER_DEGREE_LON_EQUATOR * math.cos(math.radians(lat0))
+    xy = [(lon * km_lon, lat * KM_PER_DEGREE_LAT) for lon, lat in ring]
+    keep = {0, len(ring) - 1}
+    spans = [(0, len(ring) - 1)]
+    while spans:
+        first, last = spans.pop()
+        (ax, ay), (bx, by) = xy[first], xy[last]
+        farthest, index = tolerance_km, None
+        for i in range(first + 1, last):
+            x, y = xy[i]
+            distance = _to_segment(ax - x, ay - y, bx - x, by - y)
+            if distance > farthest:
+                farthest, index = distance, i
+        if index is not None:
+            keep.add(index)
+            spans += [(first, index), (index, last)]
+    # A ring too small to keep its shape stays as it was (a ring needs four positions).
+    kept = sorted(keep) if len(keep) >= 4 else range(len(ring))
+    return [[round(ring[i][0], 5), round(ring[i][1], 5)] for i in kept]

@@ -36,6 +36,8 @@ class MapArea(models.Model):
     description = models.TextField(_("description"), max_length=1000, blank=True)
     #: One GeoJSON MultiPolygon ([longitude, latitude] positions), checked by geojson.parse.
     geometry = models.JSONField(_("area"), editable=False)
+    #: The geometry as the map draws it (``geojson.outline``), set on every save.
+    outline = models.JSONField(_("outline on the map"), editable=False, null=True)
     is_public = models.BooleanField(
         _("shown on the public map"),
         default=False,
@@ -60,6 +62,11 @@ class MapArea(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.geometry:
+            self.outline = geojson.outline(self.geometry)
+        super().save(*args, **kwargs)
 
     @property
     def vertices(self) -> int:

@@ -153,6 +153,22 @@ def test_areas_are_shown_to_whom_they_belong(
     assert response.context["area_form"] is not None
 
 
+def test_the_map_draws_an_areas_outline_not_its_every_point(client, municipality):
+    """A surveyed boundary's points 1 cm apart along the harbour's southern edge: the map
+    draws the edge as the line it is; what lies inside is decided on every point."""
+    south = [[round(12.60 + i * 2e-7, 7), 56.03] for i in range(1, 1000)]
+    ring = [HARBOUR[0], *south, *HARBOUR[1:]]
+    boundary = MapArea.objects.create(
+        municipality=municipality,
+        name="Havnen",
+        geometry={"type": "MultiPolygon", "coordinates": [[ring]]},
+        is_public=True,
+    )
+    (drawn,) = map_data(client.get(URL, {"municipality": municipality.slug}))["areas"]
+    assert drawn["geometry"] == {"type": "MultiPolygon", "coordinates": [[HARBOUR]]}
+    assert boundary.outline == drawn["geometry"] and boundary.vertices == 1004
+
+
 def test_the_consultant_keeps_what_is_in_or_near_an_area(client, municipality, consultant):
     inside = f.AssociationFactory(municipalities=[municipality], latitude=56.035, longitude=12.61)
     near = f.AssociationFactory(municipalities=[municipality], latitude=56.045, longitude=12.61)

@@ -47,6 +47,7 @@ def test_consultant_uploads_an_area(admin_client, municipality, other_municipali
     area = MapArea.objects.get()
     assert area.municipality == municipality
     assert area.geometry == GEOMETRY
+    assert area.outline == GEOMETRY  # what the map draws: a square keeps its corners
     assert area.is_public
     # A change without a new file keeps the area.
     response = admin_client.post(

@@ -2,6 +2,7 @@
 point lies against an area (inside, in a hole, how far)."""
 
 import json
+import math
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -120,3 +121,47 @@ def test_distance_to_an_area():
     assert 0.58 < east < 0.66
     assert geojson.near(area, (56.05, 12.60), 1.2)
     assert not geojson.near(area, (56.05, 12.60), 1.0)
+
+
+def _wiggly_ring(n: int) -> list:
+    """A round area about 4 km across with ``n`` points that wiggle by half a metre, as a
+    surveyed boundary does."""
+    ring = []
+    for i in range(n - 1):
+        angle = 2 * math.pi * i / (n - 1)
+        wiggle = 1 + (i % 2) * 0.00025  # 0.5 m of 2 km
+        ring.append(
+            [12.6 + 0.032 * math.cos(angle) * wiggle, 56.03 + 0.018 * math.sin(angle) * wiggle]
+        )
+    return [*ring, ring[0]]
+
+
+def test_the_map_draws_a_lighter_outline_within_ten_metres():
+    ring = _wiggly_ring(geojson.MAX_VERTICES - len(HOLE))
+    area = geojson.parse(json.dumps(polygon(ring, HOLE)))
+    drawn = geojson.outline(area)
+    outline, hole = drawn["coordinates"][0]
+    assert len(outline) < len(ring) / 10  # an official boundary's 20,000 points: a few hundred
+    assert outline[0] == outline[-1] and len(outline) >= 4
+    assert hole == HOLE  # a square keeps its corners
+    # Every point of the full boundary lies within ten metres of the line drawn.
+    lat0 = 56.03
+    km_lon = 111.32 * math.cos(math.radians(lat0))
+    segments = list(zip(outline, outline[1:], strict=False))
+    for lon, lat in ring[::97]:
+        nearest = min(
+            geojson._to_segment(
+                (ax - lon) * km_lon, (ay - lat) * 111.32, (bx - lon) * km_lon, (by - lat) * 111.32
+            )
+            for (ax, ay), (bx, by) in segments
+        )
+        assert nearest < 0.011
+    assert len(json.dumps(drawn)) < len(json.dumps(area)) / 10
+
+
+def test_a_small_ring_keeps_its_shape():
+    tiny = [[12.6, 56.03], [12.60001, 56.03], [12.60001, 56.03001], [12.6, 56.03]]
+    assert geojson.outline({"type": "MultiPolygon", "coordinates": [[tiny]]}) == {
+        "type": "MultiPolygon",
+        "coordinates": [[tiny]],
+    }
