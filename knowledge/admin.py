@@ -24,6 +24,7 @@ from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
 from . import services
+from .forms import AdminPhotoForm
 from .models import Category, Item, ItemPhoto, Source, Tag
 
 
@@ -70,6 +71,7 @@ def _private_link(row) -> str:
 class ItemPhotoInline(admin.TabularInline):
     model = ItemPhoto
     extra = 0
+    form = AdminPhotoForm
     fields = ["image", "alt_text", "position"]
     formfield_overrides = {models.ImageField: {"widget": PrivateFileInput}}
 

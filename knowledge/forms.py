@@ -1,5 +1,5 @@
 """The proposer's forms: the good example's text and its pictures (checked and resized as
-an offer's photos are, ``associations.forms.checked_image``)."""
+an offer's photos are, ``associations.forms.checked_image``), and the admin's picture form."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,18 @@ class ProposalForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("grade_max", _("The first grade must not be after the last."))
         return cleaned
+
+
+class AdminPhotoForm(forms.ModelForm):
+    """A picture the consultant adds in the admin: checked and re-encoded like a proposer's,
+    so that it is stored under the extension of what it is (``views.PICTURE_TYPES``)."""
+
+    class Meta:
+        model = ItemPhoto
+        fields = ["image", "alt_text", "position"]
+
+    def clean_image(self):
+        return checked_image(self.cleaned_data.get("image"), PHOTO_SIZE)
 
 
 class PhotoForm(forms.ModelForm):

@@ -29,7 +29,7 @@ from .caching import EXAMPLES
 from .models import Audience, Item, Kind, Source
 
 #: Words the knowledge bank's own URLs use after /knowledge/: never an item's slug.
-RESERVED_SLUGS = {"propose", "proposals", "feed"}
+RESERVED_SLUGS = {"propose", "proposals", "feed", "pictures"}
 
 
 # --- Who sees what --------------------------------------------------------------------------

@@ -119,7 +119,12 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 #: The pictures' types, by the extension ``portal.uploads`` gives a checked image.
-PICTURE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+PICTURE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
 
 
 @require_safe
@@ -288,6 +293,15 @@ def _picture_sent_along(request, item: Item) -> PhotoForm | None:
     return _add_picture(request, item) if request.FILES.get("image") else None
 
 
+def _changes_sent_along(request, item: Item) -> bool:
+    """A picture chosen, or a story that differs from the one stored."""
+    if request.FILES.get("image"):
+        return True
+    if not any(name in request.POST for name in ProposalForm.Meta.fields):
+        return False
+    return ProposalForm(request.POST, instance=item).has_changed()
+
+
 @require_POST
 @login_required
 def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
@@ -339,6 +353,8 @@ def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
                     return _proposal_page(request, item, form=story, status=400)
                 if refused := _picture_sent_along(request, item):
                     return _proposal_page(request, item, photo_form=refused, status=400)
+            elif _changes_sent_along(request, item):  # an old tab: say they were not saved
+                return _refusal(request, item)
             services.submit(item, by=request.user)
     except AlreadyDone:  # a second click: the first one's answer
         tell_once(request, messages.SUCCESS, done)

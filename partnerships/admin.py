@@ -236,9 +236,12 @@ class _PlanPartFormSet(forms.BaseInlineFormSet):
     partner's own form: the areas ticked on the same page, so a goal is never hidden under
     an area the plan does not have."""
 
+    #: Whether the plan's focus areas are ticked on this page (set by ``get_formset``).
+    areas_on_page = False
+
     def clean(self):
         super().clean()
-        if "focus_areas" not in self.data:  # the plan's areas are read-only on this page
+        if not self.areas_on_page:  # read-only: the plan's areas are not sent
             return
         chosen = set(self.data.getlist("focus_areas"))
         for form in self.forms:
@@ -257,6 +260,11 @@ class _ReadOnlyForConsultants(admin.TabularInline):
 
     extra = 0
     formset = _PlanPartFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.areas_on_page = _writes_plan(request, obj)
+        return formset
 
     def has_add_permission(self, request, obj=None):
         return _writes_plan(request, obj)

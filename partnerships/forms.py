@@ -96,9 +96,14 @@ class MeetingTimeForm(forms.Form):
     def changes_nothing(self, meeting) -> bool:
         """Sent as it was shown: the meeting keeps its time and place, and nobody is told."""
         data = self.cleaned_data
-        return data.get("sequence") in (None, meeting.sequence) and (
-            (data["starts_at"], data["ends_at"], data["place"])
-            == (meeting.starts_at, meeting.ends_at, meeting.place)
+        planned = meeting.state == meeting.State.PLANNED  # else the move says why not
+        return (
+            planned
+            and data.get("sequence") in (None, meeting.sequence)
+            and (
+                (data["starts_at"], data["ends_at"], data["place"])
+                == (meeting.starts_at, meeting.ends_at, meeting.place)
+            )
         )
 
 

@@ -197,7 +197,7 @@ class RejectionReason(models.Model):
     text = models.CharField(_("text"), max_length=300)
     is_active = models.BooleanField(_("active"), default=True)
     applies_to = models.CharField(
-        _("for"), max_length=20, choices=ReasonScope.choices, default=ReasonScope.ALL
+        _("offered for"), max_length=20, choices=ReasonScope.choices, default=ReasonScope.ALL
     )
 
     objects = RejectionReasonQuerySet.as_manager()

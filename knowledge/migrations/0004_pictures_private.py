@@ -10,14 +10,16 @@ import portal.uploads
 
 def move_pictures(apps, schema_editor):
     """Each stored picture moves from the public media folder to the private one, under the
-    same name (rows keep pointing at it)."""
+    same name (rows keep pointing at it); no public copy is left, also after a second run."""
     ItemPhoto = apps.get_model("knowledge", "ItemPhoto")
     private = knowledge.models.private_files
     for name in set(ItemPhoto.objects.values_list("image", flat=True)):
-        if name and default_storage.exists(name) and not private.exists(name):
+        if not name or not default_storage.exists(name):
+            continue
+        if not private.exists(name):
             with default_storage.open(name, "rb") as public_file:
                 private.save(name, public_file)
-            default_storage.delete(name)
+        default_storage.delete(name)
 
 
 class Migration(migrations.Migration):

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ],
                 default="all",
                 max_length=20,
-                verbose_name="for",
+                verbose_name="offered for",
             ),
         ),
         migrations.RunPython(scope_default_reasons, migrations.RunPython.noop),

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from knowledge import services
+from knowledge.forms import AdminPhotoForm
 from knowledge.models import ItemPhoto, private_files
 from screening import services as screening_services
 from screening.workflow import Transition
@@ -95,6 +96,24 @@ def test_pictures_stored_publicly_before_move_to_the_private_folder(proposal):
     assert not default_storage.exists(name)
     migration.move_pictures(_Apps(), None)  # again: nothing left to move, nothing lost
     assert private_files.exists(name)
+    default_storage.save(name, ContentFile(content))  # a copy left by a run that stopped
+    migration.move_pictures(_Apps(), None)
+    assert not default_storage.exists(name) and private_files.exists(name)
+
+
+def test_a_picture_added_in_the_admin_is_stored_as_what_it_is(proposal):
+    """A camera's "IMG_0042.jpeg" (or a PNG named so) is re-encoded as the proposer's are,
+    and named after its content, so that the picture view knows its type."""
+    upload = SimpleUploadedFile("IMG_0042.jpeg", png_bytes(), content_type="image/jpeg")
+    form = AdminPhotoForm(
+        {"alt_text": "Kajakker", "position": "1"},
+        {"image": upload},
+        instance=ItemPhoto(item=proposal),
+    )
+    assert form.is_valid(), form.errors
+    photo = form.save()
+    assert photo.image.name.endswith(".png")
+    assert private_files.exists(photo.image.name)
 
 
 class _Apps:
@@ -104,3 +123,7 @@ class _Apps:
     def get_model(app_label, name):
         assert (app_label, name) == ("knowledge", "ItemPhoto")
         return ItemPhoto
+
+
+def test_no_item_takes_the_pictures_address():
+    assert services.unique_slug("Pictures").startswith("pictures-")

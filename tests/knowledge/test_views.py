@@ -371,6 +371,22 @@ def test_the_story_typed_is_kept_by_every_button(client, teacher, completed_book
     assert sent.status_code == 302
     item.refresh_from_db()
     assert (item.state, item.summary) == (S.SUBMITTED, "Bedre end ventet")
+    # The same again (a second click): the first answer, once.
+    again = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]),
+        _story(summary="Bedre end ventet"),
+        follow=True,
+    )
+    assert [m.level_tag for m in again.context["messages"]] == ["success"]
+    # An old tab with another story: told it was not saved, not "sent".
+    stale = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]),
+        _story(summary="Skrevet i en gammel fane"),
+        follow=True,
+    )
+    assert [m.level_tag for m in stale.context["messages"]] == ["error"]
+    item.refresh_from_db()
+    assert item.summary == "Bedre end ventet"
 
 
 def test_the_proposer_adds_and_removes_a_picture_and_its_file_goes(

@@ -90,6 +90,10 @@ def test_the_consultant_writes_submits_and_approves_an_institution_plan(
     assert response.status_code == 200 and not plan.goals.exists()
     errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
     assert "Sæt hak ved dette fokusområde" in " ".join(errors["focus_area"])
+    # No area ticked at all (the browser sends no "focus_areas"): refused too.
+    data = {"title": "Klub Nord", **inlines([goal], [activity])}
+    response = client.post(change, data, HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 200 and not plan.goals.exists()
     data = {
         "title": "Klub Nords handleplan 2026",
         "focus_areas": [areas[0].pk],
