@@ -13,7 +13,8 @@ tags, audience, public, shared) and the text the consultant helps with are edita
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
-from django.urls import reverse
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
@@ -23,7 +24,7 @@ from partnerships.models import Partnership
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
-from . import services
+from . import files, services
 from .forms import AdminPhotoForm
 from .models import Category, Item, ItemPhoto, Source, Tag
 
@@ -61,11 +62,13 @@ class PrivateFileInput(AdminFileWidget):
 
 
 def _private_link(row) -> str:
+    """A picture's view, or the admin's own link to this row's file: an edit's new file is
+    screened, not the published one the site's download gives."""
     if row is None or row.pk is None:
         return ""
     if isinstance(row, ItemPhoto):
         return row.url
-    return reverse("knowledge:download", args=[row.live.slug]) if row.live.slug else ""
+    return reverse("admin:knowledge_item_file", args=[row.pk])
 
 
 class ItemPhotoInline(admin.TabularInline):
@@ -136,6 +139,21 @@ class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         if self._own_material(obj) and not request.user.is_superuser:
             return STATUS_FIELDS if obj is not None else []
         return [*super().get_readonly_fields(request, obj), *STATUS_FIELDS]
+
+    def get_urls(self):
+        file_view = self.admin_site.admin_view(self.file_view)
+        return [
+            path("<path:object_id>/file/", file_view, name="knowledge_item_file"),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, object_id):
+        """The row's own template file, for whoever may view the row here (the consultants
+        of its municipality): an edit's new file before it is approved."""
+        item = self.get_object(request, object_id)
+        if item is None or not self.has_view_permission(request, item):
+            raise Http404
+        return files.template_response(item, public=False)
 
     def has_add_permission(self, request):
         user = request.user

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from portal.ids import client_pk
 from portal.submitkeys import tell_once
-from portal.uploads import DOCUMENT_TYPES
 from screening import services as screening_services
 from screening.workflow import EDITABLE_STATES, AlreadyDone, S, TransitionNotAllowed
 
-from . import services
+from . import files, services
 from .filters import ItemFilter
 from .forms import PhotoForm, ProposalForm
 from .models import Category, Item, ItemPhoto
@@ -97,25 +96,7 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     if _login_first(request, slug):
         return redirect_to_login(request.get_full_path())
     item = _visible_or_404(request, slug)
-    if not item.file:
-        raise Http404
-    kind = services.file_kind(item)
-    if kind is None:
-        raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=services.download_name(item, kind),
-        content_type=DOCUMENT_TYPES[kind],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store" if not item.is_public else "public, max-age=300"
-    return response
+    return files.template_response(item, public=item.is_public)
 
 
 #: The pictures' types, by the extension ``portal.uploads`` gives a checked image.

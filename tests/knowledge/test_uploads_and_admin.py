@@ -15,6 +15,7 @@ from knowledge import services
 from knowledge.models import Category, Item
 from portal import uploads
 from privacy import services as privacy
+from screening import services as screening_services
 from screening.models import ScreeningEvent
 from screening.workflow import S
 from tests.knowledge.conftest import docx_bytes, make_item, odt_bytes, png_bytes
@@ -146,10 +147,44 @@ def test_the_consultant_publishes_a_template_in_the_admin(client, consultant, mu
         ScreeningEvent.objects.filter(object_id=item.pk).values_list("transition", flat=True)
     ) == ["submit", "approve"]
     assert client.get(reverse("knowledge:download", args=[item.slug])).status_code == 200
-    # Opened again: the file, which has no public address, links to the download page.
+    # Opened again: the file, which has no public address, links to the admin's own copy.
     page = client.get(reverse("admin:knowledge_item_change", args=[item.pk]))
     assert page.status_code == 200
-    assert f'href="{reverse("knowledge:download", args=[item.slug])}"' in page.content.decode()
+    assert f'href="{reverse("admin:knowledge_item_file", args=[item.pk])}"' in page.content.decode()
+
+
+def test_the_consultant_screens_an_edits_own_file(
+    client, consultant, other_consultant, municipality
+):
+    """An edit's new template is what the consultant opens, not the published one."""
+    item = Item.objects.create(
+        municipality=municipality,
+        kind="template",
+        title="Samarbejdsaftale",
+        slug="samarbejdsaftale",
+        file=upload("gammel.docx", docx_bytes()),
+    )
+    item = services.publish(item, by=consultant)
+    edit = screening_services.start_revision(item, by=consultant)
+    new = io.BytesIO()
+    with zipfile.ZipFile(new, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document>Ny aftale</document>")
+    edit.file = upload("ny.docx", new.getvalue())
+    edit.save()
+    url = reverse("admin:knowledge_item_file", args=[edit.pk])
+    client.force_login(consultant)
+    page = client.get(reverse("admin:knowledge_item_change", args=[edit.pk])).content.decode()
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == edit.file.open("rb").read()
+    published = client.get(reverse("knowledge:download", args=[item.slug]))
+    assert b"".join(published.streaming_content) != edit.file.open("rb").read()
+    client.force_login(other_consultant)  # another municipality's
+    assert client.get(url).status_code in (302, 404)
+    client.logout()
+    assert client.get(url).status_code == 302  # the admin's log-in
 
 
 def test_a_template_whose_file_is_gone_asks_for_it_again(client, consultant, municipality):
