@@ -375,10 +375,10 @@ def cancel(meeting: StatusMeeting, *, by=None) -> StatusMeeting:
 
 
 def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> StatusMeeting:
-    """Give a planned meeting a new time or place: each participant is told once per new
-    time and place, with the meeting for their calendar (the same event, updated). What was
-    queued for the old time (an invitation not yet sent, a reminder) is not sent; reminders
-    follow the new time. The same change again (a second click) does nothing."""
+    """Give a planned meeting a new time or place: each participant is told once per move,
+    with the meeting for their calendar (the same event, updated). What was queued for the
+    old time (an invitation not yet sent, a reminder) is not sent; reminders follow the new
+    time. The same change again (a second click) does nothing."""
     if ends_at <= starts_at:
         raise ValidationError(_("The meeting must end after it starts."), code="ends_before")
     if starts_at < timezone.now():
@@ -394,6 +394,7 @@ def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> 
     locked.starts_at, locked.ends_at, locked.place = starts_at, ends_at, place
     locked.sequence += 1
     locked.save(update_fields=["starts_at", "ends_at", "place", "sequence"])
+    # The move's number too: a meeting moved back to an earlier time is told again.
     change = f"{rules.instant(starts_at)}/{rules.instant(ends_at)}/{rules.email_hash(place)}"
     for participant in locked.participants.exclude(email=""):
         _tell(
@@ -401,7 +402,7 @@ def move(meeting: StatusMeeting, *, starts_at, ends_at, place: str, by=None) -> 
             participant,
             MOVED,
             "meeting_moved",
-            key_end=f":{change}",
+            key_end=f":{locked.sequence}:{change}",
             guard=_guard(locked),
             previous=previous,
         )

@@ -57,6 +57,9 @@ def test_each_participant_hears_of_the_move_once_with_the_updated_event(
     # Moved back: told again, with the new facts.
     services.move(meeting, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place="Rådhuset")
     assert moved.count() == 4
+    # And to the library once more: a time and place told before are told again.
+    services.move(meeting, starts_at=starts, ends_at=ends, place="Biblioteket", by=consultant)
+    assert moved.count() == 6
 
 
 def test_a_cancelled_a_begun_or_a_past_time_is_refused(partnership, consultant):
