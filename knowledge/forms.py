@@ -45,7 +45,7 @@ class ProposalForm(forms.ModelForm):
 
 class AdminPhotoForm(forms.ModelForm):
     """A picture the consultant adds in the admin: checked and re-encoded like a proposer's,
-    so that it is stored under the extension of what it is (``views.PICTURE_TYPES``)."""
+    so that it is stored under the extension of what it is (``files.PICTURE_TYPES``)."""
 
     class Meta:
         model = ItemPhoto

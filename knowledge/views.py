@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -99,15 +99,6 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     return files.template_response(item, public=item.is_public)
 
 
-#: The pictures' types, by the extension ``portal.uploads`` gives a checked image.
-PICTURE_TYPES = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-}
-
-
 @require_safe
 def photo(request: HttpRequest, pk) -> HttpResponse:
     """A good example's picture, for whoever may see the example (``may_see_pictures``):
@@ -115,19 +106,9 @@ def photo(request: HttpRequest, pk) -> HttpResponse:
     found = ItemPhoto.objects.select_related("item").filter(pk=client_pk(pk)).first()
     if found is None or not services.may_see_pictures(request, found.item):
         raise Http404
-    content_type = PICTURE_TYPES.get(found.image.name.rsplit(".", 1)[-1].lower())
-    if content_type is None:
-        raise Http404
-    try:
-        handle = found.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
     item = found.item
     public = item.is_public and item.state == S.APPROVED and not item.is_revision
-    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
-    return response
+    return files.picture_response(found, public=public)
 
 
 # --- Proposing a good example ---------------------------------------------------------------
