@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from associations.forms import PHOTO_SIZE, checked_image
+from portal.forms import SubmitKeyField
 
 from .models import Item, ItemPhoto
 
@@ -56,6 +57,8 @@ class AdminPhotoForm(forms.ModelForm):
 
 
 class PhotoForm(forms.ModelForm):
+    submit_key = SubmitKeyField()
+
     class Meta:
         model = ItemPhoto
         fields = ["image", "alt_text"]
@@ -66,10 +69,15 @@ class PhotoForm(forms.ModelForm):
     def __init__(self, *args, item: Item, **kwargs):
         super().__init__(*args, **kwargs)
         self.item = item
+        self.repeated = False
 
     def clean(self):
         cleaned = super().clean()
-        if self.item.photos.count() >= MAX_PHOTOS:
+        # The picture this page added already, sent again by a second click (under the lock
+        # of the proposal's row, so two clicks at once find it too).
+        key = cleaned.get("submit_key")
+        self.repeated = key is not None and self.item.photos.filter(submit_key=key).exists()
+        if not self.repeated and self.item.photos.count() >= MAX_PHOTOS:
             raise forms.ValidationError(
                 _("A good example can have at most %(n)s pictures. Remove one to add another."),
                 params={"n": MAX_PHOTOS},

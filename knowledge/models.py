@@ -29,6 +29,7 @@ from bookings.models import Booking
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from partnerships.models import Partnership
+from portal.submitkeys import submit_key_field, submitted_once
 from portal.uploads import random_upload_path, validate_document, validate_image
 from schools.models import GRADE_VALIDATORS, School
 from screening.models import ReasonScope, Screenable
@@ -419,7 +420,9 @@ class Item(Screenable):
         if len(self.title.strip()) < 3:
             missing["title"] = str(_("Give it a title."))
         if self.is_proposal and len(self.body.strip()) < 40:
-            missing["body"] = str(_("Tell the story: what you did and what worked (a few lines)."))
+            missing["body"] = str(
+                _("Tell the story: what you did and what worked (at least 40 characters).")
+            )
         return missing
 
 
@@ -443,11 +446,13 @@ class ItemPhoto(models.Model):
         help_text=_("For people who cannot see the picture. Never name the pupils."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("picture")
         verbose_name_plural = _("pictures")
         ordering = ["position", "pk"]
+        constraints = [submitted_once("item", "knowledge_itemphoto_submitted_once")]
 
     def __str__(self):
         return self.alt_text

@@ -242,7 +242,10 @@ def _add_picture(request, item: Item) -> PhotoForm | None:
     form = PhotoForm(request.POST, request.FILES, item=item)
     if not form.is_valid():
         return form
+    if form.repeated:  # added by the same page before (a double click): nothing more
+        return None
     photo = form.save(commit=False)
+    photo.submit_key = form.cleaned_data.get("submit_key")
     photo.item = item
     photo.position = item.photos.count()
     photo.save()
@@ -256,9 +259,11 @@ def _picture_sent_along(request, item: Item) -> PhotoForm | None:
 
 
 def _changes_sent_along(request, item: Item) -> bool:
-    """A picture chosen, or a story that differs from the one stored."""
+    """A picture not added yet (a second click sends the one it added), or a story that
+    differs from the one stored."""
     if request.FILES.get("image"):
-        return True
+        picture = PhotoForm(request.POST, request.FILES, item=item)
+        return not (picture.is_valid() and picture.repeated)
     if not any(name in request.POST for name in ProposalForm.Meta.fields):
         return False
     return ProposalForm(request.POST, instance=item).has_changed()
@@ -306,23 +311,25 @@ def proposal_photo_remove(request: HttpRequest, pk, photo) -> HttpResponse:
 def proposal_submit(request: HttpRequest, pk) -> HttpResponse:
     item = _proposal_or_404(request, pk)
     done = _("The example is sent to the municipality. You hear from the consultant.")
-    try:
-        with transaction.atomic():  # a second click waits, then finds it submitted
-            item = _locked(item)
-            if item.state in EDITABLE_STATES:
-                story = _story_sent_along(request, item)
-                if story is not None:
-                    return _proposal_page(request, item, form=story, status=400)
-                if refused := _picture_sent_along(request, item):
-                    return _proposal_page(request, item, photo_form=refused, status=400)
-            elif _changes_sent_along(request, item):  # an old tab: say they were not saved
-                return _refusal(request, item)
-            services.submit(item, by=request.user)
-    except AlreadyDone:  # a second click: the first one's answer
+    refusal = None
+    with transaction.atomic():  # a second click waits, then finds it submitted
+        item = _locked(item)
+        if item.state in EDITABLE_STATES:
+            story = _story_sent_along(request, item)
+            if story is not None:
+                return _proposal_page(request, item, form=story, status=400)
+            if refused := _picture_sent_along(request, item):
+                return _proposal_page(request, item, photo_form=refused, status=400)
+        elif _changes_sent_along(request, item):  # an old tab: say they were not saved
+            return _refusal(request, item)
+        try:
+            with transaction.atomic():  # refused, it keeps the story and picture just saved
+                services.submit(item, by=request.user)
+        except TransitionNotAllowed as error:
+            refusal = error
+    if refusal is None or isinstance(refusal, AlreadyDone):  # a second click: the same answer
         tell_once(request, messages.SUCCESS, done)
-    except TransitionNotAllowed as error:
-        missing = getattr(error, "missing", {})
-        messages.error(request, " ".join([str(error), *missing.values()]))
     else:
-        tell_once(request, messages.SUCCESS, done)
+        missing = getattr(refusal, "missing", {})
+        messages.error(request, " ".join([str(refusal), *missing.values()]))
     return redirect("knowledge:proposal", item.pk)

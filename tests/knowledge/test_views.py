@@ -482,6 +482,50 @@ def test_a_picture_chosen_and_sent_with_save_or_send_is_added_too(
     assert item.state == S.SUBMITTED and item.photos.count() == 2
 
 
+def test_a_refused_send_keeps_the_story_and_picture_sent_with_it(
+    client, teacher, completed_booking
+):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    picture = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
+    short = _story(body="Vi sejlede med 6.A. Det gik godt.")  # under 40 characters
+    response = client.post(
+        reverse("knowledge:proposal_submit", args=[item.pk]),
+        {**short, "image": picture, "alt_text": "Båden"},
+        follow=True,
+    )
+    assert "mindst 40 tegn" in " ".join(str(m) for m in response.context["messages"])
+    item.refresh_from_db()
+    assert item.state == S.DRAFT and item.body == "Vi sejlede med 6.A. Det gik godt."
+    assert list(item.photos.values_list("alt_text", flat=True)) == ["Båden"]
+
+
+def test_a_double_click_adds_a_picture_once_and_sends_once(client, teacher, completed_booking):
+    item = services.propose_from_booking(completed_booking, by=teacher)
+    client.force_login(teacher)
+    page = client.get(reverse("knowledge:proposal", args=[item.pk])).content.decode()
+    key = page.split('name="submit_key" value="')[1].split('"')[0]
+
+    def sent(name, alt):
+        picture = SimpleUploadedFile(f"{alt}.png", png_bytes(), content_type="image/png")
+        data = {**_story(), "image": picture, "alt_text": alt, "submit_key": key}
+        return client.post(reverse(name, args=[item.pk]), data, follow=True)
+
+    sent("knowledge:proposal_photo", "Båden")
+    again = sent("knowledge:proposal_photo", "Båden")
+    assert item.photos.count() == 1
+    assert [str(m) for m in again.context["messages"]].count("Billedet er tilføjet.") == 1
+    # The page shown after it carries a new key: a picture sent with "Send", twice.
+    page = again.content.decode()
+    key = page.split('name="submit_key" value="')[1].split('"')[0]
+    sent("knowledge:proposal_submit", "Stranden")
+    twice = sent("knowledge:proposal_submit", "Stranden")
+    item.refresh_from_db()
+    assert item.state == S.SUBMITTED and item.photos.count() == 2
+    shown = [(m.level_tag, str(m)) for m in twice.context["messages"]]
+    assert "error" not in dict(shown) and len(shown) == 1
+
+
 def test_a_rejected_proposal_shows_why_and_where_to_go_next(
     client, teacher, completed_booking, consultant, municipality
 ):
