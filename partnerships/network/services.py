@@ -131,9 +131,11 @@ def register(
     submit_key: uuid.UUID | None = None,
 ) -> Registration:
     """Sign ``party`` (an association or a school the caller has checked the user may answer
-    for, or an invited leisure institution that the consultant signs up) up for the event with a number of participants, or change the number of its sign-up.
-    A seat when the room has room, else the waiting list. The same form sent again
-    (``submit_key``) gets the sign-up it made the first time and changes nothing."""
+    for, or an invited leisure institution that the consultant signs up) up for the event
+    with a number of participants, or change the number of its sign-up. A seat when the room
+    has room, else the waiting list. The same form sent again (``submit_key``) with the same
+    number gets the sign-up it made the first time and changes nothing; with another number
+    (back in the browser, a new number typed) the number is changed."""
     try:
         with transaction.atomic():
             return _register(event, party, user, participants, submit_key)
@@ -165,7 +167,8 @@ def _register(event, party, user, participants, submit_key) -> Registration:
             submit_key=submit_key,
             **_party_filter(party),
         )
-    if submit_key is not None and existing.submit_key == submit_key:
+    same_form = submit_key is not None and existing.submit_key == submit_key
+    if same_form and existing.participants == participants:
         return existing  # the same form sent twice
     if existing.state == R.CONFIRMED:
         free = locked.capacity - _taken(locked.pk, exclude=existing)

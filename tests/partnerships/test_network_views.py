@@ -77,6 +77,9 @@ def test_a_double_click_signs_up_once(client, association_member, association, m
     assert Registration.objects.count() == 1
     messages = [str(m) for m in response.wsgi_request._messages]
     assert len(messages) == 1
+    # Back in the browser, another number typed into the same form: the number changes.
+    sign_up(client, meeting, association, 3, key)
+    assert Registration.objects.get().participants == 3
 
 
 def test_a_full_room_puts_the_partners_school_on_the_waiting_list(
