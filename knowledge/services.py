@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Q
+from django.db.models import Avg, Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -155,6 +155,19 @@ def proposable_bookings(user):
         .filter(Q(school__in=schools) | Q(offer__association__in=associations))
         .select_related("offer", "offer__association", "school")
         .order_by("-starts_at", "pk")
+    )
+
+
+def bookings_to_propose(user):
+    """The proposable bookings that nobody on the user's side has proposed yet (the list to
+    choose from; the user's own proposals are listed on their own)."""
+    schools = _schools(user)
+    taken = Item.objects.live().filter(booking=OuterRef("pk"))
+    school_side = Q(school__in=schools)
+    return (
+        proposable_bookings(user)
+        .exclude(school_side & Exists(taken.filter(source=Source.SCHOOL)))
+        .exclude(~school_side & Exists(taken.filter(source=Source.ASSOCIATION)))
     )
 
 

@@ -122,7 +122,7 @@ def propose(request: HttpRequest) -> HttpResponse:
         request,
         "knowledge/propose.html",
         {
-            "bookings": services.proposable_bookings(user)[:50],
+            "bookings": services.bookings_to_propose(user)[:50],
             "partnerships": services.proposable_partnerships(user)[:20],
             "proposals": Item.objects.proposed_by(user).order_by("-created_at", "pk"),
         },

@@ -589,3 +589,15 @@ def test_the_consultants_own_material_sends_no_submission_email(municipality, co
     )
     make_item(municipality, consultant)
     assert not Notification.objects.filter(kind="screening.submitted").exists()
+
+
+def test_a_booking_proposed_by_a_colleague_is_not_offered_again(
+    client, teacher, school, association_admin, completed_booking
+):
+    services.propose_from_booking(completed_booking, by=teacher)
+    colleague = f.SchoolMembershipFactory(school=school).user
+    url = reverse("knowledge:propose_booking", args=[completed_booking.pk])
+    client.force_login(colleague)
+    assert url not in client.get(reverse("knowledge:propose")).content.decode()
+    client.force_login(association_admin)  # the other side may still tell it
+    assert url in client.get(reverse("knowledge:propose")).content.decode()
