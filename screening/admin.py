@@ -60,8 +60,15 @@ class ScreeningEventAdmin(admin.ModelAdmin):
         return False
 
 
+class RejectionReasonForm(forms.ModelForm):
+    def clean_code(self):
+        # "a1" beside "A1" would be two reasons that look like one in the reject form.
+        return self.cleaned_data["code"].strip().upper()
+
+
 @admin.register(RejectionReason)
 class RejectionReasonAdmin(admin.ModelAdmin):
+    form = RejectionReasonForm
     list_display = ["code", "text", "applies_to", "municipality", "is_active"]
     list_filter = ["is_active", "applies_to"]
     search_fields = ["code", "text"]

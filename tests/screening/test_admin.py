@@ -271,6 +271,17 @@ def test_consultant_keeps_own_rejection_reasons(consultant_client, municipality,
         {"code": "R1", "text": "Dublet", "applies_to": "all"},
     )
     assert response.status_code == 200 and response.context["adminform"].form.errors
+    # "a1" is "A1": one code, as the reject form shows it.
+    response = consultant_client.post(
+        "/admin/screening/rejectionreason/add/",
+        {"code": " a1 ", "text": "Dublet med småt", "applies_to": "all"},
+    )
+    assert response.status_code == 200 and "code" in response.context["adminform"].form.errors
+    consultant_client.post(
+        "/admin/screening/rejectionreason/add/",
+        {"code": "r3", "text": "Andet", "applies_to": "all"},
+    )
+    assert RejectionReason.objects.filter(code="R3").exists()
 
 
 def test_school_membership_approve_action(consultant_client, consultant, school):
@@ -364,3 +375,10 @@ def test_view_on_site_only_for_what_the_site_shows(
     association = published_offer.association
     page = consultant_client.get(f"{ASSOCIATIONS}{association.pk}/change/").content.decode()
     assert f'href="{association.get_absolute_url()}" class="viewsitelink"' in page
+
+
+def test_a_decision_not_possible_in_the_state_shows_no_form(consultant_client, published_offer):
+    url = f"{OFFERS}{published_offer.pk}/decide/reject/"
+    page = consultant_client.get(url).content.decode()
+    assert "Det er ikke muligt, mens status er" in page
+    assert 'name="reason"' not in page and f'href="{OFFERS}{published_offer.pk}/change/"' in page
