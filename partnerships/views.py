@@ -118,6 +118,7 @@ def _plan_context(plan, goal_form=None, activity_form=None) -> dict:
         "goal_form": goal_form or (GoalForm(plan=plan) if editable else None),
         "activity_form": activity_form or (ActivityForm(plan=plan) if editable else None),
         "events": screening_services.history(plan).exclude(message=""),
+        "rejection": screening_services.rejection(plan),
         "can_edit_approved": not plan.is_revision and plan.state in EDIT_THROUGH_REVISION,
         "pending_edits": [] if plan.is_revision else plan.revisions.exclude(state__in=CLOSED),
     }

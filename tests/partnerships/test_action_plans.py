@@ -258,6 +258,26 @@ def test_consultant_screens_the_plan_in_the_existing_queue(
     assert transitions == ["submit", "start_review", "approve"]
 
 
+def test_the_partner_sees_where_the_plan_is_and_why_it_was_rejected(
+    client, consultant, plan, association_member, association, municipality
+):
+    from screening.models import RejectionReason
+
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    client.force_login(association_member)
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert "Handleplanen ligger hos kommunen og kan ikke ændres nu." in page
+    reason = RejectionReason.objects.get(municipality=municipality, code="A6")
+    screening_services.decide(
+        plan, Transition.REJECT, by=consultant, reason=reason, message="Målene mangler tal."
+    )
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert "Kommunen godkendte ikke handleplanen" in page
+    assert f"Begrundelse: {reason.text}" in page and "Målene mangler tal." in page
+    assert f'href="{reverse("partnerships:association", args=[association.slug])}"' in page
+
+
 def test_an_edit_of_an_approved_plan_carries_its_goals(plan, consultant, association_member):
     fill(plan)
     services.submit_plan(plan, by=association_member)
