@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.forms import OFFER_STEPS, STEP_OF_FIELD, STEPS_BY_SLUG, OfferForm
-from associations.models import Offer, OfferPhoto
+from associations.models import Association, Offer, OfferPhoto
 from screening.services import transition
 from screening.workflow import ScreeningState as S
 from screening.workflow import Transition
@@ -637,3 +637,34 @@ def test_stricter_municipality_in_profile_unpublishes_old_certificates(
     )
     offer.refresh_from_db()
     assert offer.certificates_valid_until < timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_the_association_page_says_when_schools_see_no_offers(
+    client, association_member, published_offer
+):
+    association = published_offer.association
+    client.force_login(association_member)
+    page_url = reverse("associations:detail", args=[association.slug])
+    assert 'id="offers-not-shown"' not in client.get(page_url).content.decode()
+    Association.objects.filter(pk=association.pk).update(state=S.WITHDRAWN)
+    page = client.get(page_url).content.decode()
+    assert 'id="offers-not-shown"' in page and "før foreningens profil er godkendt" in page
+
+
+@pytest.mark.django_db
+def test_a_paused_offer_can_be_resumed_whatever_its_state(
+    client, association_member, published_offer
+):
+    """A pause sent from an old tab while the offer waits for screening is undone on the page."""
+    Offer.objects.filter(pk=published_offer.pk).update(state=S.SUBMITTED, is_paused=True)
+    association = published_offer.association
+    client.force_login(association_member)
+    page = client.get(reverse("associations:detail", args=[association.slug])).content.decode()
+    resume = reverse(
+        "associations:offer_action", args=[association.slug, published_offer.pk, "unpause"]
+    )
+    assert f'action="{resume}"' in page
+    client.post(resume)
+    published_offer.refresh_from_db()
+    assert not published_offer.is_paused
