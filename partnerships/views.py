@@ -139,6 +139,9 @@ def plan_add(request, slug, plan_id, part):
         services.add_part(plan, form)
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    else:  # a second click finds its goal or activity added: the same answer, once
+        added = {"goal": _("The goal is added."), "activity": _("The activity is added.")}
+        tell_once(request, messages.SUCCESS, added[part])
     return _plan_page(plan)
 
 
