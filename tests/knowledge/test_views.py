@@ -278,10 +278,7 @@ def test_screening_requests_changes_then_approves_and_the_offer_page_shows_it(
 def test_a_rejected_proposal_carries_its_coded_reason(
     client, teacher, completed_booking, consultant
 ):
-    item = services.propose_from_booking(completed_booking, by=teacher)
-    item.body = "Vi " + "lærte meget. " * 8
-    item.save()
-    services.submit(item, by=teacher)
+    item = _submitted_proposal(completed_booking, teacher)
     client.force_login(consultant)
     url = reverse("admin:knowledge_item_decide", args=[item.pk, "reject"])
     offered = client.get(url).context["form"].fields["reason"].queryset
@@ -327,6 +324,14 @@ def test_a_picture_is_checked_by_content(client, teacher, completed_booking):
     fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
     assert client.post(url, {"image": fake, "alt_text": "Børn"}).status_code == 400
     assert not item.photos.exists()
+
+
+def _submitted_proposal(booking, teacher) -> Item:
+    """The teacher's proposal of ``booking``, with a story, sent to the municipality."""
+    item = services.propose_from_booking(booking, by=teacher)
+    item.body = "Vi " + "lærte meget. " * 8
+    item.save()
+    return services.submit(item, by=teacher)
 
 
 def _story(**changes):
@@ -429,10 +434,7 @@ def test_a_school_proposal_is_screened_with_its_own_words(
     client, teacher, completed_booking, consultant
 ):
     """Not an offer's checklist (instructors, certificates) nor 'the association'."""
-    item = services.propose_from_booking(completed_booking, by=teacher)
-    item.body = "Vi " + "lærte meget. " * 8
-    item.save()
-    services.submit(item, by=teacher)
+    item = _submitted_proposal(completed_booking, teacher)
     client.force_login(consultant)
     change = client.get(reverse("admin:knowledge_item_change", args=[item.pk]))
     assert list(change.context["screening_checklist"].fields) == []
@@ -531,10 +533,7 @@ def test_a_rejected_proposal_shows_why_and_where_to_go_next(
 ):
     from screening.models import RejectionReason
 
-    item = services.propose_from_booking(completed_booking, by=teacher)
-    item.body = "Vi " + "lærte meget. " * 8
-    item.save()
-    services.submit(item, by=teacher)
+    item = _submitted_proposal(completed_booking, teacher)
     reason = RejectionReason.objects.create(
         municipality=municipality, code="K1", text="Eleverne kan genkendes på billederne"
     )
