@@ -1,8 +1,10 @@
 """Fixtures for the usual cast (see STYLE.md): every view's tests include someone with no access."""
 
 import os
+import time
 
 import pytest
+import time_machine
 from aiosmtpd.controller import Controller
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
@@ -20,6 +22,16 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def steady_clock():
+    """Rate limits count in fixed windows (``portal.ratelimit``: per minute, per hour). A
+    test that fills one starts at the top of the current minute, the clock running on, so
+    that no window turns over while it runs (a CI run once crossed 19:00 inside one)."""
+    now = time.time()
+    with time_machine.travel(now - now % 60, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

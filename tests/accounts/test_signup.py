@@ -144,7 +144,7 @@ def test_duplicate_email_case_insensitive():
 
 
 @pytest.mark.django_db
-def test_signup_is_rate_limited(client, settings):
+def test_signup_is_rate_limited(client, settings, steady_clock):
     limit = int(settings.PORTAL_SIGNUP_RATE.split("/")[0])
     statuses = []
     for i in range(limit + 1):

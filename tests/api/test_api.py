@@ -261,7 +261,7 @@ def test_api_is_read_only(client, municipality):
     assert response.status_code == 405
 
 
-def test_api_is_rate_limited(client, municipality, settings):
+def test_api_is_rate_limited(client, municipality, settings, steady_clock):
     settings.API_RATE = "3/min"
     responses = [client.get(offers_url(municipality)) for _ in range(4)]
     assert [r.status_code for r in responses] == [200, 200, 200, 429]

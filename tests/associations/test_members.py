@@ -76,7 +76,9 @@ def test_only_admins_invite(client, association_member, association, stranger):
 
 
 @pytest.mark.django_db
-def test_invitations_are_rate_limited(client, settings, association_admin, association):
+def test_invitations_are_rate_limited(
+    client, settings, association_admin, association, steady_clock
+):
     limit = int(settings.PORTAL_INVITE_RATE.split("/")[0])
     client.force_login(association_admin)
     url = reverse("associations:invite", args=[association.slug])

@@ -141,7 +141,7 @@ def test_only_school_staff_book(client, occasion, who, request):
         assert "login" in response["Location"]
 
 
-def test_booking_is_rate_limited(client, teacher, school, occasion, settings):
+def test_booking_is_rate_limited(client, teacher, school, occasion, settings, steady_clock):
     client.force_login(teacher)
     url = reverse("bookings:book_offer", args=[occasion.offer.slug])
     codes = [client.post(url, {"school": school.pk}).status_code for _ in range(31)]

@@ -82,7 +82,7 @@ def test_incr_is_one_round_trip(redis_cache):
     assert redis_cache.get("n") == 9
 
 
-def test_a_rate_limit_counts_a_window_with_its_expiry(any_cache, monkeypatch):
+def test_a_rate_limit_counts_a_window_with_its_expiry(any_cache, monkeypatch, steady_clock):
     from portal import ratelimit
 
     monkeypatch.setattr(ratelimit, "cache", any_cache)

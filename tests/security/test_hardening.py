@@ -468,7 +468,7 @@ def test_error_pages_are_custom_and_leak_nothing(db, settings, url, status, temp
 # --- Rate limits -----------------------------------------------------------------------------
 
 
-def test_signup_is_rate_limited(db, client, settings):
+def test_signup_is_rate_limited(db, client, settings, steady_clock):
     from portal.ratelimit import parse_rate
 
     limit, _ = parse_rate(settings.PORTAL_SIGNUP_RATE)
@@ -488,7 +488,7 @@ def _forged(n: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("proxies", [0, 1])
-def test_rate_limits_count_one_client_whatever_it_forwards(db, settings, proxies):
+def test_rate_limits_count_one_client_whatever_it_forwards(db, settings, proxies, steady_clock):
     """The API, the sign-up form and the log-in lockout all take the client's address the
     same way: only the X-Forwarded-For entries our own proxies (TRUSTED_PROXY_COUNT) add
     are believed, so varying the header does not buy a new allowance."""
@@ -547,7 +547,7 @@ def _hits_until_limited(client, url, rate: str) -> list[int]:
     return [client.post(url, {}).status_code for _ in range(limit + 1)]
 
 
-def test_booking_requests_are_rate_limited_per_user(db, settings):
+def test_booking_requests_are_rate_limited_per_user(db, settings, steady_clock):
     m = f.MunicipalityFactory(slug="helsingor", code="217")
     offer = f.OfferFactory(
         association=f.AssociationFactory(municipalities=[m]), published=True, slug="tilbud"
@@ -561,7 +561,7 @@ def test_booking_requests_are_rate_limited_per_user(db, settings):
     assert statuses[-1] == 429
 
 
-def test_booking_messages_are_rate_limited_per_user(db, settings):
+def test_booking_messages_are_rate_limited_per_user(db, settings, steady_clock):
     from tests.bookings.conftest import make_booking
 
     m = f.MunicipalityFactory(slug="helsingor", code="217")
