@@ -386,6 +386,11 @@ class OfferForm(forms.ModelForm):
 
 
 class OfferPhotoForm(forms.ModelForm):
+    """A photo and its description; the number of photos is checked when it is added
+    (``services.add_photo``, under the offer's lock), where a second click is known."""
+
+    submit_key = SubmitKeyField()
+
     class Meta:
         model = OfferPhoto
         fields = ["image", "alt_text"]
@@ -393,21 +398,10 @@ class OfferPhotoForm(forms.ModelForm):
             "image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
         }
 
-    def __init__(self, *args, offer: Offer, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offer = offer
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.offer.photos.count() >= OfferPhoto.MAX_PER_OFFER:
-            raise forms.ValidationError(
-                _("An offer can have at most %(n)s photos. Remove one first."),
-                params={"n": OfferPhoto.MAX_PER_OFFER},
-                code="too_many",
-            )
-        return cleaned
 
     def clean_image(self):
         return checked_image(self.cleaned_data.get("image"), PHOTO_SIZE)

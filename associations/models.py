@@ -14,7 +14,7 @@ from geo import positions
 from municipalities.models import Municipality
 from municipalities.tenancy import TenantQuerySet
 from municipalities.validators import postal_code_validator
-from portal.submitkeys import submit_key_field
+from portal.submitkeys import submit_key_field, submitted_once
 from portal.uploads import random_upload_path, validate_image
 from screening.models import Screenable
 from screening.workflow import EDITABLE_STATES, ScreeningState
@@ -626,11 +626,13 @@ class OfferPhoto(models.Model):
         help_text=_("Describe the photo for blind users."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    submit_key = submit_key_field()
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["position", "id"]
+        constraints = [submitted_once("offer", "associations_offerphoto_submitted_once")]
 
     def __str__(self):
         return self.alt_text

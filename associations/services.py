@@ -585,11 +585,22 @@ def delete_instructor(instructor: Instructor) -> None:
 
 
 @transaction.atomic
-def add_photo(offer: Offer, *, image, alt_text: str) -> OfferPhoto:
+def add_photo(offer: Offer, *, image, alt_text: str, submit_key=None) -> OfferPhoto:
+    """Add a photo to ``offer`` (a draft or an edit), at most ``OfferPhoto.MAX_PER_OFFER``.
+
+    The same form sent again (``submit_key``: a double click) adds nothing and returns the
+    photo it added. It is looked up before the insert, under the offer's lock (a second
+    click waits there for the first to commit), so that its file is not stored twice.
+    """
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
+    if (first := sent_before(OfferPhoto, submit_key, offer=locked)) is not None:
+        return first
     count = locked.photos.count()
     if count >= OfferPhoto.MAX_PER_OFFER:
         raise MembershipError(
-            _("An offer can have at most %(n)s photos.") % {"n": OfferPhoto.MAX_PER_OFFER}
+            _("An offer can have at most %(n)s photos. Remove one first.")
+            % {"n": OfferPhoto.MAX_PER_OFFER}
         )
-    return OfferPhoto.objects.create(offer=locked, image=image, alt_text=alt_text, position=count)
+    return OfferPhoto.objects.create(
+        offer=locked, image=image, alt_text=alt_text, position=count, submit_key=submit_key
+    )

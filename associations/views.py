@@ -509,7 +509,7 @@ def _offer_step_page(request, association, offer, step, form=None, *, failed=Non
     if offer and not step.fields:
         context.update(
             photos=version.photos.all(),
-            photo_form=OfferPhotoForm(offer=version),
+            photo_form=OfferPhotoForm(),
             max_photos=OfferPhoto.MAX_PER_OFFER,
         )
     return render(request, "associations/offer_form.html", context)
@@ -583,16 +583,21 @@ def offer_photo_add(request, slug, offer_id):
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
             return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
-        form = OfferPhotoForm(request.POST, request.FILES, offer=target)
+        form = OfferPhotoForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 services.add_photo(
-                    target, image=form.cleaned_data["image"], alt_text=form.cleaned_data["alt_text"]
+                    target,
+                    image=data["image"],
+                    alt_text=data["alt_text"],
+                    submit_key=data["submit_key"],
                 )
             except services.MembershipError as exc:
-                messages.error(request, str(exc))
+                form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The photo is added."))
+                # A double click gets the first click's answer, once.
+                tell_once(request, messages.SUCCESS, _("The photo is added."))
                 return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
         transaction.set_rollback(True)
     return render(

@@ -37,7 +37,9 @@ def sent_before(model: type[models.Model], submit_key: uuid.UUID | None, **sende
     """The row that the form with ``submit_key`` created when ``sender`` sent it before, or
     None (also for a form without a key).
 
-    Called only when creating the row failed, so that the first submit costs nothing extra.
+    Called only when creating the row failed, so that the first submit costs nothing extra;
+    a row that stores an uploaded file is looked up before the insert instead, under a lock,
+    so that the file is not stored twice (``associations.services.add_photo``).
     A form sent again finds the key taken: at the insert, where the unique constraint on
     (sender, key) refuses it (a simultaneous submit waits there until the first one
     commits), or earlier, at a rule the first submit changed (the last place is gone, the

@@ -437,7 +437,36 @@ def test_add_photos_up_to_five(client, association_member, draft_offer):
     assert draft_offer.photos.count() == 5
     response = client.post(url, {"image": image_upload("p6.jpg"), "alt_text": "Foto 6"})
     assert response.status_code == 400
+    assert "højst have 5 billeder" in response.content.decode()
     assert draft_offer.photos.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_double_click_adds_the_photo_once(client, association_member, draft_offer):
+    """The same form sent twice adds one photo and says so once, also when it was the last
+    one allowed (the second click is not told that the offer is full)."""
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_photo_add", args=[draft_offer.association.slug, draft_offer.pk]
+    )
+    for i in range(OfferPhoto.MAX_PER_OFFER - 1):
+        client.post(url, {"image": image_upload(f"p{i}.jpg"), "alt_text": f"Foto {i}"})
+    key = str(uuid.uuid4())
+    for _click in range(2):
+        response = client.post(
+            url, {"image": image_upload("last.jpg"), "alt_text": "Sidste", "submit_key": key}
+        )
+        assert response.status_code == 302
+    assert draft_offer.photos.count() == OfferPhoto.MAX_PER_OFFER
+    assert draft_offer.photos.filter(alt_text="Sidste").count() == 1
+    shown = [str(m) for m in client.get(response.url).context["messages"]]
+    assert shown == ["Billedet er tilføjet."]
+    # Another rendering of the form (a new key) is a new photo: refused, the offer is full.
+    response = client.post(
+        url,
+        {"image": image_upload("x.jpg"), "alt_text": "Sidste", "submit_key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 400
 
 
 @pytest.mark.django_db
