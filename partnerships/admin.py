@@ -323,6 +323,7 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     list_select_related = ["partnership__association", "partnership__institution"]
     preview_template = "partnerships/_plan_body.html"
     preview_name = "plan"
+    preview_heading = _("As the school and the partner will see it")
     summary_fields = ("title",)
     inlines = [GoalInline, ActivityInline]
 

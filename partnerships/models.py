@@ -299,6 +299,7 @@ class ActionPlan(Screenable):
     #: A plan is talked through with the partner; an offer's instructor and certificate
     #: boxes do not apply (its goals per focus area are checked automatically).
     MANUAL_CHECKS = ("dialogue_held",)
+    CHECK_LABELS = {"dialogue_held": _("dialogue held with the partner")}
     REJECTION_SCOPE = ReasonScope.PLANS
 
     class Meta:

@@ -120,6 +120,7 @@ class ScreeningAdminMixin:
     #: The catalog partial that shows the item as schools see it, and its context name.
     preview_template = ""
     preview_name = "object"
+    preview_heading = _("As schools will see it")
     actions = [
         "approve_selected",
         "start_review_selected",
@@ -305,10 +306,11 @@ class ScreeningAdminMixin:
                     "screening_obj": obj,
                     "screening_actions": actions,
                     "screening_preview": self.preview(request, obj),
+                    "screening_preview_heading": self.preview_heading,
                     "screening_diff": services.changed_fields(obj) if obj.is_revision else None,
                     "screening_resubmission": services.resubmission(obj),
                     "screening_history": services.history(obj, include_internal=True),
-                    "screening_checklist": ChecklistForm(instance=review, checks=obj.MANUAL_CHECKS),
+                    "screening_checklist": ChecklistForm(instance=review, kind=type(obj)),
                     "screening_checklist_passed": not failures,
                     "screening_checklist_failures": failures,
                     "screening_checks": checks,
@@ -388,7 +390,7 @@ class ScreeningAdminMixin:
     def checklist_view(self, request, object_id):
         obj = self._get_for_change(request, object_id)
         if request.method == "POST":
-            form = ChecklistForm(request.POST, checks=obj.MANUAL_CHECKS)
+            form = ChecklistForm(request.POST, kind=type(obj))
             if form.is_valid():
                 services.save_checklist(obj, by=request.user, checks=form.cleaned_data)
                 self.message_user(request, _("The checklist was saved."), messages.SUCCESS)

@@ -64,13 +64,16 @@ class NoteForm(forms.Form):
 
 
 class ChecklistForm(forms.ModelForm):
-    """The boxes of ``checks`` (the item's kind's ``MANUAL_CHECKS``)."""
+    """The boxes of the item's kind (``kind.MANUAL_CHECKS``), in its words."""
 
     class Meta:
         model = Review
         fields = list(Review.CHECKS)
 
-    def __init__(self, *args, checks=Review.CHECKS, **kwargs):
+    def __init__(self, *args, kind, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in [n for n in self.fields if n not in checks]:
-            del self.fields[name]
+        for name in list(self.fields):
+            if name in kind.MANUAL_CHECKS:
+                self.fields[name].label = kind.check_label(name)
+            else:
+                del self.fields[name]

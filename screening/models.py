@@ -64,6 +64,9 @@ class Screenable(models.Model):
         "practical_info_complete",
         "learning_goals_linked",
     )
+    #: Other words for a box of ``MANUAL_CHECKS`` (an action plan's dialogue is with its
+    #: partner, not with an association).
+    CHECK_LABELS: dict[str, str] = {}
     #: The rejection reasons offered for this kind of item, besides those for every kind.
     REJECTION_SCOPE = ReasonScope.OFFERS
 
@@ -73,6 +76,11 @@ class Screenable(models.Model):
     @property
     def is_revision(self) -> bool:
         return self.revision_of_id is not None
+
+    @classmethod
+    def check_label(cls, name: str) -> str:
+        """What the box ``name`` of the consultant's checklist says for this kind of item."""
+        return cls.CHECK_LABELS.get(name) or Review._meta.get_field(name).verbose_name
 
     @property
     def live(self):

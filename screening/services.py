@@ -330,7 +330,7 @@ def checklist_failures(item, checks=None) -> list[str]:
     review = current_review(item)
     checks = item.automatic_checks() if checks is None else checks
     failures = [
-        str(_("Not ticked: %(check)s") % {"check": Review._meta.get_field(name).verbose_name})
+        str(_("Not ticked: %(check)s") % {"check": type(item).check_label(name)})
         for name in type(item).MANUAL_CHECKS
         if not getattr(review, name, False)
     ]

@@ -239,11 +239,15 @@ def test_consultant_screens_the_plan_in_the_existing_queue(
     ] == [plan.pk]
     change = client.get(f"/admin/partnerships/actionplan/{plan.pk}/change/")
     assert change.status_code == 200
-    assert "Flere frivillige" in change.content.decode()  # the preview
-    # A plan's checklist: the dialogue with the partner, not an offer's instructors.
+    page = change.content.decode()
+    assert "Flere frivillige" in page  # the preview, for the plan's readers
+    assert "<h2>Sådan ser skolen og partneren den</h2>" in page
+    # A plan's checklist: the dialogue with the partner (an institution or an association),
+    # not an offer's instructors.
     assert list(change.context["screening_checklist"].fields) == ["dialogue_held"]
+    assert "Dialog holdt med partneren</label>" in page
     assert screening_services.checklist_failures(plan) == [
-        "Ikke afkrydset: dialog holdt med foreningen"
+        "Ikke afkrydset: dialog holdt med partneren"
     ]
     client.post(f"/admin/partnerships/actionplan/{plan.pk}/checklist/", {"dialogue_held": "on"})
     assert screening_services.checklist_passed(plan)
