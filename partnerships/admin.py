@@ -369,8 +369,10 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
             obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    def _each_institution_plan(self, request, queryset, act):
-        done = 0
+    def _each_institution_plan(self, request, queryset, act) -> list:
+        """``act`` on each selected plan of an institution; what it returned for those it
+        could act on (the others are reported with the reason)."""
+        done = []
         for plan in queryset:
             if plan.live.partnership.institution_id is None:
                 self.message_user(
@@ -380,30 +382,44 @@ class ActionPlanAdmin(ScreeningAdminMixin, admin.ModelAdmin):
                 )
                 continue
             try:
-                act(plan)
-                done += 1
+                done.append(act(plan))
             except TransitionNotAllowed as error:
                 self.message_user(request, f"{plan}: {error}", messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)d action plan(s) changed.") % {"n": done})
+        return done
 
     @admin.action(
         description=_("Submit the selected institution plans for screening"),
         permissions=["change"],
     )
     def submit_institution_plans(self, request, queryset):
-        self._each_institution_plan(
+        done = self._each_institution_plan(
             request, queryset, lambda plan: services.submit_plan(plan, by=request.user)
         )
+        if done:
+            self.message_user(
+                request, _("%(n)d action plan(s) submitted for screening.") % {"n": len(done)}
+            )
 
     @admin.action(
         description=_("Start an edit of the selected approved institution plans"),
         permissions=["change"],
     )
     def edit_institution_plans(self, request, queryset):
-        self._each_institution_plan(
+        # The edit begun now or, the action run again, the one under way: either way the
+        # consultant's next step is to open it.
+        for edit in self._each_institution_plan(
             request, queryset, lambda plan: services.edit_plan(plan, by=request.user)
-        )
+        ):
+            self.message_user(
+                request,
+                format_html(
+                    '{}: {} <a href="{}">{}</a>',
+                    edit.revision_of,
+                    _("its edit is open."),
+                    reverse("admin:partnerships_actionplan_change", args=[edit.pk]),
+                    _("Open the edit"),
+                ),
+            )
 
 
 @admin.register(YearlyFigures)

@@ -106,9 +106,14 @@ def test_the_consultant_writes_submits_and_approves_an_institution_plan(
     assert plan.goals.get().description == "Flere unge i klubben"
     assert plan.activities.get().what == "Åbent hus"
 
-    client.post(LIST, {"action": "submit_institution_plans", "_selected_action": [plan.pk]})
+    response = client.post(
+        LIST, {"action": "submit_institution_plans", "_selected_action": [plan.pk]}, follow=True
+    )
     plan.refresh_from_db()
     assert plan.state == S.SUBMITTED
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "1 handleplan(er) sendt til screening."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         screening_services.decide(plan, Transition.APPROVE, by=consultant)
     assert Notification.objects.get(kind="screening.approved").to_email == "kim@klub.example"
@@ -120,10 +125,20 @@ def test_the_consultant_writes_submits_and_approves_an_institution_plan(
     assert client.get(change).status_code == 200
 
     # A yearly revision: the consultant starts an edit; the approved plan stays in force.
-    client.post(LIST, {"action": "edit_institution_plans", "_selected_action": [plan.pk]})
-    edit = ActionPlan.objects.get(revision_of=plan)
+    # The action run again (a second click) finds the same edit: both say where it is.
+    for _run in range(2):
+        response = client.post(
+            LIST, {"action": "edit_institution_plans", "_selected_action": [plan.pk]}, follow=True
+        )
+        edit = ActionPlan.objects.get(revision_of=plan)
+        shown = [str(m) for m in response.context["messages"]]
+        edit_url = f"/admin/partnerships/actionplan/{edit.pk}/change/"
+        assert shown == [
+            f'Klub Nords handleplan 2026: dens ændring er åben. <a href="{edit_url}">'
+            "Åbn ændringen</a>"
+        ]
     assert edit.state == S.DRAFT and edit.goals.count() == 1
-    assert client.get(f"/admin/partnerships/actionplan/{edit.pk}/change/").status_code == 200
+    assert client.get(edit_url).status_code == 200
 
 
 def test_an_institution_plan_is_not_changed_while_it_is_screened(
