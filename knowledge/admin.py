@@ -57,7 +57,10 @@ class PrivateFileInput(AdminFileWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["download_url"] = _private_link(getattr(value, "instance", None))
+        row = getattr(value, "instance", None)
+        context["widget"]["download_url"] = _private_link(row)
+        # A picture is shown small (its stored name means nothing to the consultant).
+        context["widget"]["picture"] = row if isinstance(row, ItemPhoto) else None
         return context
 
 
