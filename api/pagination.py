@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from portal.forms import is_digits
+
 #: The annotation that carries the count of all rows on each row of a page.
 TOTAL = "paginator_total"
 
@@ -63,13 +65,13 @@ class Pagination(PageNumberPagination):
         values = request.query_params.getlist(self.page_size_query_param)
         if not values:
             return self.page_size
-        if len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1:
+        if len(values) > 1 or not is_digits(values[0]) or int(values[0]) < 1:
             raise ValidationError({self.page_size_query_param: [_("A whole number from 1.")]})
         return min(int(values[0]), self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         values = request.query_params.getlist(self.page_query_param)
-        if values and (len(values) > 1 or not values[0].isdigit() or int(values[0]) < 1):
+        if values and (len(values) > 1 or not is_digits(values[0]) or int(values[0]) < 1):
             raise ValidationError({self.page_query_param: [_("A whole number from 1.")]})
         return super().paginate_queryset(queryset, request, view)
 

@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import is_digits
+
 WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
 
 
 def validate_cvr(value: str) -> None:
     """A CVR number has 8 digits and passes the modulus-11 check."""
-    if not value.isdigit() or len(value) != 8:
+    if not is_digits(value) or len(value) != 8:
         raise ValidationError(_("A CVR number has exactly 8 digits."), code="cvr_format")
     if value[0] == "0" or sum(int(d) * w for d, w in zip(value, WEIGHTS, strict=True)) % 11:
         raise ValidationError(_("This is not a valid CVR number."), code="cvr_checksum")

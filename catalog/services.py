@@ -31,6 +31,7 @@ from geo.positions import KM_PER_DEGREE_LAT, KM_PER_DEGREE_LON_EQUATOR
 from municipalities.models import Municipality
 from portal import compiled, generations
 from portal.compiled import ID_MARK, MARK, Compiled
+from portal.forms import is_digits
 from schools.models import School
 
 from .models import CatalogVisit, Favourite
@@ -306,7 +307,7 @@ SIMILAR_OFFERS = 3
 
 def offer_lookup(slug: str) -> Q:
     """An offer by slug, or by id (``/offers/42/``)."""
-    return Q(slug=slug) | Q(pk=int(slug)) if slug.isdigit() else Q(slug=slug)
+    return Q(slug=slug) | Q(pk=int(slug)) if is_digits(slug) else Q(slug=slug)
 
 
 #: The columns of an offer and of its association that the offer's page reads
@@ -368,7 +369,7 @@ def published_offer(slug: str, *, contact: bool = False) -> Offer | None:
     queries are compiled once per process (and day: ``published()`` compares the
     certificates with it; ``portal.compiled``). With ``contact``, the association's contact
     details are loaded too (``CONTACT_COLUMNS``)."""
-    by_id = slug.isdigit() and len(slug) < 19  # longer is no id (SQLite refuses it)
+    by_id = is_digits(slug) and len(slug) < 19  # longer is no id (SQLite refuses it)
     query = _published_detail(timezone.localdate(), contact, by_id)
     rows = query.rows(slug, int(slug)) if by_id else query.rows(slug)
     if not rows:
@@ -588,7 +589,7 @@ def _upcoming_dates() -> tuple[Compiled, tuple]:
 
 def origin_for_postal_code(postal_code: str) -> tuple[float, float] | None:
     """A point for a postal code: the mean of known schools' and associations' coordinates."""
-    if not postal_code or not postal_code.isdigit() or len(postal_code) != 4:
+    if not postal_code or not is_digits(postal_code) or len(postal_code) != 4:
         return None
     points = list(
         School.objects.filter(postal_code=postal_code, latitude__isnull=False)

@@ -20,6 +20,7 @@ from associations.models import Association, Offer
 from geo.models import MapArea
 from municipalities.models import Municipality
 from portal import framing, pagecache, plans
+from portal.forms import is_digits
 from portal.pagecache import cache_anonymous_page
 from portal.redirects import local_url
 from schools.models import School
@@ -547,7 +548,7 @@ def embed_snippet(request: HttpRequest) -> HttpResponse:
         pairs.insert(0, ("municipality", municipality.slug))
     embed_path = reverse("catalog:embed_list") + ("?" + urlencode(pairs) if pairs else "")
     height = request.GET.get("height", "800")
-    height = height if height.isdigit() and 200 <= int(height) <= 4000 else "800"
+    height = height if is_digits(height) and 200 <= int(height) <= 4000 else "800"
     return render(
         request,
         "catalog/embed_snippet.html",

@@ -18,6 +18,8 @@ import requests
 from django.apps import apps
 from django.conf import settings
 
+from portal.forms import is_digits
+
 logger = logging.getLogger(__name__)
 
 #: Kilometres per degree; longitude shrinks with the cosine of the latitude.
@@ -71,7 +73,7 @@ def sources() -> list[tuple[str, str, str, str]]:
 
 def postal_code_centre(postal_code: str) -> Point | None:
     """The mean of the positions the portal knows in the postal code (one query), or None."""
-    if not postal_code or not postal_code.isdigit() or len(postal_code) != 4 or not _SOURCES:
+    if not postal_code or not is_digits(postal_code) or len(postal_code) != 4 or not _SOURCES:
         return None
     querysets = []
     for label, code_field, lat_field, lon_field in _SOURCES:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from municipalities.models import Municipality
+from portal.forms import is_digits
 
 from . import figures as services
 from .forms import FiguresForm
@@ -23,7 +24,7 @@ def _chosen_year(request, years: list[int]) -> int | None:
     """The year asked for (``?year=``) if the partner may report it; else the due year, or
     the newest year it may report."""
     raw = request.GET.get("year", "")
-    if raw.isascii() and raw.isdigit() and int(raw) in years:
+    if is_digits(raw) and int(raw) in years:
         return int(raw)
     due = services.due_year()
     return due if due in years else (years[0] if years else None)

@@ -94,12 +94,18 @@ class ShortModelChoiceField(forms.ModelChoiceField):
 MAX_PK = 2**63 - 1
 
 
+def is_digits(text: str) -> bool:
+    """Only the digits 0-9: ``str.isdigit()`` also accepts "²" and other characters that
+    ``int()`` refuses, which made a 500 where a form error was due."""
+    return text.isascii() and text.isdigit()
+
+
 def _refuse_impossible_pks(field, values) -> None:
     """Numbers no primary key can have are an invalid choice, before any query: SQLite
     fails on them with OverflowError (a 500) instead of finding nothing."""
     for item in values if isinstance(values, list | tuple) else [values]:
         text = str(item).strip()
-        if text.lstrip("-").isdigit() and abs(int(text)) > MAX_PK:
+        if is_digits(text.lstrip("-")) and abs(int(text)) > MAX_PK:
             raise ValidationError(
                 field.error_messages["invalid_choice"],
                 code="invalid_choice",

@@ -22,6 +22,7 @@ from joserfc.jwk import KeySet
 
 from accounts.models import User
 from associations.models import Association, AssociationMembership
+from portal.forms import is_digits
 from schools.models import School, SchoolMembership
 
 from .models import OIDCIdentity, OIDCProvider
@@ -226,7 +227,7 @@ def provision(provider: OIDCProvider, claims: Claims) -> User:
     if claims.school_key:
         # Identity brokers name schools by institution number; the slug is our own name.
         key = claims.school_key
-        match = {"institution_number": key} if key.isdigit() and len(key) == 6 else {"slug": key}
+        match = {"institution_number": key} if is_digits(key) and len(key) == 6 else {"slug": key}
         school = School.objects.active().for_municipality(municipality).filter(**match).first()
         if school is not None:
             SchoolMembership.objects.update_or_create(

@@ -192,10 +192,11 @@ def test_pagination(client, municipality, association):
     assert data["next"]
     assert len(results(client, offers_url(municipality), page_size=2, page=2)["results"]) == 1
     assert client.get(offers_url(municipality), {"page": 3, "page_size": 2}).status_code == 404
-    for page in ("", "0", "-1", "two", "last"):  # the schema says: a whole number from 1
-        response = client.get(offers_url(municipality), {"page": page})
-        assert response.status_code == 400, page
-        assert "page" in response.json()
+    for page in ("", "0", "-1", "two", "last", "²"):  # the schema: a whole number from 1
+        for name in ("page", "page_size"):
+            response = client.get(offers_url(municipality), {name: page})
+            assert response.status_code == 400, (name, page)
+            assert name in response.json()
 
 
 def test_count_is_of_all_pages_also_with_a_filter_that_joins(client, municipality, association):

@@ -148,7 +148,8 @@ NUMBERS = [
     "3.5",
     "9" * 40,
 ]
-IDS = ["abc", "1\x00", " ", "-5", "0x10", "１２", str(2**64), "1;DROP TABLE x"]
+# "²" is a digit to str.isdigit() that int() refuses.
+IDS = ["abc", "1\x00", " ", "-5", "0x10", "１２", "²", str(2**64), "1;DROP TABLE x"]
 CONTROL = ["\x00", "a\x00b", "\x01\x02\x1f", "\u202e\u200b", "\ud7ff", "\r\n\r\n", "%00"]
 
 
@@ -190,11 +191,12 @@ def hostile_value(kind: str) -> st.SearchStrategy[str]:
 SWEEP = {
     "date": ["0001-01-01", "9999-12-31", "a\x00"],
     "datetime-local": ["0001-01-01T00:00", "9999-09-01T10:00", "9999-12-31T23:59", "a\x00"],
-    "number": [str(2**63), "-1", "1e309", "abc"],
-    "select": ["abc", str(2**64), "1\x00"],
-    "radio": ["abc", str(2**64)],
-    "checkbox": ["abc"],
-    "hidden": ["abc", str(2**64), "1\x00", "\x00"],
+    "number": [str(2**63), "-1", "1e309", "abc", "²"],
+    "select": ["abc", str(2**64), "1\x00", "²"],
+    "radio": ["abc", str(2**64), "²"],
+    "checkbox": ["abc", "²"],
+    "hidden": ["abc", str(2**64), "1\x00", "\x00", "²"],
+    "text": ["²²²²²²²²"],  # a CVR number's eight "digits"
     "textarea": ["a\x00b", *EXTREME_DATE_LINES[:2]],
 }
 
