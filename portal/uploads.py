@@ -57,14 +57,21 @@ def validate_image(upload) -> None:
 
 
 def resized_image(upload, max_size: tuple[int, int]) -> InMemoryUploadedFile:
-    """Return the image re-encoded and scaled down to fit ``max_size``; strips metadata."""
+    """Return the image re-encoded and scaled down to fit ``max_size``; strips metadata.
+
+    Raises ``ValidationError`` when its pixels cannot be read: ``validate_image`` checks the
+    file's structure, and a truncated JPEG or a PNG with broken data passes it.
+    """
     upload.seek(0)
-    with Image.open(upload) as img:
-        fmt = img.format if img.format in ALLOWED_FORMATS else "PNG"
-        img = img.convert("RGBA" if fmt in ("PNG", "WEBP") else "RGB")
-        img.thumbnail(max_size)
-        out = io.BytesIO()
-        img.save(out, format=fmt, quality=85, optimize=True)
+    try:
+        with Image.open(upload) as img:
+            fmt = img.format if img.format in ALLOWED_FORMATS else "PNG"
+            img = img.convert("RGBA" if fmt in ("PNG", "WEBP") else "RGB")
+            img.thumbnail(max_size)
+            out = io.BytesIO()
+            img.save(out, format=fmt, quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The file is not a valid image."), code="invalid") from exc
     out.seek(0)
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
     return InMemoryUploadedFile(

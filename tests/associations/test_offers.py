@@ -14,7 +14,7 @@ from screening.workflow import ScreeningState as S
 from screening.workflow import Transition
 from tests import factories as f
 
-from .images import fake_image, image_upload
+from .images import broken_image, fake_image, image_upload
 
 
 def offer_data(**overrides):
@@ -476,6 +476,8 @@ def test_a_double_click_adds_the_photo_once(client, association_member, draft_of
         {"image": "fake", "alt_text": "Et foto"},
         {"image": "real", "alt_text": ""},
         {"alt_text": "Uden billede"},
+        {"image": "JPEG", "alt_text": "Halvt billede"},
+        {"image": "PNG", "alt_text": "Ødelagt billede"},
     ],
 )
 def test_bad_photo_is_refused(client, association_member, draft_offer, data):
@@ -484,6 +486,8 @@ def test_bad_photo_is_refused(client, association_member, draft_offer, data):
         data["image"] = fake_image()
     elif data.get("image") == "real":
         data["image"] = image_upload()
+    elif data.get("image") in ("JPEG", "PNG"):  # sound headers, broken pixels
+        data["image"] = broken_image(data["image"])
     client.force_login(association_member)
     url = reverse(
         "associations:offer_photo_add", args=[draft_offer.association.slug, draft_offer.pk]
