@@ -30,6 +30,9 @@ from portal.templatetags.portal_format import local_date, money
 from .models import ActionPlan
 
 FONT, BOLD = "PortalVera", "PortalVeraBold"
+#: A table row taller than what is left of a page goes on over the next (a goal may be a
+#: thousand characters in short lines, taller than a page); no piece is under two lines.
+SPLIT_IN_ROW = 24
 
 
 @dataclass
@@ -103,7 +106,7 @@ def _p(text, style) -> Paragraph:
 
 def _table(header: list[str], rows: list[list[str]], widths, st) -> Table:
     data = [[_p(h, st["head"]) for h in header]] + [[_p(c, st["cell"]) for c in r] for r in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=SPLIT_IN_ROW)
     table.setStyle(
         TableStyle(
             [
@@ -129,6 +132,7 @@ def plan_pdf(plan: ActionPlan) -> bytes:
             [[_p(label, st["head"]), _p(value, st["cell"])] for label, value in facts(plan)],
             colWidths=[width * 0.3, width * 0.7],
             style=[("VALIGN", (0, 0), (-1, -1), "TOP")],
+            splitInRow=SPLIT_IN_ROW,
         ),
     ]
     sections = plan_sections(plan)

@@ -174,3 +174,17 @@ def test_user_text_is_escaped_in_the_pdf(client, approved, association_member):
     approved.goals.update(description="<b>fed</b> & <para>")
     client.force_login(association_member)
     assert "<b>fed</b> & <para>" in pdf_text(client.get(urls(approved)[1]))
+
+
+def test_a_goal_longer_than_a_page_runs_on_to_the_next(client, approved, association_member):
+    """A cell of a thousand characters in short lines (within the form's limits) is taller
+    than a page: its row is split across pages, not a 500 (ReportLab's LayoutError)."""
+    lines = [f"linje {n}" for n in range(110)]
+    approved.goals.update(description="\n".join(lines)[:1000])
+    approved.activities.update(what="\n".join(lines)[:1000])
+    client.force_login(association_member)
+    response = client.get(urls(approved)[1])
+    assert response.status_code == 200
+    text = pdf_text(response)
+    assert "linje 0" in text and "linje 109" in text
+    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 3
