@@ -311,7 +311,8 @@ def test_consultant_schedules_through_the_page_once(client, consultant, partners
         "starts": "16:00",
         "ends": "18:00",
         "place": "Klubhuset",
-        "invited": ["resource", f"contact-{consultant.pk}"],
+        # A choice sent twice (a crafted or replayed form) invites once.
+        "invited": ["resource", f"contact-{consultant.pk}", "resource"],
     }
     first = client.post(url, data)
     second = client.post(url, data)
