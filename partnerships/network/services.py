@@ -191,7 +191,8 @@ def _register(event, party, user, participants, submit_key) -> Registration:
 
 def cancel(registration: Registration, *, by=None) -> Registration:
     """Cancel a sign-up (a second click finds it cancelled) and give the freed seats to the
-    waiting list."""
+    waiting list. The sign-up lets go of its form key: that form sent again (back in the
+    browser) signs up anew instead of being answered with the cancelled sign-up."""
     with transaction.atomic():
         locked = NetworkEvent.objects.select_for_update().get(pk=registration.event_id)
         row = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -199,8 +200,8 @@ def cancel(registration: Registration, *, by=None) -> Registration:
             return row
         if locked.has_started():
             raise ValidationError(_("The event has begun: sign-up is closed."), code="closed")
-        row.state = R.CANCELLED
-        row.save(update_fields=["state", "updated_at"])
+        row.state, row.submit_key = R.CANCELLED, None
+        row.save(update_fields=["state", "submit_key", "updated_at"])
         fill_free_seats(locked)
     registration.state = row.state
     return row

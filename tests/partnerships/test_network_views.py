@@ -82,6 +82,26 @@ def test_a_double_click_signs_up_once(client, association_member, association, m
     assert Registration.objects.get().participants == 3
 
 
+def test_the_sign_up_form_sent_again_after_cancelling_signs_up_anew(
+    client, association_member, association, meeting
+):
+    """Cancelled, then back in the browser to the sign-up form and sent again: a new sign-up,
+    not "you are signed up" answered with the cancelled one."""
+    client.force_login(association_member)
+    key = str(uuid.uuid4())
+    sign_up(client, meeting, association, 2, key)
+    first = Registration.objects.get()
+    client.post(url("event_cancel", meeting.pk, first.pk))
+    first.refresh_from_db()
+    assert first.state == "cancelled"
+    for _click in range(2):  # and a double click of it signs up once
+        sign_up(client, meeting, association, 2, key)
+    again = Registration.objects.active().get()
+    assert again.pk != first.pk and (again.state, again.participants) == ("confirmed", 2)
+    page = client.get(url("event", meeting.pk)).content.decode()
+    assert "Tilmeldt" in page
+
+
 def test_a_full_room_puts_the_partners_school_on_the_waiting_list(
     client, association_member, association, teacher, school, meeting
 ):
