@@ -74,3 +74,35 @@ def test_unknown_page_shows_the_custom_404(page, base_url):
     # In the site's look: the navigation and the footer are there.
     expect(page.locator("footer")).to_be_visible()
     expect(page.locator("a", has_text="Gå til forsiden")).to_be_visible()
+
+
+def test_on_a_phone_the_account_menu_opens_on_screen_and_keys_work(browser, live_server):
+    """At 375 px the menu's button sits at the left edge: its list opens below it on the
+    screen (hung from the right it opened off the screen, and nobody could log out). Esc
+    closes it; a form's errors take the focus; fields show a strong focus ring."""
+    user = f.UserFactory(email="telefon@example.com")
+    context = browser.new_context(locale="da-DK", viewport={"width": 375, "height": 740})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login(page, live_server.url, user.email, "not the password")
+        expect(page.locator("#error-summary")).to_be_focused()
+        page.keyboard.press("Tab")
+        focused = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+        assert focused == "3px"
+        login(page, live_server.url, user.email)
+        menu = open_account_menu(page)
+        logout = menu.locator("button[type=submit]", has_text="Log ud")
+        box = logout.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375
+        page.keyboard.press("Escape")
+        assert menu.get_attribute("open") is None
+        expect(menu.locator("summary")).to_be_focused()
+        open_account_menu(page)
+        logout.click()
+        page.wait_for_load_state()
+        expect(page.locator("header")).to_contain_text("Log ind")
+    finally:
+        context.close()
