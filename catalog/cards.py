@@ -46,6 +46,7 @@ def _texts(language: str) -> dict:
         "Fully booked": escape(gettext("Fully booked")),
         # Formats, filled with escaped values.
         "per class": gettext("%(amount)s DKK per class"),
+        "per pupil": gettext("%(amount)s DKK per pupil"),
         "km away": gettext("%(km)s km away"),
         "per hour": gettext("%(amount)s DKK per hour"),
         "DKK": gettext("%(amount)s DKK"),
@@ -95,7 +96,9 @@ def catalog_card(offer, link_url="", link_target="", has_origin=False) -> SafeSt
     texts = _texts(get_language())
     when = "" if offer.on_request else _next_date(offer, "small mb-2 offer-next-date", texts)
     domain, grades, format_, price = _badges(offer, texts)
-    if offer.price_model != PriceModel.FREE and getattr(offer, "class_price", None) is not None:
+    if offer.price_model == PriceModel.MATERIALS and offer.price_amount is not None:
+        price += " · " + texts["per pupil"] % {"amount": escape(money(offer.price_amount))}
+    elif offer.price_model != PriceModel.FREE and getattr(offer, "class_price", None) is not None:
         amount = {"amount": escape(money(offer.class_price))}
         price += " · " + texts["per class"] % amount
     badge = '<li class="list-inline-item badge text-bg-light">'
@@ -133,6 +136,8 @@ def embed_card(offer, embed_query="") -> SafeString:
         amount = {"amount": escape(money(offer.price_amount))}
         if offer.price_model == PriceModel.HOURLY:
             price += ": " + texts["per hour"] % amount
+        elif offer.price_model == PriceModel.MATERIALS:
+            price += ": " + texts["per pupil"] % amount
         else:
             price += ": " + texts["DKK"] % amount
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped

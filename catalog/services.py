@@ -133,10 +133,24 @@ def remember_municipality(request, response, municipality: Municipality | None) 
     )
 
 
+#: The pupils of a typical Danish school class (about 22 on average): what one class pays
+#: for an offer priced per pupil (materials), in the maximum-price filter. Its pages show
+#: that price per pupil; a booking is priced for its own pupils (``bookings`` pricing).
+TYPICAL_CLASS_PUPILS = 22
+
+
 def price_for_one_class():
-    """An expression: what one class pays (hourly fees for the offer's duration)."""
+    """An expression: what one class pays (hourly fees for the offer's duration, materials
+    for a typical class)."""
     return Case(
         When(price_model=PriceModel.FREE, then=Value(0)),
+        When(
+            price_model=PriceModel.MATERIALS,
+            then=ExpressionWrapper(
+                F("price_amount") * Value(TYPICAL_CLASS_PUPILS),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+        ),
         When(
             price_model=PriceModel.HOURLY,
             then=ExpressionWrapper(
@@ -158,6 +172,8 @@ def offer_price_for_one_class(offer: Offer):
         if offer.duration_minutes is None:  # a draft's preview
             return None
         return round(offer.price_amount * offer.duration_minutes / 60, 2)
+    if offer.price_model == PriceModel.MATERIALS:
+        return offer.price_amount * TYPICAL_CLASS_PUPILS
     return offer.price_amount
 
 

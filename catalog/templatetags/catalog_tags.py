@@ -393,6 +393,8 @@ def _texts(language: str) -> dict[str, str]:
         "No upcoming dates.": gettext("No upcoming dates."),
         "Contact": gettext("Contact"),
         "Price for one class": gettext("Price for one class"),
+        "Price per pupil": gettext("Price per pupil"),
+        "%(amount)s DKK per pupil": gettext("%(amount)s DKK per pupil"),
         "Free": gettext("Free"),
         "Ask the association": gettext("Ask the association"),
         "Next date": gettext("Next date"),
@@ -426,7 +428,8 @@ def _when(offer, texts: dict) -> str:
 def _price(offer, texts: dict) -> str:
     price = escape(offer.get_price_model_display())
     if offer.price_amount is not None and offer.price_model != "free":
-        price += ": " + escape(texts["%(amount)s DKK"] % {"amount": money(offer.price_amount)})
+        unit = "%(amount)s DKK per pupil" if offer.price_model == "materials" else "%(amount)s DKK"
+        price += ": " + escape(texts[unit] % {"amount": money(offer.price_amount)})
     return price
 
 
@@ -638,8 +641,14 @@ def offer_booking(context) -> str:
             f'\n      <a class="btn btn-primary btn-lg w-100 mb-2" href="{escape(context["book_url"])}">'
             f"{texts['Book / send request']}</a>\n      "
         )
+    if offer.price_model == "materials" and offer.price_amount is not None:
+        # Paid per pupil: a class's price depends on its size (the booking form computes it).
+        heading = texts["Price per pupil"]
+        price = texts["%(amount)s DKK"] % {"amount": escape(money(offer.price_amount))}
+    else:
+        heading, price = texts["Price for one class"], _class_price(context["class_price"], texts)
     return mark_safe(  # noqa: S308 # nosec B308 B703 - every value escaped
-        f'<p class="h5">{texts["Price for one class"]}</p>\n'
-        f'      <p class="offer-class-price">{_class_price(context["class_price"], texts)}</p>\n'
+        f'<p class="h5">{heading}</p>\n'
+        f'      <p class="offer-class-price">{price}</p>\n'
         f"      {next_date}\n      {book}"
     )

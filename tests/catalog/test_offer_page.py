@@ -89,3 +89,28 @@ def test_upcoming_dates_in_their_order(client, association):
     next_date = timezone.localtime(first.starts_at).isoformat()
     assert f'<time datetime="{next_date}">' in html
     assert timezone.localtime(later.starts_at).isoformat() not in html
+
+
+def test_materials_are_shown_per_pupil_wherever_the_price_is(client, association, teacher):
+    """Materials are paid per pupil (the booking's price is the amount times its pupils): no
+    page calls the amount the price of a class."""
+    from django.urls import reverse
+
+    offer = f.OfferFactory(
+        association=association, published=True, price_model="materials", price_amount=25
+    )
+    municipality = association.municipalities.first()
+    html, _ = offer_page(client, offer)
+    box = html[html.index('<p class="h5">') : html.index("offer-class-price") + 60]
+    assert "Pris pr. elev" in box and "25 kr." in box and "Pris for én klasse" not in box
+    assert "Kun materialer: 25 kr. pr. elev" in html
+    for url in (reverse("catalog:offer_list"), reverse("catalog:embed_list")):
+        page = client.get(url, {"municipality": municipality.slug}).content.decode()
+        assert "25 kr. pr. elev" in page and "kr. pr. klasse" not in page, url
+    embed = client.get(
+        reverse("catalog:embed_detail", args=[offer.slug]), {"municipality": municipality.slug}
+    ).content.decode()
+    assert "Pris pr. elev: 25 kr." in embed
+    client.force_login(teacher)
+    booking = client.get(reverse("bookings:book_offer", args=[offer.slug])).content.decode()
+    assert "Kun materialer: 25 kr. pr. elev" in booking
