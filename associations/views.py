@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -618,14 +618,16 @@ def offer_photo_delete(request, slug, offer_id, photo_id):
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
             return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
-        # An edit has its own copies of the photos (sharing the files): find the copy.
-        photo = get_object_or_404(OfferPhoto, pk=photo_id, offer__in=[offer, target])
-        if photo.offer_id != target.pk:
+        # An edit has its own copies of the photos (sharing the files): find the copy. A
+        # second click finds it gone and gets the first one's answer, once.
+        photo = OfferPhoto.objects.filter(pk=photo_id, offer__in=[offer, target]).first()
+        if photo is None and OfferPhoto.objects.filter(pk=photo_id).exists():
+            raise Http404  # another offer's photo
+        if photo is not None and photo.offer_id != target.pk:
             photo = target.photos.filter(image=photo.image.name).first()
-            if photo is None:
-                raise Http404
-        photo.delete()
-    messages.success(request, _("The photo is removed."))
+        if photo is not None:
+            photo.delete()
+    tell_once(request, messages.SUCCESS, _("The photo is removed."))
     return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
 
 

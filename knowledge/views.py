@@ -282,7 +282,7 @@ def proposal_photo(request: HttpRequest, pk) -> HttpResponse:
             return _proposal_page(request, item, form=story, status=400)
         if refused := _add_picture(request, item):
             return _proposal_page(request, item, photo_form=refused, status=400)
-    messages.success(request, _("The picture is added."))
+    tell_once(request, messages.SUCCESS, _("The picture is added."))  # once for a double click
     return redirect("knowledge:proposal", item.pk)
 
 

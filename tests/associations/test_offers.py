@@ -701,3 +701,22 @@ def test_a_paused_offer_can_be_resumed_whatever_its_state(
     client.post(resume)
     published_offer.refresh_from_db()
     assert not published_offer.is_paused
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offer_fixture", ["draft_offer", "published_offer"])
+def test_removing_a_photo_twice_answers_once(client, association_member, offer_fixture, request):
+    """A double click on "Remove": the second finds the photo gone (on an approved offer:
+    its copy in the edit) and gets the first one's answer, once, not a 404 page."""
+    offer = request.getfixturevalue(offer_fixture)
+    photo = OfferPhoto.objects.create(offer=offer, image=image_upload(), alt_text="Gammelt")
+    client.force_login(association_member)
+    url = reverse(
+        "associations:offer_photo_delete", args=[offer.association.slug, offer.pk, photo.pk]
+    )
+    assert client.post(url).status_code == 302
+    second = client.post(url, follow=True)
+    assert second.status_code == 200
+    assert [str(m) for m in second.context["messages"]] == ["Billedet er fjernet."]
+    version = offer.revisions.get() if offer_fixture == "published_offer" else offer
+    assert not version.photos.exists()
