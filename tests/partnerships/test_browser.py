@@ -147,3 +147,32 @@ def test_consultant_schedules_a_status_meeting_and_writes_the_minutes(
     page.get_by_text("Referat").first.click()
     assert "Nyt kursus i marts" in page.content() and "Kun til os" not in page.content()
     assert "Bagud" in page.content()
+
+
+def test_on_a_phone_nothing_runs_off_the_page_or_touches(transactional_db, axe_page, base_url):
+    """375 px: a long e-mail address among the invitees breaks instead of widening the meeting
+    form; the network heading on the school's partnership page keeps its distance from the
+    partnership list above it."""
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    school = f.SchoolFactory(municipality=municipality)
+    teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    association = f.AssociationFactory(municipalities=[municipality], slug="kajak")
+    partnership = make_partnership(
+        municipality,
+        consultant,
+        association=association,
+        schools=[school],
+        resource_email="ressourceperson.for.kajakklubben@afdeling.skole.helsingor.example",
+    )
+    page = axe_page
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(page, base_url, consultant.email)
+    page.goto(base_url + f"/partnerships/{partnership.pk}/meetings/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.context.clear_cookies()
+    login(page, base_url, teacher.email)
+    page.goto(base_url + "/school/partnerships/")
+    above = page.locator("main ul.list-group").bounding_box()
+    heading = page.locator("#invitations-heading").bounding_box()
+    assert heading["y"] >= above["y"] + above["height"] + 16
