@@ -853,6 +853,11 @@ def test_pages_render_for_their_people_and_404_for_others(
         page = client.get(url)
         assert page.status_code == 200, url
     assert f"/bookings/{booking.pk}/" in client.get(member_pages[1]).content.decode()
+    # Each date page has its way back: the dates to the association, a date to its dates.
+    dates = client.get(member_pages[2]).content.decode()
+    assert f'href="{reverse("associations:detail", args=[association.slug])}"' in dates
+    edit = client.get(member_pages[0]).content.decode()
+    assert edit.count(f'href="{member_pages[2]}"') == 2  # above, and "Tilbage uden at gemme"
     client.force_login(other_association_admin)
     for url in member_pages[:1] + member_pages[2:]:
         assert client.get(url).status_code == 404, url
