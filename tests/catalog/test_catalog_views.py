@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from associations.models import Offer
 from catalog.models import CatalogVisit, Favourite
@@ -124,7 +125,13 @@ def test_favourites_for_school_staff_only(client, published_offer, teacher, asso
     assert client.post(url).status_code == 403
     assert client.get(reverse("catalog:favourite_list")).status_code == 403
     client.force_login(teacher)
-    client.post(url)
+    listing = client.get(reverse("catalog:offer_list"), {"q": published_offer.title})
+    card = f'id="offer-{published_offer.pk}"'
+    assert card in listing.content.decode()
+    # The card's button leads back to the card in the list, not to the top of the page.
+    back = f"{listing.wsgi_request.get_full_path()}#offer-{published_offer.pk}"
+    assert f'name="next" value="{escape(back)}"' in listing.content.decode()
+    assert client.post(url, {"next": back})["Location"] == back
     assert Favourite.objects.filter(user=teacher, offer=published_offer).exists()
     html = client.get(reverse("catalog:favourite_list")).content.decode()
     assert published_offer.title in html
