@@ -2,9 +2,11 @@
 knowledge-sharing event on My school, signs the school up with the keyboard only, and the
 pages pass axe-core. Skipped without Chromium (see tests/e2e)."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as global_apps
 from django.urls import reverse
 
 from partnerships.network.models import Registration
@@ -99,3 +101,58 @@ def test_an_invited_partner_answers_on_a_phone_and_the_pages_are_accessible(
     with page.expect_navigation():
         page.get_by_role("button", name=f"Afmeld {association.name}").click()
     assert Registration.objects.get().state == "cancelled"
+
+
+def test_a_double_click_on_save_in_the_admin_adds_one_event(transactional_db, axe_page, base_url):
+    """The admin's forms carry no form key: its change form is sent once per page
+    (static/js/admin.js), so a double click on "Gem" adds one network event, not two."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.network.models import NetworkEvent
+
+    # The Consultant group's permissions come from data migrations, which the flush after
+    # each browser test removes; their functions are idempotent, so run them again.
+    importlib.import_module("screening.migrations.0003_consultant_group").create_group(
+        global_apps, None
+    )
+    importlib.import_module("partnerships.migrations.0008_network_event_permissions").grant(
+        global_apps, None
+    )
+    municipality = f.MunicipalityFactory(name="Helsingør Kommune", slug="helsingor", code="217")
+    consultant = f.ConsultantFactory(municipality=municipality).user
+    page = axe_page
+    login(page, base_url, consultant.email)
+    add = base_url + "/admin/partnerships/networkevent/add/"
+    response = page.goto(add)
+    assert response.status == 200 and page.locator("#networkevent_form").count() == 1, page.url
+    # Two submits of the same page (a double click, deterministic here): the browser lets
+    # the first go (a listener after ours counts it and stops it) and not the second.
+    sent = page.evaluate(
+        """() => {
+            let sent = 0;
+            window.addEventListener("submit", (e) => {
+                if (!e.defaultPrevented) sent += 1;
+                e.preventDefault();
+            });
+            const form = document.getElementById("networkevent_form");
+            form.requestSubmit();
+            form.requestSubmit();
+            return sent;
+        }"""
+    )
+    assert sent == 1
+    # A page's first click still saves.
+    page.goto(add)
+    day = (timezone.localdate() + timedelta(days=30)).isoformat()
+    page.locator("[name=kind]").select_option("network")
+    page.locator("[name=title]").fill("Netværksmøde")
+    page.locator("[name=starts_at]").fill(f"{day}T17:00")
+    page.locator("[name=ends_at]").fill(f"{day}T19:00")
+    page.locator("[name=place]").fill("Kulturværftet")
+    page.locator("[name=capacity]").fill("20")
+    with page.expect_navigation():
+        page.locator("input[name=_save]").click()
+    assert "/add/" not in page.url
+    assert NetworkEvent.objects.count() == 1
