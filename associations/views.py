@@ -613,20 +613,21 @@ def offer_photo_add(request, slug, offer_id):
 def offer_photo_delete(request, slug, offer_id, photo_id):
     offer, _membership = get_offer_for(request.user, slug, offer_id)
     with transaction.atomic():
-        try:
-            target = services.editable_version(offer, by=request.user)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
-        # An edit has its own copies of the photos (sharing the files): find the copy. A
-        # second click finds it gone and gets the first one's answer, once.
-        photo = OfferPhoto.objects.filter(pk=photo_id, offer__in=[offer, target]).first()
-        if photo is None and OfferPhoto.objects.filter(pk=photo_id).exists():
-            raise Http404  # another offer's photo
-        if photo is not None and photo.offer_id != target.pk:
-            photo = target.photos.filter(image=photo.image.name).first()
+        # Not this offer's photo (a second click found it gone, or an id of another offer):
+        # nothing changes, no edit is begun, and the answer is the first click's.
+        versions = [offer, services.current_version(offer)]
+        photo = OfferPhoto.objects.filter(pk=photo_id, offer__in=versions).first()
         if photo is not None:
-            photo.delete()
+            try:
+                target = services.editable_version(offer, by=request.user)
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
+            # An edit has its own copies of the photos (sharing the files): find the copy.
+            if photo.offer_id != target.pk:
+                photo = target.photos.filter(image=photo.image.name).first()
+            if photo is not None:
+                photo.delete()
     tell_once(request, messages.SUCCESS, _("The photo is removed."))
     return redirect("associations:offer_step", slug, offer.pk, OFFER_STEPS[-1].slug)
 

@@ -720,3 +720,14 @@ def test_removing_a_photo_twice_answers_once(client, association_member, offer_f
     assert [str(m) for m in second.context["messages"]] == ["Billedet er fjernet."]
     version = offer.revisions.get() if offer_fixture == "published_offer" else offer
     assert not version.photos.exists()
+
+
+@pytest.mark.django_db
+def test_removing_a_photo_that_is_gone_begins_no_edit(client, association_member, published_offer):
+    """A stale tab's "Remove" of a photo no longer there changes nothing: no edit of the
+    approved offer is begun for it."""
+    client.force_login(association_member)
+    slug = published_offer.association.slug
+    url = reverse("associations:offer_photo_delete", args=[slug, published_offer.pk, 99999999])
+    assert client.post(url).status_code == 302
+    assert not published_offer.revisions.exists()

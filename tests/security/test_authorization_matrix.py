@@ -82,8 +82,8 @@ MATRIX: dict[str, dict] = {
     "associations:offer_step": E("L 404 200 404 404 404 404", "L 404 R 404 404 404 404"),
     "associations:offer_photo_add": E("405", "L 404 400 404 404 404 404"),
     "associations:offer_photo_delete": E(
-        "405", "L 404 404 404 404 404 404"
-    ),  # dummy photo id: 404 even for the admin of B
+        "405", "L 404 R 404 404 404 404"
+    ),  # dummy photo id: the admin of B is answered as for a photo already removed
     "associations:offer_preview": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "associations:profile_edit": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
     "associations:profile_preview": E("L 404 200 404 404 404 404", "L 404 200 404 404 404 404"),
