@@ -336,7 +336,10 @@ class OfferForm(forms.ModelForm):
                 "The school year runs from week 33 to week 26; the range may cross New Year."
             ),
             "on_request": _("Schools propose dates. Otherwise you announce fixed dates."),
-            "price_amount": _("In DKK. Required unless the offer is free."),
+            "price_amount": _(
+                "In DKK: per pupil for materials, per hour for an hourly fee, else per class "
+                "or per session. Required unless the offer is free."
+            ),
             "learning_goals": _("Which learning goals (Fælles Mål) the offer supports."),
             "faelles_maal_url": _("A link to the subject's Fælles Mål page on emu.dk."),
             "instructor_experience": _("E.g. experience with school classes and teaching."),

@@ -603,6 +603,12 @@ class Offer(Screenable):
         return choice_label(PriceModel, self.price_model)
 
     @property
+    def priced_per_pupil(self) -> bool:
+        """Materials are paid per pupil: pages show the amount per pupil, and a booking
+        costs it times its pupils (``bookings`` pricing)."""
+        return self.price_model == PriceModel.MATERIALS
+
+    @property
     def grade_range_display(self) -> str:
         if self.grade_min == self.grade_max:
             return f"{self.grade_min}."

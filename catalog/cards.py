@@ -96,7 +96,7 @@ def catalog_card(offer, link_url="", link_target="", has_origin=False) -> SafeSt
     texts = _texts(get_language())
     when = "" if offer.on_request else _next_date(offer, "small mb-2 offer-next-date", texts)
     domain, grades, format_, price = _badges(offer, texts)
-    if offer.price_model == PriceModel.MATERIALS and offer.price_amount is not None:
+    if offer.priced_per_pupil and offer.price_amount is not None:
         price += " · " + texts["per pupil"] % {"amount": escape(money(offer.price_amount))}
     elif offer.price_model != PriceModel.FREE and getattr(offer, "class_price", None) is not None:
         amount = {"amount": escape(money(offer.class_price))}
@@ -136,7 +136,7 @@ def embed_card(offer, embed_query="") -> SafeString:
         amount = {"amount": escape(money(offer.price_amount))}
         if offer.price_model == PriceModel.HOURLY:
             price += ": " + texts["per hour"] % amount
-        elif offer.price_model == PriceModel.MATERIALS:
+        elif offer.priced_per_pupil:
             price += ": " + texts["per pupil"] % amount
         else:
             price += ": " + texts["DKK"] % amount

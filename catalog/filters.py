@@ -128,6 +128,7 @@ class OfferFilter(filters.FilterSet):
     )
     max_price = filters.NumberFilter(
         label=_("Maximum price per class (DKK)"),
+        help_text=_("Materials, paid per pupil, count as a class of 22 pupils."),
         method="filter_max_price",
         widget=forms.NumberInput(attrs={"min": 0, "step": 50}),
     )

@@ -428,7 +428,7 @@ def _when(offer, texts: dict) -> str:
 def _price(offer, texts: dict) -> str:
     price = escape(offer.get_price_model_display())
     if offer.price_amount is not None and offer.price_model != "free":
-        unit = "%(amount)s DKK per pupil" if offer.price_model == "materials" else "%(amount)s DKK"
+        unit = "%(amount)s DKK per pupil" if offer.priced_per_pupil else "%(amount)s DKK"
         price += ": " + escape(texts[unit] % {"amount": money(offer.price_amount)})
     return price
 
@@ -641,7 +641,7 @@ def offer_booking(context) -> str:
             f'\n      <a class="btn btn-primary btn-lg w-100 mb-2" href="{escape(context["book_url"])}">'
             f"{texts['Book / send request']}</a>\n      "
         )
-    if offer.price_model == "materials" and offer.price_amount is not None:
+    if offer.priced_per_pupil and offer.price_amount is not None:
         # Paid per pupil: a class's price depends on its size (the booking form computes it).
         heading = texts["Price per pupil"]
         price = texts["%(amount)s DKK"] % {"amount": escape(money(offer.price_amount))}
