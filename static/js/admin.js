@@ -1,10 +1,12 @@
 // A page of the admin sends its change form once: a double click on "Save" would otherwise
 // add the row (a network event, an inline's goal) twice, as the admin's forms carry no form
 // key. Only the change forms (id "<model>_form"): the list's actions may answer with a file
-// and leave the page open for the next one.
+// and leave the page open for the next one. After 10 seconds the form may be sent again
+// (the first request was stopped, or its answer never came).
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (!form.id || !form.id.endsWith("_form")) {
+  const id = form.getAttribute("id") || "";
+  if (event.defaultPrevented || !id.endsWith("_form")) {
     return;
   }
   if (form.dataset.sent) {
@@ -12,6 +14,7 @@ document.addEventListener("submit", (event) => {
     return;
   }
   form.dataset.sent = "1";
+  setTimeout(() => { delete form.dataset.sent; }, 10000);
 });
 
 // Back to a page kept by the browser (back/forward cache): its form may be sent again.
