@@ -152,7 +152,8 @@ class MeetingForm(forms.Form):
         return _meeting_times(self, super().clean())
 
     def invited_candidates(self) -> list:
-        return [self.candidates[key] for key in self.cleaned_data["invited"]]
+        # A choice sent twice (a crafted form) is one invitee: ``candidates`` has one per address.
+        return [self.candidates[key] for key in dict.fromkeys(self.cleaned_data["invited"])]
 
 
 class MinutesForm(forms.Form):

@@ -166,15 +166,11 @@ def schedule(
     try:
         with transaction.atomic():
             meeting.save()
-            # One row per address: a choice sent twice, or two choices with one address.
-            once = {}
-            for c in invited:
-                once.setdefault(c.email.lower(), c)
             MeetingParticipant.objects.bulk_create(
                 MeetingParticipant(
                     meeting=meeting, user=c.user, name=c.name, email=c.email, side=c.side
                 )
-                for c in once.values()
+                for c in invited
             )
             for participant in meeting.participants.all() if invite else ():
                 _invite(meeting, participant)

@@ -15,6 +15,14 @@ from PIL import Image, UnidentifiedImageError
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+#: What Pillow raises for a file that is no image it can read (its structure or its pixels).
+UNREADABLE = (
+    UnidentifiedImageError,
+    OSError,
+    SyntaxError,
+    ValueError,
+    Image.DecompressionBombError,
+)
 
 
 @deconstructible
@@ -50,7 +58,7 @@ def validate_image(upload) -> None:
             if img.width * img.height > MAX_PIXELS:
                 raise ValidationError(_("The image has too many pixels."), code="pixels")
             img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except UNREADABLE as exc:
         raise ValidationError(_("The file is not a valid image."), code="invalid") from exc
     finally:
         upload.seek(0)
@@ -70,7 +78,7 @@ def resized_image(upload, max_size: tuple[int, int]) -> InMemoryUploadedFile:
             img.thumbnail(max_size)
             out = io.BytesIO()
             img.save(out, format=fmt, quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UNREADABLE as exc:
         raise ValidationError(_("The file is not a valid image."), code="invalid") from exc
     out.seek(0)
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
