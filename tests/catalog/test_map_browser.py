@@ -77,6 +77,16 @@ def test_filter_the_map_to_grade_5_sport_and_open_a_marker(page, base_url, map_w
     expect(page.locator(".leaflet-marker-icon.map-marker-school")).to_have_count(1)
     expect(page.locator("path.map-area")).to_have_count(1)
     expect(marker).to_have_attribute("aria-label", "Forening: Helsingør Roklub")
+    toggle = page.locator(".leaflet-control-layers-toggle")
+    expect(toggle).to_have_attribute("aria-label", "Vis på kortet")  # not Leaflet's "Layers"
+    # By keyboard: Enter opens the popup with the focus in it, Esc closes it and the focus
+    # is back on the marker.
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".map-popup")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(marker).to_be_focused()
     marker.click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Helsingør Roklub")

@@ -14,6 +14,7 @@
   function popup(marker, labels) {
     var box = document.createElement("div");
     box.className = "map-popup";
+    box.tabIndex = -1;
     box.appendChild(text("p", labels[marker.kind] || "", "map-popup-kind small mb-1"));
     box.appendChild(text("h3", marker.name, "h6 mb-1"));
     if (marker.address) { box.appendChild(text("p", marker.address, "small mb-1")); }
@@ -36,6 +37,12 @@
       box.appendChild(more);
     }
     return box;
+  }
+
+  // Whether the focus is in the map (a popup closed from the keyboard), not elsewhere on the
+  // page (another marker's popup opened by a click must not pull the focus back).
+  function focusInMap(element) {
+    return element.contains(document.activeElement) || document.activeElement === document.body;
   }
 
   function icon(kind) {
@@ -78,6 +85,24 @@
         keyboard: true
       });
       marker.bindPopup(popup(m, labels));
+      // The keyboard follows the popup: Enter on a marker opens it and moves the focus in,
+      // Esc closes it (Leaflet's own Esc works only while the map itself has the focus);
+      // closed, the focus is back on the marker.
+      marker.on("popupopen", function (event) {
+        var el = event.popup.getElement();
+        if (!el.dataset.escape) {
+          el.dataset.escape = "1";
+          el.addEventListener("keydown", function (e) {
+            if (e.key === "Escape") { map.closePopup(); }
+          });
+        }
+        var box = el.querySelector(".map-popup");
+        if (box) { box.focus(); }
+      });
+      marker.on("popupclose", function () {
+        var el = marker.getElement();
+        if (el && focusInMap(element)) { el.focus(); }
+      });
       marker.on("add", function () {
         var el = marker.getElement();
         if (el) {
@@ -106,7 +131,14 @@
         bounds.push(b.getSouthWest(), b.getNorthEast());
       });
     }
-    L.control.layers(null, overlays, { collapsed: element.clientWidth < 500 }).addTo(map);
+    var layers = L.control.layers(null, overlays, { collapsed: element.clientWidth < 500 });
+    layers.addTo(map);
+    // Leaflet names its button "Layers" in English: the page's own words instead.
+    var toggle = layers.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle && element.dataset.labelLayers) {
+      toggle.title = element.dataset.labelLayers;
+      toggle.setAttribute("aria-label", element.dataset.labelLayers);
+    }
     // The first view at once, not animated: nothing moves under a first click (a slow
     // machine's test clicked a marker while the map was still zooming to it).
     if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false }); }
