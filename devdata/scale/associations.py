@@ -141,12 +141,22 @@ def new_offer(build: Build, i: int, association: Association) -> Offer:
         weekdays="12345"[: rng.randint(2, 5)],
         on_request=rng.random() < 0.6,
         price_model=price_model,
-        price_amount=None if price_model == "free" else rng.choice([250, 500, 1200, 2000]),
+        price_amount=_price(rng, price_model),
         state=ScreeningState.APPROVED,
         approved_at=now - timedelta(days=rng.randint(0, 300)),
         approval_expires_at=now + timedelta(days=100),
         certificates_valid_until=(now + timedelta(days=400)).date(),
     )
+
+
+def _price(rng, price_model: str):
+    """An amount as associations give it: materials per pupil (a class of 22 pays 330 to
+    1,320, as the other models' 250 to 2,000), the others per class, hour or session."""
+    if price_model == "free":
+        return None
+    if price_model == "materials":
+        return rng.choice([15, 25, 40, 60])
+    return rng.choice([250, 500, 1200, 2000])
 
 
 def draw_days(rng) -> timedelta:
