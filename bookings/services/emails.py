@@ -40,8 +40,9 @@ KIND_OF_TRANSITION = {
 }
 
 
-#: Transitions whose note the e-mail repeats (the cancellation's reason has its own line).
-NOTE_SHOWN = {"approve", "disapprove"}
+#: Transitions whose note the e-mail repeats, and whose it is: a school leader's decision, an
+#: association's reason to decline (the cancellation's reason has its own line).
+NOTE_FROM = {"approve": "leader", "disapprove": "leader", "decline": "association"}
 
 
 def _kind(template: str, extra=None) -> str:
@@ -94,7 +95,8 @@ def notify_both(booking, name, note="", association=True):
     extra = {
         "state": str(booking.state),
         "kind": KIND_OF_TRANSITION.get(name),
-        "note": note if name in NOTE_SHOWN else "",
+        "note": note if name in NOTE_FROM else "",
+        "note_from": NOTE_FROM.get(name, ""),
     }
     if association and booking.sent_to_association:
         notify_association(booking, "booking_changed", event, extra)

@@ -1046,3 +1046,28 @@ def test_the_waiting_list_reads_what_it_shows_with_its_rows(
     assert all(classes in html for classes in ("4.A", "5.B", "6.C"))
     assert "Tag pladsen" in html  # the offered place, until when
     assert "deltager i fordelingen" in html  # the allocation's date
+
+
+def test_the_association_says_why_it_declines_and_the_school_reads_it(
+    client, booking, association_member, teacher, django_capture_on_commit_callbacks
+):
+    """ "Afvis" has a field for the reason; the school's e-mail gives it, as the association's
+    message (not as one from the school's leader)."""
+    from django.core import mail
+
+    client.force_login(association_member)
+    page = client.get(reverse("bookings:detail", args=[booking.pk])).content.decode()
+    assert 'id="decline-note"' in page
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("bookings:action", args=[booking.pk, "decline"]),
+            {"note": "Vi har ingen instruktør den dag."},
+        )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.state == "declined"
+    to_school = [m for m in mail.outbox if teacher.email in m.to]
+    assert to_school, [m.to for m in mail.outbox]
+    assert "Besked fra foreningen: Vi har ingen instruktør den dag." in to_school[0].body
+    assert "skolens ledelse" not in to_school[0].body
