@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from bookings.models import Booking
 from bookings.states import BookingState
 from tests import factories as f
-from tests.bookings.conftest import school_day
+from tests.bookings.conftest import make_booking, school_day
 from tests.e2e.conftest import login
 
 
@@ -43,7 +43,7 @@ def booking_world(transactional_db):
     f.OccasionFactory(offer=kayak, starts_at=start, ends_at=start + timedelta(hours=2), capacity=2)
     school = f.SchoolFactory(municipality=m, name="Kronborg Skole")
     teacher = f.SchoolMembershipFactory(school=school, role="teacher").user
-    return {"admin": admin, "teacher": teacher, "kayak": kayak}
+    return {"admin": admin, "teacher": teacher, "kayak": kayak, "school": school}
 
 
 def _logout(page, base_url, lang):
@@ -120,3 +120,34 @@ def test_teacher_filters_books_association_confirms_teacher_gets_ics(
     ics = Path(download_info.value.path()).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR")
     assert "Kajak for udskolingen" in ics
+
+
+def test_declining_takes_two_steps_by_keyboard(page, base_url, booking_world):
+    """ "Afvis" cannot be undone and tells the school at once: the first press only opens the
+    reason and the real button, which the keyboard reaches next."""
+    world = booking_world
+    kayak = world["kayak"]
+    occasion = kayak.occasions.get()
+    booking = make_booking(
+        world["teacher"], world["school"], kayak, occasion, grade=8, classes="8.A"
+    )
+    page.context.add_cookies([{"name": "portal_language", "value": "da", "url": base_url}])
+    login(page, base_url, world["admin"].email)
+    page.goto(f"{base_url}/bookings/{booking.pk}/")
+    final = page.get_by_role("button", name="Afvis bookingen")
+    expect(final).to_be_hidden()
+    opener = page.locator("#decline summary")
+    opener.focus()
+    page.keyboard.press("Enter")
+    booking.refresh_from_db()
+    assert booking.state == BookingState.REQUESTED  # opening declines nothing
+    expect(final).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.type("Vi har ingen instruktør den dag.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Afvis bookingen"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    booking.refresh_from_db()
+    assert booking.state == BookingState.DECLINED
+    assert booking.events.filter(note__contains="ingen instruktør").exists()
