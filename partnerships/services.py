@@ -184,6 +184,33 @@ def submit_plan(plan: ActionPlan, *, by) -> ActionPlan:
     return screening_services.transition(plan, Transition.SUBMIT, by=by)
 
 
+def change_plan(plan: ActionPlan, *, title: str, focus_areas, by=None) -> ActionPlan:
+    """Change the title and focus areas of a plan the partner may still edit. A focus area
+    that still has goals or activities stays: they would be lost from the plan's pages."""
+    _check_editable(plan)
+    chosen = {a.pk for a in focus_areas}
+    allowed = FocusArea.objects.filter(
+        municipality=plan.partnership.municipality, kind=FocusArea.Kind.PARTNERSHIP, pk__in=chosen
+    )
+    if allowed.count() != len(chosen):
+        raise ValidationError(_("Choose focus areas of the municipality."), code="focus_area")
+    used = {*plan.goals.values_list("focus_area", flat=True)}
+    used |= {*plan.activities.values_list("focus_area", flat=True)}
+    in_use = plan.focus_areas.filter(pk__in=used - chosen).order_by("position", "name")
+    if in_use:
+        raise ValidationError(
+            _("Remove the goals and activities under %(areas)s first, or keep the focus area.")
+            % {"areas": ", ".join(a.name for a in in_use)},
+            code="focus_area_in_use",
+        )
+    plan.title = title
+    plan.updated_by = by
+    with transaction.atomic():
+        plan.save(update_fields=["title", "updated_by", "updated_at"])
+        plan.focus_areas.set(chosen)
+    return plan
+
+
 def _check_editable(plan: ActionPlan) -> None:
     if plan.state not in EDITABLE_STATES:
         raise ValidationError(

@@ -32,6 +32,9 @@ urlpatterns = [
         name="plan_remove",
     ),
     path("association/<slug:slug>/plans/<int:plan_id>/edit/", views.plan_edit, name="plan_edit"),
+    path(
+        "association/<slug:slug>/plans/<int:plan_id>/change/", views.plan_change, name="plan_change"
+    ),
     path("partnerships/plans/<int:plan_id>/print/", views.plan_print, name="plan_print"),
     path("partnerships/plans/<int:plan_id>/pdf/", views.plan_pdf, name="plan_pdf"),
     # The consultant's overview and status meetings.

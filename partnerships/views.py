@@ -76,6 +76,14 @@ EDIT_THROUGH_REVISION = {S.APPROVED, S.SUSPENDED, S.EXPIRED}
 CLOSED = [S.APPROVED, S.WITHDRAWN, S.REJECTED]
 
 
+def _as_sent(plan, data) -> bool:
+    """Whether the plan has the title and focus areas of the form (a double click's plan does)."""
+    areas = {a.pk for a in data["focus_areas"]}
+    return (
+        plan.title == data["title"] and set(plan.focus_areas.values_list("pk", flat=True)) == areas
+    )
+
+
 def _plan_page(plan):
     return redirect("partnerships:plan", plan.partnership.association.slug, plan.pk)
 
@@ -96,6 +104,18 @@ def plan_create(request, slug, partnership_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if not _as_sent(plan, form.cleaned_data):
+                # A plan was already in the making (an old tab, another member): it opens, and
+                # the user learns that what they typed was not used.
+                messages.info(
+                    request,
+                    _(
+                        "The partnership already has an action plan in the making, "
+                        "“%(title)s”; it is opened here. Your title and focus areas were not "
+                        "used: change them on this plan under “Title and focus areas”."
+                    )
+                    % {"title": plan.title},
+                )
             return _plan_page(plan)
     association, membership = get_association_for(request.user, slug)
     return _association_page(
@@ -109,9 +129,13 @@ def plan_detail(request, slug, plan_id):
     return render(request, "partnerships/plan.html", _plan_context(plan))
 
 
-def _plan_context(plan, goal_form=None, activity_form=None) -> dict:
+def _plan_context(plan, goal_form=None, activity_form=None, plan_form=None) -> dict:
     editable = plan.state in EDITABLE_STATES
+    if editable and plan_form is None:
+        initial = {"title": plan.title, "focus_areas": list(plan.focus_areas.all())}
+        plan_form = PlanForm(initial=initial, partnership=plan.partnership, prefix="plan")
     return {
+        "plan_form": plan_form,
         "plan": plan,
         "association": plan.partnership.association,
         "editable": editable,
@@ -143,6 +167,25 @@ def plan_add(request, slug, plan_id, part):
         added = {"goal": _("The goal is added."), "activity": _("The activity is added.")}
         tell_once(request, messages.SUCCESS, added[part])
     return _plan_page(plan)
+
+
+@require_POST
+@login_required
+def plan_change(request, slug, plan_id):
+    """The title and focus areas of a plan the partner still writes."""
+    plan = plan_for(request.user, slug, plan_id)
+    form = PlanForm(request.POST, partnership=plan.partnership, prefix="plan")
+    if form.is_valid():
+        try:
+            services.change_plan(plan, **form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:  # a second click changes nothing more: the same answer, once
+            tell_once(request, messages.SUCCESS, _("The title and focus areas are saved."))
+            return _plan_page(plan)
+    return render(
+        request, "partnerships/plan.html", _plan_context(plan, plan_form=form), status=400
+    )
 
 
 @require_POST

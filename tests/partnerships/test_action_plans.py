@@ -161,6 +161,86 @@ def test_starting_a_plan_without_focus_areas_keeps_the_title(
     assert not ActionPlan.objects.exists()
 
 
+def test_starting_a_plan_from_an_old_tab_says_the_open_plan_was_opened(
+    client, association_member, association, partnership, plan, areas
+):
+    """A plan is already in the making: the second "start" opens it, and says that its own
+    title and focus areas were not used (a double click with the same ones says nothing)."""
+    client.force_login(association_member)
+    same = {"title": plan.title, "focus_areas": [a.pk for a in plan.focus_areas.all()]}
+    response = client.post(url("plan_create", association, partnership.pk), same, follow=True)
+    assert response.redirect_chain[-1][0] == url("plan", association, plan.pk)
+    assert not [str(m) for m in response.context["messages"]]
+    other = {"title": "Ny titel", "focus_areas": [areas[2].pk]}
+    response = client.post(url("plan_create", association, partnership.pk), other, follow=True)
+    assert response.redirect_chain[-1][0] == url("plan", association, plan.pk)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "allerede en handleplan" in message and plan.title in message
+    assert "Titel og indsatsområder" in message
+    assert ActionPlan.objects.count() == 1
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2026-2028"
+
+
+def test_the_partner_changes_a_drafts_title_and_focus_areas(
+    client, association_member, association, plan, areas
+):
+    client.force_login(association_member)
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert (
+        'value="Handleplan 2026-2028"' in page and url("plan_change", association, plan.pk) in page
+    )
+    data = {"plan-title": "Handleplan 2027-2029", "plan-focus_areas": [areas[0].pk, areas[2].pk]}
+    response = client.post(url("plan_change", association, plan.pk), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Titel og indsatsområder er gemt."]
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2027-2029"
+    assert {a.pk for a in plan.focus_areas.all()} == {areas[0].pk, areas[2].pk}
+
+
+def test_a_focus_area_with_goals_stays_and_a_bad_change_keeps_what_was_typed(
+    client, association_member, association, plan, areas, other_municipality
+):
+    fill(plan)
+    client.force_login(association_member)
+    change = url("plan_change", association, plan.pk)
+    data = {"plan-title": "Ny titel", "plan-focus_areas": [areas[0].pk]}
+    response = client.post(change, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Fjern først målene og aktiviteterne under " + areas[1].name in page
+    assert 'value="Ny titel"' in page and '<details class="mb-4" open>' in page
+    foreign = FocusArea.objects.create(
+        municipality=other_municipality, kind="partnership", name="Fremmed område"
+    )
+    for bad in ([foreign.pk], ["²"], ["1\x00"], []):
+        response = client.post(change, {"plan-title": "Ny titel", "plan-focus_areas": bad})
+        assert response.status_code == 400, bad
+    assert client.post(change, {"plan-title": "x" * 151, **data}).status_code == 400
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2026-2028" and plan.focus_areas.count() == 2
+
+
+def test_a_submitted_plan_keeps_its_title_and_strangers_change_nothing(
+    client, association_member, other_association_admin, association, plan, areas
+):
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    data = {"plan-title": "Ny titel", "plan-focus_areas": [areas[0].pk, areas[1].pk]}
+    client.force_login(association_member)
+    assert (
+        url("plan_change", association, plan.pk)
+        not in client.get(url("plan", association, plan.pk)).content.decode()
+    )
+    response = client.post(url("plan_change", association, plan.pk), data)
+    assert response.status_code == 400
+    assert "kan ikke ændres nu" in response.content.decode()
+    client.force_login(other_association_admin)
+    assert client.post(url("plan_change", association, plan.pk), data).status_code == 404
+    plan.refresh_from_db()
+    assert plan.title == "Handleplan 2026-2028"
+
+
 def test_one_plan_in_force_and_none_for_an_ended_partnership(
     client, association_member, association, partnership, plan, consultant, areas
 ):

@@ -140,6 +140,7 @@ MATRIX: dict[str, dict] = {
     "partnerships:plan_submit": E("405", "L 404 R 404 404 404 404"),
     "partnerships:plan_remove": E("405", "L 404 R 404 404 404 404"),
     "partnerships:plan_edit": E("405", "L 404 R 404 404 404 404"),  # a draft: told why not
+    "partnerships:plan_change": E("405", "L 404 400 404 404 404 404"),  # an empty form
     # The approved plan on paper: the partner, the partnership's school X, the consultant.
     "partnerships:plan_print": E("L 404 200 200 404 200 404", "405"),
     "partnerships:plan_pdf": E("L 404 200 200 404 200 404", "405"),

@@ -354,6 +354,7 @@ KWARGS = {
     "partnerships:plan_add": lambda w: _plan(w, part="goal"),
     "partnerships:plan_submit": _plan,
     "partnerships:plan_edit": _plan,
+    "partnerships:plan_change": _plan,
     "partnerships:plan_remove": lambda w: _plan(w, part="goal", part_id=pk(w.get("goal_b"))),
     "partnerships:plan_print": lambda w: {"plan_id": pk(w.approved_plan_b)},
     "partnerships:plan_pdf": lambda w: {"plan_id": pk(w.approved_plan_b)},
