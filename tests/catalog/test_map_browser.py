@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from geo.models import MapArea
 from tests import factories as f
-from tests.e2e.conftest import format_violations, login, run_axe
+from tests.e2e.conftest import AXE_JS, format_violations, login, run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -130,6 +130,33 @@ def test_the_map_has_no_serious_violations(axe_page, base_url, map_world):
     expect(axe_page.locator(".leaflet-popup")).to_have_css("opacity", "1")  # faded in
     violations = run_axe(axe_page)
     assert not violations, format_violations(violations)
+
+
+def test_a_cluster_says_what_it_holds_and_targets_are_big_enough(axe_page, base_url, map_world):
+    """Three associations on one quay make a cluster: it is named by what it holds, not by
+    its count alone, and Enter on it zooms in. Markers and clusters are at least 24 px
+    (WCAG 2.2's target size, which the other axe runs leave out)."""
+    for name in ("Kajakklubben", "Sejlklubben", "Dykkerklubben"):
+        club = f.AssociationFactory(
+            municipalities=[map_world["m"]], name=name, latitude=56.0401, longitude=12.6001
+        )
+        f.OfferFactory(association=club, published=True)
+    axe_page.goto(f"{base_url}/map/?municipality=helsingor")
+    cluster = axe_page.get_by_role("button", name="3 foreninger og steder her – zoom ind")
+    expect(cluster).to_be_visible()
+    for marker in axe_page.locator(".leaflet-marker-icon").all():
+        box = marker.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    axe_page.add_script_tag(path=str(AXE_JS))
+    small = axe_page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['target-size']})).violations"
+    )
+    assert not small, format_violations(small)
+    cluster.focus()
+    axe_page.keyboard.press("Enter")
+    expect(
+        axe_page.locator(".map-marker-association[aria-label='Forening: Sejlklubben']")
+    ).to_be_visible()
 
 
 def test_an_association_drags_its_marker(page, base_url, map_world):

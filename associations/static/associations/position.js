@@ -22,7 +22,7 @@
       draggable: true,
       keyboard: true,
       title: element.dataset.label,
-      icon: L.divIcon({ className: "map-marker map-marker-association", iconSize: [22, 22], iconAnchor: [11, 11] })
+      icon: L.divIcon({ className: "map-marker map-marker-association", iconSize: [24, 24], iconAnchor: [12, 12] })
     }).addTo(map);
     var el = marker.getElement();
     if (el) { el.setAttribute("aria-label", element.dataset.label); }

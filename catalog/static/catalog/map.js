@@ -48,10 +48,27 @@
   function icon(kind) {
     return L.divIcon({
       className: "map-marker map-marker-" + kind,
-      iconSize: [22, 22],
-      iconAnchor: [11, 11],
+      iconSize: [24, 24],  // WCAG 2.5.8: a target of at least 24 by 24 px
+      iconAnchor: [12, 12],
       popupAnchor: [0, -10]
     });
+  }
+
+  // A cluster is named by what it holds, not only by its count ("4"), and says what Enter
+  // does; its look is markercluster's own (the same class names).
+  function clusterIcon(label) {
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var inner = document.createElement("div");
+      var count = text("span", String(n));
+      count.appendChild(text("span", " " + label, "visually-hidden"));
+      inner.appendChild(count);
+      return L.divIcon({
+        html: inner,
+        className: "marker-cluster marker-cluster-" + (n < 10 ? "small" : n < 100 ? "medium" : "large"),
+        iconSize: L.point(40, 40)
+      });
+    };
   }
 
   function start() {
@@ -75,8 +92,14 @@
         attribution: element.dataset.attribution
       }).addTo(map);
     }
-    var offers = L.markerClusterGroup({ showCoverageOnHover: false });
-    var schools = L.markerClusterGroup({ showCoverageOnHover: false });
+    var offers = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: clusterIcon(element.dataset.labelClusterOffers)
+    });
+    var schools = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      iconCreateFunction: clusterIcon(element.dataset.labelClusterSchools)
+    });
     var bounds = [];
     data.markers.forEach(function (m) {
       var marker = L.marker([m.lat, m.lon], {
