@@ -57,6 +57,12 @@ def test_the_dashboard_is_readable_on_a_phone(transactional_db, page, base_url, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for caption in page.locator("figure.dashboard-chart figcaption").all():
         assert caption.is_visible() and caption.inner_text().strip()
+    # The downloads are targets a finger can hit (WCAG 2.5.8: at least 24 px).
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    downloads = page.locator(".dashboard-export a").all()
+    assert downloads
+    for link in downloads:
+        assert link.bounding_box()["height"] >= 24, link.inner_text()
     page.locator("#sections").get_by_role("link", name="Screening").click()
     assert page.evaluate("location.hash") == "#screening"
     assert page.locator("#h-screening").is_visible()

@@ -145,6 +145,12 @@ def test_association_fills_in_an_offer_step_by_step_on_a_phone(
         # in its own box; its hidden button labels once widened the page).
         page.goto(base_url + "/association/kajak/")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        # Its instructors' table fits too: "Edit" and "Remove" (once cut to "Red" at the
+        # scrolling box's edge) are under each name.
+        table = page.locator("#instructors table").bounding_box()
+        assert table["x"] + table["width"] <= 360
+        edit = "Redigér" if lang == "da" else "Edit"
+        expect(page.locator("#instructors").get_by_role("link", name=edit)).to_be_visible()
         page.goto(base_url + "/association/kajak/offers/new/")
         assert page.locator("html").get_attribute("lang") == lang
         steps = page.locator("main ol.offer-steps > li")

@@ -132,12 +132,20 @@ def test_consultant_schedules_a_status_meeting_and_writes_the_minutes(
         invited=[],
     )
     _check(page, base_url + f"/partnerships/meetings/{held.pk}/")
+    # Each goal's legend sits inside its box, not across its top border.
+    for fieldset in page.locator("main form fieldset").all():
+        legend = fieldset.locator("legend").bounding_box()
+        assert legend["y"] >= fieldset.bounding_box()["y"] + 1, legend
     page.get_by_label("Status").select_option("behind")
     page.get_by_label("Næste skridt").fill("Nyt kursus i marts")
     page.get_by_label("Interne noter").fill("Kun til os")
     with page.expect_navigation():
         page.get_by_role("button", name="Gem referatet").click()
     assert not run_axe(page), format_violations(run_axe(page))
+    # The overview's goals behind: a link a finger can hit (WCAG 2.5.8), named for its row.
+    page.goto(base_url + "/partnerships/")
+    minutes = page.get_by_role("link", name=f"se referatet ({association.name}")
+    assert minutes.bounding_box()["height"] >= 24
     held.refresh_from_db()
     assert held.state == "held"
 
