@@ -1,0 +1,81 @@
+"""Hand-made input to the consultant's admin: Django's admin hands a selected row's id and a
+date drill-down on unchecked (a ValueError or OverflowError, a 500). They are refused with
+400 (portal.middleware.RefuseMalformedAdminInputMiddleware); the admin's own requests work."""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+#: Change lists with actions, as a consultant sees them.
+ACTION_LISTS = [
+    ("associations_association", "approve_selected"),
+    ("associations_offer", "approve_selected"),
+    ("partnerships_partnership", "activate"),
+    ("partnerships_actionplan", "approve_selected"),
+    ("knowledge_item", "approve_selected"),
+    ("partnerships_networkevent", "cancel_events"),
+    ("schools_schoolmembership", "approve_memberships"),
+]
+
+
+@pytest.fixture
+def consultant_client(client, municipality):
+    client.force_login(f.ConsultantFactory(municipality=municipality).user)
+    return client
+
+
+@pytest.mark.parametrize("model, action", ACTION_LISTS)
+@pytest.mark.parametrize("selected", ["abc", "1e3", "²", "1\x00", " 1"])
+def test_an_action_on_a_row_id_that_is_no_number_is_refused(
+    consultant_client, model, action, selected
+):
+    url = reverse(f"admin:{model}_changelist")
+    response = consultant_client.post(url, {"action": action, "_selected_action": selected})
+    assert response.status_code == 400
+
+
+def test_an_action_on_real_rows_still_runs(consultant_client, municipality):
+    association = f.AssociationFactory(municipalities=[municipality])
+    offer = f.OfferFactory(association=association, state="submitted")
+    url = reverse("admin:associations_offer_changelist")
+    data = {"action": "start_review_selected", "_selected_action": [str(offer.pk), "999999"]}
+    response = consultant_client.post(url, data)
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert offer.state == "in_review"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "starts_at__year=9999",
+        "starts_at__year=9999&starts_at__month=12",
+        "starts_at__year=99999999999999999999999",
+        "starts_at__year=1&starts_at__month=1&starts_at__day=1",
+        "starts_at__year=2026&starts_at__month=13",
+        "starts_at__year=2026&starts_at__month=²",
+        "starts_at__year=2026&starts_at__year=99999",
+    ],
+)
+def test_a_date_drill_down_out_of_the_calendar_is_refused(consultant_client, query):
+    url = reverse("admin:partnerships_networkevent_changelist")
+    assert consultant_client.get(f"{url}?{query}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "model, query",
+    [
+        ("partnerships_networkevent", "starts_at__year=2026&starts_at__month=12"),
+        ("partnerships_networkevent", "starts_at__year=9998"),
+        (
+            "notifications_notification",
+            "created_at__year=2026&created_at__month=2&created_at__day=28",
+        ),
+    ],
+)
+def test_a_date_drill_down_in_range_is_the_list(admin_client, model, query):
+    response = admin_client.get(f"{reverse(f'admin:{model}_changelist')}?{query}")
+    assert response.status_code == 200
