@@ -4,7 +4,9 @@ from datetime import MAXYEAR, MINYEAR
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 
 from .forms import is_digits
 
@@ -71,3 +73,37 @@ class RefuseMalformedAdminInputMiddleware:
             if key.endswith(suffix):
                 return is_digits(value) and len(value) <= 4 and low <= int(value) <= high
         return True
+
+
+class FormOnlyAddressPageMiddleware:
+    """A visit to an address that only takes a form (a sign-up's, an answer's) gets a page
+    with a way on, not Django's empty 405: the login's "next" after a session ran out, or a
+    bookmark, lands there. The way on is the nearest address above it that is a page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD") and isinstance(response, HttpResponseNotAllowed):
+            page = render(
+                request, "errors/405.html", {"page": nearest_page(request.path)}, status=405
+            )
+            page["Allow"] = response["Allow"]
+            return page
+        return response
+
+
+def nearest_page(path: str) -> str:
+    """The closest address above ``path`` that the URLconf knows ("/events/2/" for
+    "/events/2/sign-up/"), or "" if none is."""
+    parts = path.strip("/").split("/")[:-1]
+    while parts:
+        candidate = "/" + "/".join(parts) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            parts.pop()
+        else:
+            return candidate
+    return ""

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Inside the CSP and frame headers' middleware, which then add them to its page too.
+    "portal.middleware.FormOnlyAddressPageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
