@@ -44,6 +44,24 @@ class ScreeningEventAdmin(admin.ModelAdmin):
     list_filter = ["transition", "visibility", "to_state"]
     search_fields = ["message"]
     date_hierarchy = None
+    fields = readonly_fields = [
+        "created_at",
+        "content_type",
+        "object_id",
+        "revision_id",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor_name",
+        "visibility",
+        "message",
+        "data",
+    ]
+
+    # A name, not Django's link to the user's admin page, which a consultant may not open.
+    @admin.display(description=ScreeningEvent._meta.get_field("actor").verbose_name)
+    def actor_name(self, obj):
+        return str(obj.actor) if obj.actor_id else "–"
 
     def get_queryset(self, request):
         return scoped_events(super().get_queryset(request), request.user).select_related(

@@ -121,6 +121,7 @@ class ScreeningAdminMixin:
     preview_template = ""
     preview_name = "object"
     preview_heading = _("As schools will see it")
+    exclude = ["updated_by"]  # shown as ``updated_by_name``; set by the save
     actions = [
         "approve_selected",
         "start_review_selected",
@@ -171,7 +172,7 @@ class ScreeningAdminMixin:
             "approval_expires_at",
             "created_at",
             "updated_at",
-            "updated_by",
+            "updated_by_name",
         ]
         if request.user.is_superuser:
             return always
@@ -183,7 +184,9 @@ class ScreeningAdminMixin:
                 + [
                     name
                     for name in fields
-                    if name not in editable and name != "id" and name in self._form_field_names()
+                    if name not in editable
+                    and name not in ("id", "updated_by")
+                    and name in self._form_field_names()
                 ]
             )
         )
@@ -194,6 +197,11 @@ class ScreeningAdminMixin:
             for f in self.model._meta.get_fields()
             if (f.concrete or f.many_to_many) and getattr(f, "editable", False)
         }
+
+    # A name, not Django's link to the user's admin page, which a consultant may not open.
+    @admin.display(description=_("updated by"))
+    def updated_by_name(self, obj):
+        return str(obj.updated_by) if obj.updated_by_id else "–"
 
     @admin.display(description=_("waiting"))
     def waiting(self, obj):
