@@ -21,6 +21,7 @@ from associations.models import Association, Offer
 from municipalities.admin import consultant_form
 from partnerships.admin import TenantAdmin
 from partnerships.models import Partnership
+from portal.forms import BOUNDED_RELATIONS
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
@@ -127,7 +128,7 @@ class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
         "domain",
     )
     inlines = [ItemPhotoInline]
-    formfield_overrides = {models.FileField: {"widget": PrivateFileInput}}
+    formfield_overrides = {**BOUNDED_RELATIONS, models.FileField: {"widget": PrivateFileInput}}
 
     def get_fieldsets(self, request, obj=None):
         fields = MATERIAL_FIELDS + ([] if obj is None else STATUS_FIELDS)

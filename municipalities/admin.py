@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from portal.forms import BOUNDED_RELATIONS
+
 from .models import Municipality, SchoolYearSettings
 
 
@@ -66,6 +68,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 class TenantAdmin(admin.ModelAdmin):
     """Rows of the consultant's municipality; the municipality is the consultant's."""
+
+    formfield_overrides = BOUNDED_RELATIONS
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_consultant(request.user)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import ModelChoiceIterator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,13 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         _refuse_impossible_pks(self, value)
         return super().clean(value)
 
+
+#: A ModelAdmin's ``formfield_overrides`` for the same: its relation fields refuse impossible
+#: primary keys too (Django's admin builds plain model choice fields).
+BOUNDED_RELATIONS = {
+    models.ForeignKey: {"form_class": BoundedModelChoiceField},
+    models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField},
+}
 
 #: A whole number written with thousands separators: "2.000", "12 500" (Danish).
 _GROUPED = re.compile(r"\d{1,3}(?:[. \u00a0]\d{3})+")

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from portal.forms import BOUNDED_RELATIONS
+
 from . import services
 from .forms import ChecklistForm, DecisionForm, NoteForm
 from .models import RejectionReason
@@ -122,6 +124,7 @@ class ScreeningAdminMixin:
     preview_name = "object"
     preview_heading = _("As schools will see it")
     exclude = ["updated_by"]  # shown as ``updated_by_name``; set by the save
+    formfield_overrides = BOUNDED_RELATIONS
     actions = [
         "approve_selected",
         "start_review_selected",

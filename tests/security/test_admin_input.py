@@ -79,3 +79,21 @@ def test_a_date_drill_down_out_of_the_calendar_is_refused(consultant_client, que
 def test_a_date_drill_down_in_range_is_the_list(admin_client, model, query):
     response = admin_client.get(f"{reverse(f'admin:{model}_changelist')}?{query}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model, field",
+    [
+        ("partnerships_partnership", "schools"),
+        ("partnerships_partnership", "association"),
+        ("partnerships_actionplan", "focus_areas"),
+        ("knowledge_item", "tags"),
+    ],
+)
+@pytest.mark.parametrize("pk", ["9223372036854775808", "-9223372036854775809", "1" * 40])
+def test_an_id_no_row_can_have_is_a_form_error(consultant_client, model, field, pk):
+    """Django's admin forms pass such ids to the database, which SQLite cannot bind (an
+    OverflowError); the admins use the portal's bounded choice fields (BOUNDED_RELATIONS)."""
+    response = consultant_client.post(reverse(f"admin:{model}_add"), {field: pk})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
