@@ -95,21 +95,23 @@ def report(partnership: Partnership, year: int, *, by=None, **figures) -> Yearly
 # --- What is missing, and the trends -------------------------------------------------------
 
 
+def asked_to_report(partnerships, year: int):
+    """The partnerships (a queryset) that report figures for ``year``: active, with a partner
+    association, running in that year."""
+    return partnerships.filter(
+        state=PartnershipState.ACTIVE,
+        association__isnull=False,
+        starts_on__year__lte=year,
+        ends_on__year__gte=year,
+    )
+
+
 def figures_missing(partnerships, year: int | None = None):
     """The partnerships (a queryset) whose figures for ``year`` (the due year unless told)
-    are missing: active, with a partner association, running in that year, not reported."""
+    are missing: asked to report them and not reported."""
     year = due_year() if year is None else year
     reported = YearlyFigures.objects.filter(partnership=OuterRef("pk"), year=year)
-    return (
-        partnerships.filter(
-            state=PartnershipState.ACTIVE,
-            association__isnull=False,
-            starts_on__year__lte=year,
-            ends_on__year__gte=year,
-        )
-        .exclude(Exists(reported))
-        .order_by("pk")
-    )
+    return asked_to_report(partnerships, year).exclude(Exists(reported)).order_by("pk")
 
 
 def figures_status(partnerships, year: int | None = None) -> dict[int, bool]:

@@ -140,5 +140,6 @@ def figures_overview(request):
         ],
         "due_year": due,
         "missing": services.figures_missing(partnerships, due).select_related("association"),
+        "asked": services.asked_to_report(partnerships, due).exists(),
     }
     return render(request, "partnerships/figures_overview.html", context)

@@ -317,6 +317,25 @@ def test_the_consultant_sees_every_partner_and_the_totals(
     assert [r["year"] for r in response.context["totals"]] == [2025, 2026]
 
 
+@time_machine.travel(REMINDER_DAY)
+def test_with_no_partner_to_report_the_page_does_not_say_all_have_reported(
+    client, consultant, active
+):
+    """ "Every active partner has reported" only when some partner reports at all."""
+    client.force_login(consultant)
+    html = client.get(reverse("partnerships:figures_overview")).content.decode()
+    assert "Alle aktive partnerforeninger har indberettet" not in html  # one is missing
+    YearlyFigures.objects.create(partnership=active, year=2026, **GOOD)
+    html = client.get(reverse("partnerships:figures_overview")).content.decode()
+    assert "Alle aktive partnerforeninger har indberettet" in html
+    active.state = "ended"
+    active.save()
+    html = client.get(reverse("partnerships:figures_overview")).content.decode()
+    assert "Alle aktive partnerforeninger har indberettet" not in html
+    assert "Ingen partnerforening skal indberette tal for 2026" in html
+    assert reverse("partnerships:overview") in html
+
+
 def test_the_partnership_list_links_the_figures(client, association_member, partnership):
     client.force_login(association_member)
     page = client.get(reverse("partnerships:association", args=[partnership.association.slug]))
