@@ -125,6 +125,8 @@ def propose(request: HttpRequest) -> HttpResponse:
             "bookings": services.bookings_to_propose(user)[:50],
             "partnerships": services.proposable_partnerships(user)[:20],
             "proposals": Item.objects.proposed_by(user).order_by("-created_at", "pk"),
+            # A consultant proposes nothing: they write examples in the admin.
+            "consultant": user.consultant_municipality is not None,
         },
     )
 

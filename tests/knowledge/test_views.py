@@ -601,3 +601,15 @@ def test_a_booking_proposed_by_a_colleague_is_not_offered_again(
     assert url not in client.get(reverse("knowledge:propose")).content.decode()
     client.force_login(association_admin)  # the other side may still tell it
     assert url in client.get(reverse("knowledge:propose")).content.decode()
+
+
+def test_a_consultant_on_the_proposals_page_is_led_to_the_admin(client, consultant, teacher):
+    """A consultant proposes nothing: the page says where they write examples instead of
+    showing an empty list of bookings."""
+    client.force_login(consultant)
+    html = client.get(reverse("knowledge:propose")).content.decode()
+    assert reverse("admin:knowledge_item_add") in html
+    assert "Gennemførte bookinger" not in html
+    client.force_login(teacher)
+    html = client.get(reverse("knowledge:propose")).content.decode()
+    assert "Gennemførte bookinger" in html and reverse("admin:knowledge_item_add") not in html
