@@ -58,6 +58,8 @@ def validate_image(upload) -> None:
             if img.width * img.height > MAX_PIXELS:
                 raise ValidationError(_("The image has too many pixels."), code="pixels")
             img.verify()
+    except Image.DecompressionBombError as exc:  # past Pillow's own limit: not even opened
+        raise ValidationError(_("The image has too many pixels."), code="pixels") from exc
     except UNREADABLE as exc:
         raise ValidationError(_("The file is not a valid image."), code="invalid") from exc
     finally:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -406,7 +407,19 @@ def test_upload_with_huge_dimensions_is_refused():
     assert len(data) < 100_000
     with pytest.raises(ValidationError) as exc:
         validate_image(SimpleUploadedFile("big.png", data, content_type="image/png"))
-    assert exc.value.code in ("pixels", "invalid")
+    assert exc.value.code == "pixels"
+
+
+def test_an_image_past_pillows_own_limit_is_refused_for_its_pixels_too():
+    """A header claiming 30,000 x 30,000 pixels: Pillow refuses to open it at all (its
+    DecompressionBombError); the user is told that the image has too many pixels, not that
+    it is broken."""
+    data = bytearray(_png(10, 10, mode="1"))
+    data[16:24] = (30_000).to_bytes(4, "big") * 2  # IHDR's width and height
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    with pytest.raises(ValidationError) as exc:
+        validate_image(SimpleUploadedFile("huge.png", bytes(data), content_type="image/png"))
+    assert exc.value.code == "pixels"
 
 
 def test_upload_that_is_too_large_is_refused():
