@@ -114,7 +114,18 @@ def _ring(ring) -> list:
     positions = [_position(p) for p in ring]
     if positions[0] != positions[-1]:
         raise _error(_("A polygon's ring must end where it starts."))
+    if abs(_twice_area(positions)) < MIN_TWICE_AREA:
+        raise _error(_("A polygon's ring encloses no area: its positions lie on one line."))
     return positions
+
+
+#: Less than this (in square degrees, about a hundredth of a square metre) encloses nothing.
+MIN_TWICE_AREA = 1e-12
+
+
+def _twice_area(ring: list) -> float:
+    """The shoelace formula: twice the ring's signed area in square degrees."""
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False))
 
 
 def _is_number(value) -> bool:

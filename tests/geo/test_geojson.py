@@ -80,6 +80,13 @@ def test_features_and_collections_are_merged():
         ("[" * 100000 + "]" * 100000, "not valid JSON"),
         ('{"type": "Polygon", "coordinates": [[[12.6, 56.0, "\\u0000"]]]}', "at least four"),
         ("\x00{}", "not GeoJSON text"),
+        # Rings that enclose nothing: one point four times, points on one line.
+        (json.dumps(polygon([[12.6, 56.03]] * 4)), "encloses no area"),
+        (
+            json.dumps(polygon([[12.6, 56.03], [12.61, 56.03], [12.62, 56.03], [12.6, 56.03]])),
+            "encloses no area",
+        ),
+        (json.dumps(polygon(SQUARE, [[12.6, 56.03]] * 4)), "encloses no area"),  # a hole
     ],
 )
 def test_invalid_uploads_are_refused_with_a_reason(document, expected):
@@ -92,7 +99,14 @@ def test_huge_files_and_too_many_points_are_refused():
     with pytest.raises(ValidationError) as exc:
         geojson.parse(b" " * (geojson.MAX_BYTES + 1))
     assert "too large" in message(exc.value)
-    ring = [[12.5 + i * 1e-5, 56.0 + (i % 2) * 1e-5] for i in range(geojson.MAX_VERTICES)]
+    steps = geojson.MAX_VERTICES
+    ring = [
+        [
+            12.6 + 0.01 * math.cos(2 * math.pi * i / steps),
+            56.03 + 0.01 * math.sin(2 * math.pi * i / steps),
+        ]
+        for i in range(steps)
+    ]
     ring.append(ring[0])
     with pytest.raises(ValidationError) as exc:
         geojson.parse(json.dumps(polygon(ring)))
