@@ -137,7 +137,10 @@ class LineChart:
     left: int = 44
     right: int = WIDTH - 12
     bottom: int = 226
-    top: int = 24
+    top: int = 40  # room for the legend and, under it, the labels of the highest points
+    #: Between the axes' ends and the first and last point: their labels and month names
+    #: are centred on them and stay clear of the y axis' numbers and of the edge.
+    inset: int = 24
 
     @property
     def this_polyline(self) -> str:
@@ -164,14 +167,14 @@ def line_chart(
     chart = LineChart(slug, title, description, this_label, prev_label, [], [], [], [])
     rows = [{**r, key: r[key] or 0, prev_key: r[prev_key] or 0} for r in rows]
     top = nice_max(max([r[key] for r in rows] + [r[prev_key] for r in rows] + [1]))
-    span_x = (chart.right - chart.left) / max(len(rows) - 1, 1)
+    span_x = (chart.right - chart.left - 2 * chart.inset) / max(len(rows) - 1, 1)
     span_y = chart.bottom - chart.top
 
     def y_of(value: float) -> float:
         return round(chart.bottom - value / top * span_y, 1)
 
     for index, row in enumerate(rows):
-        x = round(chart.left + index * span_x, 1)
+        x = round(chart.left + chart.inset + index * span_x, 1)
         chart.this_points.append(Point(x, y_of(row[key]), number_format(row[key])))
         chart.prev_points.append(Point(x, y_of(row[prev_key]), number_format(row[prev_key])))
         label = str(row[label_key]) if label_key else date_format(row["month"], "M")
