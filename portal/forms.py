@@ -130,12 +130,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
-#: A ModelAdmin's ``formfield_overrides`` for the same: its relation fields refuse impossible
-#: primary keys too (Django's admin builds plain model choice fields).
-BOUNDED_RELATIONS = {
-    models.ForeignKey: {"form_class": BoundedModelChoiceField},
-    models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField},
-}
+#: A ModelAdmin's ``formfield_overrides`` for the same: its many-to-many fields refuse
+#: impossible primary keys too (Django's ``__in`` lookup passes them to the database; its
+#: ``exact`` lookup, behind a foreign key's field, already finds nothing without a query).
+BOUNDED_RELATIONS = {models.ManyToManyField: {"form_class": BoundedModelMultipleChoiceField}}
 
 #: A whole number written with thousands separators: "2.000", "12 500" (Danish).
 _GROUPED = re.compile(r"\d{1,3}(?:[. \u00a0]\d{3})+")

@@ -6,9 +6,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 
-from .forms import is_digits
+from .forms import MAX_PK, is_digits
 
 
 class RefuseNulBytesMiddleware:
@@ -41,10 +41,11 @@ class RefuseNulBytesMiddleware:
 
 class RefuseMalformedAdminInputMiddleware:
     """Two inputs Django's admin hands on unchecked are refused with 400 (the site's error
-    page): a selected row's id that is not a number, in an action's POST (a ``ValueError`` in
-    the admin's query), and a date drill-down (``date_hierarchy``) out of the calendar's range
+    page): a selected row's id that is not a number or larger than any id, in an action's POST
+    (a ``ValueError`` or ``OverflowError`` in the admin's query), and a date drill-down (``date_hierarchy``) out of the calendar's range
     (a ``ValueError`` or ``OverflowError`` when the admin builds the dates). The admin's forms
-    send neither; a hand-made or tampered request can.
+    send neither; a hand-made or tampered request can. (An admin POST's body is read here,
+    so an admin view cannot change its upload handlers; none does.)
     """
 
     #: A drill-down's parts and their ranges; a year keeps a day's margin from the calendar's
@@ -59,13 +60,18 @@ class RefuseMalformedAdminInputMiddleware:
         self.admin_path = self.admin_path or reverse("admin:index")
         if request.path.startswith(self.admin_path):
             if request.method == "POST" and not all(
-                is_digits(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)
+                self.pk_ok(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)
             ):
-                raise BadRequest("a selected row's id is not a number")
+                raise BadRequest("a selected row's id is no possible id")
             drill_down = ((k, v) for k, values in request.GET.lists() for v in values)
             if not all(self.date_part_ok(key, value) for key, value in drill_down):
                 raise BadRequest("a date drill-down out of range")
         return self.get_response(request)
+
+    @staticmethod
+    def pk_ok(value: str) -> bool:
+        # Larger than any id, SQLite cannot bind it (``pk__in`` has no overflow guard).
+        return is_digits(value) and len(value) <= 19 and int(value) <= MAX_PK
 
     @classmethod
     def date_part_ok(cls, key: str, value: str) -> bool:
@@ -86,9 +92,9 @@ class FormOnlyAddressPageMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method in ("GET", "HEAD") and isinstance(response, HttpResponseNotAllowed):
-            page = render(
-                request, "errors/405.html", {"page": nearest_page(request.path)}, status=405
-            )
+            page = nearest_page(request.path_info)
+            context = {"page": get_script_prefix() + page.lstrip("/") if page else ""}
+            page = render(request, "errors/405.html", context, status=405)
             page["Allow"] = response["Allow"]
             return page
         return response
@@ -96,7 +102,8 @@ class FormOnlyAddressPageMiddleware:
 
 def nearest_page(path: str) -> str:
     """The closest address above ``path`` that the URLconf knows ("/events/2/" for
-    "/events/2/sign-up/"), or "" if none is."""
+    "/events/2/sign-up/"), or "" if none is. It may take only a form itself (two form-only
+    addresses in a row are rare); its own page then leads on."""
     parts = path.strip("/").split("/")[:-1]
     while parts:
         candidate = "/" + "/".join(parts) + "/"

@@ -86,11 +86,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.middleware.RefuseMalformedAdminInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    # Inside the CSP and frame headers' middleware, which then add them to its page too.
+    # Inside the CSP and frame headers' middleware, which then add them to their pages too.
+    "portal.middleware.RefuseMalformedAdminInputMiddleware",
     "portal.middleware.FormOnlyAddressPageMiddleware",
 ]
 

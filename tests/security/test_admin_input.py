@@ -28,13 +28,16 @@ def consultant_client(client, municipality):
 
 
 @pytest.mark.parametrize("model, action", ACTION_LISTS)
-@pytest.mark.parametrize("selected", ["abc", "1e3", "²", "1\x00", " 1"])
+@pytest.mark.parametrize(
+    "selected", ["abc", "1e3", "²", "1\x00", " 1", "9223372036854775808", "9" * 5000]
+)
 def test_an_action_on_a_row_id_that_is_no_number_is_refused(
     consultant_client, model, action, selected
 ):
     url = reverse(f"admin:{model}_changelist")
     response = consultant_client.post(url, {"action": action, "_selected_action": selected})
     assert response.status_code == 400
+    assert "default-src 'self'" in response["Content-Security-Policy"]  # the site's headers
 
 
 def test_an_action_on_real_rows_still_runs(consultant_client, municipality):
@@ -85,7 +88,6 @@ def test_a_date_drill_down_in_range_is_the_list(admin_client, model, query):
     "model, field",
     [
         ("partnerships_partnership", "schools"),
-        ("partnerships_partnership", "association"),
         ("partnerships_actionplan", "focus_areas"),
         ("knowledge_item", "tags"),
     ],
