@@ -187,28 +187,33 @@ def submit_plan(plan: ActionPlan, *, by) -> ActionPlan:
 def change_plan(plan: ActionPlan, *, title: str, focus_areas, by=None) -> ActionPlan:
     """Change the title and focus areas of a plan the partner may still edit. A focus area
     that still has goals or activities stays: they would be lost from the plan's pages."""
-    _check_editable(plan)
     chosen = {a.pk for a in focus_areas}
     allowed = FocusArea.objects.filter(
         municipality=plan.partnership.municipality, kind=FocusArea.Kind.PARTNERSHIP, pk__in=chosen
     )
     if allowed.count() != len(chosen):
         raise ValidationError(_("Choose focus areas of the municipality."), code="focus_area")
-    used = {*plan.goals.values_list("focus_area", flat=True)}
-    used |= {*plan.activities.values_list("focus_area", flat=True)}
-    in_use = plan.focus_areas.filter(pk__in=used - chosen).order_by("position", "name")
-    if in_use:
-        raise ValidationError(
-            _("Remove the goals and activities under %(areas)s first, or keep the focus area.")
-            % {"areas": ", ".join(a.name for a in in_use)},
-            code="focus_area_in_use",
-        )
-    plan.title = title
-    plan.updated_by = by
     with transaction.atomic():
+        plan = _locked(plan)  # a submit or a new goal at the same moment waits for this
+        _check_editable(plan)
+        used = {*plan.goals.values_list("focus_area", flat=True)}
+        used |= {*plan.activities.values_list("focus_area", flat=True)}
+        in_use = plan.focus_areas.filter(pk__in=used - chosen).order_by("position", "name")
+        if in_use:
+            raise ValidationError(
+                _("Remove the goals and activities under %(areas)s first, or keep the focus area.")
+                % {"areas": ", ".join(a.name for a in in_use)},
+                code="focus_area_in_use",
+            )
+        plan.title = title
+        plan.updated_by = by
         plan.save(update_fields=["title", "updated_by", "updated_at"])
         plan.focus_areas.set(chosen)
     return plan
+
+
+def _locked(plan: ActionPlan) -> ActionPlan:
+    return ActionPlan.objects.select_for_update().get(pk=plan.pk)
 
 
 def _check_editable(plan: ActionPlan) -> None:
@@ -221,18 +226,24 @@ def _check_editable(plan: ActionPlan) -> None:
 def add_part(plan: ActionPlan, form):
     """Add the goal or activity of the valid ``form`` to a plan the partner may still edit.
     The same form sent again (its key) gets the row it added the first time."""
-    _check_editable(plan)
     submit_key = form.cleaned_data.get("submit_key")
     part = form.save(commit=False)
-    part.plan = plan
-    part.submit_key = submit_key
-    try:
-        with transaction.atomic():
-            part.save()
-    except IntegrityError:
-        if (first := sent_before(type(part), submit_key, plan=plan)) is None:
-            raise
-        return first
+    with transaction.atomic():
+        plan = _locked(plan)  # its state and focus areas as they are now, not as the form saw
+        _check_editable(plan)
+        if not plan.focus_areas.filter(pk=part.focus_area_id).exists():
+            raise ValidationError(
+                _("The focus area is no longer part of the plan."), code="focus_area"
+            )
+        part.plan = plan
+        part.submit_key = submit_key
+        try:
+            with transaction.atomic():
+                part.save()
+        except IntegrityError:
+            if (first := sent_before(type(part), submit_key, plan=plan)) is None:
+                raise
+            return first
     return part
 
 

@@ -107,15 +107,19 @@ def plan_create(request, slug, partnership_id):
             if not _as_sent(plan, form.cleaned_data):
                 # A plan was already in the making (an old tab, another member): it opens, and
                 # the user learns that what they typed was not used.
-                messages.info(
-                    request,
+                open_plan = (
                     _(
                         "The partnership already has an action plan in the making, "
                         "“%(title)s”; it is opened here. Your title and focus areas were not "
                         "used: change them on this plan under “Title and focus areas”."
                     )
-                    % {"title": plan.title},
+                    if plan.state in EDITABLE_STATES
+                    else _(
+                        "The partnership's action plan “%(title)s” is with the municipality; "
+                        "it is opened here. Your title and focus areas were not used."
+                    )
                 )
+                messages.info(request, open_plan % {"title": plan.title})
             return _plan_page(plan)
     association, membership = get_association_for(request.user, slug)
     return _association_page(
@@ -179,7 +183,11 @@ def plan_change(request, slug, plan_id):
         try:
             services.change_plan(plan, **form.cleaned_data, by=request.user)
         except ValidationError as error:
-            form.add_error(None, error)
+            if error.code != "not_editable":
+                form.add_error(None, error)
+            else:  # sent meanwhile (another tab, another member): the page says its state
+                messages.error(request, error.messages[0])
+                return _plan_page(plan)
         else:  # a second click changes nothing more: the same answer, once
             tell_once(request, messages.SUCCESS, _("The title and focus areas are saved."))
             return _plan_page(plan)

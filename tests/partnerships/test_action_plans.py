@@ -221,6 +221,20 @@ def test_a_focus_area_with_goals_stays_and_a_bad_change_keeps_what_was_typed(
     assert plan.title == "Handleplan 2026-2028" and plan.focus_areas.count() == 2
 
 
+def test_a_goal_under_a_focus_area_taken_off_meanwhile_is_refused(association_member, plan, areas):
+    """The goal form was filled in while the area was part of the plan; the plan is read
+    again, under its lock, when the goal is added."""
+    from partnerships.forms import GoalForm
+
+    data = {"focus_area": areas[1].pk, "description": "d", "indicator": "i", "target": "t"}
+    form = GoalForm({**data, "submit_key": str(uuid.uuid4())}, plan=plan)
+    assert form.is_valid(), form.errors
+    services.change_plan(plan, title=plan.title, focus_areas=[areas[0]], by=association_member)
+    with pytest.raises(ValidationError):
+        services.add_part(plan, form)
+    assert not plan.goals.exists()
+
+
 def test_a_submitted_plan_keeps_its_title_and_strangers_change_nothing(
     client, association_member, other_association_admin, association, plan, areas
 ):
@@ -232,9 +246,15 @@ def test_a_submitted_plan_keeps_its_title_and_strangers_change_nothing(
         url("plan_change", association, plan.pk)
         not in client.get(url("plan", association, plan.pk)).content.decode()
     )
-    response = client.post(url("plan_change", association, plan.pk), data)
-    assert response.status_code == 400
-    assert "kan ikke ændres nu" in response.content.decode()
+    response = client.post(url("plan_change", association, plan.pk), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Handleplanen ligger hos kommunen og kan ikke ændres nu."
+    ]
+    # Started again from an old tab: the plan with the municipality opens, and says so.
+    other = {"title": "Ny titel", "focus_areas": [areas[0].pk]}
+    response = client.post(url("plan_create", association, plan.partnership_id), other, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "ligger hos kommunen" in message and "Titel og indsatsområder" not in message
     client.force_login(other_association_admin)
     assert client.post(url("plan_change", association, plan.pk), data).status_code == 404
     plan.refresh_from_db()
