@@ -51,9 +51,13 @@ def parse(data: bytes | str) -> dict:
         raise _error(_("The file is not valid JSON.")) from None
     if _depth(document) > MAX_DEPTH:
         raise _error(_("The file is not valid GeoJSON: it is nested too deeply."))
-    polygons = [polygon for geometry in _geometries(document) for polygon in geometry]
-    if not polygons:
+    found = [polygon for geometry in _geometries(document) for polygon in geometry]
+    if not found:
         raise _error(_("The file has no polygon."))
+    # A sliver (a hole or an islet flattened by simplification) is left out, not refused.
+    polygons = [polygon for polygon in found if polygon]
+    if not polygons:
+        raise _error(_("The area encloses nothing: the positions of its polygons lie on one line."))
     vertices = sum(len(ring) for polygon in polygons for ring in polygon)
     if vertices > MAX_VERTICES:
         raise _error(
@@ -103,9 +107,13 @@ def _geometries(document) -> Iterator[list]:
 
 
 def _polygon(rings) -> list:
+    """The polygon's rings without those that enclose nothing; empty if its outer one does."""
     if not isinstance(rings, list) or not rings:
         raise _error(_("A polygon has no rings."))
-    return [_ring(ring) for ring in rings]
+    outer, *holes = [_ring(ring) for ring in rings]
+    if not _encloses(outer):
+        return []
+    return [outer, *(hole for hole in holes if _encloses(hole))]
 
 
 def _ring(ring) -> list:
@@ -114,8 +122,6 @@ def _ring(ring) -> list:
     positions = [_position(p) for p in ring]
     if positions[0] != positions[-1]:
         raise _error(_("A polygon's ring must end where it starts."))
-    if abs(_twice_area(positions)) < MIN_TWICE_AREA:
-        raise _error(_("A polygon's ring encloses no area: its positions lie on one line."))
     return positions
 
 
@@ -123,9 +129,15 @@ def _ring(ring) -> list:
 MIN_TWICE_AREA = 1e-12
 
 
-def _twice_area(ring: list) -> float:
-    """The shoelace formula: twice the ring's signed area in square degrees."""
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False))
+def _encloses(ring: list) -> bool:
+    """Whether the ring encloses an area (the shoelace formula, measured from its first
+    position so that the rounding of large coordinates stays far below the limit)."""
+    x0, y0 = ring[0]
+    twice = sum(
+        (a[0] - x0) * (b[1] - y0) - (b[0] - x0) * (a[1] - y0)
+        for a, b in zip(ring, ring[1:], strict=False)
+    )
+    return abs(twice) >= MIN_TWICE_AREA
 
 
 def _is_number(value) -> bool:

@@ -80,19 +80,35 @@ def test_features_and_collections_are_merged():
         ("[" * 100000 + "]" * 100000, "not valid JSON"),
         ('{"type": "Polygon", "coordinates": [[[12.6, 56.0, "\\u0000"]]]}', "at least four"),
         ("\x00{}", "not GeoJSON text"),
-        # Rings that enclose nothing: one point four times, points on one line.
-        (json.dumps(polygon([[12.6, 56.03]] * 4)), "encloses no area"),
+        # An area that encloses nothing: one point four times, points on one line.
+        (json.dumps(polygon([[12.6, 56.03]] * 4)), "encloses nothing"),
         (
             json.dumps(polygon([[12.6, 56.03], [12.61, 56.03], [12.62, 56.03], [12.6, 56.03]])),
-            "encloses no area",
+            "encloses nothing",
         ),
-        (json.dumps(polygon(SQUARE, [[12.6, 56.03]] * 4)), "encloses no area"),  # a hole
     ],
 )
 def test_invalid_uploads_are_refused_with_a_reason(document, expected):
     with pytest.raises(ValidationError) as exc:
         geojson.parse(document)
     assert expected in message(exc.value)
+
+
+def test_slivers_are_left_out_of_an_area():
+    """A hole or an islet that encloses nothing (flattened by a simplification) is left out;
+    the rest of the file is the area."""
+    sliver = [[12.61, 56.03], [12.612, 56.03], [12.611, 56.03], [12.61, 56.03]]
+    multi = {"type": "MultiPolygon", "coordinates": [[SQUARE, sliver], [sliver]]}
+    assert geojson.parse(json.dumps(multi)) == {"type": "MultiPolygon", "coordinates": [[SQUARE]]}
+
+
+def test_a_small_but_real_ring_far_from_the_origin_is_kept():
+    """About 10 x 10 m: its area is measured from its own first position, so the rounding of
+    coordinates around (12.6, 56.0) does not flatten it."""
+    d = 0.0001
+    ring = [[12.6, 56.03], [12.6 + d, 56.03], [12.6 + d, 56.03 + d], [12.6, 56.03 + d]]
+    area = geojson.parse(json.dumps(polygon([*ring, ring[0]])))
+    assert len(area["coordinates"]) == 1
 
 
 def test_huge_files_and_too_many_points_are_refused():
