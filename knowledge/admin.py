@@ -21,6 +21,7 @@ from associations.models import Association, Offer
 from municipalities.admin import consultant_form
 from partnerships.admin import TenantAdmin
 from partnerships.models import Partnership
+from portal.admin_display import person
 from portal.forms import BOUNDED_RELATIONS
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
@@ -105,7 +106,7 @@ MATERIAL_FIELDS = [
     "school_rating",
     "association_rating",
 ]
-STATUS_FIELDS = ["state", "source", "proposed_by", "booking", "approved_at"]
+STATUS_FIELDS = ["state", "source", "proposed_by_name", "booking", "approved_at"]
 
 
 @admin.register(Item)
@@ -129,6 +130,7 @@ class ItemAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     )
     inlines = [ItemPhotoInline]
     formfield_overrides = {**BOUNDED_RELATIONS, models.FileField: {"widget": PrivateFileInput}}
+    proposed_by_name = person("proposed_by", Item._meta.get_field("proposed_by").verbose_name)
 
     def get_fieldsets(self, request, obj=None):
         fields = MATERIAL_FIELDS + ([] if obj is None else STATUS_FIELDS)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import Association, Offer
 from municipalities.admin import TenantAdmin
+from portal.admin_display import person
 from portal.forms import YEARS_AHEAD, BoundedDateField
 from schools.models import School
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
@@ -440,7 +441,11 @@ class YearlyFiguresAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["partnership__association__name"]
     list_select_related = ["partnership__association", "partnership__institution"]
-    readonly_fields = ["reported_by", "reported_at", "updated_at"]
+    exclude = ["reported_by"]  # set by the report; shown by name
+    readonly_fields = ["reported_by_name", "reported_at", "updated_at"]
+    reported_by_name = person(
+        "reported_by", YearlyFigures._meta.get_field("reported_by").verbose_name
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).for_consultant(request.user)

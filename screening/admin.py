@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Consultant, Municipality
+from portal.admin_display import person
 
 from . import consultants
 from .checks import screened_models
@@ -58,10 +59,7 @@ class ScreeningEventAdmin(admin.ModelAdmin):
         "data",
     ]
 
-    # A name, not Django's link to the user's admin page, which a consultant may not open.
-    @admin.display(description=ScreeningEvent._meta.get_field("actor").verbose_name)
-    def actor_name(self, obj):
-        return str(obj.actor) if obj.actor_id else "–"
+    actor_name = person("actor", ScreeningEvent._meta.get_field("actor").verbose_name)
 
     def get_queryset(self, request):
         return scoped_events(super().get_queryset(request), request.user).select_related(

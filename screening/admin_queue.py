@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
+from portal.admin_display import person
 from portal.forms import BOUNDED_RELATIONS
 
 from . import services
@@ -201,10 +202,7 @@ class ScreeningAdminMixin:
             if (f.concrete or f.many_to_many) and getattr(f, "editable", False)
         }
 
-    # A name, not Django's link to the user's admin page, which a consultant may not open.
-    @admin.display(description=_("updated by"))
-    def updated_by_name(self, obj):
-        return str(obj.updated_by) if obj.updated_by_id else "–"
+    updated_by_name = person("updated_by", _("updated by"))
 
     @admin.display(description=_("waiting"))
     def waiting(self, obj):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from municipalities.admin import TenantAdmin
+from portal.admin_display import person
 from portal.forms import BoundedDateTimeField
 
 from ..models import LeisureInstitution, Partnership
@@ -135,8 +136,11 @@ class RegistrationInline(admin.TabularInline):
 
     model = Registration
     extra = 0
-    fields = ["party", "state", "participants", "registered_by", "created_at", "attended"]
-    readonly_fields = ["party", "state", "participants", "registered_by", "created_at"]
+    fields = ["party", "state", "participants", "registered_by_name", "created_at", "attended"]
+    readonly_fields = ["party", "state", "participants", "registered_by_name", "created_at"]
+    registered_by_name = person(
+        "registered_by", Registration._meta.get_field("registered_by").verbose_name
+    )
     ordering = ["state", "created_at", "id"]
 
     def has_add_permission(self, request, obj=None):
