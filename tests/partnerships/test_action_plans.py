@@ -221,6 +221,21 @@ def test_a_focus_area_with_goals_stays_and_a_bad_change_keeps_what_was_typed(
     assert plan.title == "Handleplan 2026-2028" and plan.focus_areas.count() == 2
 
 
+def test_a_refused_form_sent_twice_says_why_once(
+    client, association_member, association, plan, areas
+):
+    """Both clicks of a double click are refused with the same message; the page shows it once."""
+    fill(plan)
+    services.submit_plan(plan, by=association_member)
+    client.force_login(association_member)
+    goal = {"focus_area": areas[0].pk, "description": "d", "indicator": "i", "target": "t"}
+    for _ in range(2):
+        client.post(url("plan_add", association, plan.pk, "goal"), goal)
+    page = client.get(url("plan", association, plan.pk)).content.decode()
+    assert page.count("Handleplanen ligger hos kommunen og kan ikke ændres nu.") == 2  # + state
+    assert page.count('class="alert alert-danger"') == 1
+
+
 def test_a_goal_under_a_focus_area_taken_off_meanwhile_is_refused(association_member, plan, areas):
     """The goal form was filled in while the area was part of the plan; the plan is read
     again, under its lock, when the goal is added."""
