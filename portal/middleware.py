@@ -6,7 +6,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
-from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve
 
 from .forms import MAX_PK, is_digits
 
@@ -54,19 +54,21 @@ class RefuseMalformedAdminInputMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_path = ""  # found on the first request (the URLconf is loaded by then)
 
     def __call__(self, request):
-        self.admin_path = self.admin_path or reverse("admin:index")
-        if request.path.startswith(self.admin_path):
-            if request.method == "POST" and not all(
-                self.pk_ok(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)
-            ):
-                raise BadRequest("a selected row's id is no possible id")
-            drill_down = ((k, v) for k, values in request.GET.lists() for v in values)
-            if not all(self.date_part_ok(key, value) for key, value in drill_down):
-                raise BadRequest("a date drill-down out of range")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.app_name != "admin":
+            return None
+        if request.method == "POST" and not all(
+            self.pk_ok(pk) for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ):
+            raise BadRequest("a selected row's id is no possible id")
+        drill_down = ((k, v) for k, values in request.GET.lists() for v in values)
+        if not all(self.date_part_ok(key, value) for key, value in drill_down):
+            raise BadRequest("a date drill-down out of range")
+        return None
 
     @staticmethod
     def pk_ok(value: str) -> bool:
