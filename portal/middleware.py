@@ -41,11 +41,12 @@ class RefuseNulBytesMiddleware:
 
 class RefuseMalformedAdminInputMiddleware:
     """Two inputs Django's admin hands on unchecked are refused with 400 (the site's error
-    page): a selected row's id that is not a number or larger than any id, in an action's POST
-    (a ``ValueError`` or ``OverflowError`` in the admin's query), and a date drill-down (``date_hierarchy``) out of the calendar's range
-    (a ``ValueError`` or ``OverflowError`` when the admin builds the dates). The admin's forms
-    send neither; a hand-made or tampered request can. (An admin POST's body is read here,
-    so an admin view cannot change its upload handlers; none does.)
+    page), before its view runs: a selected row's id that is not a number or larger than any
+    id, in an action's POST (a ``ValueError`` or ``OverflowError`` in the admin's query), and
+    a date drill-down (``date_hierarchy``) out of the calendar's range (a ``ValueError`` or
+    ``OverflowError`` when the admin builds the dates). The admin's forms send neither; a
+    hand-made or tampered request can. (An admin POST's body is read here, so an admin view
+    cannot change its upload handlers; none does.)
     """
 
     #: A drill-down's parts and their ranges; a year keeps a day's margin from the calendar's
