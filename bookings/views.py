@@ -748,13 +748,7 @@ def feed(request, token):
     feed = feed.first()
     if feed is None:
         raise Http404
-    if feed.school_id:
-        bookings = Booking.objects.for_school(feed.school)
-    else:
-        bookings = Booking.objects.for_association(feed.association)
-    bookings = bookings.select_related("offer__association", "school", "occasion").prefetch_related(
-        "occasion__sessions"
-    )
+    bookings = services.feed_bookings(feed)
     return _ics_response(ical.bookings_calendar(bookings), "calendar.ics", attachment=False)
 
 

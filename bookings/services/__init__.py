@@ -23,7 +23,7 @@ creates carries the form's key, so that the form sent twice creates it once
 from .approval import approval_url, booking_pk_from, is_leader
 from .booking import Outcome, book
 from .emails import booking_url
-from .feeds import feed_address, regenerate_feed
+from .feeds import feed_address, feed_bookings, regenerate_feed
 from .lifecycle import (
     OccasionFull,
     can_cancel,
@@ -108,6 +108,7 @@ __all__ = [
     "quoted_pool",
     "record",
     "feed_address",
+    "feed_bookings",
     "regenerate_feed",
     "request_booking",
     "save_evaluation",

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import CalendarFeed, new_token
+from ..models import Booking, CalendarFeed, new_token
+
+#: How far back a subscribed calendar reaches: calendar programs fetch the whole address every
+#: few hours, and years of past bookings would make it ever larger. A download
+#: (``bookings.ics``) still holds them all.
+FEED_HISTORY = timedelta(days=365)
 
 
 def feed_address(feed) -> str:
     """The feed's full address on the site ("" without a feed), to paste into a calendar."""
     return settings.SITE_URL + reverse("bookings:feed", args=[feed.token]) if feed else ""
+
+
+def feed_bookings(feed):
+    """The bookings of a private calendar address: its owner's, from a year back onwards."""
+    if feed.school_id:
+        bookings = Booking.objects.for_school(feed.school)
+    else:
+        bookings = Booking.objects.for_association(feed.association)
+    return (
+        bookings.filter(ends_at__gte=timezone.now() - FEED_HISTORY)
+        .select_related("offer__association", "school", "occasion")
+        .prefetch_related("occasion__sessions")
+    )
 
 
 def regenerate_feed(*, school=None, association=None):

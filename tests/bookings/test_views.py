@@ -688,6 +688,29 @@ def test_association_feed(
     assert [str(e["uid"]) for e in cal.walk("VEVENT")] == [f"booking-{confirmed.pk}@aabenskole"]
 
 
+def test_a_subscribed_feed_reaches_a_year_back_and_a_download_holds_everything(
+    client, confirmed, teacher, school
+):
+    """Calendar programs fetch a subscribed address again every few hours: bookings that
+    ended more than a year ago are left out of it, not out of the download."""
+    ended = {}
+    offer = f.OfferFactory(association=confirmed.offer.association, published=True, on_request=True)
+    for days in (300, 400):
+        booking = make_booking(teacher, school, offer)
+        past = timezone.now() - timedelta(days=days)
+        Booking.objects.filter(pk=booking.pk).update(
+            state=BookingState.COMPLETED, starts_at=past, ends_at=past + timedelta(hours=2)
+        )
+        ended[days] = f"booking-{booking.pk}@aabenskole"
+    feed = CalendarFeed.objects.create(school=school)
+    cal = Calendar.from_ical(client.get(reverse("bookings:feed", args=[feed.token])).content)
+    uids = {str(e["uid"]) for e in cal.walk("VEVENT")}
+    assert uids == {f"booking-{confirmed.pk}@aabenskole", ended[300]}
+    client.force_login(teacher)
+    cal = Calendar.from_ical(client.get(reverse("bookings:my_ics")).content)
+    assert {str(e["uid"]) for e in cal.walk("VEVENT")} == uids | {ended[400]}
+
+
 def test_a_request_awaiting_the_leader_is_tentative_in_the_school_feed_only(
     client, booking, teacher, school, association, association_member
 ):
