@@ -1,12 +1,25 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import BOUNDED_RELATIONS
+
 from .models import User
+
+# Django's group admin, with the many-to-many fields that refuse impossible ids (as below).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    formfield_overrides = BOUNDED_RELATIONS
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    formfield_overrides = BOUNDED_RELATIONS  # groups and permissions: no id past 64 bits
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser"]

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from municipalities.admin import TenantAdmin
 from portal.admin_display import person
-from portal.forms import BoundedDateTimeField
+from portal.forms import BoundedDateTimeField, BoundedModelMultipleChoiceField
 
 from ..models import LeisureInstitution, Partnership
 from . import services
@@ -33,7 +33,7 @@ class NetworkEventForm(forms.ModelForm):
         ),
     )
     ends_at = BoundedDateTimeField(label=_("ends"))
-    invite = forms.ModelMultipleChoiceField(
+    invite = BoundedModelMultipleChoiceField(
         label=_("Invite partners"),
         queryset=Partnership.objects.none(),
         required=False,
