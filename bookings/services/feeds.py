@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Booking, CalendarFeed, new_token
+from ..models import Booking, CalendarFeed, OccasionSession, new_token
 
 #: How far back a subscribed calendar reaches: calendar programs fetch the whole address every
 #: few hours, and years of past bookings would make it ever larger. A download
@@ -27,8 +28,11 @@ def feed_bookings(feed):
         bookings = Booking.objects.for_school(feed.school)
     else:
         bookings = Booking.objects.for_association(feed.association)
+    since = timezone.now() - FEED_HISTORY
+    # A booking's own times are its first session's; a course's later sessions keep it in.
+    later = OccasionSession.objects.filter(occasion=OuterRef("occasion"), ends_at__gte=since)
     return (
-        bookings.filter(ends_at__gte=timezone.now() - FEED_HISTORY)
+        bookings.filter(Q(ends_at__gte=since) | Exists(later))
         .select_related("offer__association", "school", "occasion")
         .prefetch_related("occasion__sessions")
     )

@@ -17,6 +17,7 @@ from bookings.models import (
     CalendarFeed,
     Evaluation,
     Occasion,
+    OccasionSession,
     SubsidyPool,
     WaitingListEntry,
 )
@@ -702,13 +703,31 @@ def test_a_subscribed_feed_reaches_a_year_back_and_a_download_holds_everything(
             state=BookingState.COMPLETED, starts_at=past, ends_at=past + timedelta(hours=2)
         )
         ended[days] = f"booking-{booking.pk}@aabenskole"
+    # A course whose first session ended 400 days ago and its last 300 days ago stays in.
+    course = f.OccasionFactory(offer=confirmed.offer)
+    booking = make_booking(teacher, school, confirmed.offer, course)
+    first, last = timezone.now() - timedelta(days=400), timezone.now() - timedelta(days=300)
+    Booking.objects.filter(pk=booking.pk).update(
+        state=BookingState.COMPLETED, starts_at=first, ends_at=first + timedelta(hours=2)
+    )
+    OccasionSession.objects.create(occasion=course, starts_at=last, ends_at=last + timedelta(1))
     feed = CalendarFeed.objects.create(school=school)
     cal = Calendar.from_ical(client.get(reverse("bookings:feed", args=[feed.token])).content)
-    uids = {str(e["uid"]) for e in cal.walk("VEVENT")}
-    assert uids == {f"booking-{confirmed.pk}@aabenskole", ended[300]}
+    uids = _bookings_in(cal)
+    assert uids == {
+        f"booking-{confirmed.pk}@aabenskole",
+        ended[300],
+        f"booking-{booking.pk}@aabenskole",
+    }
     client.force_login(teacher)
     cal = Calendar.from_ical(client.get(reverse("bookings:my_ics")).content)
-    assert {str(e["uid"]) for e in cal.walk("VEVENT")} == uids | {ended[400]}
+    assert _bookings_in(cal) == uids | {ended[400]}
+
+
+def _bookings_in(cal) -> set[str]:
+    """The bookings' events of a calendar (not their courses' further sessions)."""
+    uids = (str(e["uid"]) for e in cal.walk("VEVENT"))
+    return {uid for uid in uids if re.fullmatch(r"booking-\d+@aabenskole", uid)}
 
 
 def test_a_request_awaiting_the_leader_is_tentative_in_the_school_feed_only(
