@@ -144,11 +144,13 @@ def test_a_cluster_says_what_it_holds_and_targets_are_big_enough(axe_page, base_
     axe_page.goto(f"{base_url}/map/?municipality=helsingor")
     cluster = axe_page.get_by_role("button", name="3 foreninger og steder her – zoom ind")
     expect(cluster).to_be_visible()
+    # Measured once the map stands still: mid-zoom, Leaflet scales the markers' pane (a
+    # 24 px marker measured 23.99997 px, and the test failed).
+    expect(axe_page.locator(".leaflet-zoom-anim, .leaflet-cluster-anim")).to_have_count(0)
     for marker in axe_page.locator(".leaflet-marker-icon").all():
-        # The layout size, not the bounding box: Leaflet's transforms (a zoom still easing
-        # out) make the box fractional, 23.99997 px for a 24 px marker.
-        width, height = marker.evaluate("e => [e.offsetWidth, e.offsetHeight]")
-        assert width >= 24 and height >= 24, (width, height)
+        box = marker.bounding_box()
+        # axe's own target-size rule allows 0.05 px of rounding as well.
+        assert box["width"] >= 23.95 and box["height"] >= 23.95, box
     axe_page.add_script_tag(path=str(AXE_JS))
     small = axe_page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['target-size']})).violations"

@@ -136,8 +136,6 @@
       (m.kind === "school" ? schools : offers).addLayer(marker);
       bounds.push([m.lat, m.lon]);
     });
-    offers.addTo(map);
-    schools.addTo(map);
     var overlays = {};
     overlays[labels.association + " / " + labels.place] = offers;
     overlays[labels.school] = schools;
@@ -147,13 +145,18 @@
         onEachFeature: function (feature, layer) {
           layer.bindPopup(text("strong", feature.properties.name));
         }
-      }).addTo(map);
+      });
       overlays[element.dataset.labelAreas] = areas;
       areas.eachLayer(function (layer) {
         var b = layer.getBounds();
         bounds.push(b.getSouthWest(), b.getNorthEast());
       });
     }
+    // The first view at once, not animated: nothing moves under a first click (a slow
+    // machine's test clicked a marker while the map was still zooming to it). The markers
+    // come after it: added before, their clusters split in an animation at the new zoom.
+    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false }); }
+    Object.keys(overlays).forEach(function (name) { overlays[name].addTo(map); });
     var layers = L.control.layers(null, overlays, { collapsed: element.clientWidth < 500 });
     layers.addTo(map);
     // Leaflet names its button "Layers" in English: the page's own words instead.
@@ -162,9 +165,6 @@
       toggle.title = element.dataset.labelLayers;
       toggle.setAttribute("aria-label", element.dataset.labelLayers);
     }
-    // The first view at once, not animated: nothing moves under a first click (a slow
-    // machine's test clicked a marker while the map was still zooming to it).
-    if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false }); }
   }
 
   if (document.readyState === "loading") {
