@@ -6,6 +6,7 @@ The queue, decisions, checklist and notes come from ``screening.admin_queue``.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import IdAutocompleteSelect
 from screening.admin_queue import KindFilter, ScreeningAdminMixin, WaitingFilter
 
 from .models import Association, Domain, Instructor, Offer
@@ -124,6 +125,9 @@ class OfferAdmin(ScreeningAdminMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "association":
             kwargs["queryset"] = Association.objects.for_consultant(request.user)
+            kwargs["widget"] = IdAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

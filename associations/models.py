@@ -150,8 +150,10 @@ class Association(Screenable):
                     )
                 }
             )
-        unknown = set(self.domains or []) - set(Domain.values)
-        if unknown:
+        # A list of known names: the admin's JSON field also takes 5 or [["sport"]].
+        domains = self.domains or []
+        names = isinstance(domains, list) and all(isinstance(d, str) for d in domains)
+        if not names or not set(domains) <= set(Domain.values):
             raise ValidationError({"domains": _("Unknown domain.")})
 
     def after_revision_applied(self) -> None:

@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import ModelChoiceIterator
@@ -128,6 +129,16 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         _refuse_impossible_pks(self, value)
         return super().clean(value)
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Django admin's autocomplete for a relation by id. A refused value is shown again by
+    looking it up, and Django passes "abc" or 2**64 to that query (a 500): only values an id
+    can be are looked up. Give it as the ``widget`` in ``formfield_for_foreignkey``."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = [v for v in value if is_digits(str(v)) and int(v) <= MAX_PK]
+        return super().optgroups(name, ids, attr)
 
 
 #: A ModelAdmin's ``formfield_overrides`` for the same: its many-to-many fields refuse

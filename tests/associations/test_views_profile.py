@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from associations.models import Association, AssociationMembership
@@ -307,3 +308,15 @@ def test_hostile_coordinates_are_form_errors(client, stranger, municipality, lat
     response = client.post(reverse("associations:create"), data)
     assert response.status_code in (200, 400)
     assert not Association.objects.filter(name="Helsingør Kajakklub").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("domains", [5, -1, 18446744073709551616, [["sport"]], "sport", ["chess"]])
+def test_domains_that_are_no_list_of_known_names_are_refused(domains):
+    """The operator's admin edits the domains as JSON, which takes any value: a number or a
+    list of lists was a 500 (TypeError) where a form error was due."""
+    association = f.AssociationFactory(domains=["sport"])
+    association.domains = domains
+    with pytest.raises(ValidationError) as refused:
+        association.clean()
+    assert "domains" in refused.value.message_dict

@@ -3,8 +3,13 @@ date drill-down on unchecked (a ValueError or OverflowError, a 500). They are re
 400 (portal.middleware.RefuseMalformedAdminInputMiddleware); the admin's own requests work."""
 
 import pytest
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
+from portal.forms import BoundedModelMultipleChoiceField, IdAutocompleteSelect
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +105,51 @@ def test_an_id_no_row_can_have_is_a_form_error(consultant_client, model, field, 
     response = consultant_client.post(reverse(f"admin:{model}_add"), {field: pk})
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field]
+
+
+@pytest.mark.parametrize("value", ["abc", "1\x00", "9223372036854775808", "²"])
+def test_an_autocomplete_given_no_id_shows_the_form_again(admin_client, value):
+    """Django's autocomplete looks a refused value up to show it again (a ValueError, or an
+    OverflowError on SQLite); the offers' association (the operator adds offers)."""
+    url = reverse("admin:associations_offer_add")
+    response = admin_client.post(url, {"association": value, "title": "Kajak"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["association"]
+
+
+def test_every_admin_many_to_many_field_refuses_impossible_ids():
+    """The rule behind the test above for every admin and inline: their models' many-to-many
+    fields and the fields their own forms declare, and their autocompletes. On PostgreSQL (CI) a 2**64 id finds no row,
+    on SQLite it is a 500 unless the field is bounded."""
+    request = RequestFactory().get("/admin/")
+    request.user = f.UserFactory(is_staff=True, is_superuser=True)
+    fields, autocomplete = [], []
+    for model in apps.get_models():
+        if not admin.site.is_registered(model):
+            continue
+        model_admin = admin.site.get_model_admin(model)
+        for part in [model_admin, *model_admin.get_inline_instances(request)]:
+            autocomplete += [
+                part.formfield_for_dbfield(part.model._meta.get_field(name), request).widget
+                for name in part.get_autocomplete_fields(request)
+            ]
+            fields += [
+                (
+                    f"{part.model._meta.label}.{db_field.name}",
+                    part.formfield_for_dbfield(db_field, request),
+                )
+                for db_field in part.model._meta.many_to_many
+            ]
+            fields += [
+                (f"{part.form.__name__}.{name}", field)
+                for name, field in part.form.declared_fields.items()
+            ]
+    unbounded = [
+        name
+        for name, field in fields
+        if isinstance(field, forms.ModelMultipleChoiceField)
+        and not isinstance(field, BoundedModelMultipleChoiceField)
+    ]
+    assert len(fields) > 10 and not unbounded
+    # Autocompletes (behind the admin's "add another" wrapper) look up only what an id can be.
+    assert autocomplete and all(isinstance(w.widget, IdAutocompleteSelect) for w in autocomplete)

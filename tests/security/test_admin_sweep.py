@@ -5,7 +5,10 @@ the consultant screens and keeps the municipality's data. For each registered mo
 change list with odd query strings, its pages for an id that cannot exist, and its add and
 change forms with each field in turn given one of the values that once broke a form (a NUL
 byte, a number past 64 bits, a word where a number belongs, the calendar's last day) while
-the other fields are filled honestly. Each POST runs in a transaction that is rolled back.
+the other fields are filled "honestly" (the first option of a list, every box ticked, a word
+in the admin's text date fields: a form may well be refused, and then its hostile values reach
+the form's checks and the page shown again, not the save). Each POST runs in a transaction
+that is rolled back; read-only pages (no save button) get none.
 """
 
 from __future__ import annotations
@@ -65,10 +68,10 @@ def status(client, method: str, url: str, data=None) -> int:
 
 
 def post_forms(client, url: str) -> list[hostile.Form]:
-    """The forms of an admin page that send data (not the header's log-out form)."""
+    """The add or change form of an admin page (the one with a save button)."""
     parser = hostile.FormParser(url)
     parser.feed(client.get(url).content.decode())
-    return [f for f in parser.forms if f.method == "post" and "logout" not in f.action]
+    return [f for f in parser.forms if any(name == "_save" for name, _ in f.buttons)]
 
 
 def form_failures(client, url: str) -> list[str]:
@@ -94,18 +97,23 @@ def form_failures(client, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize("label", MODELS)
-def test_no_admin_input_reaches_a_500(world, label):
-    """As the consultant, or as the operator for what a consultant may not open (users,
-    log-in lockouts, bookings, identity providers)."""
+@pytest.mark.parametrize("role", ["consultant", "operator"])
+def test_no_admin_input_reaches_a_500(world, role, label):
+    """As the consultant of the world's municipality and as the operator (a superuser, who
+    also adds offers and associations and keeps users, log-in lockouts and bookings)."""
+    assert not world.get("_missing")  # a row left out of the world leaves a form unswept
     model = apps.get_model(label)
     info = f"{model._meta.app_label}_{model._meta.model_name}"
     changelist = reverse(f"admin:{info}_changelist")
-    user = world.users["con_m"]
-    client = signed_in(user)
-    if status(client, "get", changelist) == 403:
+    if role == "consultant":
+        user = world.users["con_m"]
+    else:
         user = f.UserFactory(is_staff=True, is_superuser=True)
-        client = signed_in(user)
-    assert status(client, "get", changelist) == 200
+    client = signed_in(user)
+    shown = status(client, "get", changelist)
+    if role == "consultant" and shown == 403:
+        pytest.skip("the operator's only")
+    assert shown == 200
     failures = [
         f"GET {changelist}?{query}"
         for query in LIST_QUERIES
