@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories as f
-from tests.e2e.conftest import _playwright, axe_page, base_url, browser  # noqa: F401 - browser tests
+from tests.e2e.conftest import _playwright, axe_page, base_url, browser, page  # noqa: F401 - browser tests
 
 
 @pytest.fixture(autouse=True)
