@@ -150,8 +150,10 @@ class Association(Screenable):
                     )
                 }
             )
-        # A list of known names: the admin's JSON field also takes 5 or [["sport"]].
-        domains = self.domains or []
+        # A list of known names: the admin's JSON field also takes 5, 0, null or [["sport"]].
+        if self.domains is None:
+            self.domains = []
+        domains = self.domains
         names = isinstance(domains, list) and all(isinstance(d, str) for d in domains)
         if not names or not set(domains) <= set(Domain.values):
             raise ValidationError({"domains": _("Unknown domain.")})

@@ -134,11 +134,11 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 class IdAutocompleteSelect(AutocompleteSelect):
     """Django admin's autocomplete for a relation by id. A refused value is shown again by
     looking it up, and Django passes "abc" or 2**64 to that query (a 500): only values an id
-    can be are looked up. Give it as the ``widget`` in ``formfield_for_foreignkey``."""
+    can be are looked up (``format_value``, Django's documented hook for a value that may be
+    invalid). Give it as the ``widget`` in ``formfield_for_foreignkey`` of an integer key."""
 
-    def optgroups(self, name, value, attr=None):
-        ids = [v for v in value if is_digits(str(v)) and int(v) <= MAX_PK]
-        return super().optgroups(name, ids, attr)
+    def format_value(self, value):
+        return [v for v in super().format_value(value) if is_digits(v) and int(v) <= MAX_PK]
 
 
 #: A ModelAdmin's ``formfield_overrides`` for the same: its many-to-many fields refuse

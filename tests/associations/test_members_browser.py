@@ -31,14 +31,15 @@ def test_removing_a_member_takes_two_steps_by_keyboard(axe_page, base_url, club)
     login(page, base_url, club["admin"].user.email)
     page.goto(f"{base_url}/association/kajak/")
     members = page.locator("#remove-member-" + str(club["member"].pk))
-    send = members.get_by_role("button", name="Fjern fra foreningen Mette Mogensen")
+    send = members.get_by_role("button", name="Fjern medlemmet Mette Mogensen")
     expect(send).to_be_hidden()  # nothing is sent by the first click
     members.locator("summary").focus()
     page.keyboard.press("Enter")
     expect(send).to_be_visible()
     expect(send).to_have_accessible_description(
-        "Mette Mogensen kan ikke længere se eller ændre foreningens tilbud og bookinger og skal "
-        "inviteres igen for at komme tilbage."
+        "Mette Mogensen kan ikke længere se eller ændre foreningens tilbud og bookinger og kommer "
+        "kun tilbage, hvis en administrator inviterer igen eller godkender en anmodning om "
+        "medlemskab."
     )
     violations = run_axe(page)
     assert not violations, format_violations(violations)

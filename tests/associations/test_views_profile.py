@@ -311,7 +311,9 @@ def test_hostile_coordinates_are_form_errors(client, stranger, municipality, lat
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("domains", [5, -1, 18446744073709551616, [["sport"]], "sport", ["chess"]])
+@pytest.mark.parametrize(
+    "domains", [5, -1, 0, False, "", {}, 18446744073709551616, [["sport"]], "sport", ["chess"]]
+)
 def test_domains_that_are_no_list_of_known_names_are_refused(domains):
     """The operator's admin edits the domains as JSON, which takes any value: a number or a
     list of lists was a 500 (TypeError) where a form error was due."""
@@ -320,3 +322,15 @@ def test_domains_that_are_no_list_of_known_names_are_refused(domains):
     with pytest.raises(ValidationError) as refused:
         association.clean()
     assert "domains" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_no_domains_at_all_is_an_empty_list():
+    """An emptied JSON field in the operator's admin is null: stored as no domains, not a
+    NOT NULL error."""
+    association = f.AssociationFactory(domains=["sport"])
+    association.domains = None
+    association.clean()
+    association.save()
+    association.refresh_from_db()
+    assert association.domains == []

@@ -68,10 +68,16 @@ def status(client, method: str, url: str, data=None) -> int:
 
 
 def post_forms(client, url: str) -> list[hostile.Form]:
-    """The add or change form of an admin page (the one with a save button)."""
+    """The forms of an admin page that change data: the add or change form (with a save
+    button; read-only pages have none) and the screening note and checklist beside it."""
     parser = hostile.FormParser(url)
     parser.feed(client.get(url).content.decode())
-    return [f for f in parser.forms if any(name == "_save" for name, _ in f.buttons)]
+    return [
+        f
+        for f in parser.forms
+        if any(name == "_save" for name, _ in f.buttons)
+        or f.action.rstrip("/").endswith(("/note", "/checklist"))
+    ]
 
 
 def form_failures(client, url: str) -> list[str]:
